@@ -1,0 +1,92 @@
+/**
+ * tfjs backend selection. `wasm` (SIMD, ships with the package) is the default; `tensorflow` loads
+ * `@tensorflow/tfjs-node-gpu` or else `@tensorflow/tfjs-node` when one is installed (optional, never
+ * required); `cpu` is pure JS. Chosen by `setBackend()`, the CLI's `--backend`, or `KANPINN_BACKEND`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { BackendError } from './errors.js';
+
+export const BACKEND_NAMES = ['wasm', 'cpu', 'tensorflow', 'webgl', 'webgpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
+
+let active: Promise<string> | undefined;
+
+/** Imports a module by name at run time, hidden from bundlers so optional packages stay optional. */
+const dynamicImport = (name: string): Promise<unknown> => import(/* @vite-ignore */ name);
+
+async function registerTensorflow(): Promise<void> {
+  const errors: string[] = [];
+  for (const name of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    try {
+      await dynamicImport(name);
+      return;
+    } catch (error) {
+      errors.push(`${name}: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+  throw new BackendError(
+    'backend "tensorflow" is not installed: run `npm install @tensorflow/tfjs-node` (or `@tensorflow/tfjs-node-gpu` for CUDA); ' +
+      'it downloads libtensorflow at install time, so it needs internet access',
+  );
+}
+
+async function start(name: BackendName): Promise<string> {
+  switch (name) {
+    case 'wasm':
+      await import('@tensorflow/tfjs-backend-wasm');
+      break;
+    case 'tensorflow':
+      if (!isNode) throw new BackendError('backend "tensorflow" needs Node.js; in a browser use webgl, webgpu, wasm or cpu');
+      await registerTensorflow();
+      break;
+    case 'cpu':
+    case 'webgl':
+      break;
+    case 'webgpu':
+      try {
+        await dynamicImport('@tensorflow/tfjs-backend-webgpu');
+      } catch {
+        throw new BackendError('backend "webgpu" is not installed: run `npm install @tensorflow/tfjs-backend-webgpu`');
+      }
+      break;
+    default: {
+      const never: never = name;
+      throw new BackendError(`unknown backend ${String(never)}`);
+    }
+  }
+  const ok = await tf.setBackend(name);
+  if (!ok) throw new BackendError(`backend "${name}" could not be started on this machine`);
+  await tf.ready();
+  return tf.getBackend();
+}
+
+/** Parses a backend name from user input; throws naming the valid choices. */
+export function parseBackendName(value: string, field = 'backend'): BackendName {
+  if ((BACKEND_NAMES as readonly string[]).includes(value)) return value as BackendName;
+  throw new BackendError(`${field}: unknown backend "${value}" (expected one of ${BACKEND_NAMES.join(', ')})`);
+}
+
+/** The backend asked for by `KANPINN_BACKEND`, else `wasm`. */
+export function defaultBackendName(): BackendName {
+  const fromEnv = isNode ? process.env.KANPINN_BACKEND : undefined;
+  return fromEnv ? parseBackendName(fromEnv, 'KANPINN_BACKEND') : 'wasm';
+}
+
+/** Selects and starts a tfjs backend; resolves to the name tfjs reports. */
+export function setBackend(name: BackendName = defaultBackendName()): Promise<string> {
+  active = start(name);
+  return active;
+}
+
+/** Starts the default backend once (the first call wins); later calls return the active one. */
+export function ensureBackend(): Promise<string> {
+  active ??= start(defaultBackendName());
+  return active;
+}
+
+/** Name of the backend in use, as reported in every result. */
+export function backendName(): string {
+  return tf.getBackend() ?? 'none';
+}

@@ -1,0 +1,36 @@
+/**
+ * The library's error classes. Every message names the function or field, what was expected and
+ * what was found, on one line, so the CLI can print it as is.
+ */
+
+/** Bad input from a user: an option, a problem definition, a file. The CLI prints `message` alone. */
+export class KanpinnInputError extends Error {
+  override readonly name = 'KanpinnInputError';
+}
+
+/** A backend that was asked for is not installed or could not start. */
+export class BackendError extends Error {
+  override readonly name = 'BackendError';
+}
+
+/** Training could not go on (non-finite loss, cancelled run). Carries what was learned so far. */
+export class TrainingError extends Error {
+  override readonly name = 'TrainingError';
+}
+
+/** Throws a `KanpinnInputError` with `message` unless `condition` holds. */
+export function require(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new KanpinnInputError(message);
+}
+
+/** Formats a value for an error message: short, JSON-like. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
+  try {
+    const text = JSON.stringify(value);
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  } catch {
+    return typeof value;
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The contract between a problem definition and the trainer. A problem is plain data plus pure
+ * functions: it samples its own points and turns model outputs into pointwise errors. It never
+ * sees a model; the trainer never parses an expression.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../random.js';
+
+/**
+ * Named 1-D tensors of one length n: coordinates (`x`, `y`, `t`), per-point extras such as
+ * outward normals (`n_x`, `n_y`), and model outputs with their derivatives (`u`, `u_x`, `u_xx`,
+ * `v_t`). Built by the trainer (or by `check` from an exact solution) for one term's points.
+ */
+export type Scope = Record<string, tf.Tensor1D>;
+
+/** How points are drawn: uniform random, quasi-random (Sobol or Halton) or a regular mesh. */
+export type SamplingMethod = 'random' | 'sobol' | 'halton' | 'mesh';
+
+/** Points at which one loss term is evaluated. */
+export interface TermPoints {
+  /** Row-major [count, dim] coordinates, columns in the order of `Problem.variables`. */
+  coords: Float32Array;
+  count: number;
+  /** Extra per-point columns put into the scope by name (length `count` each), e.g. `n_x`, `n_y`. */
+  extra?: Record<string, Float32Array>;
+}
+
+/** What a loss term enforces. */
+export type TermKind = 'pde' | 'dirichlet' | 'neumann' | 'robin' | 'periodic' | 'initial' | 'data';
+
+/** One mean-squared term of the loss: weight · mean(residual²) over its points. */
+export interface LossTerm {
+  /** Stable, readable name used in histories and errors: `pde`, `pde[1]`, `conditions[0].dirichlet`. */
+  name: string;
+  kind: TermKind;
+  /** Default weight of the term in the loss (the problem's choice; the trainer may override). */
+  weight: number;
+  /** Whether the term's points come from the boundary/initial slice (sized by `--boundary-points`) or the interior. */
+  region: 'interior' | 'boundary' | 'initial' | 'data';
+  /** Model outputs and derivatives the residual reads, e.g. `['u', 'u_xx', 'u_yy']`. */
+  derivatives: string[];
+  /** Draws `count` points (a data term returns its fixed points whatever `count` is). */
+  sample(count: number, rng: Rng, method: SamplingMethod): TermPoints;
+  /**
+   * Pointwise error, zero where the term holds. Reads the scope built for this term's points;
+   * returns a 1-D tensor (any length: a periodic term may pair its points). Called inside `tf.tidy`.
+   */
+  residual(scope: Scope): tf.Tensor1D;
+}
+
+/** A test set: points with the exact or reference values of every unknown. */
+export interface TestSet {
+  coords: Float32Array;
+  count: number;
+  /** Row-major [count, unknowns.length]. */
+  values: Float32Array;
+  /** Where the values came from: `exact` or a reference file name. */
+  source: string;
+}
+
+/** A validated PDE problem, ready for training. */
+export interface Problem {
+  name: string;
+  description: string;
+  /** Input variables in model order: the spatial ones, then `t` for time-dependent problems. */
+  variables: string[];
+  spatial: string[];
+  time?: [number, number];
+  /** Output names, `['u']` unless a system. */
+  unknowns: string[];
+  /** Bounding box of the space-time domain, per variable (used for grid ranges and plots). */
+  bounds: { min: number[]; max: number[] };
+  /** PDE residual terms first, then one term per condition, in the order of the definition. */
+  terms: LossTerm[];
+  /** Default point counts (the CLI's `--points` / `--boundary-points` override them). */
+  defaults: { interiorPoints: number; boundaryPoints: number };
+  /** Exact solution: row-major coords [count, dim] → values [count, unknowns]. Absent without one. */
+  exact?: (coords: Float32Array, count: number) => Float32Array;
+  /** Points and true values for rel. L2 and max error; absent when neither exact nor reference is known. */
+  testSet?: () => TestSet;
+  /** Tests whether points are inside the closed domain (for plots that mask holes). Row-major in, 0/1 out. */
+  contains?: (coords: Float32Array, count: number) => Uint8Array;
+}
