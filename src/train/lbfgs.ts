@@ -44,7 +44,7 @@ export interface LbfgsOptions {
   lineSearchToleranceChange: number;
   /** Line-search iterations (torch `max_ls`). */
   maxLineSearch: number;
-  /** Cap each line search by the evaluations left in the step, so a step never exceeds `maxEval`. */
+  /** Cap each line search by the evaluations left in the step, so a step never exceeds max(maxEval, 2) (an iteration needs its start and one trial). */
   strictMaxEval: boolean;
 }
 
