@@ -1,0 +1,115 @@
+/**
+ * A small line chart as an SVG string (no DOM): several series over a shared x axis, linear or
+ * log-10 y axis, ticks, axis labels and a legend. Points that are null, NaN, or ≤ 0 on a log
+ * axis are skipped and the line joins the measured points around them (quantities recorded every
+ * few steps); a series with few points also gets a dot per point.
+ */
+import { escapeXml, formatNumber, logTicks, niceTicks } from './format.js';
+
+/** One curve of a chart. */
+export interface ChartSeries {
+  name: string;
+  xs: ArrayLike<number | null>;
+  ys: ArrayLike<number | null>;
+  color: string;
+  dash?: string;
+}
+
+/** Chart size, axes and labels. */
+export interface ChartOptions {
+  width: number;
+  height: number;
+  xLabel: string;
+  yLabel: string;
+  logY: boolean;
+  title?: string;
+  /** Fixed y range (linear axes); absent: fitted to the data. */
+  yRange?: [number, number];
+  /** Extra attributes on the root <svg>, e.g. 'class="chart" data-role="loss"'. */
+  attributes?: string;
+}
+
+/** Defaults of `ChartOptions`. */
+export const DEFAULT_CHART_OPTIONS: ChartOptions = { width: 520, height: 300, xLabel: 'x', yLabel: 'y', logY: false };
+
+const MARGIN = { left: 64, right: 16, top: 28, bottom: 44 };
+
+const usable = (v: number | null | undefined, log: boolean): v is number =>
+  typeof v === 'number' && Number.isFinite(v) && (!log || v > 0);
+
+/** Renders the series as an SVG line chart; an empty chart says "no data". */
+export function lineChartSvg(series: ChartSeries[], options: Partial<ChartOptions> = {}): string {
+  const o = { ...DEFAULT_CHART_OPTIONS, ...options };
+  let xMin = Infinity, xMax = -Infinity, yMin = Infinity, yMax = -Infinity;
+  for (const s of series) {
+    for (let k = 0; k < Math.min(s.xs.length, s.ys.length); k++) {
+      const x = s.xs[k];
+      const y = s.ys[k];
+      if (!usable(x, false) || !usable(y, o.logY)) continue;
+      xMin = Math.min(xMin, x); xMax = Math.max(xMax, x);
+      yMin = Math.min(yMin, y); yMax = Math.max(yMax, y);
+    }
+  }
+  const open = `<svg xmlns="http://www.w3.org/2000/svg" width="${o.width}" height="${o.height}" viewBox="0 0 ${o.width} ${o.height}" font-family="system-ui, sans-serif" font-size="11"${o.attributes ? ` ${o.attributes}` : ''}>`;
+  const title = o.title ? `<text x="${o.width / 2}" y="16" text-anchor="middle" font-size="13" font-weight="600">${escapeXml(o.title)}</text>` : '';
+  if (!Number.isFinite(xMin)) {
+    return `${open}${title}<text x="${o.width / 2}" y="${o.height / 2}" text-anchor="middle" fill="#888">no data</text></svg>`;
+  }
+  if (xMax === xMin) { xMin -= 0.5; xMax += 0.5; }
+  if (o.yRange && !o.logY) { yMin = o.yRange[0]; yMax = o.yRange[1]; }
+  const ty = (v: number): number => (o.logY ? Math.log10(v) : v);
+  let lo = ty(yMin), hi = ty(yMax);
+  if (hi === lo) { lo -= 0.5; hi += 0.5; }
+  else if (!o.logY && !o.yRange) { const pad = (hi - lo) * 0.05; lo -= pad; hi += pad; }
+  const pw = o.width - MARGIN.left - MARGIN.right;
+  const ph = o.height - MARGIN.top - MARGIN.bottom;
+  const px = (x: number): number => MARGIN.left + ((x - xMin) / (xMax - xMin)) * pw;
+  const py = (y: number): number => MARGIN.top + (1 - (ty(y) - lo) / (hi - lo)) * ph;
+  const parts: string[] = [open, title];
+  parts.push(`<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${pw}" height="${ph}" fill="#fff" stroke="#bbb"/>`);
+  const yTicks = (o.logY ? logTicks(10 ** lo, 10 ** hi) : niceTicks(lo, hi, 5)).filter((v) => ty(v) >= lo - 1e-9 && ty(v) <= hi + 1e-9);
+  for (const v of yTicks) {
+    const y = py(v).toFixed(1);
+    parts.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + pw}" y1="${y}" y2="${y}" stroke="#eee"/>`);
+    parts.push(`<text x="${MARGIN.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle" fill="#444">${escapeXml(formatNumber(v, 3))}</text>`);
+  }
+  for (const v of niceTicks(xMin, xMax, 6)) {
+    const x = px(v).toFixed(1);
+    parts.push(`<line x1="${x}" x2="${x}" y1="${MARGIN.top + ph}" y2="${MARGIN.top + ph + 4}" stroke="#888"/>`);
+    parts.push(`<text x="${x}" y="${MARGIN.top + ph + 16}" text-anchor="middle" fill="#444">${escapeXml(formatNumber(v, 4))}</text>`);
+  }
+  parts.push(`<text x="${MARGIN.left + pw / 2}" y="${o.height - 8}" text-anchor="middle" fill="#222">${escapeXml(o.xLabel)}</text>`);
+  parts.push(`<text transform="translate(14 ${MARGIN.top + ph / 2}) rotate(-90)" text-anchor="middle" fill="#222">${escapeXml(o.yLabel)}${o.logY ? ' (log)' : ''}</text>`);
+  series.forEach((s) => {
+    const points: string[] = [];
+    for (let k = 0; k < Math.min(s.xs.length, s.ys.length); k++) {
+      const x = s.xs[k];
+      const y = s.ys[k];
+      if (usable(x, false) && usable(y, o.logY)) points.push(`${px(x).toFixed(1)},${py(y).toFixed(1)}`);
+    }
+    const dash = s.dash ? ` stroke-dasharray="${s.dash}"` : '';
+    parts.push(`<polyline class="series" data-name="${escapeXml(s.name)}" points="${points.join(' ')}" fill="none" stroke="${escapeXml(s.color)}" stroke-width="1.6"${dash}/>`);
+    if (points.length <= 30) {
+      for (const p of points) {
+        const [cx, cy] = p.split(',');
+        parts.push(`<circle cx="${cx}" cy="${cy}" r="2.5" fill="${escapeXml(s.color)}"/>`);
+      }
+    }
+  });
+  if (series.length > 1) {
+    const longest = Math.max(...series.map((s) => s.name.length));
+    const boxWidth = 30 + longest * 6.2;
+    const x = MARGIN.left + pw - boxWidth - 6;
+    parts.push(`<rect class="legend" x="${x.toFixed(1)}" y="${MARGIN.top + 4}" width="${boxWidth.toFixed(1)}" height="${series.length * 14 + 6}" fill="#ffffff" fill-opacity="0.9" stroke="#ddd"/>`);
+    series.forEach((s, k) => {
+      const y = MARGIN.top + 14 + k * 14;
+      parts.push(`<line x1="${(x + 6).toFixed(1)}" x2="${(x + 24).toFixed(1)}" y1="${y}" y2="${y}" stroke="${escapeXml(s.color)}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`);
+      parts.push(`<text x="${(x + 28).toFixed(1)}" y="${y}" dominant-baseline="middle" fill="#222">${escapeXml(s.name)}</text>`);
+    });
+  }
+  parts.push('</svg>');
+  return parts.join('');
+}
+
+/** A palette of distinguishable line colours (Tableau 10). */
+export const SERIES_COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];

@@ -1,0 +1,140 @@
+/**
+ * Reading a field on the page: decode the payload once, then cut 2-D slices (for heat maps and
+ * the surface) and 1-D lines out of the row-major [time][axis0][axis1][axis2] arrays. Pure
+ * functions over typed arrays, shared by the viewer and the tests.
+ */
+import { base64ToBytes, decodeFloat32 } from './encode.js';
+import type { FieldPayload } from './payload.js';
+
+/** Which array to show: the prediction, the exact solution, or the error prediction − exact. */
+export type Quantity = 'predicted' | 'exact' | 'error';
+
+/** A decoded field; `times` has one entry (0) for a stationary field. */
+export interface DecodedField {
+  axes: { name: string; values: number[] }[];
+  times: number[];
+  timeDependent: boolean;
+  unknown: string;
+  frameSize: number;
+  predicted: Float32Array;
+  exact?: Float32Array;
+  error?: Float32Array;
+  /** One byte per value, 1 inside; length frameSize (same every frame) or frames · frameSize. */
+  mask?: Uint8Array;
+}
+
+/** A 2-D view for a heat map or surface: value at (ix, iy) is `values[ix * ny + iy]`. */
+export interface Slice2D {
+  xName: string; yName: string;
+  xs: number[]; ys: number[];
+  values: Float32Array;
+  inside: Uint8Array;
+}
+
+/** Decodes the payload and derives the error array when the exact solution is present. */
+export function decodeField(p: FieldPayload): DecodedField {
+  const predicted = decodeFloat32(p.predicted);
+  const frameSize = p.axes.reduce((n, a) => n * a.values.length, 1);
+  const out: DecodedField = {
+    axes: p.axes, times: p.times ?? [0], timeDependent: p.times !== undefined, unknown: p.unknown, frameSize, predicted,
+  };
+  if (p.exact) {
+    const exact = decodeFloat32(p.exact);
+    const error = new Float32Array(predicted.length);
+    for (let k = 0; k < error.length; k++) error[k] = predicted[k]! - exact[k]!;
+    out.exact = exact;
+    out.error = error;
+  }
+  if (p.mask) out.mask = base64ToBytes(p.mask.u8).subarray(0, p.mask.length);
+  return out;
+}
+
+/** The array of a quantity (undefined when the field has no exact solution). */
+export function quantityData(f: DecodedField, q: Quantity): Float32Array | undefined {
+  switch (q) {
+    case 'predicted': return f.predicted;
+    case 'exact': return f.exact;
+    case 'error': return f.error;
+    default: { const never: never = q; return never; }
+  }
+}
+
+/** Whether flat index `k` (into frames · frameSize) lies inside the domain. */
+export function isInside(f: DecodedField, k: number): boolean {
+  if (!f.mask) return true;
+  return f.mask.length === f.frameSize ? f.mask[k % f.frameSize] === 1 : f.mask[k] === 1;
+}
+
+/**
+ * The 2-D slice shown for `frame` (and `slice`, the index along the third axis of 3-D fields):
+ * 2 axes → (axis0, axis1) at the frame; 3 axes → (axis0, axis1) at axis2 = slice; 1 axis with
+ * time → the space–time plane (axis0, t). A 1-axis stationary field has none.
+ */
+export function slice2D(f: DecodedField, q: Quantity, frame: number, slice = 0): Slice2D | undefined {
+  const data = quantityData(f, q);
+  if (!data) return undefined;
+  const [a0, a1, a2] = f.axes;
+  if (!a0) return undefined;
+  if (!a1) {
+    if (!f.timeDependent || f.times.length < 2) return undefined;
+    const nx = a0.values.length, nt = f.times.length;
+    const values = new Float32Array(nx * nt);
+    const inside = new Uint8Array(nx * nt);
+    for (let ix = 0; ix < nx; ix++) {
+      for (let it = 0; it < nt; it++) {
+        const k = it * nx + ix;
+        values[ix * nt + it] = data[k]!;
+        inside[ix * nt + it] = isInside(f, k) ? 1 : 0;
+      }
+    }
+    return { xName: a0.name, yName: 't', xs: a0.values, ys: f.times, values, inside };
+  }
+  const nx = a0.values.length, ny = a1.values.length, nz = a2 ? a2.values.length : 1;
+  const s = Math.min(Math.max(0, slice), nz - 1);
+  const values = new Float32Array(nx * ny);
+  const inside = new Uint8Array(nx * ny);
+  const base = frame * f.frameSize;
+  for (let ix = 0; ix < nx; ix++) {
+    for (let iy = 0; iy < ny; iy++) {
+      const k = base + (ix * ny + iy) * nz + s;
+      values[ix * ny + iy] = data[k]!;
+      inside[ix * ny + iy] = isInside(f, k) ? 1 : 0;
+    }
+  }
+  return { xName: a0.name, yName: a1.name, xs: a0.values, ys: a1.values, values, inside };
+}
+
+/** The 1-D profile of a 1-axis field at `frame`: NaN outside the domain. */
+export function line1D(f: DecodedField, q: Quantity, frame: number): number[] | undefined {
+  const data = quantityData(f, q);
+  const a0 = f.axes[0];
+  if (!data || !a0 || f.axes.length !== 1) return undefined;
+  const n = a0.values.length;
+  const out: number[] = [];
+  for (let ix = 0; ix < n; ix++) {
+    const k = frame * n + ix;
+    out.push(isInside(f, k) ? data[k]! : NaN);
+  }
+  return out;
+}
+
+/** [min, max] of a quantity over every frame, inside the domain; symmetric about 0 for the error. */
+export function valueRange(f: DecodedField, q: Quantity): [number, number] {
+  const data = quantityData(f, q);
+  let lo = Infinity, hi = -Infinity;
+  if (data) {
+    for (let k = 0; k < data.length; k++) {
+      const v = data[k]!;
+      if (!Number.isFinite(v) || !isInside(f, k)) continue;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  if (!Number.isFinite(lo)) return [0, 1];
+  if (q === 'error') {
+    const m = Math.max(Math.abs(lo), Math.abs(hi)) || 1e-12;
+    return [-m, m];
+  }
+  if (hi === lo) return [lo - 0.5, hi + 0.5];
+  return [lo, hi];
+}
