@@ -65,6 +65,8 @@ export function drawHeatmap(canvas: HTMLCanvasElement, slice: Slice2D, style: He
   off.getContext('2d')?.putImageData(image, 0, 0);
   ctx.imageSmoothingEnabled = nx * ny > 64;
   ctx.drawImage(off, left, top, w, h);
+  // The plot rectangle in CSS pixels, so scripts and tests can map data coordinates to pixels.
+  canvas.dataset.plot = [left, top, w, h].join(',');
   ctx.strokeStyle = '#9aa1ad';
   ctx.lineWidth = 1;
   ctx.strokeRect(left + 0.5, top + 0.5, w - 1, h - 1);

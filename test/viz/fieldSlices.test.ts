@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { decodeField, line1D, slice2D, valueRange } from '../../viz/fieldSlices.js';
+import { fieldPayload } from '../../viz/payload.js';
+import type { FieldData } from '../../viz/index.js';
+import { boxReport, HOLES, heatReport, holesReport, linspace } from './fixtures.js';
+
+const F32 = 1e-6;
+
+describe('field slices', () => {
+  it('cuts the space-time plane of a 1-D field: value(ix, it) = data[it][ix]', () => {
+    const field = heatReport(8, 5).field!;
+    const decoded = decodeField(fieldPayload(field));
+    const s = slice2D(decoded, 'predicted', 0)!;
+    expect(s.xName).toBe('x');
+    expect(s.yName).toBe('t');
+    for (let ix = 0; ix < 8; ix++) for (let it = 0; it < 5; it++) {
+      expect(s.values[ix * 5 + it]).toBeCloseTo(field.predicted[it * 8 + ix]!, 6);
+    }
+  });
+
+  it('gives the error as predicted minus exact, with a range symmetric about zero', () => {
+    const field = heatReport(8, 5).field!;
+    const decoded = decodeField(fieldPayload(field));
+    const line = line1D(decoded, 'error', 4)!;
+    for (let ix = 0; ix < 8; ix++) expect(line[ix]).toBeCloseTo(field.predicted[32 + ix]! - field.exact![32 + ix]!, 6);
+    const [lo, hi] = valueRange(decoded, 'error');
+    expect(lo).toBe(-hi);
+    const maxAbs = Math.max(...Array.from(field.predicted, (p, k) => Math.abs(p - field.exact![k]!)));
+    expect(hi).toBeCloseTo(maxAbs, 6);
+  });
+
+  it('slices a 3-D field along its last axis: value(ix, iy) = data[ix][iy][k]', () => {
+    const report = boxReport(6);
+    const decoded = decodeField(fieldPayload(report.field!));
+    const xs = linspace(0, 1, 6);
+    const s = slice2D(decoded, 'predicted', 0, 4)!;
+    for (let ix = 0; ix < 6; ix++) for (let iy = 0; iy < 6; iy++) {
+      expect(s.values[ix * 6 + iy]).toBeCloseTo(xs[ix]! + 2 * xs[iy]! + 3 * xs[4]!, 5);
+    }
+    expect(slice2D(decoded, 'exact', 0)).toBeUndefined();
+  });
+
+  it('marks points in the holes as outside and leaves them out of the range', () => {
+    const field = holesReport(40).field!;
+    const decoded = decodeField(fieldPayload(field));
+    const s = slice2D(decoded, 'predicted', 0)!;
+    const xs = linspace(0, 1, 40);
+    let outside = 0;
+    for (let ix = 0; ix < 40; ix++) for (let iy = 0; iy < 40; iy++) {
+      const hole = HOLES.some((h) => (xs[ix]! - h.cx) ** 2 + (xs[iy]! - h.cy) ** 2 <= h.r ** 2);
+      expect(s.inside[ix * 40 + iy]).toBe(hole ? 0 : 1);
+      if (hole) outside++;
+    }
+    expect(outside).toBeGreaterThan(50);
+    const inside = Array.from(field.predicted).filter((_, k) => field.mask![k] === 1);
+    const [lo, hi] = valueRange(decoded, 'predicted');
+    expect(lo).toBeCloseTo(Math.min(...inside), 5);
+    expect(hi).toBeCloseTo(Math.max(...inside), 5);
+  });
+
+  it('has no 2-D slice for a stationary 1-D field, only the line', () => {
+    const xs = linspace(0, 1, 5);
+    const field: FieldData = { axes: [{ name: 'x', values: xs }], unknown: 'u', predicted: xs.map((x) => x * x) };
+    const decoded = decodeField(fieldPayload(field));
+    expect(slice2D(decoded, 'predicted', 0)).toBeUndefined();
+    const line = line1D(decoded, 'predicted', 0)!;
+    line.forEach((v, k) => expect(Math.abs(v - xs[k]! ** 2)).toBeLessThan(F32));
+  });
+});
