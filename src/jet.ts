@@ -1,0 +1,156 @@
+/**
+ * Forward-jet bookkeeping: which derivative channels a request needs, and how a channel of
+ * f(x) follows from the channels of x by Faà di Bruno's formula.
+ *
+ * A channel is a multiset of input axes (sorted axis indices): [] is the value, [0] is ∂/∂x0,
+ * [0,1] is ∂²/∂x0∂x1. For a one-variable function f applied to a jet x,
+ *   (f∘x)_D = Σ_{set partitions π of D} f^{(|π|)}(x) · Π_{B∈π} x_B,
+ * so every channel of the output needs f's derivatives up to |D| and the channels of x that are
+ * sub-multisets of D.
+ */
+import { KanpinnInputError } from './errors.js';
+
+/** A derivative request resolved against variables and outputs: `u_xy` → output 0, axes [0, 1]. */
+export interface DerivativeName {
+  name: string;
+  output: number;
+  axes: number[];
+}
+
+/** The highest order supported along one axis, and for mixed derivatives. */
+export const MAX_ORDER_SINGLE_AXIS = 4;
+export const MAX_ORDER_MIXED = 2;
+
+/**
+ * Parses `u`, `u_x`, `u_xx`, `u_xy`, `u_tt`, `u_xxxx` (variables matched greedily, longest first).
+ * Throws naming the derivative when it is malformed or beyond the supported orders.
+ */
+export function parseDerivative(name: string, variables: readonly string[], outputs: readonly string[]): DerivativeName {
+  const underscore = name.indexOf('_');
+  const head = underscore < 0 ? name : name.slice(0, underscore);
+  const output = outputs.indexOf(head);
+  if (output < 0) {
+    throw new KanpinnInputError(`derivatives: unknown output '${head}' in '${name}' (outputs are ${outputs.join(', ')})`);
+  }
+  if (underscore < 0) return { name, output, axes: [] };
+  let rest = name.slice(underscore + 1);
+  const byLength = [...variables].sort((a, b) => b.length - a.length);
+  const axes: number[] = [];
+  while (rest.length > 0) {
+    const variable = byLength.find((v) => rest.startsWith(v));
+    if (variable === undefined) {
+      throw new KanpinnInputError(
+        `derivatives: cannot read '${name}': '${rest}' is not a variable (variables are ${variables.join(', ')})`,
+      );
+    }
+    axes.push(variables.indexOf(variable));
+    rest = rest.slice(variable.length);
+  }
+  if (axes.length === 0) throw new KanpinnInputError(`derivatives: '${name}' names no variable after '_'`);
+  axes.sort((a, b) => a - b);
+  const distinct = new Set(axes).size;
+  if (distinct > 1 && axes.length > MAX_ORDER_MIXED) {
+    throw new KanpinnInputError(`derivatives: '${name}' is a mixed derivative of order ${axes.length}; at most ${MAX_ORDER_MIXED} is supported`);
+  }
+  if (axes.length > MAX_ORDER_SINGLE_AXIS) {
+    throw new KanpinnInputError(`derivatives: '${name}' has order ${axes.length}; at most ${MAX_ORDER_SINGLE_AXIS} is supported`);
+  }
+  return { name, output, axes };
+}
+
+/** One Faà di Bruno term of a channel: `coefficient · f^{(order)} · Π x_{blocks}`. */
+export interface JetTerm {
+  order: number;
+  coefficient: number;
+  /** Channel indices of the blocks (never 0: blocks are non-empty). */
+  blocks: number[];
+}
+
+/** The channels to carry through a network and how each one composes. */
+export interface JetPlan {
+  /** Channel multisets; channel 0 is the value []. */
+  channels: number[][];
+  /** Terms per channel (channel 0 has the single term order 0, no blocks). */
+  terms: JetTerm[][];
+  /** Highest derivative order over all channels. */
+  maxOrder: number;
+  /** Input dimension the plan was made for. */
+  inputDim: number;
+}
+
+const key = (axes: readonly number[]): string => axes.join(',');
+
+/** Every non-empty sub-multiset of `axes` (sorted), including `axes` itself. */
+function subMultisets(axes: readonly number[]): number[][] {
+  const out = new Map<string, number[]>();
+  const n = axes.length;
+  for (let mask = 1; mask < 1 << n; mask++) {
+    const sub = axes.filter((_, i) => (mask >> i) & 1);
+    out.set(key(sub), sub);
+  }
+  return [...out.values()];
+}
+
+/** All set partitions of the positions 0..n-1, each as a list of blocks of positions. */
+function setPartitions(n: number): number[][][] {
+  if (n === 0) return [[]];
+  const result: number[][][] = [];
+  for (const partition of setPartitions(n - 1)) {
+    for (let b = 0; b < partition.length; b++) {
+      result.push(partition.map((block, i) => (i === b ? [...block, n - 1] : block)));
+    }
+    result.push([...partition, [n - 1]]);
+  }
+  return result;
+}
+
+/** Builds the channel set closed under sub-multisets, ordered by total order, and the terms of each. */
+export function createJetPlan(requested: readonly (readonly number[])[], inputDim: number): JetPlan {
+  const byKey = new Map<string, number[]>([['', []]]);
+  for (const axes of requested) {
+    for (const sub of subMultisets([...axes].sort((a, b) => a - b))) byKey.set(key(sub), sub);
+  }
+  const channels = [...byKey.values()].sort((a, b) => a.length - b.length || key(a).localeCompare(key(b)));
+  const index = new Map(channels.map((axes, i) => [key(axes), i]));
+  const terms = channels.map((axes): JetTerm[] => {
+    if (axes.length === 0) return [{ order: 0, coefficient: 1, blocks: [] }];
+    const grouped = new Map<string, JetTerm>();
+    for (const partition of setPartitions(axes.length)) {
+      const blocks = partition
+        .map((block) => index.get(key(block.map((p) => axes[p]!).sort((a, b) => a - b)))!)
+        .sort((a, b) => a - b);
+      const id = blocks.join(',');
+      const existing = grouped.get(id);
+      if (existing) existing.coefficient += 1;
+      else grouped.set(id, { order: blocks.length, coefficient: 1, blocks });
+    }
+    return [...grouped.values()];
+  });
+  const maxOrder = Math.max(0, ...channels.map((c) => c.length));
+  return { channels, terms, maxOrder, inputDim };
+}
+
+/** Index of the channel with these axes in the plan; throws if the plan lacks it. */
+export function channelIndex(plan: JetPlan, axes: readonly number[]): number {
+  const wanted = key([...axes].sort((a, b) => a - b));
+  const found = plan.channels.findIndex((c) => key(c) === wanted);
+  if (found < 0) throw new Error(`jet plan has no channel [${wanted}]`);
+  return found;
+}
+
+/**
+ * The input jet of the network: [C, N, d] row-major, value channel = the points, first-order
+ * channel of axis a = e_a, higher channels zero.
+ */
+export function inputJet(plan: JetPlan, points: Float32Array, count: number): Float32Array {
+  const d = plan.inputDim;
+  const out = new Float32Array(plan.channels.length * count * d);
+  out.set(points.subarray(0, count * d), 0);
+  plan.channels.forEach((axes, c) => {
+    if (axes.length !== 1) return;
+    const a = axes[0]!;
+    const base = c * count * d;
+    for (let n = 0; n < count; n++) out[base + n * d + a] = 1;
+  });
+  return out;
+}

@@ -1,0 +1,274 @@
+/**
+ * The KAN layer as one fused kernel over plain arrays: forward jets and their reverse-mode
+ * gradient. Edge (i → j) computes
+ *   φ_ij(x) = mask_ij · ( sb_ij · b(x) + sp_ij · Σ_m c_ijm · B_m(x) ),
+ * and output j of the layer is Σ_i φ_ij(x_i). Jets follow Faà di Bruno (see jet.ts):
+ *   y_{D,j} = Σ_i Σ_m S_{D,m}(x_i) · φ_ij^{(m)}(x_i),  S_{D,m} = Σ_{|π|=m} Π_{B∈π} x_{B,i}.
+ * Only the k+1 B-splines nonzero at x are touched, so the cost is independent of the grid size G.
+ *
+ * Layouts (row-major): jets [C, N, width], coef [nIn, nOut, nBasis], sb/sp/mask [nIn, nOut].
+ */
+import type { JetPlan } from '../jet.js';
+import { compileJet } from './jetCodegen.js';
+import { baseDerivatives, type BaseFunction } from './baseFunctions.js';
+import { splineTable, tableSpan, type SplineTable } from './splineTables.js';
+
+/** Static description of a layer for the kernel. */
+export interface LayerGeometry {
+  nIn: number;
+  nOut: number;
+  k: number;
+  /** Number of basis functions per edge, G + k. */
+  nBasis: number;
+  base: BaseFunction;
+  /** Per-interval basis polynomials of each input's knots. */
+  tables: SplineTable[];
+}
+
+/** Parameters of a layer as flat arrays. */
+export interface LayerParams {
+  coef: Float32Array;
+  scaleBase: Float32Array;
+  scaleSp: Float32Array;
+  mask: Float32Array;
+}
+
+/**
+ * Spline part of every edge as per-interval polynomials in the local coordinate:
+ * raw[((i·nOut + j)·Q + q)·(k+1) + p] = Σ_r c_{ij,q−k+r} · T_i[q, r, p] (without sp and mask).
+ */
+function edgePolynomials(geo: LayerGeometry, coef: Float32Array): Float64Array {
+  const { nIn, nOut, k, nBasis } = geo;
+  const k1 = k + 1;
+  const Q = geo.tables[0]!.intervals;
+  const raw = new Float64Array(nIn * nOut * Q * k1);
+  for (let i = 0; i < nIn; i++) {
+    const T = geo.tables[i]!.poly;
+    for (let j = 0; j < nOut; j++) {
+      const e = i * nOut + j;
+      for (let q = 0; q < Q; q++) {
+        const out = (e * Q + q) * k1;
+        for (let r = 0; r <= k; r++) {
+          const m = q - k + r;
+          if (m < 0 || m >= nBasis) continue;
+          const c = coef[e * nBasis + m]!;
+          if (c === 0) continue;
+          const row = (q * k1 + r) * k1;
+          for (let p = 0; p <= k; p++) raw[out + p] = raw[out + p]! + c * T[row + p]!;
+        }
+      }
+    }
+  }
+  return raw;
+}
+
+/**
+ * Derivatives in x of the monomials u^p, u = (x − t_q)/h_q, for orders 0..orders:
+ * mono[m·(k+1) + p] = p!/(p−m)! · u^{p−m} / h_q^m (zero for p < m).
+ */
+function monomialJet(u: number, invH: number, k: number, orders: number, mono: Float64Array, powers: Float64Array): void {
+  const k1 = k + 1;
+  powers[0] = 1;
+  for (let p = 1; p <= k; p++) powers[p] = powers[p - 1]! * u;
+  for (let p = 0; p <= k; p++) mono[p] = powers[p]!;
+  let scale = 1;
+  for (let m = 1; m <= orders; m++) {
+    scale *= invH;
+    const row = m * k1;
+    for (let p = 0; p < m && p <= k; p++) mono[row + p] = 0;
+    for (let p = m; p <= k; p++) mono[row + p] = FALLING[m * FALLING_WIDTH + p]! * powers[p - m]! * scale;
+  }
+}
+
+/** FALLING[m·W + p] = p!/(p−m)!, for m, p < W. */
+const FALLING_WIDTH = 12;
+const FALLING = (() => {
+  const table = new Float64Array(FALLING_WIDTH * FALLING_WIDTH);
+  for (let m = 0; m < FALLING_WIDTH; m++) {
+    for (let p = m; p < FALLING_WIDTH; p++) {
+      let f = 1;
+      for (let i = 0; i < m; i++) f *= p - i;
+      table[m * FALLING_WIDTH + p] = f;
+    }
+  }
+  return table;
+})();
+
+/** Forward jets: X [C, N, nIn] → Y [C, N, nOut]. */
+export function kanLayerForward(geo: LayerGeometry, plan: JetPlan, X: Float32Array, N: number, p: LayerParams): Float32Array {
+  const { nIn, nOut, k } = geo;
+  const C = plan.channels.length;
+  const M = plan.maxOrder;
+  const M1 = M + 1;
+  const k1 = k + 1;
+  const Q = geo.tables[0]!.intervals;
+  const jet = compileJet(plan);
+  const raw = edgePolynomials(geo, p.coef);
+  const Y = new Float32Array(C * N * nOut);
+  const phi = new Float64Array(M1);
+  const acc = new Float64Array(C * nOut);
+  const S = new Float64Array(C * M1);
+  const mono = new Float64Array(M1 * k1);
+  const powers = new Float64Array(k1);
+  const bv = new Float64Array(M1);
+  const { scaleBase, scaleSp, mask } = p;
+  for (let n = 0; n < N; n++) {
+    acc.fill(0);
+    for (let i = 0; i < nIn; i++) {
+      const x = X[n * nIn + i]!;
+      if (C > 1) jet.factors(X, n * nIn + i, N * nIn, S);
+      const table = geo.tables[i]!;
+      const q = tableSpan(table, x);
+      if (q >= 0) monomialJet((x - table.knots[q]!) * table.invWidth[q]!, table.invWidth[q]!, k, M, mono, powers);
+      baseDerivatives(geo.base, x, M, bv);
+      for (let j = 0; j < nOut; j++) {
+        const e = i * nOut + j;
+        const mk = mask[e]!;
+        if (mk === 0) continue;
+        const sb = mk * scaleBase[e]!;
+        const sp = mk * scaleSp[e]!;
+        const a = (e * Q + q) * k1;
+        for (let m = 0; m <= M; m++) {
+          let spline = 0;
+          if (q >= 0) for (let pp = m; pp <= k; pp++) spline += raw[a + pp]! * mono[m * k1 + pp]!;
+          phi[m] = sb * bv[m]! + sp * spline;
+        }
+        acc[j] = acc[j]! + phi[0]!;
+        for (let c = 1; c < C; c++) {
+          let sum = 0;
+          for (let m = 1; m <= M; m++) sum += S[c * M1 + m]! * phi[m]!;
+          acc[c * nOut + j] = acc[c * nOut + j]! + sum;
+        }
+      }
+    }
+    for (let c = 0; c < C; c++) for (let j = 0; j < nOut; j++) Y[(c * N + n) * nOut + j] = acc[c * nOut + j]!;
+  }
+  return Y;
+}
+
+/** Gradients of a layer with respect to its input jets (optional) and parameters. */
+export interface LayerGradients {
+  dX: Float32Array | null;
+  dCoef: Float32Array;
+  dScaleBase: Float32Array;
+  dScaleSp: Float32Array;
+}
+
+/** Reverse mode of `kanLayerForward`: given dL/dY [C, N, nOut], returns dL/dX and dL/dparams. */
+export function kanLayerBackward(
+  geo: LayerGeometry,
+  plan: JetPlan,
+  X: Float32Array,
+  N: number,
+  p: LayerParams,
+  dY: Float32Array,
+  needInputGrad: boolean,
+): LayerGradients {
+  const { nIn, nOut, k, nBasis } = geo;
+  const C = plan.channels.length;
+  const M = plan.maxOrder;
+  const M1 = M + 1;
+  const k1 = k + 1;
+  const Q = geo.tables[0]!.intervals;
+  const orders = needInputGrad ? M + 1 : M;
+  const jet = compileJet(plan);
+  const raw = edgePolynomials(geo, p.coef);
+  const dRaw = new Float64Array(raw.length);
+  const dX = needInputGrad ? new Float32Array(X.length) : null;
+  const dSb = new Float64Array(nIn * nOut);
+  const S = new Float64Array(C * M1);
+  const dS = new Float64Array(C * M1);
+  const mono = new Float64Array((orders + 1) * k1);
+  const powers = new Float64Array(k1);
+  const bv = new Float64Array(orders + 1);
+  const phi = new Float64Array(orders + 1);
+  const g = new Float64Array(M1);
+  const dyc = new Float64Array(C);
+  const { scaleBase, scaleSp, mask } = p;
+  for (let n = 0; n < N; n++) {
+    for (let i = 0; i < nIn; i++) {
+      const x = X[n * nIn + i]!;
+      if (C > 1) jet.factors(X, n * nIn + i, N * nIn, S);
+      else S[0] = 1;
+      const table = geo.tables[i]!;
+      const q = tableSpan(table, x);
+      if (q >= 0) monomialJet((x - table.knots[q]!) * table.invWidth[q]!, table.invWidth[q]!, k, orders, mono, powers);
+      baseDerivatives(geo.base, x, orders, bv);
+      if (needInputGrad) dS.fill(0);
+      let dx = 0;
+      for (let j = 0; j < nOut; j++) {
+        const e = i * nOut + j;
+        const mk = mask[e]!;
+        if (mk === 0) continue;
+        let any = false;
+        for (let c = 0; c < C; c++) {
+          const v = dY[(c * N + n) * nOut + j]!;
+          dyc[c] = v;
+          if (v !== 0) any = true;
+        }
+        if (!any) continue;
+        for (let m = 0; m <= M; m++) {
+          let sum = 0;
+          for (let c = 0; c < C; c++) sum += dyc[c]! * S[c * M1 + m]!;
+          g[m] = sum;
+        }
+        let gb = 0;
+        for (let m = 0; m <= M; m++) gb += g[m]! * bv[m]!;
+        dSb[e] = dSb[e]! + mk * gb;
+        const a = (e * Q + q) * k1;
+        if (q >= 0) {
+          for (let pp = 0; pp <= k; pp++) {
+            let s = 0;
+            for (let m = 0; m <= M && m <= pp; m++) s += g[m]! * mono[m * k1 + pp]!;
+            dRaw[a + pp] = dRaw[a + pp]! + s;
+          }
+        }
+        if (needInputGrad) {
+          const sb = mk * scaleBase[e]!;
+          const sp = mk * scaleSp[e]!;
+          for (let m = 0; m <= orders; m++) {
+            let spline = 0;
+            if (q >= 0) for (let pp = m; pp <= k; pp++) spline += raw[a + pp]! * mono[m * k1 + pp]!;
+            phi[m] = sb * bv[m]! + sp * spline;
+          }
+          for (let m = 0; m <= M; m++) {
+            dx += g[m]! * phi[m + 1]!;
+            for (let c = 0; c < C; c++) dS[c * M1 + m] = dS[c * M1 + m]! + dyc[c]! * phi[m]!;
+          }
+        }
+      }
+      if (dX) {
+        dX[n * nIn + i] = dX[n * nIn + i]! + dx;
+        if (C > 1) jet.backward(X, n * nIn + i, N * nIn, dS, dX);
+      }
+    }
+  }
+  // Chain rule through the per-interval polynomials back to coefficients and scale_sp.
+  const dCoef = new Float32Array(nIn * nOut * nBasis);
+  const dSp = new Float32Array(nIn * nOut);
+  for (let i = 0; i < nIn; i++) {
+    const T = geo.tables[i]!.poly;
+    for (let j = 0; j < nOut; j++) {
+      const e = i * nOut + j;
+      const mk = mask[e]!;
+      if (mk === 0) continue;
+      const sp = mk * scaleSp[e]!;
+      let gsp = 0;
+      for (let q = 0; q < Q; q++) {
+        const a = (e * Q + q) * k1;
+        for (let pp = 0; pp <= k; pp++) {
+          const d = dRaw[a + pp]!;
+          if (d === 0) continue;
+          gsp += d * raw[a + pp]!;
+          for (let r = 0; r <= k; r++) {
+            const m = q - k + r;
+            if (m < 0 || m >= nBasis) continue;
+            dCoef[e * nBasis + m] = dCoef[e * nBasis + m]! + sp * d * T[(q * k1 + r) * k1 + pp]!;
+          }
+        }
+      }
+      dSp[e] = mk * gsp;
+    }
+  }
+  return { dX, dCoef, dScaleBase: Float32Array.from(dSb), dScaleSp: dSp };
+}

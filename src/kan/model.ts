@@ -1,0 +1,236 @@
+/**
+ * The KAN model: layers of learnable B-spline edge functions (pykan's parameterisation and
+ * initialisation), forward jets through the fused kernel, grid update and extension.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { KanpinnInputError } from '../errors.js';
+import { createJetPlan, type JetPlan } from '../jet.js';
+import { evaluateModel } from '../model/evaluate.js';
+import type { EvaluateOptions, ModelBase, PointsInput } from '../model/types.js';
+import { createRng } from '../random.js';
+import { BASE_FUNCTIONS, type BaseFunction } from './baseFunctions.js';
+import { fitCoefficients, GRID_UPDATE_DEFAULTS, refitInput, type GridFitReport, type GridUpdateOptions } from './gridUpdate.js';
+import { kanLayerJet, layerGeometry, readLayerParams, type KanLayer } from './kanLayer.js';
+import { kanLayerForward } from './layerKernel.js';
+import { uniformKnots } from './spline.js';
+
+/** Options of a KAN; every field but `width` has a default in `KAN_DEFAULTS`. */
+export interface KanOptions {
+  kind: 'kan';
+  /** Widths including input and output, e.g. [2, 10, 1]. */
+  width: number[];
+  /** Number of grid intervals G. */
+  grid: number;
+  /** Spline degree k (≥ 1). */
+  k: number;
+  /** Grid range of every layer, or per input of the first layer ([lo, hi] for each input). */
+  gridRange: [number, number] | [number, number][];
+  /** Residual function b(x) of every edge. */
+  base: BaseFunction;
+  seed: number;
+  /** pykan's noise_scale: spline coefficients start as a fit to uniform noise of this size / G. */
+  noiseScale: number;
+  /** pykan's scale_base_mu and scale_base_sigma. */
+  scaleBaseMu: number;
+  scaleBaseSigma: number;
+  /** Names of the inputs (derivative names use them) and outputs. */
+  inputs: string[];
+  outputs: string[];
+}
+
+export const KAN_DEFAULTS: Omit<KanOptions, 'width' | 'inputs' | 'outputs'> = {
+  kind: 'kan',
+  grid: 5,
+  k: 3,
+  gridRange: [-1, 1],
+  base: 'silu',
+  seed: 0,
+  noiseScale: 0.3,
+  scaleBaseMu: 0,
+  scaleBaseSigma: 1,
+};
+
+/** Default input names by dimension: x, y, z, t then x4, x5, … */
+export function defaultInputNames(dim: number): string[] {
+  const names = ['x', 'y', 'z', 't'];
+  return Array.from({ length: dim }, (_, i) => (dim <= 4 ? names[i]! : `x${i + 1}`));
+}
+
+/** Default output names: u, v, w then u4, u5, … */
+export function defaultOutputNames(dim: number): string[] {
+  const names = ['u', 'v', 'w'];
+  return Array.from({ length: dim }, (_, i) => (dim <= 3 ? names[i]! : `u${i + 1}`));
+}
+
+/** A KAN: its layers plus the model interface. */
+export interface KanModel extends ModelBase {
+  readonly kind: 'kan';
+  readonly options: KanOptions;
+  readonly layers: KanLayer[];
+}
+
+function checkWidth(width: unknown, field: string): number[] {
+  if (!Array.isArray(width) || width.length < 2 || width.some((w) => !Number.isInteger(w) || w < 1)) {
+    throw new KanpinnInputError(`${field}: expected at least two positive integer widths such as [2, 10, 1], got ${JSON.stringify(width)}`);
+  }
+  return width as number[];
+}
+
+/** Validates options and fills defaults. */
+export function resolveKanOptions(partial: Partial<KanOptions> & { width: number[] }): KanOptions {
+  const width = checkWidth(partial.width, 'width');
+  const options: KanOptions = {
+    ...KAN_DEFAULTS,
+    inputs: defaultInputNames(width[0]!),
+    outputs: defaultOutputNames(width[width.length - 1]!),
+    ...Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)),
+    width,
+  } as KanOptions;
+  if (!Number.isInteger(options.grid) || options.grid < 1) throw new KanpinnInputError(`grid: expected an integer >= 1, got ${options.grid}`);
+  if (!Number.isInteger(options.k) || options.k < 1 || options.k > 10) throw new KanpinnInputError(`k: expected an integer spline degree from 1 to 10, got ${options.k}`);
+  if (!BASE_FUNCTIONS.includes(options.base)) throw new KanpinnInputError(`base: expected one of ${BASE_FUNCTIONS.join(', ')}, got ${JSON.stringify(options.base)}`);
+  if (options.inputs.length !== width[0]) throw new KanpinnInputError(`inputs: expected ${width[0]} names (width[0]), got ${options.inputs.length}`);
+  if (options.outputs.length !== width[width.length - 1]) {
+    throw new KanpinnInputError(`outputs: expected ${width[width.length - 1]} names (last width), got ${options.outputs.length}`);
+  }
+  rangeOf(options, 0, 0);
+  return options;
+}
+
+/** Grid range of input i of layer l. */
+function rangeOf(options: KanOptions, l: number, i: number): [number, number] {
+  const r = options.gridRange;
+  const perInput = Array.isArray(r[0]);
+  const range = (perInput ? (l === 0 ? (r as [number, number][])[i] : [-1, 1]) : r) as [number, number] | undefined;
+  if (!range || range.length !== 2 || !Number.isFinite(range[0]) || !Number.isFinite(range[1]) || !(range[0] < range[1])) {
+    throw new KanpinnInputError(`gridRange: expected [lo, hi] with lo < hi${perInput ? ` for input ${i}` : ''}, got ${JSON.stringify(range)}`);
+  }
+  return range;
+}
+
+/** A trainable variable holding a copy of `values` (unnamed: tfjs gives it a unique name). */
+export function newVariable(values: Float32Array, shape: number[]): tf.Variable {
+  return tf.tidy(() => tf.variable(tf.tensor(values, shape)));
+}
+
+/** Builds layers with pykan's initialisation from the options' seed. */
+function initLayers(options: KanOptions): KanLayer[] {
+  const rng = createRng(options.seed);
+  const { grid, k } = options;
+  const nBasis = grid + k;
+  return options.width.slice(0, -1).map((nIn, l) => {
+    const nOut = options.width[l + 1]!;
+    const knots = Array.from({ length: nIn }, (_, i) => {
+      const [lo, hi] = rangeOf(options, l, i);
+      return uniformKnots(grid, k, lo, hi);
+    });
+    const coef = new Float32Array(nIn * nOut * nBasis);
+    for (let i = 0; i < nIn; i++) {
+      const t = knots[i]!;
+      const xs = Float64Array.from({ length: grid + 1 }, (_, q) => t[k + q]!);
+      const noise = Float64Array.from({ length: (grid + 1) * nOut }, () => ((rng.next() - 0.5) * options.noiseScale) / grid);
+      coef.set(Float32Array.from(fitCoefficients(t, k, xs, noise, nOut, 1e-3)), i * nOut * nBasis);
+    }
+    const scaleBase = Float32Array.from({ length: nIn * nOut }, () => (options.scaleBaseMu + options.scaleBaseSigma * (rng.next() * 2 - 1)) / Math.sqrt(nIn));
+    const scaleSp = new Float32Array(nIn * nOut).fill(1 / Math.sqrt(nIn));
+    return {
+      nIn,
+      nOut,
+      k,
+      grid,
+      base: options.base,
+      knots,
+      coef: newVariable(coef, [nIn, nOut, nBasis]),
+      scaleBase: newVariable(scaleBase, [nIn, nOut]),
+      scaleSp: newVariable(scaleSp, [nIn, nOut]),
+      mask: new Float32Array(nIn * nOut).fill(1),
+    };
+  });
+}
+
+/** Creates a KAN from options (see `KAN_DEFAULTS`), or wraps given layers (model files, pruning). */
+export function createKan(partial: Partial<KanOptions> & { width: number[] }, layers?: KanLayer[]): KanModel {
+  const options = resolveKanOptions(partial);
+  const own = layers ?? initLayers(options);
+  const model: KanModel = {
+    kind: 'kan',
+    options,
+    layers: own,
+    inputs: options.inputs,
+    outputs: options.outputs,
+    width: options.width,
+    variables: () => own.flatMap((layer) => [layer.coef, layer.scaleBase, layer.scaleSp]),
+    paramCount: () =>
+      own.reduce((sum, layer) => {
+        const live = layer.mask.reduce((a, m) => a + (m !== 0 ? 1 : 0), 0);
+        return sum + live * (layer.grid + layer.k + 2);
+      }, 0),
+    jetForward(plan: JetPlan, inputJet: tf.Tensor3D, count: number): tf.Tensor3D {
+      let x: tf.Tensor = inputJet;
+      own.forEach((layer, l) => {
+        x = kanLayerJet(layer, plan, x, count, l > 0);
+      });
+      return x as tf.Tensor3D;
+    },
+    evaluate(points: PointsInput, evaluateOptions?: EvaluateOptions) {
+      return evaluateModel(model, points, evaluateOptions?.derivatives);
+    },
+    dispose() {
+      for (const layer of own) {
+        layer.coef.dispose();
+        layer.scaleBase.dispose();
+        layer.scaleSp.dispose();
+      }
+    },
+  };
+  return model;
+}
+
+/** Values entering each layer at the points: [layers][N · nIn] row-major, plus the output. */
+export function layerActivations(model: KanModel, points: Float32Array, count: number): Float32Array[] {
+  const plan = createJetPlan([], model.inputs.length);
+  const acts: Float32Array[] = [points.subarray(0, count * model.inputs.length)];
+  for (const layer of model.layers) {
+    acts.push(kanLayerForward(layerGeometry(layer), plan, acts[acts.length - 1]!, count, readLayerParams(layer)));
+  }
+  return acts;
+}
+
+/**
+ * Grid update (same G) or extension (new G per layer) from the distribution of each layer's
+ * inputs at `points`; the spline coefficients are refit so edge functions are kept. Layers are
+ * processed in order, each seeing inputs from the already-updated layers before it.
+ */
+export function updateGrid(model: KanModel, points: Float32Array, count: number, newGrid?: number, options: Partial<GridUpdateOptions> = {}): GridFitReport[][] {
+  const opts = { ...GRID_UPDATE_DEFAULTS, ...options };
+  if (newGrid !== undefined && (!Number.isInteger(newGrid) || newGrid < 1)) {
+    throw new KanpinnInputError(`grid: expected an integer >= 1, got ${newGrid}`);
+  }
+  const reports: GridFitReport[][] = [];
+  let inputs = points.subarray(0, count * model.inputs.length);
+  const valuePlan = createJetPlan([], model.inputs.length);
+  for (const layer of model.layers) {
+    const G = newGrid ?? layer.grid;
+    const coef = layer.coef.dataSync() as Float32Array;
+    const newCoef = new Float32Array(layer.nIn * layer.nOut * (G + layer.k));
+    const layerReports: GridFitReport[] = [];
+    const knots = layer.knots.map((old, i) => {
+      const samples = Float64Array.from({ length: count }, (_, n) => inputs[n * layer.nIn + i]!);
+      const fit = refitInput(old, layer.k, coef, i, layer.nOut, G, samples, opts);
+      newCoef.set(Float32Array.from(fit.coef), i * layer.nOut * (G + layer.k));
+      layerReports.push(fit.report);
+      return fit.knots;
+    });
+    layer.knots = knots;
+    layer.grid = G;
+    if (layer.coef.shape[2] === G + layer.k) {
+      tf.tidy(() => layer.coef.assign(tf.tensor3d(newCoef, [layer.nIn, layer.nOut, G + layer.k])));
+    } else {
+      layer.coef.dispose();
+      layer.coef = newVariable(newCoef, [layer.nIn, layer.nOut, G + layer.k]);
+    }
+    reports.push(layerReports);
+    inputs = kanLayerForward(layerGeometry(layer), valuePlan, inputs, count, readLayerParams(layer));
+  }
+  return reports;
+}

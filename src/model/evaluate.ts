@@ -1,0 +1,91 @@
+/**
+ * Shared plumbing between models and callers: point validation, jet plans from derivative names,
+ * and splitting an output jet into named tensors or arrays.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { KanpinnInputError } from '../errors.js';
+import { createJetPlan, channelIndex, inputJet, parseDerivative, type JetPlan } from '../jet.js';
+import type { ModelBase, PointsInput } from './types.js';
+
+/** Validates points against the input dimension; returns them flat (row-major) with their count. */
+export function flattenPoints(points: PointsInput, dim: number, field = 'points'): { data: Float32Array; count: number } {
+  if (points instanceof Float32Array || points instanceof Float64Array) {
+    if (points.length % dim !== 0) {
+      throw new KanpinnInputError(`${field}: flat array length ${points.length} is not a multiple of the input dimension ${dim}`);
+    }
+    const data = points instanceof Float32Array ? points : Float32Array.from(points);
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isFinite(data[i]!)) throw new KanpinnInputError(`${field}: value ${data[i]} at index ${i} is not finite`);
+    }
+    return { data, count: points.length / dim };
+  }
+  const data = new Float32Array(points.length * dim);
+  points.forEach((row, n) => {
+    if (row.length !== dim) throw new KanpinnInputError(`${field}[${n}]: expected ${dim} coordinates, got ${row.length}`);
+    row.forEach((v, a) => {
+      if (!Number.isFinite(v)) throw new KanpinnInputError(`${field}[${n}][${a}]: ${v} is not a finite number`);
+      data[n * dim + a] = v;
+    });
+  });
+  return { data, count: points.length };
+}
+
+/** A plan plus where each requested name sits in the output jet. */
+export interface NamedPlan {
+  plan: JetPlan;
+  picks: { name: string; channel: number; output: number }[];
+}
+
+const planCache = new Map<string, NamedPlan>();
+
+/** Resolves derivative names (`u`, `u_xx`, `v_xy`) into a jet plan; cached by request. */
+export function planFor(names: readonly string[], inputs: readonly string[], outputs: readonly string[]): NamedPlan {
+  const cacheKey = `${inputs.join(',')}|${outputs.join(',')}|${names.join(',')}`;
+  const cached = planCache.get(cacheKey);
+  if (cached) return cached;
+  const parsed = names.map((name) => parseDerivative(name, inputs, outputs));
+  const plan = createJetPlan(parsed.map((p) => p.axes), inputs.length);
+  const named: NamedPlan = {
+    plan,
+    picks: parsed.map((p) => ({ name: p.name, channel: channelIndex(plan, p.axes), output: p.output })),
+  };
+  planCache.set(cacheKey, named);
+  return named;
+}
+
+/** The constant input jet of `count` points as a tensor [C, N, d]. */
+export function inputJetTensor(plan: JetPlan, points: Float32Array, count: number): tf.Tensor3D {
+  return tf.tensor3d(inputJet(plan, points, count), [plan.channels.length, count, plan.inputDim]);
+}
+
+/**
+ * Named outputs/derivatives as differentiable 1-D tensors [N] (call inside `tf.tidy`).
+ * `points` is flat row-major; the model's jet op is evaluated once for all names.
+ */
+export function jetTensors(model: ModelBase, names: readonly string[], points: Float32Array, count: number): Record<string, tf.Tensor1D> {
+  const { plan, picks } = planFor(names, model.inputs, model.outputs);
+  const out = model.jetForward(plan, inputJetTensor(plan, points, count), count); // [C, N, nOut]
+  const nOut = model.outputs.length;
+  // Rows of [C·nOut, N]; contiguous slices (unstack's gradient fails when a row goes unused).
+  const rows = (nOut === 1 ? out : out.transpose([0, 2, 1])).reshape([plan.channels.length * nOut * count]);
+  const result: Record<string, tf.Tensor1D> = {};
+  for (const pick of picks) result[pick.name] = rows.slice((pick.channel * nOut + pick.output) * count, count) as tf.Tensor1D;
+  return result;
+}
+
+/** `evaluate` for any model: runs the jet op without gradients and copies out plain arrays. */
+export function evaluateModel(model: ModelBase, points: PointsInput, names: readonly string[] | undefined): Record<string, Float32Array> {
+  const wanted = names ?? model.outputs;
+  const { data, count } = flattenPoints(points, model.inputs.length);
+  const { plan, picks } = planFor(wanted, model.inputs, model.outputs);
+  const values = tf.tidy(() => model.jetForward(plan, inputJetTensor(plan, data, count), count).dataSync() as Float32Array);
+  const nOut = model.outputs.length;
+  const result: Record<string, Float32Array> = {};
+  for (const pick of picks) {
+    const column = new Float32Array(count);
+    const base = pick.channel * count * nOut;
+    for (let n = 0; n < count; n++) column[n] = values[base + n * nOut + pick.output]!;
+    result[pick.name] = column;
+  }
+  return result;
+}

@@ -1,0 +1,37 @@
+/**
+ * What every model (KAN or MLP) offers the trainer, the metrics and the CLI: forward jets as a
+ * differentiable tfjs op, plain evaluation to Float32Arrays, and its trainable variables.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { JetPlan } from '../jet.js';
+
+/** Points as rows (`number[][]`) or a flat row-major `Float32Array` of the input dimension. */
+export type PointsInput = readonly (readonly number[])[] | Float32Array | Float64Array;
+
+export interface EvaluateOptions {
+  /** Names of the outputs and derivatives to compute, e.g. `['u', 'u_x', 'u_xx', 'u_xy']`. Default: the outputs. */
+  derivatives?: readonly string[];
+}
+
+/** The part shared by every model. */
+export interface ModelBase {
+  /** Input variable names (used in derivative names), e.g. `['x', 'y']`. */
+  readonly inputs: readonly string[];
+  /** Output names, e.g. `['u']`. */
+  readonly outputs: readonly string[];
+  /** Layer widths including input and output, e.g. `[2, 10, 1]`. */
+  readonly width: readonly number[];
+  /** Trainable variables in a fixed order (the optimizer's flat vector follows it). */
+  variables(): tf.Variable[];
+  /** Number of trainable scalars (masked-out KAN edges excluded). */
+  paramCount(): number;
+  /**
+   * Forward jets as a differentiable op: input jet [C, N, d] (see `inputJet`) → output jet
+   * [C, N, outputs]. Call inside `tf.tidy`.
+   */
+  jetForward(plan: JetPlan, inputJet: tf.Tensor3D, count: number): tf.Tensor3D;
+  /** Computes the named outputs/derivatives at the points; plain arrays, no tensors leak. */
+  evaluate(points: PointsInput, options?: EvaluateOptions): Record<string, Float32Array>;
+  /** Frees the variables. */
+  dispose(): void;
+}

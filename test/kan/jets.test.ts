@@ -1,0 +1,191 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { setBackend } from '../../src/backend.js';
+import { fitCoefficients } from '../../src/kan/gridUpdate.js';
+import { createKan, type KanModel } from '../../src/kan/model.js';
+import { createMlp } from '../../src/model/mlp.js';
+import { jetTensors, planFor } from '../../src/model/evaluate.js';
+import { createRng } from '../../src/random.js';
+import { finiteDifference, referenceKan, referenceMlp } from './reference.js';
+
+/** float32 outputs against float64 finite differences: relative to the derivative's scale. */
+const JET_TOL = 2e-3;
+
+beforeAll(async () => {
+  await setBackend('wasm');
+});
+
+/** Replaces a KAN's spline coefficients and base scales with O(1) random values (init is tiny). */
+function randomise(model: KanModel, seed: number): void {
+  const rng = createRng(seed);
+  for (const layer of model.layers) {
+    tf.tidy(() => {
+      layer.coef.assign(tf.tensor(Float32Array.from({ length: layer.coef.size }, () => rng.normal() * 0.5), layer.coef.shape));
+      layer.scaleBase.assign(tf.tensor(Float32Array.from({ length: layer.scaleBase.size }, () => rng.normal() * 0.5), layer.scaleBase.shape));
+    });
+  }
+}
+
+function checkJets(evaluate: (pts: number[][], names: string[]) => Record<string, Float32Array>, ref: (p: number[]) => number, names: [string, number[], number][], points: number[][]): void {
+  const out = evaluate(points, names.map(([n]) => n));
+  points.forEach((p, n) => {
+    for (const [name, axes, h] of names) {
+      const expected = finiteDifference(ref, p, axes, h);
+      const got = out[name]![n]!;
+      const scale = Math.max(1, Math.abs(expected));
+      expect(Math.abs(got - expected) / scale, `${name} at ${p.map((v) => v.toFixed(3)).join(',')}: ${got} vs ${expected}`).toBeLessThan(JET_TOL);
+    }
+  });
+}
+
+const DERIVS_3D: [string, number[], number][] = [
+  ['u', [], 0],
+  ['u_x', [0], 1e-5],
+  ['u_y', [1], 1e-5],
+  ['u_z', [2], 1e-5],
+  ['u_xx', [0, 0], 1e-4],
+  ['u_yy', [1, 1], 1e-4],
+  ['u_xy', [0, 1], 1e-4],
+  ['u_yz', [1, 2], 1e-4],
+];
+
+describe('forward jets', () => {
+  for (const k of [2, 3]) {
+    it(`of a random KAN [3,5,4,1] with k = ${k} match finite differences`, () => {
+      const model = createKan({ width: [3, 5, 4, 1], k, grid: 5, seed: 11 });
+      randomise(model, 100 + k);
+      const ref = referenceKan(model);
+      const rng = createRng(5);
+      const points = Array.from({ length: 12 }, () => [rng.next() * 1.8 - 0.9, rng.next() * 1.8 - 0.9, rng.next() * 1.8 - 0.9]);
+      checkJets((pts, names) => model.evaluate(pts, { derivatives: names }), (p) => ref(p)[0]!, DERIVS_3D, points);
+      model.dispose();
+    });
+  }
+
+  it('of a smooth KAN (k = 5) match finite differences up to fourth order along one axis', () => {
+    const model = createKan({ width: [2, 3, 1], k: 5, grid: 4, seed: 3 });
+    randomise(model, 9);
+    const ref = referenceKan(model);
+    const points = [[0.13, -0.42], [-0.61, 0.27], [0.44, 0.71]];
+    checkJets(
+      (pts, names) => model.evaluate(pts, { derivatives: names }),
+      (p) => ref(p)[0]!,
+      [['u_x', [0], 1e-5], ['u_xxx', [0, 0, 0], 1e-3], ['u_yyyy', [1, 1, 1, 1], 1.5e-3], ['u_xx', [0, 0], 1e-4]],
+      points,
+    );
+    model.dispose();
+  });
+
+  for (const activation of ['tanh', 'sin', 'silu'] as const) {
+    it(`of a random ${activation} MLP [3,8,8,2] match finite differences (both outputs)`, () => {
+      const model = createMlp({ width: [3, 8, 8, 2], activation, seed: 4 });
+      const ref = referenceMlp(model);
+      const rng = createRng(6);
+      const points = Array.from({ length: 8 }, () => [rng.next() * 2 - 1, rng.next() * 2 - 1, rng.next() * 2 - 1]);
+      checkJets((pts, names) => model.evaluate(pts, { derivatives: names }), (p) => ref(p)[0]!, DERIVS_3D, points);
+      checkJets((pts, names) => model.evaluate(pts, { derivatives: names }), (p) => ref(p)[1]!, [['v_xz', [0, 2], 1e-4], ['v_zzz', [2, 2, 2], 1e-3]], points);
+      model.dispose();
+    });
+  }
+
+  it('reproduce closed forms: a spline edge fitted to x² composed with an identity edge', () => {
+    const model = createKan({ width: [1, 1, 1], k: 3, grid: 8, base: 'identity', seed: 0 });
+    const [first, second] = model.layers;
+    const t = first!.knots[0]!;
+    const xs = Float64Array.from({ length: 200 }, (_, i) => -1 + (2 * i) / 199);
+    const coef = fitCoefficients(t, 3, xs, xs.map((x) => x * x), 1, 0);
+    tf.tidy(() => {
+      first!.coef.assign(tf.tensor3d(Float32Array.from(coef), [1, 1, 11]));
+      first!.scaleBase.assign(tf.zeros([1, 1]));
+      first!.scaleSp.assign(tf.ones([1, 1]));
+      second!.coef.assign(tf.zeros([1, 1, 11]));
+      second!.scaleBase.assign(tf.ones([1, 1]));
+    });
+    // u(x) = x² (cubic splines reproduce quadratics exactly), so u_x = 2x, u_xx = 2, u_xxx = 0.
+    const pts = [[-0.9], [-0.3], [0.05], [0.77]];
+    const out = model.evaluate(pts, { derivatives: ['u', 'u_x', 'u_xx', 'u_xxx'] });
+    pts.forEach(([x], n) => {
+      expect(out.u![n]!).toBeCloseTo(x! * x!, 5);
+      expect(out.u_x![n]!).toBeCloseTo(2 * x!, 4);
+      expect(out.u_xx![n]!).toBeCloseTo(2, 3);
+      expect(out.u_xxx![n]!).toBeCloseTo(0, 2);
+    });
+    model.dispose();
+  });
+
+  it('compute only what is requested: the plan for u_xx holds u, u_x, u_xx', () => {
+    const { plan } = planFor(['u_xx'], ['x', 'y'], ['u']);
+    expect(plan.channels).toEqual([[], [0], [0, 0]]);
+    const mixed = planFor(['u', 'u_xy'], ['x', 'y'], ['u']).plan;
+    expect(mixed.channels).toEqual([[], [0], [1], [0, 1]]);
+  });
+
+  it('accept flat Float32Array points and refuse a wrong dimension', () => {
+    const model = createKan({ width: [2, 3, 1], seed: 1 });
+    const flat = model.evaluate(new Float32Array([0.1, 0.2, -0.3, 0.4])).u!;
+    const rows = model.evaluate([[0.1, 0.2], [-0.3, 0.4]]).u!;
+    expect(Array.from(flat)).toEqual(Array.from(rows));
+    expect(() => model.evaluate([[0.1, 0.2, 0.3]])).toThrow('points[0]: expected 2 coordinates, got 3');
+    expect(() => model.evaluate(new Float32Array(3))).toThrow('points: flat array length 3 is not a multiple of the input dimension 2');
+    expect(() => model.evaluate([[0, 0]], { derivatives: ['u_q'] })).toThrow("derivatives: cannot read 'u_q': 'q' is not a variable (variables are x, y)");
+    expect(() => model.evaluate([[0, 0]], { derivatives: ['u_xxy'] })).toThrow("derivatives: 'u_xxy' is a mixed derivative of order 3; at most 2 is supported");
+    model.dispose();
+  });
+});
+
+describe('parameter gradients through the jets', () => {
+  for (const kind of ['kan', 'mlp'] as const) {
+    it(`of a ${kind} loss over u, u_x, u_xx, u_yy match finite differences in the parameters`, () => {
+      const model = kind === 'kan' ? createKan({ width: [2, 4, 3, 1], grid: 4, seed: 2 }) : createMlp({ width: [2, 6, 1], seed: 2 });
+      if (model.kind === 'kan') randomise(model, 21);
+      const pts = new Float32Array([0.1, 0.2, -0.5, 0.7, 0.8, -0.6, -0.2, -0.9]);
+      const w = [0.7, -1.3, 0.4, 0.9];
+      const names = ['u', 'u_x', 'u_xx', 'u_yy'];
+      const loss = (): tf.Scalar => {
+        const s = jetTensors(model, names, pts, 4);
+        return names.map((n, i) => s[n]!.square().sum().mul(w[i]!)).reduce((a, b) => a.add(b)) as tf.Scalar;
+      };
+      const { grads } = tf.variableGrads(loss, model.variables());
+      const rng = createRng(1);
+      for (const variable of model.variables()) {
+        const g = grads[variable.name]!.dataSync();
+        const values = variable.dataSync().slice();
+        for (let probe = 0; probe < 4; probe++) {
+          const idx = rng.int(values.length);
+          const h = 1e-2 * Math.max(0.1, Math.abs(values[idx]!));
+          const at = (v: number): number => {
+            const copy = values.slice();
+            copy[idx] = v;
+            tf.tidy(() => variable.assign(tf.tensor(copy, variable.shape)));
+            return tf.tidy(() => loss().dataSync()[0]!);
+          };
+          const fd = (at(values[idx]! + h) - at(values[idx]! - h)) / (2 * h);
+          tf.tidy(() => variable.assign(tf.tensor(values, variable.shape)));
+          const scale = Math.max(1, Math.abs(fd));
+          expect(Math.abs(g[idx]! - fd) / scale, `${variable.name}[${idx}]: ${g[idx]} vs ${fd}`).toBeLessThan(2e-2);
+        }
+      }
+      Object.values(grads).forEach((t) => t.dispose());
+      model.dispose();
+    });
+  }
+
+  it('leave the tensor count flat over 200 loss+gradient evaluations', () => {
+    const model = createKan({ width: [2, 5, 1], seed: 0 });
+    const pts = new Float32Array(2 * 50).map((_, i) => Math.sin(i));
+    const step = (): void =>
+      tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => {
+          const s = jetTensors(model, ['u', 'u_xx', 'u_yy'], pts, 50);
+          return s.u_xx!.add(s.u_yy!).square().mean().add(s.u!.square().mean()) as tf.Scalar;
+        }, model.variables());
+        value.dataSync();
+        Object.values(grads).forEach((g) => g.dataSync());
+      });
+    step();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 200; i++) step();
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+});

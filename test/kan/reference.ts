@@ -1,0 +1,70 @@
+/**
+ * Plain float64 reference implementations (oracles) of the KAN and MLP forward pass, built from
+ * a model's parameters with a naive Cox–de Boor basis, for finite-difference checks.
+ */
+import type { KanModel } from '../../src/kan/model.js';
+import type { MlpModel } from '../../src/model/mlp.js';
+
+function coxDeBoor(t: ArrayLike<number>, m: number, k: number, x: number): number {
+  if (k === 0) return t[m]! <= x && x < t[m + 1]! ? 1 : 0;
+  return ((x - t[m]!) / (t[m + k]! - t[m]!)) * coxDeBoor(t, m, k - 1, x) + ((t[m + k + 1]! - x) / (t[m + k + 1]! - t[m + 1]!)) * coxDeBoor(t, m + 1, k - 1, x);
+}
+
+const BASE: Record<string, (x: number) => number> = {
+  silu: (x) => x / (1 + Math.exp(-x)),
+  identity: (x) => x,
+  zero: () => 0,
+};
+
+/** f(point) → outputs, in float64, from the KAN's current parameters. */
+export function referenceKan(model: KanModel): (point: number[]) => number[] {
+  const layers = model.layers.map((layer) => ({
+    layer,
+    coef: Array.from(layer.coef.dataSync()),
+    sb: Array.from(layer.scaleBase.dataSync()),
+    sp: Array.from(layer.scaleSp.dataSync()),
+  }));
+  return (point) => {
+    let x = point;
+    for (const { layer, coef, sb, sp } of layers) {
+      const nBasis = layer.grid + layer.k;
+      const y = new Array<number>(layer.nOut).fill(0);
+      for (let i = 0; i < layer.nIn; i++) {
+        const basis = Array.from({ length: nBasis }, (_, m) => coxDeBoor(layer.knots[i]!, m, layer.k, x[i]!));
+        for (let j = 0; j < layer.nOut; j++) {
+          const e = i * layer.nOut + j;
+          const spline = basis.reduce((s, b, m) => s + b * coef[e * nBasis + m]!, 0);
+          y[j] = y[j]! + layer.mask[e]! * (sb[e]! * BASE[layer.base]!(x[i]!) + sp[e]! * spline);
+        }
+      }
+      x = y;
+    }
+    return x;
+  };
+}
+
+const ACT: Record<string, (x: number) => number> = { tanh: Math.tanh, sin: Math.sin, silu: (x) => x / (1 + Math.exp(-x)) };
+
+export function referenceMlp(model: MlpModel): (point: number[]) => number[] {
+  const layers = model.layers.map((l) => ({ w: Array.from(l.weight.dataSync()), b: Array.from(l.bias.dataSync()), nIn: l.weight.shape[0]!, nOut: l.weight.shape[1]! }));
+  const act = ACT[model.options.activation]!;
+  return (point) => {
+    let x = point;
+    layers.forEach(({ w, b, nIn, nOut }, l) => {
+      const y = Array.from({ length: nOut }, (_, j) => b[j]! + x.reduce((s, v, i) => s + v * w[i * nOut + j]!, 0));
+      x = l === layers.length - 1 ? y : y.map(act);
+    });
+    return x;
+  };
+}
+
+/** Central finite difference of f along `axes` (a multiset), step h, in float64. */
+export function finiteDifference(f: (p: number[]) => number, point: number[], axes: number[], h: number): number {
+  if (axes.length === 0) return f(point);
+  const [a, ...rest] = axes;
+  const plus = [...point];
+  const minus = [...point];
+  plus[a!] = plus[a!]! + h;
+  minus[a!] = minus[a!]! - h;
+  return (finiteDifference(f, plus, rest, h) - finiteDifference(f, minus, rest, h)) / (2 * h);
+}
