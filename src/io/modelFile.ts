@@ -1,0 +1,197 @@
+/**
+ * The versioned model file: `{ "format": "kanpinn-model", "version": 1, "config": {…}, "params": {…} }`
+ * with everything needed to rebuild a model exactly (widths, grids, knots, k, masks, values).
+ * Float32 parameters are written as the shortest decimal that reads back to the same float32, so a
+ * round trip is bit for bit. Loading checks every field and refuses a file it cannot trust.
+ */
+import { KanpinnInputError } from '../errors.js';
+import { BASE_FUNCTIONS } from '../kan/baseFunctions.js';
+import type { KanLayer } from '../kan/kanLayer.js';
+import { createKan, newVariable, type KanOptions } from '../kan/model.js';
+import type { Model } from '../model/create.js';
+import { createMlp, MLP_ACTIVATIONS, type MlpLayer, type MlpOptions } from '../model/mlp.js';
+
+export const MODEL_FORMAT = 'kanpinn-model';
+export const MODEL_VERSION = 1;
+
+/** Per-layer parameters of a KAN in the file. */
+export interface KanLayerJson {
+  nIn: number;
+  nOut: number;
+  k: number;
+  grid: number;
+  base: string;
+  knots: number[][];
+  coef: number[];
+  scaleBase: number[];
+  scaleSp: number[];
+  mask: number[];
+}
+
+export interface MlpLayerJson {
+  nIn: number;
+  nOut: number;
+  weight: number[];
+  bias: number[];
+}
+
+export interface ModelJson {
+  format: typeof MODEL_FORMAT;
+  version: number;
+  config: KanOptions | MlpOptions;
+  params: { layers: KanLayerJson[] | MlpLayerJson[] };
+  /** Free-form provenance (problem, metrics, date); not needed to rebuild the model. */
+  meta?: Record<string, unknown>;
+}
+
+const list = (a: ArrayLike<number>): number[] => Array.from(a);
+
+/** The model as a plain JSON value (see `ModelJson`). */
+export function modelToJson(model: Model, meta?: Record<string, unknown>): ModelJson {
+  const layers =
+    model.kind === 'kan'
+      ? model.layers.map(
+          (l): KanLayerJson => ({
+            nIn: l.nIn,
+            nOut: l.nOut,
+            k: l.k,
+            grid: l.grid,
+            base: l.base,
+            knots: l.knots.map(list),
+            coef: list(l.coef.dataSync()),
+            scaleBase: list(l.scaleBase.dataSync()),
+            scaleSp: list(l.scaleSp.dataSync()),
+            mask: list(l.mask),
+          }),
+        )
+      : model.layers.map(
+          (l): MlpLayerJson => ({ nIn: l.weight.shape[0]!, nOut: l.weight.shape[1]!, weight: list(l.weight.dataSync()), bias: list(l.bias.dataSync()) }),
+        );
+  const json: ModelJson = { format: MODEL_FORMAT, version: MODEL_VERSION, config: model.options, params: { layers } };
+  if (meta) json.meta = meta;
+  return json;
+}
+
+type Path = string;
+
+function fail(path: Path, expected: string, found: unknown): never {
+  const shown = typeof found === 'string' ? JSON.stringify(found) : Array.isArray(found) ? `an array of ${found.length}` : found === null ? 'null' : typeof found === 'object' ? 'an object' : String(found);
+  throw new KanpinnInputError(`model file: ${path}: expected ${expected}, found ${shown}`);
+}
+
+function object(value: unknown, path: Path): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'an object', value);
+  return value as Record<string, unknown>;
+}
+
+function integer(value: unknown, path: Path, min = 0): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) fail(path, `an integer >= ${min}`, value);
+  return value;
+}
+
+function numbers(value: unknown, path: Path, length: number): Float32Array {
+  if (!Array.isArray(value) || value.length !== length) fail(path, `an array of ${length} numbers`, value);
+  const out = new Float32Array(length);
+  (value as unknown[]).forEach((v, i) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${path}[${i}]`, 'a finite number', v);
+    out[i] = v;
+  });
+  return out;
+}
+
+function knotsOf(value: unknown, path: Path, length: number): Float64Array {
+  const values = numbers(value, path, length);
+  const out = Float64Array.from(value as number[]);
+  for (let i = 1; i < out.length; i++) if (!(out[i]! > out[i - 1]!)) fail(`${path}[${i}]`, 'strictly increasing knots', out[i]);
+  void values;
+  return out;
+}
+
+function kanLayerFrom(value: unknown, path: Path, nIn: number, nOut: number): KanLayer {
+  const o = object(value, path);
+  if (o.nIn !== nIn || o.nOut !== nOut) fail(`${path}.nIn/nOut`, `${nIn}/${nOut} from config.width`, `${String(o.nIn)}/${String(o.nOut)}`);
+  const k = integer(o.k, `${path}.k`, 1);
+  const grid = integer(o.grid, `${path}.grid`, 1);
+  if (!BASE_FUNCTIONS.includes(o.base as never)) fail(`${path}.base`, `one of ${BASE_FUNCTIONS.join(', ')}`, o.base);
+  if (!Array.isArray(o.knots) || o.knots.length !== nIn) fail(`${path}.knots`, `${nIn} knot vectors`, o.knots);
+  const knots = (o.knots as unknown[]).map((t, i) => knotsOf(t, `${path}.knots[${i}]`, grid + 2 * k + 1));
+  const nBasis = grid + k;
+  const mask = numbers(o.mask, `${path}.mask`, nIn * nOut);
+  mask.forEach((m, i) => {
+    if (m !== 0 && m !== 1) fail(`${path}.mask[${i}]`, '0 or 1', m);
+  });
+  return {
+    nIn,
+    nOut,
+    k,
+    grid,
+    base: o.base as KanLayer['base'],
+    knots,
+    coef: newVariable(numbers(o.coef, `${path}.coef`, nIn * nOut * nBasis), [nIn, nOut, nBasis]),
+    scaleBase: newVariable(numbers(o.scaleBase, `${path}.scaleBase`, nIn * nOut), [nIn, nOut]),
+    scaleSp: newVariable(numbers(o.scaleSp, `${path}.scaleSp`, nIn * nOut), [nIn, nOut]),
+    mask,
+  };
+}
+
+function mlpLayerFrom(value: unknown, path: Path, nIn: number, nOut: number): MlpLayer {
+  const o = object(value, path);
+  if (o.nIn !== nIn || o.nOut !== nOut) fail(`${path}.nIn/nOut`, `${nIn}/${nOut} from config.width`, `${String(o.nIn)}/${String(o.nOut)}`);
+  return {
+    weight: newVariable(numbers(o.weight, `${path}.weight`, nIn * nOut), [nIn, nOut]),
+    bias: newVariable(numbers(o.bias, `${path}.bias`, nOut), [nOut]),
+  };
+}
+
+/** Rebuilds a model from a parsed model file; throws naming the first bad field. */
+export function modelFromJson(value: unknown): Model {
+  const root = object(value, '(root)');
+  if (root.format !== MODEL_FORMAT) fail('format', `"${MODEL_FORMAT}"`, root.format);
+  if (root.version !== MODEL_VERSION) fail('version', `${MODEL_VERSION} (this kanpinn reads version ${MODEL_VERSION})`, root.version);
+  const config = object(root.config, 'config');
+  const width = config.width;
+  if (!Array.isArray(width) || width.length < 2 || width.some((w) => !Number.isInteger(w) || (w as number) < 1)) {
+    fail('config.width', 'at least two positive integers', width);
+  }
+  const widths = width as number[];
+  const params = object(root.params, 'params');
+  if (!Array.isArray(params.layers) || params.layers.length !== widths.length - 1) fail('params.layers', `${widths.length - 1} layers`, params.layers);
+  const layerValues = params.layers as unknown[];
+  switch (config.kind) {
+    case 'kan': {
+      const layers = layerValues.map((l, i) => kanLayerFrom(l, `params.layers[${i}]`, widths[i]!, widths[i + 1]!));
+      return createKan(config as unknown as KanOptions, layers);
+    }
+    case 'mlp': {
+      if (!MLP_ACTIVATIONS.includes(config.activation as never)) fail('config.activation', `one of ${MLP_ACTIVATIONS.join(', ')}`, config.activation);
+      const layers = layerValues.map((l, i) => mlpLayerFrom(l, `params.layers[${i}]`, widths[i]!, widths[i + 1]!));
+      return createMlp(config as unknown as MlpOptions, layers);
+    }
+    default:
+      return fail('config.kind', '"kan" or "mlp"', config.kind);
+  }
+}
+
+/** Writes the model file atomically (temp file + rename). Node only. */
+export async function saveModel(model: Model, path: string, meta?: Record<string, unknown>): Promise<void> {
+  const { writeFileAtomic } = await import('./files.js');
+  await writeFileAtomic(path, `${JSON.stringify(modelToJson(model, meta))}\n`);
+}
+
+/** Reads and validates a model file. Node only. */
+export async function loadModel(path: string): Promise<Model> {
+  const { readFile } = await import('node:fs/promises');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new KanpinnInputError(`model file: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new KanpinnInputError(`model file: ${path} is not valid JSON (${(error as Error).message})`);
+  }
+  return modelFromJson(parsed);
+}
