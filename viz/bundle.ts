@@ -48,12 +48,12 @@ export function loadViewerBundle(): string {
     } catch (error) {
       if (builtAt < 0) {
         const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
-        throw new VizDataError(`renderReport: the viewer bundle is missing (${paths.bundle}) and building it failed: ${detail}`);
+        throw new VizDataError(`kanpinn viz: the viewer bundle is missing (${paths.bundle}) and building it failed: ${detail}`);
       }
     }
   }
   if (!existsSync(paths.bundle)) {
-    throw new VizDataError(`renderReport: the viewer bundle is missing (${paths.bundle}); run \`npm run build\``);
+    throw new VizDataError(`kanpinn viz: the viewer bundle is missing (${paths.bundle}); run \`npm run build\``);
   }
   const mtimeMs = statSync(paths.bundle).mtimeMs;
   if (!cached || cached.path !== paths.bundle || cached.mtimeMs !== mtimeMs) {

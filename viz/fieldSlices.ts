@@ -138,3 +138,31 @@ export function valueRange(f: DecodedField, q: Quantity): [number, number] {
   if (hi === lo) return [lo - 0.5, hi + 0.5];
   return [lo, hi];
 }
+
+/** Summary of one frame inside the domain: value range, and with an exact solution max |error| and ‖p − e‖₂ / ‖e‖₂. */
+export interface FrameStats { min: number; max: number; maxAbsError?: number; relL2?: number; points: number }
+
+/** Statistics of `frame` over the points inside the domain. */
+export function frameStats(f: DecodedField, frame: number): FrameStats {
+  let min = Infinity, max = -Infinity, maxErr = 0, errSq = 0, exactSq = 0, points = 0;
+  const base = frame * f.frameSize;
+  for (let k = base; k < base + f.frameSize; k++) {
+    const p = f.predicted[k]!;
+    if (!isInside(f, k) || !Number.isFinite(p)) continue;
+    points++;
+    min = Math.min(min, p);
+    max = Math.max(max, p);
+    if (f.exact) {
+      const e = f.exact[k]!;
+      maxErr = Math.max(maxErr, Math.abs(p - e));
+      errSq += (p - e) ** 2;
+      exactSq += e * e;
+    }
+  }
+  const stats: FrameStats = { min, max, points };
+  if (f.exact) {
+    stats.maxAbsError = maxErr;
+    stats.relL2 = exactSq > 0 ? Math.sqrt(errSq / exactSq) : NaN;
+  }
+  return stats;
+}

@@ -40,6 +40,8 @@ table.kv td:last-child{font-family:ui-monospace,Menlo,Consolas,monospace}
 .surface-wrap{position:relative}
 .surface-wrap canvas{display:block;border-radius:4px;background:#fafbfc}
 .hint{font-size:12px;color:#778}
+.stats-panel{min-width:240px}
+.stats-panel table.kv{min-width:0}
 .line-panel{display:flex;flex-wrap:wrap;gap:8px}
 .line-panel.stacked{flex-direction:column}
 .network-wrap{position:relative;width:fit-content;max-width:100%;margin:0 auto}

@@ -78,6 +78,7 @@ describe('reports in chromium', () => {
     expect(await page.locator('svg[data-role="loss"] polyline.series').count()).toBe(3);
     expect(await page.locator('svg[data-role="relL2"] polyline.series').count()).toBe(1);
     expect(await page.locator('.net-label.formula').allTextContents()).toEqual(['sin(3.14*x + 0.1)']);
+    expect(await page.locator('.stats-panel').textContent()).toMatch(/grid points inside10000min u.*rel\. L2 error0\.0\d/);
     await page.screenshot({ path: join(OUT, 'poisson-page.png'), fullPage: true });
 
     expect(await page.locator('#edge-modal').isVisible()).toBe(false);

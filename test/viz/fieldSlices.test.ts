@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeField, line1D, slice2D, valueRange } from '../../viz/fieldSlices.js';
+import { decodeField, frameStats, line1D, slice2D, valueRange } from '../../viz/fieldSlices.js';
 import { fieldPayload } from '../../viz/payload.js';
 import type { FieldData } from '../../viz/index.js';
 import { boxReport, HOLES, heatReport, holesReport, linspace } from './fixtures.js';
@@ -65,5 +65,31 @@ describe('field slices', () => {
     expect(slice2D(decoded, 'predicted', 0)).toBeUndefined();
     const line = line1D(decoded, 'predicted', 0)!;
     line.forEach((v, k) => expect(Math.abs(v - xs[k]! ** 2)).toBeLessThan(F32));
+  });
+});
+
+describe('frame statistics', () => {
+  it('match a plain-JS rel. L2 and max error over the points inside the domain', () => {
+    const field = holesReport(30).field!;
+    const st = frameStats(decodeField(fieldPayload(field)), 0);
+    let num = 0, den = 0, maxErr = 0, n = 0;
+    const p32 = Float32Array.from(field.predicted), e32 = Float32Array.from(field.exact!);
+    for (let k = 0; k < p32.length; k++) {
+      if (!field.mask![k]) continue;
+      n++;
+      num += (p32[k]! - e32[k]!) ** 2;
+      den += e32[k]! ** 2;
+      maxErr = Math.max(maxErr, Math.abs(p32[k]! - e32[k]!));
+    }
+    expect(st.points).toBe(n);
+    expect(st.relL2).toBeCloseTo(Math.sqrt(num / den), 12);
+    expect(st.maxAbsError).toBeCloseTo(maxErr, 12);
+  });
+
+  it('leave the error entries out without an exact solution', () => {
+    const st = frameStats(decodeField(fieldPayload(boxReport(4).field!)), 0);
+    expect(st.relL2).toBeUndefined();
+    expect(st.min).toBe(0);
+    expect(st.max).toBe(6);
   });
 });

@@ -6,9 +6,9 @@
 import type { ColormapName } from '../colormap.js';
 import { lineChartSvg } from '../chartSvg.js';
 import type { ChartSeries } from '../chartSvg.js';
-import { line1D, slice2D, valueRange } from '../fieldSlices.js';
+import { frameStats, line1D, slice2D, valueRange } from '../fieldSlices.js';
 import type { DecodedField, Quantity } from '../fieldSlices.js';
-import { formatNumber } from '../format.js';
+import { escapeXml, formatNumber } from '../format.js';
 import { createHeatmapCanvas, drawHeatmap } from './heatmap.js';
 import { SurfaceView } from './surface.js';
 
@@ -108,6 +108,8 @@ export function mountField(root: HTMLElement, field: DecodedField): FieldHandle 
   }
   const lines = dims === 1 ? el('div', { class: `panel line-panel${hasSurface ? ' stacked' : ''}` }) : undefined;
   if (lines) grid.appendChild(lines);
+  const stats = el('div', { class: 'panel stats-panel' });
+  grid.appendChild(stats);
 
   function redraw(): void {
     const t = field.times[state.frame] ?? 0;
@@ -132,6 +134,16 @@ export function mountField(root: HTMLElement, field: DecodedField): FieldHandle 
         surface.show(s, ranges.get(state.quantity)!, mapOf(state.quantity), mode, dims === 3 ? field.axes[2]!.name : u, markerY);
       }
     }
+    const st = frameStats(field, state.frame);
+    const rows: [string, string][] = [
+      ['grid points inside', String(st.points)],
+      [`min ${u}`, formatNumber(st.min, 4)],
+      [`max ${u}`, formatNumber(st.max, 4)],
+      ...(st.maxAbsError !== undefined ? [['max |error|', formatNumber(st.maxAbsError, 3)] as [string, string]] : []),
+      ...(st.relL2 !== undefined ? [['rel. L2 error', formatNumber(st.relL2, 3)] as [string, string]] : []),
+    ];
+    const where = field.timeDependent ? ` at t = ${formatNumber(t, 4)}` : dims === 3 ? ' (whole volume)' : '';
+    stats.innerHTML = `<h3>On the grid${where}</h3><table class="kv">${rows.map(([k, v]) => `<tr><td>${escapeXml(k)}</td><td>${escapeXml(v)}</td></tr>`).join('')}</table>`;
     if (lines) {
       const xs = field.axes[0]!.values;
       const at = field.timeDependent ? ` at t = ${formatNumber(t, 4)}` : '';

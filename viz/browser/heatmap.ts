@@ -17,7 +17,7 @@ export interface HeatmapStyle {
 }
 
 const CSS_WIDTH = 340;
-const CSS_HEIGHT = 300;
+const CSS_HEIGHT = 280;
 const PLOT = { left: 50, top: 26, size: 210 };
 
 /** Creates the canvas (device-pixel sized) that `drawHeatmap` paints. */
