@@ -73,11 +73,20 @@ export interface Problem {
   /** PDE residual terms first, then one term per condition, in the order of the definition. */
   terms: LossTerm[];
   /** Default point counts (the CLI's `--points` / `--boundary-points` override them). */
-  defaults: { interiorPoints: number; boundaryPoints: number };
+  defaults: { interiorPoints: number; boundaryPoints: number; /** Sampling method the problem suggests (optional addition). */ method?: SamplingMethod };
   /** Exact solution: row-major coords [count, dim] → values [count, unknowns]. Absent without one. */
   exact?: (coords: Float32Array, count: number) => Float32Array;
   /** Points and true values for rel. L2 and max error; absent when neither exact nor reference is known. */
   testSet?: () => TestSet;
+  /**
+   * Optional addition: values of an unknown or a derivative of the exact solution (`u`, `u_x`, `u_xx`)
+   * at row-major float64 coords [count, dim]; used by `checkProblem`. Absent without an exact solution.
+   */
+  exactDerivative?: (name: string, coords: Float64Array, count: number) => Float64Array;
+  /** Optional addition: how `exactDerivative` differentiates (mathjs symbolic, or float64 central differences). */
+  exactMethod?: 'symbolic' | 'finite-difference';
+  /** Optional addition: the reference data's file name when the problem has reference data. */
+  referenceSource?: string;
   /** Tests whether points are inside the closed domain (for plots that mask holes). Row-major in, 0/1 out. */
   contains?: (coords: Float32Array, count: number) => Uint8Array;
 }

@@ -1,0 +1,120 @@
+/**
+ * `checkProblem`: evaluates every term's residual on the exact solution (derivatives taken
+ * symbolically, or by float64 central differences for TypeScript exact functions) at sampled
+ * points with a fixed seed, and reports max |residual| per term against the acceptance bounds.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { createRng } from '../random.js';
+import type { LossTerm, Problem, Scope, TermPoints } from './types.js';
+
+/** Options of `checkProblem`. */
+export interface CheckOptions {
+  seed: number;
+  /** Points per term (default: the problem's defaults by region, at least 64). */
+  points?: number;
+  /** Bound on max |PDE residual| / max(1, source scale). */
+  residualBound: number;
+  /** Bound on max |condition error| (boundary, periodic, initial). */
+  conditionBound: number;
+}
+
+/** Defaults of `checkProblem`. */
+export const CHECK_DEFAULTS: CheckOptions = { seed: 1234, residualBound: 1e-3, conditionBound: 1e-5 };
+
+/** One term's check. */
+export interface TermCheck {
+  name: string;
+  kind: LossTerm['kind'];
+  points: number;
+  derivatives: string[];
+  /** max |residual| on the exact solution (null without one). */
+  maxAbs: number | null;
+  /** PDE terms: max |residual with every unknown and derivative set to 0|, the source term's scale. */
+  sourceScale?: number;
+}
+
+/** What `checkProblem` found. */
+export interface CheckReport {
+  problem: string;
+  ok: boolean;
+  hasExact: boolean;
+  hasReference: boolean;
+  method: 'symbolic' | 'finite-difference' | null;
+  /** Max |residual| over the PDE terms (null without an exact solution). */
+  maxResidual: number | null;
+  /** maxResidual / max(1, sourceScale). */
+  relResidual: number | null;
+  sourceScale: number | null;
+  /** Max |error| over boundary, periodic and initial terms (data terms are reported, not bounded). */
+  maxConditionError: number | null;
+  bounds: { relResidual: number; conditionError: number };
+  terms: TermCheck[];
+  testSet: { count: number; source: string } | null;
+  variables: string[];
+  unknowns: string[];
+}
+
+function maxAbs(t: tf.Tensor): number {
+  const values = t.dataSync();
+  let max = 0;
+  for (const v of values) max = Math.max(max, Number.isNaN(v) ? Infinity : Math.abs(v));
+  return max;
+}
+
+function buildScope(problem: Problem, points: TermPoints, derivatives: string[], values: (name: string) => Float64Array | undefined): Scope {
+  const scope: Scope = {};
+  const dim = problem.variables.length;
+  problem.variables.forEach((v, d) => {
+    const column = new Float32Array(points.count);
+    for (let i = 0; i < points.count; i++) column[i] = points.coords[i * dim + d] as number;
+    scope[v] = tf.tensor1d(column);
+  });
+  for (const [key, column] of Object.entries(points.extra ?? {})) scope[key] = tf.tensor1d(column);
+  for (const name of derivatives) {
+    const v = values(name);
+    scope[name] = v ? tf.tensor1d(Float32Array.from(v)) : tf.zeros([points.count]);
+  }
+  return scope;
+}
+
+/** Checks `problem` (see CheckReport); without an exact solution only the structure is reported. */
+export function checkProblem(problem: Problem, options: Partial<CheckOptions> = {}): CheckReport {
+  const { seed, points, residualBound, conditionBound } = { ...CHECK_DEFAULTS, ...options };
+  const exact = problem.exactDerivative;
+  const terms: TermCheck[] = problem.terms.map((term, index) => {
+    const count = points ?? Math.max(64, term.region === 'interior' ? problem.defaults.interiorPoints : problem.defaults.boundaryPoints);
+    const sampled = term.sample(count, createRng(seed + index), 'random');
+    const check: TermCheck = { name: term.name, kind: term.kind, points: sampled.count, derivatives: [...term.derivatives], maxAbs: null };
+    const coords64 = Float64Array.from(sampled.coords);
+    if (exact) {
+      check.maxAbs = tf.tidy(() => maxAbs(term.residual(buildScope(problem, sampled, term.derivatives, (n) => exact(n, coords64, sampled.count)))));
+    }
+    if (term.kind === 'pde') check.sourceScale = tf.tidy(() => maxAbs(term.residual(buildScope(problem, sampled, term.derivatives, () => undefined))));
+    return check;
+  });
+  const pde = terms.filter((t) => t.kind === 'pde');
+  const conditions = terms.filter((t) => t.kind !== 'pde' && t.kind !== 'data');
+  const maxOf = (list: TermCheck[]): number | null => (exact ? list.reduce((m, t) => Math.max(m, t.maxAbs ?? 0), 0) : null);
+  const maxResidual = maxOf(pde);
+  const sourceScale = pde.reduce((m, t) => Math.max(m, t.sourceScale ?? 0), 0);
+  const relResidual = maxResidual === null ? null : maxResidual / Math.max(1, sourceScale);
+  const maxConditionError = maxOf(conditions);
+  const ok = relResidual === null || (relResidual <= residualBound && (maxConditionError ?? 0) <= conditionBound);
+  const testSet = problem.testSet ? problem.testSet() : undefined;
+  return {
+    problem: problem.name,
+    ok,
+    hasExact: exact !== undefined,
+    hasReference: problem.referenceSource !== undefined,
+    method: problem.exactMethod ?? null,
+    maxResidual,
+    relResidual,
+    sourceScale: exact ? sourceScale : null,
+    maxConditionError,
+    bounds: { relResidual: residualBound, conditionError: conditionBound },
+    terms,
+    testSet: testSet ? { count: testSet.count, source: testSet.source } : null,
+    variables: [...problem.variables],
+    unknowns: [...problem.unknowns],
+  };
+}
