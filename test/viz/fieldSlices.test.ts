@@ -58,6 +58,16 @@ describe('field slices', () => {
     expect(hi).toBeCloseTo(Math.max(...inside), 5);
   });
 
+  it('takes frame f of a 2-D time-dependent field at offset f * nx * ny', () => {
+    const xs = linspace(0, 1, 3), ys = linspace(0, 1, 4), ts = [0, 0.5, 1];
+    const predicted: number[] = [];
+    for (const t of ts) for (const x of xs) for (const y of ys) predicted.push(100 * t + 10 * x + y);
+    const decoded = decodeField(fieldPayload({ axes: [{ name: 'x', values: xs }, { name: 'y', values: ys }], times: ts, unknown: 'u', predicted }));
+    const s = slice2D(decoded, 'predicted', 2)!;
+    for (let ix = 0; ix < 3; ix++) for (let iy = 0; iy < 4; iy++) expect(s.values[ix * 4 + iy]).toBeCloseTo(100 + 10 * xs[ix]! + ys[iy]!, 4);
+    expect(frameStats(decoded, 1).min).toBeCloseTo(50, 5);
+  });
+
   it('has no 2-D slice for a stationary 1-D field, only the line', () => {
     const xs = linspace(0, 1, 5);
     const field: FieldData = { axes: [{ name: 'x', values: xs }], unknown: 'u', predicted: xs.map((x) => x * x) };
