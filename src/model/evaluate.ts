@@ -63,8 +63,14 @@ export function inputJetTensor(plan: JetPlan, points: Float32Array, count: numbe
  * `points` is flat row-major; the model's jet op is evaluated once for all names.
  */
 export function jetTensors(model: ModelBase, names: readonly string[], points: Float32Array, count: number): Record<string, tf.Tensor1D> {
-  const { plan, picks } = planFor(names, model.inputs, model.outputs);
-  const out = model.jetForward(plan, inputJetTensor(plan, points, count), count); // [C, N, nOut]
+  const named = planFor(names, model.inputs, model.outputs);
+  return jetTensorsFromInput(model, named, inputJetTensor(named.plan, points, count), count);
+}
+
+/** As `jetTensors`, from a prepared plan and input jet (the trainer keeps both across steps). */
+export function jetTensorsFromInput(model: ModelBase, named: NamedPlan, input: tf.Tensor3D, count: number): Record<string, tf.Tensor1D> {
+  const { plan, picks } = named;
+  const out = model.jetForward(plan, input, count); // [C, N, nOut]
   const nOut = model.outputs.length;
   // Rows of [C·nOut, N]; contiguous slices (unstack's gradient fails when a row goes unused).
   const rows = (nOut === 1 ? out : out.transpose([0, 2, 1])).reshape([plan.channels.length * nOut * count]);

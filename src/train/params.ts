@@ -1,0 +1,39 @@
+/** A model's trainable variables as one flat float64 vector, in `model.variables()` order. */
+import * as tf from '@tensorflow/tfjs';
+import type { ModelBase } from '../model/types.js';
+
+/** Copies all variables into a new flat vector. */
+export function readParams(model: ModelBase): Float64Array {
+  const vars = model.variables();
+  const out = new Float64Array(vars.reduce((n, v) => n + v.size, 0));
+  let offset = 0;
+  for (const v of vars) {
+    out.set(v.dataSync(), offset);
+    offset += v.size;
+  }
+  return out;
+}
+
+/** Assigns the variables from a flat vector (rounded to float32). */
+export function writeParams(model: ModelBase, x: Float64Array): void {
+  let offset = 0;
+  tf.tidy(() => {
+    for (const v of model.variables()) {
+      v.assign(tf.tensor(Float32Array.from(x.subarray(offset, offset + v.size)), v.shape));
+      offset += v.size;
+    }
+  });
+}
+
+/** Flattens gradients keyed by variable name into one vector in `model.variables()` order. */
+export function flattenGrads(model: ModelBase, grads: Record<string, tf.Tensor>): Float64Array {
+  const vars = model.variables();
+  const out = new Float64Array(vars.reduce((n, v) => n + v.size, 0));
+  let offset = 0;
+  for (const v of vars) {
+    const g = grads[v.name];
+    if (g) out.set(g.dataSync(), offset);
+    offset += v.size;
+  }
+  return out;
+}

@@ -1,0 +1,341 @@
+/**
+ * The PINN trainer: minimises Σ_terms w·mean(residual²) over the model's parameters with Adam
+ * and/or L-BFGS, stage by stage over a grid-extension schedule (KAN), with grid updates from the
+ * current activations early in each stage (pykan: every 5 steps while step < 50), optional point
+ * resampling and residual-based refinement, metrics at intervals, and a guard that stops on a
+ * non-finite loss with the best parameters restored. It never prints: progress goes to callbacks.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { backendName } from '../backend.js';
+import { KanpinnInputError } from '../errors.js';
+import { updateGrid, type KanModel } from '../kan/model.js';
+import type { Model } from '../model/create.js';
+import type { Problem, SamplingMethod, TermPoints } from '../problem/types.js';
+import { createRng, type Rng } from '../random.js';
+import { Adam } from './adam.js';
+import { Lbfgs, type LbfgsOptions } from './lbfgs.js';
+import { accuracy, type Accuracy } from './metrics.js';
+import { flattenGrads, readParams, writeParams } from './params.js';
+import { learningRateAt, type Schedule } from './schedule.js';
+import { buildTermData, disposeTermData, termLosses, termScope, type TermData } from './termData.js';
+
+export type OptimizerName = 'adam' | 'lbfgs' | 'adam+lbfgs';
+
+export interface TrainOptions {
+  optimizer: OptimizerName;
+  /** Optimizer steps per stage (L-BFGS steps of up to `lbfgs.maxIter` iterations, or Adam steps). */
+  steps: number;
+  /** Adam steps per stage before L-BFGS when `optimizer` is `adam+lbfgs`. */
+  adamSteps: number;
+  lr: number;
+  schedule: Schedule;
+  lbfgs: Partial<LbfgsOptions>;
+  /** Grid-extension schedule for a KAN (one stage per entry); ignored by an MLP, which trains one stage of the same total budget. */
+  grids: number[] | null;
+  /** Grid update from the interior points every this many steps while step < `gridUpdateUntil` (0 disables). */
+  gridUpdateEvery: number;
+  gridUpdateUntil: number;
+  interiorPoints: number | null;
+  boundaryPoints: number | null;
+  sampling: SamplingMethod;
+  seed: number;
+  /** Redraw all points every N steps (0: never). */
+  resampleEvery: number;
+  /** Residual-based refinement: every N steps add the `refineAdd` candidate points of largest PDE residual (0: never). */
+  refineEvery: number;
+  refineAdd: number;
+  /** Weight per term name (overrides the problem's). */
+  weights: Record<string, number>;
+  /** Metrics on the test set every N steps (0: only at the end). */
+  evalEvery: number;
+  onProgress?: (event: ProgressEvent) => void;
+  signal?: AbortSignal;
+}
+
+export const TRAIN_DEFAULTS: TrainOptions = {
+  optimizer: 'lbfgs',
+  steps: 50,
+  adamSteps: 1000,
+  lr: 1,
+  schedule: { kind: 'constant' },
+  lbfgs: {},
+  grids: null,
+  gridUpdateEvery: 5,
+  gridUpdateUntil: 50,
+  interiorPoints: null,
+  boundaryPoints: null,
+  sampling: 'random',
+  seed: 0,
+  resampleEvery: 0,
+  refineEvery: 0,
+  refineAdd: 0,
+  weights: {},
+  evalEvery: 10,
+};
+
+export interface ProgressEvent {
+  stage: number;
+  stages: number;
+  grid: number | null;
+  step: number;
+  stepsInStage: number;
+  totalStep: number;
+  totalSteps: number;
+  loss: number;
+  relL2: number | null;
+  evaluations: number;
+  seconds: number;
+}
+
+export type TrainStatus = 'completed' | 'diverged' | 'interrupted';
+
+export interface TrainResult {
+  status: TrainStatus;
+  message: string;
+  backend: string;
+  steps: number;
+  evaluations: number;
+  seconds: number;
+  loss: number;
+  terms: Record<string, number>;
+  weights: Record<string, number>;
+  accuracy: Accuracy | null;
+  params: number;
+  history: { columns: string[]; rows: number[][] };
+  warnings: string[];
+}
+
+function validate(options: TrainOptions, problem: Problem, model: Model): void {
+  const positive = (value: number, name: string, min = 0): void => {
+    if (!Number.isFinite(value) || value < min || !Number.isInteger(value)) throw new KanpinnInputError(`${name}: expected an integer >= ${min}, got ${value}`);
+  };
+  positive(options.steps, 'steps');
+  positive(options.adamSteps, 'adamSteps');
+  positive(options.resampleEvery, 'resampleEvery');
+  positive(options.refineEvery, 'refineEvery');
+  positive(options.evalEvery, 'evalEvery');
+  if (!(options.lr > 0)) throw new KanpinnInputError(`lr: expected a positive number, got ${options.lr}`);
+  if (!['adam', 'lbfgs', 'adam+lbfgs'].includes(options.optimizer)) {
+    throw new KanpinnInputError(`optimizer: expected adam, lbfgs or adam+lbfgs, got ${JSON.stringify(options.optimizer)}`);
+  }
+  if (options.grids && options.grids.some((g) => !Number.isInteger(g) || g < 1)) {
+    throw new KanpinnInputError(`grids: expected positive integers such as 5,10,20, got ${options.grids.join(',')}`);
+  }
+  if (model.inputs.length !== problem.variables.length) {
+    throw new KanpinnInputError(`model: has ${model.inputs.length} inputs but problem ${problem.name} has variables ${problem.variables.join(', ')}`);
+  }
+  for (const name of Object.keys(options.weights)) {
+    if (!problem.terms.some((t) => t.name === name)) {
+      throw new KanpinnInputError(`weights: unknown term "${name}" (terms are ${problem.terms.map((t) => t.name).join(', ')})`);
+    }
+  }
+}
+
+/** Number of points for a term from the options, else the problem's defaults. */
+function pointCount(problem: Problem, options: TrainOptions, region: string): number {
+  if (region === 'interior') return options.interiorPoints ?? problem.defaults.interiorPoints;
+  return options.boundaryPoints ?? problem.defaults.boundaryPoints;
+}
+
+function samplePoints(problem: Problem, options: TrainOptions, rng: Rng): TermPoints[] {
+  return problem.terms.map((term) => term.sample(pointCount(problem, options, term.region), rng, options.sampling));
+}
+
+/** Merges extra points into a term's point set (residual-based refinement). */
+function appendPoints(a: TermPoints, b: TermPoints, dim: number): TermPoints {
+  const coords = new Float32Array((a.count + b.count) * dim);
+  coords.set(a.coords.subarray(0, a.count * dim));
+  coords.set(b.coords.subarray(0, b.count * dim), a.count * dim);
+  const merged: TermPoints = { coords, count: a.count + b.count };
+  if (a.extra && b.extra) {
+    merged.extra = Object.fromEntries(
+      Object.entries(a.extra).map(([k, v]) => {
+        const w = new Float32Array(a.count + b.count);
+        w.set(v.subarray(0, a.count));
+        w.set(b.extra![k]!.subarray(0, b.count), a.count);
+        return [k, w];
+      }),
+    );
+  }
+  return merged;
+}
+
+/**
+ * Trains `model` on `problem` in place and returns the result. Stops early on a non-finite loss
+ * (best parameters restored) or when `signal` aborts; the result says which.
+ */
+export async function train(problem: Problem, model: Model, partial: Partial<TrainOptions> = {}): Promise<TrainResult> {
+  const options: TrainOptions = { ...TRAIN_DEFAULTS, ...partial };
+  validate(options, problem, model);
+  const start = performance.now();
+  const seconds = (): number => (performance.now() - start) / 1000;
+  const rng = createRng(options.seed);
+  const warnings: string[] = [];
+  const isKan = model.kind === 'kan';
+  const grids = isKan ? (options.grids ?? [(model as KanModel).layers[0]!.grid]) : [null];
+  const stepsPerStage = isKan ? options.steps : options.steps * (options.grids?.length ?? 1);
+  const adamSteps = options.optimizer === 'adam+lbfgs' ? (isKan ? options.adamSteps : options.adamSteps * (options.grids?.length ?? 1)) : 0;
+  const stageLength = stepsPerStage + adamSteps;
+  const totalSteps = stageLength * grids.length;
+  const weights = problem.terms.map((t) => options.weights[t.name] ?? t.weight);
+  const termNames = problem.terms.map((t) => t.name);
+  const columns = ['step', 'stage', 'grid', 'evaluations', 'seconds', 'loss', ...termNames.map((n) => `loss:${n}`), 'relL2', 'maxAbsErr'];
+  const rows: number[][] = [];
+  const test = problem.testSet ? problem.testSet() : undefined;
+
+  let data: TermData[] = [];
+  const setPoints = (points: TermPoints[]): void => {
+    data.forEach(disposeTermData);
+    data = points.map((p, i) => buildTermData(problem, model, problem.terms[i]!, p));
+  };
+  setPoints(samplePoints(problem, options, rng));
+
+  let evaluations = 0;
+  let lastTerms = new Float64Array(problem.terms.length);
+  const objective = (x: Float64Array): { loss: number; grad: Float64Array } => {
+    writeParams(model, x);
+    evaluations++;
+    return tf.tidy(() => {
+      let terms: tf.Tensor1D | undefined;
+      const { value, grads } = tf.variableGrads(() => {
+        const out = termLosses(model, data, weights);
+        terms = tf.keep(out.terms);
+        return out.total;
+      }, model.variables());
+      lastTerms = Float64Array.from(terms!.dataSync());
+      terms!.dispose();
+      return { loss: value.dataSync()[0]!, grad: flattenGrads(model, grads) };
+    });
+  };
+
+  let x = readParams(model);
+  let best = { loss: Infinity, x: x.slice(), step: 0 };
+  let status: TrainStatus = 'completed';
+  let message = 'completed';
+  let totalStep = 0;
+  let loss = NaN;
+  let latest: Accuracy | null = null;
+
+  const record = (stage: number, grid: number | null, withMetrics: boolean): void => {
+    if (withMetrics && test) latest = accuracy(model, test);
+    rows.push([totalStep, stage, grid ?? NaN, evaluations, seconds(), loss, ...lastTerms, withMetrics && latest ? latest.relL2 : NaN, withMetrics && latest ? latest.maxAbsErr : NaN]);
+  };
+  const badTerms = (): string => termNames.filter((_, i) => !Number.isFinite(lastTerms[i]!)).join(', ') || 'total';
+
+  outer: for (let stage = 0; stage < grids.length; stage++) {
+    const grid = grids[stage]!;
+    if (isKan && grid !== null && grid !== (model as KanModel).layers[0]!.grid) {
+      const reports = updateGrid(model as KanModel, data[0]!.points.coords, data[0]!.points.count, grid);
+      for (const r of reports.flat()) if (r.warning) warnings.push(`stage ${stage} grid ${grid}: ${r.warning}`);
+      x = readParams(model);
+      best = { loss: Infinity, x: x.slice(), step: totalStep };
+    }
+    const lbfgs = new Lbfgs(options.lbfgs);
+    const adam = new Adam({ lr: options.lr });
+    for (let step = 0; step < stageLength; step++) {
+      if (options.signal?.aborted) {
+        status = 'interrupted';
+        message = `interrupted at step ${totalStep}`;
+        break outer;
+      }
+      if (isKan && options.gridUpdateEvery > 0 && step % options.gridUpdateEvery === 0 && step < options.gridUpdateUntil && step > 0) {
+        const interior = data.find((d) => d.term.region === 'interior') ?? data[0]!;
+        const reports = updateGrid(model as KanModel, interior.points.coords, interior.points.count);
+        for (const r of reports.flat()) if (r.warning) warnings.push(`step ${totalStep}: ${r.warning}`);
+        x = readParams(model);
+        lbfgs.reset();
+      }
+      if (options.resampleEvery > 0 && step > 0 && step % options.resampleEvery === 0) {
+        setPoints(samplePoints(problem, options, rng));
+        lbfgs.reset();
+      }
+      if (options.refineEvery > 0 && options.refineAdd > 0 && step > 0 && step % options.refineEvery === 0) {
+        refineByResidual(problem, model, options, rng, data, setPoints);
+        lbfgs.reset();
+      }
+      const useAdam = options.optimizer === 'adam' || (options.optimizer === 'adam+lbfgs' && step < adamSteps);
+      if (useAdam) {
+        const { loss: value, grad } = objective(x);
+        loss = value;
+        if (!Number.isFinite(value) || !grad.every(Number.isFinite)) {
+          status = 'diverged';
+          message = `non-finite loss at step ${totalStep} (term ${badTerms()})`;
+          break outer;
+        }
+        adam.step(x, grad, learningRateAt(options.schedule, options.lr, step, useAdam && options.optimizer === 'adam' ? stageLength : adamSteps));
+      } else {
+        const info = lbfgs.step(objective, x);
+        loss = info.finalLoss;
+        if (info.reason === 'nonFiniteStart' || info.reason === 'nonFiniteLineSearch' || !Number.isFinite(info.loss)) {
+          status = 'diverged';
+          message = `non-finite loss at step ${totalStep} (term ${badTerms()}): ${info.reason}`;
+          break outer;
+        }
+      }
+      writeParams(model, x);
+      if (loss < best.loss) best = { loss, x: x.slice(), step: totalStep };
+      totalStep++;
+      const measure = options.evalEvery > 0 && (totalStep % options.evalEvery === 0 || step === stageLength - 1);
+      record(stage, grid, measure);
+      options.onProgress?.({
+        stage,
+        stages: grids.length,
+        grid,
+        step: step + 1,
+        stepsInStage: stageLength,
+        totalStep,
+        totalSteps,
+        loss,
+        relL2: latest?.relL2 ?? null,
+        evaluations,
+        seconds: seconds(),
+      });
+      // Let signals (Ctrl-C) and timers run between steps.
+      if (totalStep % 5 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  }
+
+  if (status !== 'completed' && best.loss < Infinity) {
+    writeParams(model, best.x);
+    loss = best.loss;
+    message += `; parameters restored from step ${best.step} (loss ${best.loss.toExponential(3)})`;
+  }
+  const final = test ? accuracy(model, test) : null;
+  // Final loss terms at the final parameters.
+  objective(readParams(model));
+  const result: TrainResult = {
+    status,
+    message,
+    backend: backendName(),
+    steps: totalStep,
+    evaluations,
+    seconds: seconds(),
+    loss: Number.isFinite(loss) ? loss : lastTerms.reduce((s, v, i) => s + v * weights[i]!, 0),
+    terms: Object.fromEntries(termNames.map((n, i) => [n, lastTerms[i]!])),
+    weights: Object.fromEntries(termNames.map((n, i) => [n, weights[i]!])),
+    accuracy: final,
+    params: model.paramCount(),
+    history: { columns, rows },
+    warnings,
+  };
+  data.forEach(disposeTermData);
+  return result;
+}
+
+/** Adds, per PDE term, the candidate points of largest |residual| (RAR, Lu et al. 2021). */
+function refineByResidual(problem: Problem, model: Model, options: TrainOptions, rng: Rng, data: TermData[], setPoints: (p: TermPoints[]) => void): void {
+  const dim = problem.variables.length;
+  const next = data.map((d) => {
+    if (d.term.kind !== 'pde') return d.points;
+    const candidates = d.term.sample(Math.max(10 * options.refineAdd, 1000), rng, 'random');
+    const probe = buildTermData(problem, model, d.term, candidates);
+    const residual = tf.tidy(() => tf.abs(d.term.residual(termScope(model, probe))).dataSync() as Float32Array);
+    disposeTermData(probe);
+    const order = Array.from(residual.keys()).sort((a, b) => residual[b]! - residual[a]!).slice(0, options.refineAdd);
+    const picked: TermPoints = { coords: new Float32Array(order.length * dim), count: order.length };
+    order.forEach((src, n) => picked.coords.set(candidates.coords.subarray(src * dim, (src + 1) * dim), n * dim));
+    if (candidates.extra) picked.extra = Object.fromEntries(Object.entries(candidates.extra).map(([k, v]) => [k, Float32Array.from(order, (src) => v[src]!)]));
+    return appendPoints(d.points, picked, dim);
+  });
+  setPoints(next);
+}

@@ -1,0 +1,86 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { setBackend } from '../../src/backend.js';
+import { createKan } from '../../src/kan/model.js';
+import { createMlp } from '../../src/model/mlp.js';
+import { train } from '../../src/train/trainer.js';
+import { poissonFixture } from './poissonFixture.js';
+
+beforeAll(async () => {
+  await setBackend('wasm');
+});
+
+describe('train', () => {
+  it('solves a small seeded Poisson problem with a KAN to a loose error bound', async () => {
+    const model = createKan({ width: [2, 5, 1], grid: 5, seed: 0 });
+    const result = await train(poissonFixture(), model, { steps: 12, seed: 1, evalEvery: 4 });
+    expect(result.status).toBe('completed');
+    expect(result.accuracy!.relL2).toBeLessThan(0.1);
+    const losses = result.history.rows.map((r) => r[5]!);
+    expect(losses[losses.length - 1]!).toBeLessThan(losses[0]! / 10);
+    expect(result.evaluations).toBeGreaterThan(result.steps);
+    model.dispose();
+  });
+
+  it('gives the same numbers for the same seed', async () => {
+    const run = async (): Promise<number[]> => {
+      const model = createKan({ width: [2, 3, 1], grid: 4, seed: 2 });
+      const r = await train(poissonFixture(), model, { steps: 3, seed: 7, evalEvery: 0 });
+      model.dispose();
+      return [r.loss, r.accuracy!.relL2, r.evaluations];
+    };
+    expect(await run()).toEqual(await run());
+  });
+
+  it('trains an MLP with Adam then L-BFGS and counts both', async () => {
+    const model = createMlp({ width: [2, 12, 1], seed: 0 });
+    const result = await train(poissonFixture(), model, { optimizer: 'adam+lbfgs', adamSteps: 20, steps: 3, lr: 0.01, seed: 0 });
+    expect(result.steps).toBe(23);
+    expect(result.history.rows.length).toBe(23);
+    expect(result.evaluations).toBeGreaterThanOrEqual(20 + 3);
+    model.dispose();
+  });
+
+  it('stops on a non-finite loss, restores the best parameters and names the term', async () => {
+    const model = createKan({ width: [2, 3, 1], grid: 4, seed: 3 });
+    const result = await train(poissonFixture({ poisonAfter: 30 }), model, { steps: 10, seed: 0, gridUpdateEvery: 0 });
+    expect(result.status).toBe('diverged');
+    expect(result.message).toMatch(/^non-finite loss at step \d+ \(term pde\): nonFinite\w+; parameters restored from step \d+ \(loss [\d.e+-]+\)$/);
+    expect(model.variables().every((v) => v.dataSync().every(Number.isFinite))).toBe(true);
+    expect(Number.isFinite(result.accuracy!.relL2)).toBe(true);
+    model.dispose();
+  });
+
+  it('extends the grid on schedule and keeps the tensor count flat', async () => {
+    const model = createKan({ width: [2, 3, 1], grid: 3, seed: 4 });
+    const before = tf.memory().numTensors;
+    const result = await train(poissonFixture(), model, { grids: [3, 6], steps: 6, seed: 0 });
+    expect(model.layers.every((l) => l.grid === 6)).toBe(true);
+    expect(result.history.rows.filter((r) => r[2] === 6).length).toBe(6);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('stops when aborted and says where', async () => {
+    const model = createKan({ width: [2, 3, 1], grid: 3, seed: 4 });
+    const controller = new AbortController();
+    const result = await train(poissonFixture(), model, {
+      steps: 50,
+      onProgress: (e) => {
+        if (e.totalStep === 2) controller.abort();
+      },
+      signal: controller.signal,
+    });
+    expect(result.status).toBe('interrupted');
+    expect(result.steps).toBe(2);
+    model.dispose();
+  });
+
+  it('refuses bad options naming the field', async () => {
+    const model = createKan({ width: [2, 3, 1], seed: 0 });
+    await expect(train(poissonFixture(), model, { steps: -1 })).rejects.toThrow('steps: expected an integer >= 0, got -1');
+    await expect(train(poissonFixture(), model, { weights: { pdf: 1 } })).rejects.toThrow('weights: unknown term "pdf" (terms are pde, conditions[0].dirichlet)');
+    await expect(train(poissonFixture(), createKan({ width: [3, 2, 1] }), {})).rejects.toThrow('model: has 3 inputs but problem poisson-fixture has variables x, y');
+    model.dispose();
+  });
+});
