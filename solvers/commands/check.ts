@@ -1,11 +1,53 @@
-/** `kanpinn check`: not built yet. */
+/** `kanpinn check <problem> [--json]`: validate a problem and measure its exact solution's residuals. */
 import type { CommandModule } from 'yargs';
-import { KanpinnInputError } from '../../src/index.js';
+import { checkProblem } from '../../src/index.js';
+import type { CheckReport } from '../../src/index.js';
+import { resolveProblem } from '../../problems/index.js';
+import { printJson, printLine } from '../cliUtil.js';
 
-export const checkCommand: CommandModule = {
+interface CheckArgs {
+  problem: string;
+  json?: boolean;
+  seed?: number;
+}
+
+function format(value: number | null | undefined): string {
+  return value === null || value === undefined ? '-' : value === 0 ? '0' : value.toExponential(2);
+}
+
+function printReport(report: CheckReport): void {
+  printLine(`problem ${report.problem}: ${report.ok ? 'ok' : 'FAILED'}`);
+  printLine(`  variables ${report.variables.join(', ')}; unknowns ${report.unknowns.join(', ')}; ${report.terms.length} terms`);
+  printLine(`  test set: ${report.testSet ? `${report.testSet.count} points (${report.testSet.source})` : 'none (no exact solution or reference data)'}`);
+  if (!report.hasExact) {
+    printLine('  no exact solution: the definition is valid; residuals not measured');
+    return;
+  }
+  printLine(`  exact solution: ${report.method === 'symbolic' ? 'symbolic derivatives (mathjs)' : 'central finite differences (float64)'}`);
+  const width = Math.max(...report.terms.map((t) => t.name.length));
+  for (const term of report.terms) {
+    const extra = term.sourceScale !== undefined ? `  (source scale ${format(term.sourceScale)})` : '';
+    printLine(`  ${term.name.padEnd(width)}  ${String(term.points).padStart(6)} pts  max |r| ${format(term.maxAbs)}${extra}`);
+  }
+  printLine(
+    `  max residual ${format(report.maxResidual)} (relative ${format(report.relResidual)}, bound ${format(report.bounds.relResidual)}); ` +
+      `max condition error ${format(report.maxConditionError)} (bound ${format(report.bounds.conditionError)})`,
+  );
+}
+
+export const checkCommand: CommandModule<object, CheckArgs> = {
   command: 'check <problem>',
-  describe: '(not available yet)',
-  handler: () => {
-    throw new KanpinnInputError('check: this command is not available yet');
+  describe: 'validate a problem (built-in name or .json file); with an exact solution, report its max residual and condition error',
+  builder: (yargs) =>
+    yargs
+      .positional('problem', { type: 'string', demandOption: true, describe: 'built-in name or path to a JSON problem file' })
+      .option('json', { type: 'boolean', describe: 'print one JSON object' })
+      .option('seed', { type: 'number', describe: 'seed of the sampled check points', default: 1234 }),
+  handler: (args) => {
+    const problem = resolveProblem(args.problem);
+    const report = checkProblem(problem, { seed: args.seed ?? 1234 });
+    if (args.json) printJson(report);
+    else printReport(report);
+    if (!report.ok) process.exitCode = 1;
   },
 };

@@ -1,11 +1,28 @@
-/** `kanpinn problems`: not built yet. */
+/** `kanpinn problems [--json]`: list the built-in problems. */
 import type { CommandModule } from 'yargs';
-import { KanpinnInputError } from '../../src/index.js';
+import { listProblems } from '../../problems/index.js';
+import { printJson, printLine } from '../cliUtil.js';
 
-export const problemsCommand: CommandModule = {
+interface ProblemsArgs {
+  json?: boolean;
+}
+
+export const problemsCommand: CommandModule<object, ProblemsArgs> = {
   command: 'problems',
-  describe: '(not available yet)',
-  handler: () => {
-    throw new KanpinnInputError('problems: this command is not available yet');
+  describe: 'list the built-in problems with their dimension and whether they have an exact solution or reference data',
+  builder: (yargs) => yargs.option('json', { type: 'boolean', describe: 'print one JSON object' }),
+  handler: (args) => {
+    const problems = listProblems();
+    if (args.json) {
+      printJson({ problems });
+      return;
+    }
+    const width = Math.max(4, ...problems.map((p) => p.name.length));
+    printLine(`${'name'.padEnd(width)}  dim  variables  exact  reference  description`);
+    for (const p of problems) {
+      printLine(
+        `${p.name.padEnd(width)}  ${String(p.dimension).padStart(3)}  ${p.variables.join(',').padEnd(9)}  ${(p.hasExact ? 'yes' : 'no').padEnd(5)}  ${(p.hasReference ? 'yes' : 'no').padEnd(9)}  ${p.description}`,
+      );
+    }
   },
 };

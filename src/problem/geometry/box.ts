@@ -41,6 +41,7 @@ export function createBox(min: number[], max: number[], kind = min.length === 1 
     },
     boundary(rng: Rng, method: SamplingMethod): PointStream {
       if (dim === 1) return intervalEnds(min[0] as number, max[0] as number);
+      if (dim === 2) return mappedStream(2, 1, true, rng, method, (u, out, normal, offset) => perimeterPoint(u[0] as number, min, max, out, normal, offset), false);
       // u0 picks a face by measure and, rescaled within it, gives the first free coordinate.
       return mappedStream(
         dim,
@@ -90,4 +91,30 @@ function intervalEnds(a: number, b: number): PointStream {
     phase = (phase + n) % 2;
     return set;
   };
+}
+
+/**
+ * The point at fraction s of the perimeter of a rectangle, walked counter-clockwise from the
+ * lower-left corner (bottom, right, top, left), so an evenly spaced s gives every corner once.
+ */
+function perimeterPoint(s: number, min: number[], max: number[], out: Float64Array, normal: Float64Array | undefined, offset: number): void {
+  const [x0, y0] = min as [number, number];
+  const [x1, y1] = max as [number, number];
+  const w = x1 - x0;
+  const h = y1 - y0;
+  let d = s * 2 * (w + h);
+  let x: number;
+  let y: number;
+  let nx = 0;
+  let ny = 0;
+  if (d < w) [x, y, ny] = [x0 + d, y0, -1];
+  else if ((d -= w) < h) [x, y, nx] = [x1, y0 + d, 1];
+  else if ((d -= h) < w) [x, y, ny] = [x1 - d, y1, 1];
+  else [x, y, nx] = [x0, y1 - Math.min(d - w, h), -1];
+  out[offset] = x;
+  out[offset + 1] = y;
+  if (normal) {
+    normal[offset] = nx;
+    normal[offset + 1] = ny;
+  }
 }
