@@ -9,7 +9,7 @@ import type { MathNode } from 'mathjs';
 import { KanpinnInputError, describe } from '../errors.js';
 import { defaultSymbolicLibrary } from './library.js';
 import type { SymbolicLibrary } from './library.js';
-import { buildLinearCombination, roundConstants, substituteArgument } from './nodes.js';
+import { buildLinearCombination, roundConstants, substituteArgument, tidySigns } from './nodes.js';
 import type { Term } from './nodes.js';
 
 /** One edge (layer l, input i, output j): symbolic y = c·f(a·x + b) + d, pruned/zero, or still a spline. */
@@ -141,7 +141,7 @@ function assembleNode(network: FormulaNetwork, l: number, j: number, inputs: rea
 function tidy(node: MathNode, o: FormulaOptions): MathNode {
   if (!o.simplify) return node;
   try {
-    return math.simplify(node, {}, SIMPLIFY_OPTIONS);
+    return tidySigns(math.simplify(node, {}, SIMPLIFY_OPTIONS));
   } catch {
     return node;
   }

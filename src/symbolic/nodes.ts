@@ -60,3 +60,29 @@ export function roundSignificant(value: number, digits: number): number {
 export function roundConstants(node: MathNode, digits: number): MathNode {
   return node.transform((child) => (isNumberConstant(child) ? new ConstantNode(roundSignificant(child.value, digits)) : child));
 }
+
+type Operator = MathNode & { op: string; fn: string; args: MathNode[] };
+const isOperator = (node: MathNode, fn: string): node is Operator => node.type === 'OperatorNode' && (node as Operator).fn === fn;
+const isNegativeConstant = (node: MathNode): node is MathNode & { value: number } => isNumberConstant(node) && node.value < 0;
+
+/** `-(c * u)` → `-c * u`; `u + -v`, `u + (-c)`, `u + (-c) * v` → `u - v`, `u - c`, `u - c * v` (bottom-up). */
+export function tidySigns(node: MathNode): MathNode {
+  const tidied = node.map((child) => tidySigns(child));
+  if (isOperator(tidied, 'unaryMinus')) {
+    const [inner] = tidied.args;
+    if (inner !== undefined && isOperator(inner, 'multiply') && inner.args.length === 2 && isNumberConstant(inner.args[0] as MathNode)) {
+      const factor = inner.args[0] as MathNode & { value: number };
+      return new OperatorNode('*', 'multiply', [new ConstantNode(-factor.value), inner.args[1] as MathNode]);
+    }
+  }
+  if (isOperator(tidied, 'add') && tidied.args.length === 2) {
+    const [left, right] = tidied.args as [MathNode, MathNode];
+    if (isOperator(right, 'unaryMinus') && right.args[0] !== undefined) return new OperatorNode('-', 'subtract', [left, right.args[0]]);
+    if (isNegativeConstant(right)) return new OperatorNode('-', 'subtract', [left, new ConstantNode(-right.value)]);
+    if (isOperator(right, 'multiply') && right.args.length === 2 && isNegativeConstant(right.args[0] as MathNode)) {
+      const factor = right.args[0] as MathNode & { value: number };
+      return new OperatorNode('-', 'subtract', [left, scaled(-factor.value, right.args[1] as MathNode)]);
+    }
+  }
+  return tidied;
+}

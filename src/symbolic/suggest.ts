@@ -106,7 +106,9 @@ export function suggestSymbolic(xs: ArrayLike<number>, ys: ArrayLike<number>, op
   const constant = Math.sqrt(samples.syy / samples.t.length) <= o.zeroTolerance * o.scale;
   // Aliases (sqrt and x^0.5) share f: fit once.
   const byFunction = new Map<ScalarFunction, SymbolicFit>();
-  const scored = entries.map((entry, order) => {
+  const libraryOrder = o.library.names();
+  const scored = entries.map((entry) => {
+    const order = libraryOrder.indexOf(entry.name);
     let fit: SymbolicFit;
     if (entry.name === '0') {
       fit = { name: '0', params: { a: 1, b: 0, c: 0, d: samples.yMean }, r2: constant ? 1 : 0, complexity: entry.complexity };
