@@ -1,0 +1,80 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { KanpinnInputError, defineProblem, loadProblem, resolveProblem } from '../../src/index.js';
+
+const base = {
+  name: 'p',
+  variables: ['x', 'y'],
+  domain: { type: 'rectangle', min: [0, 0], max: [1, 1] },
+  pde: 'u_xx + u_yy',
+  conditions: [{ type: 'dirichlet', on: 'boundary', value: '0' }],
+};
+
+function refused(spec: Record<string, unknown>, options = {}): string {
+  try {
+    defineProblem(spec, options);
+  } catch (error) {
+    expect(error).toBeInstanceOf(KanpinnInputError);
+    return (error as Error).message;
+  }
+  throw new Error('the problem was accepted');
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'kanpinn-errors-'));
+
+const cases: [string, Record<string, unknown>, string][] = [
+  ['a missing pde', { ...base, pde: undefined }, 'pde: missing (expected a residual expression such as "u_xx + u_yy - f")'],
+  ['a misspelt top-level field', { ...base, conditons: [] }, 'conditons: unknown field (did you mean "conditions"?); expected one of name, description, variables, time, params, define, domain, unknowns, pde, conditions, exact, reference, weights, points, test, $schema'],
+  ['a misspelt condition field', { ...base, conditions: [{ type: 'dirichlet', vaule: '0' }] }, 'conditions[0].vaule: unknown field (did you mean "value"?); expected one of type, on, value, unknown, weight'],
+  ['an unknown condition type', { ...base, conditions: [{ type: 'dirichlett', value: 0 }] }, 'conditions[0].type: expected one of dirichlet, neumann, robin, periodic, initial, data, got "dirichlett" (did you mean "dirichlet"?)'],
+  ['an unknown variable in on', { ...base, conditions: [{ type: 'dirichlet', on: 'z == 1', value: 0 }] }, "conditions[0].on: unknown variable 'z' (variables are x, y)"],
+  ['an unknown derivative', { ...base, pde: 'u_xx + u_q' }, "pde: unknown derivative 'u_q': 'q' is not a variable (variables are x, y)"],
+  ['an unknown function', { ...base, pde: 'u_xx + sinn(x)' }, "pde: unknown function 'sinn' (did you mean \"sin\"?)"],
+  ['an unsupported mixed third derivative', { ...base, pde: 'u_xxy' }, "pde: unsupported derivative 'u_xxy': orders 3-4 must be along one axis (mixed derivatives up to order 2)"],
+  ['an inverted domain', { ...base, domain: { type: 'rectangle', min: [0, 1], max: [1, 0] } }, 'domain: expected min[1] < max[1], got 1 and 0'],
+  ['an empty CSG domain', { ...base, domain: { type: 'intersection', of: [{ type: 'disk', center: [0, 0], radius: 1 }, { type: 'disk', center: [5, 0], radius: 1 }] } }, 'domain: the intersection is empty (no interior point found)'],
+  ['a domain of the wrong dimension', { ...base, domain: { type: 'interval', min: 0, max: 1 } }, 'domain: expected a 2-D domain (one axis per spatial variable), got a 1-D interval'],
+  ['an on that selects no boundary point', { ...base, conditions: [{ type: 'dirichlet', on: 'x == 2', value: 0 }] }, 'conditions[0].on: selects no boundary point ("x == 2"; the boundary spans x in [0, 1], y in [0, 1])'],
+  ['a non-finite parameter', { ...base, params: { k: Number.NaN } }, 'params.k: expected a finite number, got NaN'],
+  ['an unknown in a boundary value', { ...base, conditions: [{ type: 'dirichlet', value: 'u + 1' }] }, "conditions[0].value: 'u' cannot appear here (expected an expression over x, y and parameters)"],
+  ['an expression that does not parse', { ...base, pde: 'u_xx + (u_yy' }, 'pde: cannot parse "u_xx + (u_yy": Parenthesis ) expected (char 13)'],
+  ['a wrong number of exact expressions', { ...base, exact: ['x', 'y'] }, 'exact: expected 1 expressions (one per unknown: u), got 2'],
+  ['an initial condition without time', { ...base, conditions: [{ type: 'initial', value: 0 }] }, 'conditions[0]: an initial condition needs "time": [t0, t1] in the problem'],
+  ['an inverted time interval', { ...base, time: [1, 0] }, 'time: expected t0 < t1, got [1, 0]'],
+  ['a periodic axis that is not a variable', { ...base, conditions: [{ type: 'periodic', axis: 'z' }] }, 'conditions[0].axis: expected one of the spatial variables x, y, got "z"'],
+  ['a negative disk radius', { ...base, domain: { type: 'disk', center: [0, 0], radius: -1 } }, 'domain.radius: expected a positive number, got -1'],
+  ['a residual without unknowns', { ...base, pde: 'x + y' }, 'pde: the residual uses none of the unknowns (u) or their derivatives'],
+  ['an unreadable reference file', { ...base, reference: 'missing.dat' }, `reference: cannot read "${join(dir, 'missing.dat')}" (no such file)`],
+];
+
+describe('bad problem definitions are refused with one line naming the field', () => {
+  it.each(cases)('%s', (_what, spec, message) => {
+    expect(refused(spec, { baseDir: dir })).toBe(message);
+  });
+
+  it('a reference file with the wrong column count', () => {
+    writeFileSync(join(dir, 'two.dat'), '% x y u\n0 0 1\n0.5 0.5\n');
+    expect(refused({ ...base, reference: 'two.dat' }, { baseDir: dir })).toBe('reference: expected 3 columns (x y u) per row, line 3 has 2');
+  });
+
+  it('a reference file with a non-number', () => {
+    writeFileSync(join(dir, 'nan.dat'), '# x y u\n0 0 abc\n');
+    expect(refused({ ...base, reference: 'nan.dat' }, { baseDir: dir })).toBe('reference: line 2: "abc" is not a finite number');
+  });
+
+  it('a JSON file that does not parse', () => {
+    const path = join(dir, 'broken.json');
+    writeFileSync(path, '{ "name": ');
+    expect(() => loadProblem(path)).toThrow(`problem: "${path}" is not valid JSON`);
+  });
+
+  it('an unknown built-in name suggests the closest one', () => {
+    expect(() => resolveProblem('poisson3')).toThrow('problem: unknown problem "poisson3"');
+  });
+
+  it('every message is a single line', () => {
+    for (const [, spec] of cases) expect(refused(spec, { baseDir: dir })).not.toContain('\n');
+  });
+});
