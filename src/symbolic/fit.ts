@@ -7,10 +7,11 @@
  * not depend on the scale of x; a = α/h and b = β − α·m/h at the end.
  */
 import { KanpinnInputError } from '../errors.js';
+import { defaultSymbolicLibrary } from './library.js';
 import type { AffineParams, SymbolicFunction } from './library.js';
 
 /** Search settings (normalised coordinates: t ∈ [−1, 1]). */
-export interface FitOptions {
+export interface SymbolicFitOptions {
   /** Grid over α ∈ [−alphaRange, alphaRange]. */
   readonly alphaRange: number;
   /** Grid over β ∈ [−betaRange, betaRange]. */
@@ -36,7 +37,7 @@ export interface FitOptions {
 }
 
 /** Defaults: a 41×41 grid on ≤ 128 samples, then 3 LM runs of ≤ 40 iterations, 0.1 ≤ |α| ≤ 100. */
-export const FIT_DEFAULTS: FitOptions = {
+export const SYMBOLIC_FIT_DEFAULTS: SymbolicFitOptions = {
   alphaRange: 10,
   betaRange: 10,
   gridSize: 41,
@@ -72,7 +73,7 @@ export interface EdgeSamples {
 }
 
 /** Validates and normalises edge samples (xs, ys: [n], finite, n ≥ 4); `where` prefixes errors. */
-export function prepareEdgeSamples(xs: ArrayLike<number>, ys: ArrayLike<number>, where: string, gridSamples = FIT_DEFAULTS.gridSamples): EdgeSamples {
+export function prepareEdgeSamples(xs: ArrayLike<number>, ys: ArrayLike<number>, where: string, gridSamples = SYMBOLIC_FIT_DEFAULTS.gridSamples): EdgeSamples {
   if (xs.length !== ys.length) throw new KanpinnInputError(`${where}: xs and ys must have the same length, found ${xs.length} and ${ys.length}`);
   const n = xs.length;
   if (n < 4) throw new KanpinnInputError(`${where}: need at least 4 samples to fit 4 parameters (a, b, c, d), found ${n}`);
@@ -150,7 +151,7 @@ function project(s: EdgeSamples, fn: SymbolicFunction, alpha: number, beta: numb
 const argumentInDomain = (fn: SymbolicFunction, alpha: number, beta: number): boolean => fn.domain(beta - Math.abs(alpha), beta + Math.abs(alpha));
 
 /** Grid search on the subsample: the best `starts` local minima of the residual as (α, β, ss). */
-function gridStarts(s: EdgeSamples, fn: SymbolicFunction, o: FitOptions): Array<[number, number, number]> {
+function gridStarts(s: EdgeSamples, fn: SymbolicFunction, o: SymbolicFitOptions): Array<[number, number, number]> {
   const size = Math.max(3, Math.round(o.gridSize));
   const axis = (range: number): number[] => Array.from({ length: size }, (_, i) => -range + (2 * range * i) / (size - 1));
   const alphas = axis(o.alphaRange);
@@ -188,7 +189,7 @@ function gridStarts(s: EdgeSamples, fn: SymbolicFunction, o: FitOptions): Array<
 }
 
 /** Levenberg–Marquardt on (α, β) with c, d projected out (Kaufman's Jacobian), on all samples. */
-function refine(s: EdgeSamples, fn: SymbolicFunction, start: [number, number], o: FitOptions): [number, number, number] {
+function refine(s: EdgeSamples, fn: SymbolicFunction, start: [number, number], o: SymbolicFitOptions): [number, number, number] {
   const n = s.t.length;
   const g = new Float64Array(n);
   let [alpha, beta] = start;
@@ -263,8 +264,8 @@ function refine(s: EdgeSamples, fn: SymbolicFunction, start: [number, number], o
 }
 
 /** Fits y ≈ c·f(a·x + b) + d for one library function on prepared samples. */
-export function fitPrepared(s: EdgeSamples, fn: SymbolicFunction, options: Partial<FitOptions> = {}): SymbolicFit {
-  const o = { ...FIT_DEFAULTS, ...options };
+export function fitPrepared(s: EdgeSamples, fn: SymbolicFunction, options: Partial<SymbolicFitOptions> = {}): SymbolicFit {
+  const o = { ...SYMBOLIC_FIT_DEFAULTS, ...options };
   const noFit: SymbolicFit = { name: fn.name, params: { a: 1, b: 0, c: 0, d: s.yMean }, r2: 0, complexity: fn.complexity };
   if (!(s.syy > 0)) return noFit;
   let best: [number, number, number] | undefined;
@@ -282,8 +283,17 @@ export function fitPrepared(s: EdgeSamples, fn: SymbolicFunction, options: Parti
   return { name: fn.name, params, r2: Math.min(1, Math.max(0, 1 - ss / s.syy)), complexity: fn.complexity };
 }
 
-/** Fits y ≈ c·f(a·x + b) + d for one library function (xs, ys: [n] samples of the edge). */
-export function fitSymbolicFunction(xs: ArrayLike<number>, ys: ArrayLike<number>, fn: SymbolicFunction, options: Partial<FitOptions> = {}): SymbolicFit {
-  const o = { ...FIT_DEFAULTS, ...options };
-  return fitPrepared(prepareEdgeSamples(xs, ys, 'fitSymbolicFunction', o.gridSamples), fn, o);
+/**
+ * Fits y ≈ c·f(a·x + b) + d for one library function (xs, ys: [n] samples of the edge); `fn` is an
+ * entry or a name in the default library.
+ */
+export function fitSymbolicFunction(
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  fn: SymbolicFunction | string,
+  options: Partial<SymbolicFitOptions> = {},
+): SymbolicFit {
+  const o = { ...SYMBOLIC_FIT_DEFAULTS, ...options };
+  const entry = typeof fn === 'string' ? defaultSymbolicLibrary.require(fn, 'fitSymbolicFunction') : fn;
+  return fitPrepared(prepareEdgeSamples(xs, ys, 'fitSymbolicFunction', o.gridSamples), entry, o);
 }

@@ -15,8 +15,8 @@
  * unless 1 − r² < 2^(−4·complexity), e.g. a sine edge with r² = 0.99.
  */
 import { KanpinnInputError, describe } from '../errors.js';
-import { FIT_DEFAULTS, fitPrepared, prepareEdgeSamples } from './fit.js';
-import type { FitOptions, SymbolicFit } from './fit.js';
+import { SYMBOLIC_FIT_DEFAULTS, fitPrepared, prepareEdgeSamples } from './fit.js';
+import type { SymbolicFitOptions, SymbolicFit } from './fit.js';
 import { defaultSymbolicLibrary } from './library.js';
 import type { ScalarFunction, SymbolicLibrary } from './library.js';
 
@@ -39,7 +39,7 @@ export interface SuggestSymbolicOptions {
   /** Keep at most this many candidates (Infinity: all). */
   readonly topK: number;
   /** Search settings passed to the fitter. */
-  readonly fit: Partial<FitOptions>;
+  readonly fit: Partial<SymbolicFitOptions>;
 }
 
 /** Defaults: w = 1, ε = 1e−12, ties within 0.1 bit, zero below 1e−4 of scale 1, all candidates. */
@@ -52,7 +52,7 @@ export const SUGGEST_SYMBOLIC_DEFAULTS: SuggestSymbolicOptions = {
   zeroTolerance: 1e-4,
   scale: 1,
   topK: Infinity,
-  fit: FIT_DEFAULTS,
+  fit: SYMBOLIC_FIT_DEFAULTS,
 };
 
 /** A ranked candidate: a fit and its score (lower is better). */
@@ -98,7 +98,7 @@ function rank(candidates: Array<SymbolicCandidate & { order: number }>, toleranc
 export function suggestSymbolic(xs: ArrayLike<number>, ys: ArrayLike<number>, options: Partial<SuggestSymbolicOptions> = {}): SymbolicCandidate[] {
   const o: SuggestSymbolicOptions = { ...SUGGEST_SYMBOLIC_DEFAULTS, ...options };
   checkOptions(o);
-  const fitOptions = { ...FIT_DEFAULTS, ...o.fit };
+  const fitOptions = { ...SYMBOLIC_FIT_DEFAULTS, ...o.fit };
   const names = o.candidates ?? o.library.names();
   if (names.length === 0) throw new KanpinnInputError('suggestSymbolic: options.candidates: expected at least one name, found none');
   const entries = names.map((name, i) => o.library.require(name, `suggestSymbolic: options.candidates[${i}]`));

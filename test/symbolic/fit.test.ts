@@ -135,6 +135,12 @@ describe('fitSymbolicFunction', () => {
     expect(fit).toEqual({ name: 'sin', params: { a: 1, b: 0, c: 0, d: 2 }, r2: 0, complexity: 2 });
   });
 
+  it('looks a name up in the default library', () => {
+    const { xs, clean } = samples((x) => Math.tanh(2 * x));
+    expect(fitSymbolicFunction(xs, clean, 'tanh').r2).toBeGreaterThan(0.999999);
+    expect(() => fitSymbolicFunction(xs, clean, 'sinh')).toThrow(/^fitSymbolicFunction: unknown symbolic function "sinh" \(known: x, /);
+  });
+
   it('refuses mismatched, too few and non-finite samples', () => {
     const sin = defaultSymbolicLibrary.require('sin', 'test');
     expect(() => fitSymbolicFunction([1, 2, 3, 4], [1, 2, 3], sin)).toThrow('fitSymbolicFunction: xs and ys must have the same length, found 4 and 3');
