@@ -13,6 +13,8 @@ export type { ModelBase, PointsInput, EvaluateOptions } from './model/types.js';
 export { createKan, KAN_DEFAULTS, updateGrid, layerActivations, defaultInputNames, defaultOutputNames } from './kan/model.js';
 export type { KanModel, KanOptions } from './kan/model.js';
 export type { KanLayer } from './kan/kanLayer.js';
+export { edgeFunctions, edgeValues } from './kan/edges.js';
+export type { EdgeFunction } from './kan/edges.js';
 export { BASE_FUNCTIONS } from './kan/baseFunctions.js';
 export type { BaseFunction } from './kan/baseFunctions.js';
 export type { GridFitReport, GridUpdateOptions } from './kan/gridUpdate.js';

@@ -1,11 +1,78 @@
-/** `kanpinn solve`: not built yet. */
-import type { CommandModule } from 'yargs';
-import { KanpinnInputError } from '../../src/index.js';
+/** `kanpinn solve <problem>`: train a KAN (or MLP) PINN, print the result, write the outputs. */
+import type { Argv, CommandModule } from 'yargs';
+import { resolveProblem } from '../../problems/index.js';
+import { defaultBackendName, parseBackendName, setBackend } from '../../src/index.js';
+import { printError, printJson, printLine } from '../cliUtil.js';
+import { solveProblem, writeOutputs } from '../solve.js';
+import { progressReporter } from '../progress.js';
+import { solveOptionsFromArgs, trainingFlags, type TrainingArgs } from '../trainingFlags.js';
 
-export const solveCommand: CommandModule = {
+interface SolveArgs extends TrainingArgs {
+  problem: string;
+  json: boolean;
+  out?: string;
+  quiet: boolean;
+  backend?: string;
+}
+
+const fmt = (v: number | null, digits = 3): string => (v === null || !Number.isFinite(v) ? 'n/a' : v.toExponential(digits));
+
+export const solveCommand: CommandModule<object, SolveArgs> = {
   command: 'solve <problem>',
-  describe: '(not available yet)',
-  handler: () => {
-    throw new KanpinnInputError('solve: this command is not available yet');
+  describe: 'train a physics-informed KAN (or MLP) on a built-in problem or a JSON problem file',
+  builder: (y: Argv) =>
+    trainingFlags(y)
+      .positional('problem', { type: 'string', describe: 'built-in name (see `kanpinn problems`) or path to a .json problem file' })
+      .option('json', { type: 'boolean', default: false, describe: 'print one JSON object with the result' })
+      .option('out', { type: 'string', describe: 'write model.json, metrics.json, history.csv and report.html into this folder' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'no progress bar' })
+      .example('$0 solve poisson2d', 'KAN [2,10,1], grids 5→10→20, L-BFGS')
+      .example('$0 solve heat1d --model mlp --width 2,20,20,20,1 --optimizer adam+lbfgs', 'an MLP PINN for comparison') as never,
+  handler: async (args) => {
+    const problem = resolveProblem(args.problem);
+    const options = solveOptionsFromArgs(args);
+    await setBackend(args.backend ? parseBackendName(args.backend, '--backend') : defaultBackendName());
+    const controller = new AbortController();
+    const onSignal = (): void => controller.abort();
+    process.once('SIGINT', onSignal);
+    const progress = progressReporter(!args.quiet, `${problem.name} ${options.model}`);
+    let outcome;
+    try {
+      outcome = await solveProblem(problem, options, { onProgress: progress.update, signal: controller.signal });
+    } finally {
+      progress.stop();
+      process.removeListener('SIGINT', onSignal);
+    }
+    const { model, result, summary } = outcome;
+    for (const warning of result.warnings) printError(`warning: ${warning}`);
+    let files: string[] = [];
+    if (args.out) {
+      files = await writeOutputs(args.out, problem, model, result, summary, {
+        command: `kanpinn solve ${process.argv.slice(3).join(' ')}`.trim(),
+        model: summary.model,
+        width: summary.width.join(','),
+        grids: summary.grids?.join(',') ?? null,
+        optimizer: summary.optimizer,
+        steps: options.steps ?? null,
+        seed: options.seed ?? 0,
+        backend: summary.backend,
+      });
+    }
+    if (args.json) printJson({ ...summary, ...(args.out ? { files } : {}) });
+    else {
+      printLine(`${summary.problem}: ${summary.model.toUpperCase()} [${summary.width.join(',')}]${summary.grids ? ` grids ${summary.grids.join('→')}` : ''}, ${summary.params} parameters, backend ${summary.backend}`);
+      printLine(`  ${summary.status}: ${summary.steps} steps, ${summary.evaluations} loss evaluations, ${summary.seconds.toFixed(1)} s`);
+      printLine(`  loss ${fmt(summary.loss)}  ${Object.entries(summary.terms).map(([k, v]) => `${k} ${fmt(v, 2)}`).join('  ')}`);
+      printLine(`  rel. L2 ${fmt(summary.relL2)}  max |error| ${fmt(summary.maxAbsErr)}${summary.testSet ? `  on ${summary.testSet}` : ''}`);
+      if (files.length) printLine(`  wrote ${files.join(', ')}`);
+    }
+    if (result.status === 'diverged') {
+      printError(`kanpinn: ${result.message}`);
+      process.exitCode = 1;
+    } else if (result.status === 'interrupted') {
+      printError(`kanpinn: ${result.message}${args.out ? '; outputs written' : ''}`);
+      process.exitCode = 130;
+    }
+    model.dispose();
   },
 };

@@ -1,7 +1,8 @@
 /**
  * The PINN trainer: minimises Σ_terms w·mean(residual²) over the model's parameters with Adam
  * and/or L-BFGS, stage by stage over a grid-extension schedule (KAN), with grid updates from the
- * current activations early in each stage (pykan: every 5 steps while step < 50), optional point
+ * current activations of all training points early in each stage (pykan: every 5 steps while
+ * step < 50), optional point
  * resampling and residual-based refinement, metrics at intervals, and a guard that stops on a
  * non-finite loss with the best parameters restored. It never prints: progress goes to callbacks.
  */
@@ -141,6 +142,18 @@ function samplePoints(problem: Problem, options: TrainOptions, rng: Rng): TermPo
   return problem.terms.map((term) => term.sample(pointCount(problem, options, term.region), rng, options.sampling));
 }
 
+/** Every training point of every term (grid updates see the whole range the model is asked about). */
+function allPoints(data: TermData[], dim: number): { coords: Float32Array; count: number } {
+  const count = data.reduce((n, d) => n + d.points.count, 0);
+  const coords = new Float32Array(count * dim);
+  let offset = 0;
+  for (const d of data) {
+    coords.set(d.points.coords.subarray(0, d.points.count * dim), offset);
+    offset += d.points.count * dim;
+  }
+  return { coords, count };
+}
+
 /** Merges extra points into a term's point set (residual-based refinement). */
 function appendPoints(a: TermPoints, b: TermPoints, dim: number): TermPoints {
   const coords = new Float32Array((a.count + b.count) * dim);
@@ -195,17 +208,19 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
   const objective = (x: Float64Array): { loss: number; grad: Float64Array } => {
     writeParams(model, x);
     evaluations++;
-    return tf.tidy(() => {
+    const out = tf.tidy(() => {
       let terms: tf.Tensor1D | undefined;
       const { value, grads } = tf.variableGrads(() => {
-        const out = termLosses(model, data, weights);
-        terms = tf.keep(out.terms);
-        return out.total;
+        const losses = termLosses(model, data, weights);
+        terms = tf.keep(losses.terms);
+        return losses.total;
       }, model.variables());
-      lastTerms = Float64Array.from(terms!.dataSync());
-      terms!.dispose();
-      return { loss: value.dataSync()[0]!, grad: flattenGrads(model, grads) };
+      return { value, grads, terms: terms! };
     });
+    lastTerms = Float64Array.from(out.terms.dataSync());
+    const result = { loss: out.value.dataSync()[0]!, grad: flattenGrads(model, out.grads) };
+    tf.dispose([out.value, out.terms, ...Object.values(out.grads)]);
+    return result;
   };
 
   let x = readParams(model);
@@ -214,7 +229,7 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
   let message = 'completed';
   let totalStep = 0;
   let loss = NaN;
-  let latest: Accuracy | null = null;
+  let latest = null as Accuracy | null;
 
   const record = (stage: number, grid: number | null, withMetrics: boolean): void => {
     if (withMetrics && test) latest = accuracy(model, test);
@@ -225,7 +240,8 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
   outer: for (let stage = 0; stage < grids.length; stage++) {
     const grid = grids[stage]!;
     if (isKan && grid !== null && grid !== (model as KanModel).layers[0]!.grid) {
-      const reports = updateGrid(model as KanModel, data[0]!.points.coords, data[0]!.points.count, grid);
+      const all = allPoints(data, problem.variables.length);
+      const reports = updateGrid(model as KanModel, all.coords, all.count, grid);
       for (const r of reports.flat()) if (r.warning) warnings.push(`stage ${stage} grid ${grid}: ${r.warning}`);
       x = readParams(model);
       best = { loss: Infinity, x: x.slice(), step: totalStep };
@@ -239,8 +255,8 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
         break outer;
       }
       if (isKan && options.gridUpdateEvery > 0 && step % options.gridUpdateEvery === 0 && step < options.gridUpdateUntil && step > 0) {
-        const interior = data.find((d) => d.term.region === 'interior') ?? data[0]!;
-        const reports = updateGrid(model as KanModel, interior.points.coords, interior.points.count);
+        const all = allPoints(data, problem.variables.length);
+        const reports = updateGrid(model as KanModel, all.coords, all.count);
         for (const r of reports.flat()) if (r.warning) warnings.push(`step ${totalStep}: ${r.warning}`);
         x = readParams(model);
         lbfgs.reset();

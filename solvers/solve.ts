@@ -1,0 +1,198 @@
+/**
+ * The PINN solver: binds a problem, a model and the trainer, and writes the outputs
+ * (model.json, metrics.json, history.csv, report.html). Shared by `solve` and `compare`.
+ */
+import { join } from 'node:path';
+import {
+  createModel,
+  KanpinnInputError,
+  saveModel,
+  train,
+  type Model,
+  type ModelOptions,
+  type OptimizerName,
+  type Problem,
+  type ProgressEvent,
+  type SamplingMethod,
+  type Schedule,
+  type TrainResult,
+} from '../src/index.js';
+import { writeFileAtomic } from '../src/io/files.js';
+import { buildReport } from './reportData.js';
+import { renderReport } from '../viz/index.js';
+
+/** What a user chooses for one solve; `SOLVE_DEFAULTS` fills the rest. */
+export interface SolveOptions {
+  model: 'kan' | 'mlp';
+  /** Hidden widths only are taken from here when the problem fixes input/output sizes; null: [10] for KAN, [16, 16] for MLP. */
+  width: number[] | null;
+  grid: number | null;
+  k: number;
+  grids: number[] | null;
+  activation: 'tanh' | 'sin' | 'silu';
+  optimizer: OptimizerName;
+  steps: number;
+  adamSteps: number;
+  lr: number | null;
+  schedule: Schedule;
+  points: number | null;
+  boundaryPoints: number | null;
+  /** Point sampling; null: the problem's default method, else Sobol (better coverage than random at the same count). */
+  sampling: SamplingMethod | null;
+  seed: number;
+  resampleEvery: number;
+  refineEvery: number;
+  refineAdd: number;
+  weights: Record<string, number>;
+  evalEvery: number;
+}
+
+export const SOLVE_DEFAULTS: SolveOptions = {
+  model: 'kan',
+  width: null,
+  grid: null,
+  k: 3,
+  grids: [5, 10, 20],
+  activation: 'tanh',
+  optimizer: 'lbfgs',
+  steps: 50,
+  adamSteps: 1000,
+  lr: null,
+  schedule: { kind: 'constant' },
+  points: null,
+  boundaryPoints: null,
+  sampling: null,
+  seed: 0,
+  resampleEvery: 0,
+  refineEvery: 0,
+  refineAdd: 0,
+  weights: {},
+  evalEvery: 10,
+};
+
+/** The result object of `solve --json` (DESIGN.md's contract, extended). */
+export interface SolveSummary {
+  problem: string;
+  model: 'kan' | 'mlp';
+  width: number[];
+  grid: number | null;
+  grids: number[] | null;
+  params: number;
+  backend: string;
+  optimizer: OptimizerName;
+  steps: number;
+  evaluations: number;
+  seconds: number;
+  loss: number;
+  terms: Record<string, number>;
+  relL2: number | null;
+  maxAbsErr: number | null;
+  mse: number | null;
+  testSet: string | null;
+  status: TrainResult['status'];
+  message: string;
+  seed: number;
+  warnings: string[];
+}
+
+/** Full layer widths for the problem: [inputs, hidden…, unknowns]. */
+export function widthFor(problem: Problem, options: SolveOptions): number[] {
+  const inputs = problem.variables.length;
+  const outputs = problem.unknowns.length;
+  const given = options.width;
+  if (given && given.length >= 2 && (given[0] !== inputs || given[given.length - 1] !== outputs)) {
+    throw new KanpinnInputError(
+      `--width: [${given.join(',')}] does not fit problem ${problem.name}: it needs ${inputs} inputs (${problem.variables.join(', ')}) and ${outputs} output${outputs > 1 ? 's' : ''} (${problem.unknowns.join(', ')})`,
+    );
+  }
+  if (given && given.length >= 2) return given;
+  const hidden = given ?? (options.model === 'kan' ? [10] : [16, 16]);
+  return [inputs, ...hidden, outputs];
+}
+
+/** Model options for the problem: input/output names from the problem, KAN grid range from its bounds. */
+export function modelOptionsFor(problem: Problem, options: SolveOptions): ModelOptions {
+  const width = widthFor(problem, options);
+  const names = { inputs: problem.variables, outputs: problem.unknowns, seed: options.seed };
+  if (options.model === 'mlp') return { kind: 'mlp', width, activation: options.activation, ...names };
+  const grid = options.grid ?? options.grids?.[0] ?? 5;
+  const gridRange = problem.bounds.min.map((lo, a) => [lo, problem.bounds.max[a]!] as [number, number]);
+  return { kind: 'kan', width, grid, k: options.k, gridRange, ...names };
+}
+
+export interface SolveHooks {
+  onProgress?: (event: ProgressEvent) => void;
+  signal?: AbortSignal;
+}
+
+/** Trains a fresh model on the problem; returns the model, the trainer's result and the summary. */
+export async function solveProblem(problem: Problem, partial: Partial<SolveOptions>, hooks: SolveHooks = {}): Promise<{ model: Model; result: TrainResult; summary: SolveSummary }> {
+  const options: SolveOptions = { ...SOLVE_DEFAULTS, ...partial };
+  const modelOptions = modelOptionsFor(problem, options);
+  const model = createModel(modelOptions);
+  const grids = options.model === 'kan' ? (options.grid !== null && partial.grids === undefined ? [options.grid] : options.grids) : options.grids;
+  const lr = options.lr ?? (options.optimizer === 'lbfgs' ? 1 : 1e-3);
+  const trainOptions = {
+    optimizer: options.optimizer,
+    steps: options.steps,
+    adamSteps: options.adamSteps,
+    lr,
+    schedule: options.schedule,
+    lbfgs: { lr: options.optimizer === 'lbfgs' || options.optimizer === 'adam+lbfgs' ? (options.lr ?? 1) : 1 },
+    grids,
+    interiorPoints: options.points,
+    boundaryPoints: options.boundaryPoints,
+    sampling: options.sampling ?? problem.defaults.method ?? 'sobol',
+    seed: options.seed,
+    resampleEvery: options.resampleEvery,
+    refineEvery: options.refineEvery,
+    refineAdd: options.refineAdd,
+    weights: options.weights,
+    evalEvery: options.evalEvery,
+    ...hooks,
+  };
+  if (options.optimizer === 'adam+lbfgs') trainOptions.lbfgs = { lr: 1 };
+  const result = await train(problem, model, trainOptions);
+  const test = problem.testSet ? problem.testSet() : undefined;
+  const summary: SolveSummary = {
+    problem: problem.name,
+    model: options.model,
+    width: model.width as number[],
+    grid: model.kind === 'kan' ? model.layers[0]!.grid : null,
+    grids: model.kind === 'kan' ? grids : null,
+    params: result.params,
+    backend: result.backend,
+    optimizer: options.optimizer,
+    steps: result.steps,
+    evaluations: result.evaluations,
+    seconds: Math.round(result.seconds * 1000) / 1000,
+    loss: result.loss,
+    terms: result.terms,
+    relL2: result.accuracy?.relL2 ?? null,
+    maxAbsErr: result.accuracy?.maxAbsErr ?? null,
+    mse: result.accuracy?.mse ?? null,
+    testSet: test ? `${test.source} (${test.count} points)` : null,
+    status: result.status,
+    message: result.message,
+    seed: options.seed,
+    warnings: result.warnings,
+  };
+  return { model, result, summary };
+}
+
+/** history.csv: one row per step, empty cells where a column was not measured. */
+export function historyCsv(history: TrainResult['history']): string {
+  const cell = (v: number): string => (Number.isFinite(v) ? String(v) : '');
+  return [history.columns.join(','), ...history.rows.map((r) => r.map(cell).join(','))].join('\n') + '\n';
+}
+
+/** Writes model.json, metrics.json, history.csv and report.html into `dir` (each atomically). */
+export async function writeOutputs(dir: string, problem: Problem, model: Model, result: TrainResult, summary: SolveSummary, settings: Record<string, string | number | boolean | null>): Promise<string[]> {
+  const files = ['model.json', 'metrics.json', 'history.csv', 'report.html'].map((f) => join(dir, f));
+  await saveModel(model, files[0]!, { problem: problem.name, relL2: summary.relL2, date: new Date().toISOString() });
+  await writeFileAtomic(files[1]!, `${JSON.stringify(summary, null, 2)}\n`);
+  await writeFileAtomic(files[2]!, historyCsv(result.history));
+  await writeFileAtomic(files[3]!, renderReport(buildReport(problem, model, result, summary, settings)));
+  return files;
+}
+

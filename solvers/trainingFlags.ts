@@ -1,0 +1,110 @@
+/** The training flags shared by `solve` and `compare`, and their translation into `SolveOptions`. */
+import type { Argv } from 'yargs';
+import { KanpinnInputError, parseSchedule } from '../src/index.js';
+import { parseIntList } from './cliUtil.js';
+import { SOLVE_DEFAULTS, type SolveOptions } from './solve.js';
+
+export interface TrainingArgs {
+  model?: string;
+  width?: string;
+  grid?: number;
+  k?: number;
+  grids?: string;
+  activation?: string;
+  optimizer?: string;
+  steps?: number;
+  adamSteps?: number;
+  lr?: number;
+  lrSchedule?: string;
+  points?: number;
+  boundaryPoints?: number;
+  sampling?: string;
+  seed?: number;
+  resampleEvery?: number;
+  refineEvery?: number;
+  refineAdd?: number;
+  weights?: string;
+  evalEvery?: number;
+}
+
+export function trainingFlags<T>(y: Argv<T>): Argv<T> {
+  return y
+    .option('model', { type: 'string', describe: 'kan or mlp', default: 'kan' })
+    .option('width', { type: 'string', describe: 'layer widths, e.g. 2,10,1 (or hidden widths only, e.g. 10)' })
+    .option('grid', { type: 'number', describe: 'KAN grid intervals for a single stage (instead of --grids)' })
+    .option('k', { type: 'number', describe: 'KAN spline degree', default: SOLVE_DEFAULTS.k })
+    .option('grids', { type: 'string', describe: 'KAN grid-extension schedule, one stage each', default: '5,10,20' })
+    .option('activation', { type: 'string', describe: 'MLP activation: tanh, sin, silu', default: 'tanh' })
+    .option('optimizer', { type: 'string', describe: 'lbfgs, adam or adam+lbfgs', default: 'lbfgs' })
+    .option('steps', { type: 'number', describe: 'optimizer steps per stage (an L-BFGS step is up to 20 iterations)', default: SOLVE_DEFAULTS.steps })
+    .option('adam-steps', { type: 'number', describe: 'Adam steps per stage before L-BFGS with adam+lbfgs', default: SOLVE_DEFAULTS.adamSteps })
+    .option('lr', { type: 'number', describe: 'learning rate (default 1 for L-BFGS, 1e-3 for Adam)' })
+    .option('lr-schedule', { type: 'string', describe: 'Adam schedule: constant, exp:GAMMA[:EVERY], cosine[:MIN], step:GAMMA:EVERY', default: 'constant' })
+    .option('points', { type: 'number', describe: 'interior collocation points (default: the problem\'s)' })
+    .option('boundary-points', { type: 'number', describe: 'points per boundary/initial condition (default: the problem\'s)' })
+    .option('sampling', { type: 'string', describe: 'random, sobol, halton or mesh (default: the problem\'s, else sobol)' })
+    .option('seed', { type: 'number', describe: 'seed for initialisation and sampling', default: 0 })
+    .option('resample-every', { type: 'number', describe: 'redraw the points every N steps (0: never)', default: 0 })
+    .option('refine-every', { type: 'number', describe: 'residual-based refinement every N steps (0: never)', default: 0 })
+    .option('refine-add', { type: 'number', describe: 'points of largest residual added per refinement', default: 100 })
+    .option('weights', { type: 'string', describe: 'term weights, e.g. pde=0.01,conditions[0].dirichlet=1' })
+    .option('eval-every', { type: 'number', describe: 'measure rel. L2 every N steps', default: SOLVE_DEFAULTS.evalEvery });
+}
+
+function oneOf<T extends string>(value: string | undefined, flag: string, choices: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  throw new KanpinnInputError(`--${flag}: expected one of ${choices.join(', ')}, got "${value}"`);
+}
+
+function integer(value: number | undefined, flag: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < min) throw new KanpinnInputError(`--${flag}: expected an integer >= ${min}, got ${value}`);
+  return value;
+}
+
+function parseWeights(text: string | undefined): Record<string, number> {
+  if (!text) return {};
+  const out: Record<string, number> = {};
+  for (const part of text.split(',')) {
+    const eq = part.lastIndexOf('=');
+    const value = Number(part.slice(eq + 1));
+    if (eq <= 0 || !Number.isFinite(value) || value < 0) {
+      throw new KanpinnInputError(`--weights: expected NAME=VALUE pairs with VALUE >= 0 such as pde=0.01, got "${part}"`);
+    }
+    out[part.slice(0, eq).trim()] = value;
+  }
+  return out;
+}
+
+export function solveOptionsFromArgs(args: TrainingArgs): Partial<SolveOptions> {
+  const model = oneOf(args.model, 'model', ['kan', 'mlp'] as const, 'kan');
+  const options: Partial<SolveOptions> = {
+    model,
+    k: integer(args.k, 'k', 1) ?? SOLVE_DEFAULTS.k,
+    activation: oneOf(args.activation, 'activation', ['tanh', 'sin', 'silu'] as const, 'tanh'),
+    optimizer: oneOf(args.optimizer, 'optimizer', ['lbfgs', 'adam', 'adam+lbfgs'] as const, 'lbfgs'),
+    steps: integer(args.steps, 'steps', 0) ?? SOLVE_DEFAULTS.steps,
+    adamSteps: integer(args.adamSteps, 'adam-steps', 0) ?? SOLVE_DEFAULTS.adamSteps,
+    schedule: parseSchedule(args.lrSchedule ?? 'constant', '--lr-schedule'),
+    seed: integer(args.seed, 'seed', 0) ?? 0,
+    resampleEvery: integer(args.resampleEvery, 'resample-every', 0) ?? 0,
+    refineEvery: integer(args.refineEvery, 'refine-every', 0) ?? 0,
+    refineAdd: integer(args.refineAdd, 'refine-add', 1) ?? 100,
+    weights: parseWeights(args.weights),
+    evalEvery: integer(args.evalEvery, 'eval-every', 0) ?? SOLVE_DEFAULTS.evalEvery,
+  };
+  if (args.lr !== undefined) {
+    if (!(args.lr > 0)) throw new KanpinnInputError(`--lr: expected a positive number, got ${args.lr}`);
+    options.lr = args.lr;
+  }
+  if (args.sampling !== undefined) options.sampling = oneOf(args.sampling, 'sampling', ['random', 'sobol', 'halton', 'mesh'] as const, 'sobol');
+  if (args.points !== undefined) options.points = integer(args.points, 'points', 1)!;
+  if (args.boundaryPoints !== undefined) options.boundaryPoints = integer(args.boundaryPoints, 'boundary-points', 0)!;
+  if (args.width !== undefined) options.width = parseIntList(args.width, 'width');
+  if (args.grid !== undefined) {
+    options.grid = integer(args.grid, 'grid', 1)!;
+    options.grids = [options.grid];
+  } else if (args.grids !== undefined) options.grids = parseIntList(args.grids, 'grids');
+  return options;
+}
