@@ -4,7 +4,7 @@
  */
 import yargs from 'yargs';
 import type { Argv, CommandModule } from 'yargs';
-import { BackendError, KanpinnInputError, TrainingError } from '../src/index.js';
+import { BackendError, defaultBackendName, KanpinnInputError, parseBackendName, setBackend, TrainingError } from '../src/index.js';
 import { benchCommand } from './commands/bench.js';
 import { checkCommand } from './commands/check.js';
 import { compareCommand } from './commands/compare.js';
@@ -40,6 +40,11 @@ function build(argv: string[]): Argv {
     .alias('h', 'help')
     .version()
     .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .middleware(async (args) => {
+      // Every command runs on the chosen backend (wasm unless --backend / KANPINN_BACKEND say otherwise).
+      const name = typeof args.backend === 'string' ? parseBackendName(args.backend, '--backend') : defaultBackendName();
+      await setBackend(name);
+    })
     .fail((message, error) => {
       throw error ?? new KanpinnInputError(message);
     });

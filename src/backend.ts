@@ -11,6 +11,10 @@ export type BackendName = (typeof BACKEND_NAMES)[number];
 
 const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
 
+// The library never prints: production mode silences tfjs's console banners (e.g. the cpu
+// backend's advice to install tfjs-node), which would otherwise land on a CLI user's stdout.
+tf.enableProdMode();
+
 let active: Promise<string> | undefined;
 
 /** Imports a module by name at run time, hidden from bundlers so optional packages stay optional. */

@@ -1,7 +1,6 @@
 /** `kanpinn solve <problem>`: train a KAN (or MLP) PINN, print the result, write the outputs. */
 import type { Argv, CommandModule } from 'yargs';
 import { resolveProblem } from '../../problems/index.js';
-import { defaultBackendName, parseBackendName, setBackend } from '../../src/index.js';
 import { printError, printJson, printLine } from '../cliUtil.js';
 import { solveProblem, writeOutputs } from '../solve.js';
 import { progressReporter } from '../progress.js';
@@ -31,7 +30,6 @@ export const solveCommand: CommandModule<object, SolveArgs> = {
   handler: async (args) => {
     const problem = resolveProblem(args.problem);
     const options = solveOptionsFromArgs(args);
-    await setBackend(args.backend ? parseBackendName(args.backend, '--backend') : defaultBackendName());
     const controller = new AbortController();
     const onSignal = (): void => controller.abort();
     process.once('SIGINT', onSignal);
