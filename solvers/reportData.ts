@@ -1,7 +1,7 @@
 /**
  * Turns a trained model and its run into the plain data the viz takes (`ReportData`, `NetworkView`):
  * the solution on a regular grid (with exact values, or nearest reference values, and a hole mask),
- * every KAN edge sampled over its input range, the history, metrics and settings.
+ * every KAN edge sampled over the inputs it sees inside the domain, the history, metrics and settings.
  */
 import { edgeFunctions, type KanModel, type Model, type Problem, type TrainResult } from '../src/index.js';
 import type { FieldData, NetworkView, ReportData } from '../viz/index.js';
@@ -16,95 +16,141 @@ function resolution(spatial: number, timed: boolean): { perAxis: number; frames:
   return { perAxis: timed ? 21 : 31, frames: timed ? 11 : 1 };
 }
 
-/** Nearest test-set value for each query point (2-D or 1-D buckets; brute force elsewhere). */
-function nearestValues(test: { coords: Float32Array; count: number; values: Float32Array }, dim: number, nOut: number, query: Float32Array, count: number): Float32Array {
-  const out = new Float32Array(count);
-  const cells = 64;
-  const lo = new Array<number>(dim).fill(Infinity);
-  const hi = new Array<number>(dim).fill(-Infinity);
-  for (let n = 0; n < test.count; n++) for (let a = 0; a < dim; a++) {
-    lo[a] = Math.min(lo[a]!, test.coords[n * dim + a]!);
-    hi[a] = Math.max(hi[a]!, test.coords[n * dim + a]!);
+/** The report's sampling grid: spatial axes × time frames, as model inputs. */
+export interface FieldGrid {
+  axes: { name: string; values: number[] }[];
+  /** Present for time-dependent problems. */
+  times?: number[];
+  /** Row-major [count, variables] in the problem's variable order, frame-major ([frame][axis0][axis1]…, last axis fastest). */
+  coords: Float32Array;
+  count: number;
+  /** ∏ |axis|: points per frame. */
+  frameSize: number;
+  /** 1 where a spatial grid point lies in the closed domain, length frameSize; absent when the problem cannot tell. */
+  inside?: Uint8Array;
+}
+
+/** The grid over the problem's bounding box (axes from `bounds`, times from `time`) with its hole mask. */
+export function fieldGrid(problem: Problem): FieldGrid {
+  const spatial = problem.spatial.length;
+  const timed = problem.time !== undefined;
+  const { perAxis, frames } = resolution(spatial, timed);
+  const column = (name: string): number => problem.variables.indexOf(name);
+  const axes = problem.spatial.map((name) => ({ name, values: linspace(problem.bounds.min[column(name)]!, problem.bounds.max[column(name)]!, perAxis) }));
+  const times = problem.time ? linspace(problem.time[0], problem.time[1], frames) : undefined;
+  const frameSize = perAxis ** spatial;
+  const dim = problem.variables.length;
+  const count = frameSize * frames;
+  const coords = new Float32Array(count * dim);
+  for (let f = 0; f < frames; f++) {
+    for (let g = 0; g < frameSize; g++) {
+      const row = f * frameSize + g;
+      let rest = g;
+      for (let s = spatial - 1; s >= 0; s--) {
+        coords[row * dim + column(problem.spatial[s]!)] = axes[s]!.values[rest % perAxis]!;
+        rest = Math.floor(rest / perAxis);
+      }
+      if (times) coords[row * dim + column('t')] = times[f]!;
+    }
   }
-  const cellOf = (v: number, a: number): number => Math.min(cells - 1, Math.max(0, Math.floor(((v - lo[a]!) / (hi[a]! - lo[a]! || 1)) * cells)));
-  const buckets = new Map<number, number[]>();
-  const keyOf = (p: Float32Array, base: number): number => cellOf(p[base]!, 0) * cells + (dim > 1 ? cellOf(p[base + 1]!, 1) : 0);
+  const grid: FieldGrid = { axes, coords, count, frameSize };
+  if (times) grid.times = times;
+  // The first frame holds every spatial point (with t = t0 inside the time interval); holes do not move.
+  if (problem.contains) grid.inside = problem.contains(coords.subarray(0, frameSize * dim), frameSize);
+  return grid;
+}
+
+/**
+ * For each query row, the value of the nearest test point (Euclidean over all `dim` columns):
+ * points bucketed on the first two columns, rings searched outward until no closer point can remain.
+ */
+export function nearestValues(test: { coords: Float32Array; count: number; values: Float32Array }, dim: number, nOut: number, query: Float32Array, count: number): Float32Array {
+  const out = new Float32Array(count).fill(NaN);
+  if (test.count === 0) return out;
+  const axes = Math.min(dim, 2);
+  const cells = Math.max(1, Math.min(256, Math.round(Math.sqrt(test.count))));
+  const lo = [Infinity, Infinity], width = [1, 1];
+  for (let a = 0; a < axes; a++) {
+    let hi = -Infinity;
+    for (let n = 0; n < test.count; n++) {
+      lo[a] = Math.min(lo[a]!, test.coords[n * dim + a]!);
+      hi = Math.max(hi, test.coords[n * dim + a]!);
+    }
+    width[a] = (hi - lo[a]!) / cells || 1;
+  }
+  const cellOf = (v: number, a: number): number => Math.min(cells - 1, Math.max(0, Math.floor((v - lo[a]!) / width[a]!)));
+  const buckets: number[][] = Array.from({ length: cells * (axes > 1 ? cells : 1) }, () => []);
   for (let n = 0; n < test.count; n++) {
-    const key = keyOf(test.coords, n * dim);
-    const list = buckets.get(key) ?? [];
-    list.push(n);
-    buckets.set(key, list);
+    buckets[cellOf(test.coords[n * dim]!, 0) * (axes > 1 ? cells : 1) + (axes > 1 ? cellOf(test.coords[n * dim + 1]!, 1) : 0)]!.push(n);
   }
+  // A point outside ring r lies at least r cell widths away along some bucketed axis.
+  const step = axes > 1 ? Math.min(width[0]!, width[1]!) : width[0]!;
   for (let q = 0; q < count; q++) {
     const cx = cellOf(query[q * dim]!, 0);
-    const cy = dim > 1 ? cellOf(query[q * dim + 1]!, 1) : 0;
+    const cy = axes > 1 ? cellOf(query[q * dim + 1]!, 1) : 0;
     let best = -1;
     let bestD = Infinity;
-    for (let r = 0; best < 0 || r <= 1; r++) {
-      for (let dx = -r; dx <= r; dx++) for (let dy = dim > 1 ? -r : 0; dy <= (dim > 1 ? r : 0); dy++) {
-        for (const n of buckets.get((cx + dx) * cells + (cy + dy)) ?? []) {
-          let d = 0;
-          for (let a = 0; a < dim; a++) d += (test.coords[n * dim + a]! - query[q * dim + a]!) ** 2;
-          if (d < bestD) {
-            bestD = d;
-            best = n;
-          }
-        }
+    const visit = (x: number, y: number): void => {
+      if (x < 0 || x >= cells || y < 0 || y >= (axes > 1 ? cells : 1)) return;
+      for (const n of buckets[x * (axes > 1 ? cells : 1) + y]!) {
+        let d = 0;
+        for (let a = 0; a < dim; a++) d += (test.coords[n * dim + a]! - query[q * dim + a]!) ** 2;
+        if (d < bestD) { bestD = d; best = n; }
       }
-      if (r > cells) break;
+    };
+    for (let r = 0; r <= cells; r++) {
+      if (best >= 0 && r >= 1 && ((r - 1) * step) ** 2 >= bestD) break;
+      if (axes === 1) {
+        visit(cx - r, 0);
+        if (r > 0) visit(cx + r, 0);
+        continue;
+      }
+      for (let d = -r; d <= r; d++) {
+        visit(cx + d, cy - r);
+        if (r > 0) visit(cx + d, cy + r);
+        if (Math.abs(d) < r) { visit(cx - r, cy + d); visit(cx + r, cy + d); }
+      }
     }
-    out[q] = best >= 0 ? test.values[best * nOut]! : NaN;
+    if (best >= 0) out[q] = test.values[best * nOut]!;
   }
   return out;
 }
 
-/** The solution of the first unknown on a regular grid over the problem's bounds. */
-export function sampleField(problem: Problem, model: Model): FieldData {
-  const spatial = problem.spatial.length;
-  const timed = problem.time !== undefined;
-  const { perAxis, frames } = resolution(spatial, timed);
-  const axes = problem.spatial.map((name) => {
-    const a = problem.variables.indexOf(name);
-    return { name, values: linspace(problem.bounds.min[a]!, problem.bounds.max[a]!, perAxis) };
-  });
-  const times = timed ? linspace(problem.time![0], problem.time![1], frames) : undefined;
-  const gridSize = perAxis ** spatial;
-  const dim = problem.variables.length;
-  const count = gridSize * frames;
-  const coords = new Float32Array(count * dim);
-  for (let f = 0; f < frames; f++) {
-    for (let g = 0; g < gridSize; g++) {
-      const row = f * gridSize + g;
-      let rest = g;
-      for (let s = spatial - 1; s >= 0; s--) {
-        const index = rest % perAxis;
-        rest = Math.floor(rest / perAxis);
-        coords[row * dim + problem.variables.indexOf(problem.spatial[s]!)] = axes[s]!.values[index]!;
-      }
-      if (timed) coords[row * dim + problem.variables.indexOf('t')] = times![f]!;
-    }
-  }
+/** The first unknown on `grid`: the prediction, the exact (or nearest reference) values blanked (NaN) in holes, and the mask. */
+export function sampleField(problem: Problem, model: Model, grid: FieldGrid = fieldGrid(problem)): FieldData {
   const unknown = problem.unknowns[0]!;
-  const field: FieldData = { axes, unknown, predicted: model.evaluate(coords, { derivatives: [unknown] })[unknown]! };
-  if (times) field.times = times;
+  const { coords, count, frameSize, inside } = grid;
+  const field: FieldData = { axes: grid.axes, unknown, predicted: model.evaluate(coords, { derivatives: [unknown] })[unknown]! };
+  if (grid.times) field.times = grid.times;
+  let exact: Float32Array | undefined;
   if (problem.exact) {
     const values = problem.exact(coords, count);
-    field.exact = Float32Array.from({ length: count }, (_, n) => values[n * problem.unknowns.length]!);
+    const stride = problem.unknowns.length;
+    exact = Float32Array.from({ length: count }, (_, n) => values[n * stride]!);
   } else if (problem.testSet) {
-    field.exact = nearestValues(problem.testSet(), dim, problem.unknowns.length, coords, count);
+    exact = nearestValues(problem.testSet(), problem.variables.length, problem.unknowns.length, coords, count);
   }
-  if (problem.contains) {
-    const inside = problem.contains(coords.subarray(0, gridSize * dim), gridSize);
+  if (inside) {
     field.mask = inside;
-    if (field.exact) {
-      const exact = field.exact as Float32Array;
-      for (let n = 0; n < count; n++) if (!inside[n % gridSize]) exact[n] = NaN;
-    }
+    if (exact) for (let n = 0; n < count; n++) if (!inside[n % frameSize]) exact[n] = NaN;
   }
+  if (exact) field.exact = exact;
   return field;
 }
 
-/** The network as plain data, edges sampled over the inputs they see on `points`. */
+/** Up to `max` grid points inside the domain (every k-th one), row-major [count, variables]: what the edges see. */
+export function domainPoints(problem: Problem, grid: FieldGrid, max = 4096): { points: Float32Array; count: number } {
+  const dim = problem.variables.length;
+  const rows: number[] = [];
+  for (let n = 0; n < grid.count; n++) if (!grid.inside || grid.inside[n % grid.frameSize]) rows.push(n);
+  const stride = Math.max(1, Math.ceil(rows.length / max));
+  const kept = rows.filter((_, k) => k % stride === 0);
+  const points = new Float32Array(kept.length * dim);
+  kept.forEach((n, k) => points.set(grid.coords.subarray(n * dim, (n + 1) * dim), k * dim));
+  return { points, count: kept.length };
+}
+
+/** The network as plain data, edges sampled over the inputs they see on `points` (row-major [count, variables]). */
 export function networkView(model: KanModel, points: Float32Array, count: number): NetworkView {
   const edges = edgeFunctions(model, points, count).map((e) => ({
     layer: e.layer,
@@ -118,13 +164,12 @@ export function networkView(model: KanModel, points: Float32Array, count: number
   return { width: [...model.width], inputNames: [...model.inputs], outputNames: [...model.outputs], edges };
 }
 
-/** Points spread over the problem's bounding box (for edge ranges when no test set exists). */
+/** `count` points spread over the problem's bounding box by a golden-ratio sequence (deterministic, no RNG). */
 export function boxPoints(problem: Problem, count: number): Float32Array {
   const dim = problem.variables.length;
   const out = new Float32Array(count * dim);
   for (let n = 0; n < count; n++) {
     for (let a = 0; a < dim; a++) {
-      // A fixed low-discrepancy (golden-ratio) sequence: deterministic, no RNG needed.
       const u = (0.5 + n * (0.6180339887 + a * 0.2247)) % 1;
       out[n * dim + a] = problem.bounds.min[a]! + (problem.bounds.max[a]! - problem.bounds.min[a]!) * u;
     }
@@ -132,30 +177,35 @@ export function boxPoints(problem: Problem, count: number): Float32Array {
   return out;
 }
 
+/** Everything the report shows for one solve: field on the grid, network (KAN only), history, metrics, settings. */
 export function buildReport(problem: Problem, model: Model, result: TrainResult, summary: SolveSummary, settings: Record<string, string | number | boolean | null>): ReportData {
+  const grid = fieldGrid(problem);
+  const metrics: ReportData['metrics'] = {
+    relL2: summary.relL2,
+    maxAbsErr: summary.maxAbsErr,
+    mse: summary.mse,
+    loss: summary.loss,
+    params: summary.params,
+    steps: summary.steps,
+    evaluations: summary.evaluations,
+    seconds: summary.seconds,
+    backend: summary.backend,
+    status: summary.status,
+    testSet: summary.testSet,
+  };
+  if (summary.message && summary.message !== summary.status) metrics.message = summary.message;
+  if (summary.warnings.length > 0) metrics.warnings = summary.warnings.join('; ');
   const report: ReportData = {
     title: `${problem.name}: ${summary.model.toUpperCase()} [${summary.width.join(', ')}]`,
     problem: { name: problem.name, description: problem.description, variables: problem.variables, spatial: problem.spatial, unknowns: problem.unknowns, ...(problem.time ? { time: problem.time } : {}) },
-    field: sampleField(problem, model),
+    field: sampleField(problem, model, grid),
     history: result.history,
-    metrics: {
-      relL2: summary.relL2,
-      maxAbsErr: summary.maxAbsErr,
-      mse: summary.mse,
-      loss: summary.loss,
-      params: summary.params,
-      steps: summary.steps,
-      evaluations: summary.evaluations,
-      seconds: summary.seconds,
-      backend: summary.backend,
-      status: summary.status,
-      testSet: summary.testSet,
-    },
+    metrics,
     settings,
   };
   if (model.kind === 'kan') {
-    const points = boxPoints(problem, 2000);
-    report.network = networkView(model, points, 2000);
+    const { points, count } = domainPoints(problem, grid);
+    report.network = networkView(model, points, count);
   }
   return report;
 }

@@ -25,6 +25,8 @@ export interface ChartOptions {
   title?: string;
   /** Fixed y range (linear axes); absent: fitted to the data. */
   yRange?: [number, number];
+  /** Fixed x range (e.g. shared by charts of one run); absent: fitted to the data. */
+  xRange?: [number, number];
   /** Extra attributes on the root <svg>, e.g. 'class="chart" data-role="loss"'. */
   attributes?: string;
 }
@@ -55,12 +57,13 @@ export function lineChartSvg(series: ChartSeries[], options: Partial<ChartOption
   if (!Number.isFinite(xMin)) {
     return `${open}${title}<text x="${o.width / 2}" y="${o.height / 2}" text-anchor="middle" fill="#888">no data</text></svg>`;
   }
+  if (o.xRange && o.xRange[1] > o.xRange[0]) { xMin = o.xRange[0]; xMax = o.xRange[1]; }
   if (xMax === xMin) { xMin -= 0.5; xMax += 0.5; }
   if (o.yRange && !o.logY) { yMin = o.yRange[0]; yMax = o.yRange[1]; }
   const ty = (v: number): number => (o.logY ? Math.log10(v) : v);
   let lo = ty(yMin), hi = ty(yMax);
   if (hi === lo) { lo -= 0.5; hi += 0.5; }
-  else if (!o.logY && !o.yRange) { const pad = (hi - lo) * 0.05; lo -= pad; hi += pad; }
+  else if (o.logY || !o.yRange) { const pad = (hi - lo) * (o.logY ? 0.04 : 0.05); lo -= pad; hi += pad; }
   const pw = o.width - MARGIN.left - MARGIN.right;
   const ph = o.height - MARGIN.top - MARGIN.bottom;
   const px = (x: number): number => MARGIN.left + ((x - xMin) / (xMax - xMin)) * pw;
@@ -80,13 +83,19 @@ export function lineChartSvg(series: ChartSeries[], options: Partial<ChartOption
   }
   parts.push(`<text x="${MARGIN.left + pw / 2}" y="${o.height - 8}" text-anchor="middle" fill="#222">${escapeXml(o.xLabel)}</text>`);
   parts.push(`<text transform="translate(14 ${MARGIN.top + ph / 2}) rotate(-90)" text-anchor="middle" fill="#222">${escapeXml(o.yLabel)}${o.logY ? ' (log)' : ''}</text>`);
+  const drawn: [number, number][][] = [];
   series.forEach((s) => {
     const points: string[] = [];
+    const line: [number, number][] = [];
     for (let k = 0; k < Math.min(s.xs.length, s.ys.length); k++) {
       const x = s.xs[k];
       const y = s.ys[k];
-      if (usable(x, false) && usable(y, o.logY)) points.push(`${px(x).toFixed(1)},${py(y).toFixed(1)}`);
+      if (usable(x, false) && usable(y, o.logY) && x >= xMin && x <= xMax) {
+        points.push(`${px(x).toFixed(1)},${py(y).toFixed(1)}`);
+        line.push([px(x), py(y)]);
+      }
     }
+    drawn.push(line);
     const dash = s.dash ? ` stroke-dasharray="${s.dash}"` : '';
     parts.push(`<polyline class="series" data-name="${escapeXml(s.name)}" points="${points.join(' ')}" fill="none" stroke="${escapeXml(s.color)}" stroke-width="1.6"${dash}/>`);
     if (points.length <= 30) {
@@ -99,16 +108,46 @@ export function lineChartSvg(series: ChartSeries[], options: Partial<ChartOption
   if (series.length > 1) {
     const longest = Math.max(...series.map((s) => s.name.length));
     const boxWidth = 30 + longest * 6.2;
-    const x = MARGIN.left + pw - boxWidth - 6;
-    parts.push(`<rect class="legend" x="${x.toFixed(1)}" y="${MARGIN.top + 4}" width="${boxWidth.toFixed(1)}" height="${series.length * 14 + 6}" fill="#ffffff" fill-opacity="0.9" stroke="#ddd"/>`);
+    const boxHeight = series.length * 14 + 6;
+    const [x, top] = legendCorner(drawn, boxWidth, boxHeight, { left: MARGIN.left, top: MARGIN.top, width: pw, height: ph });
+    parts.push(`<rect class="legend" x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${boxWidth.toFixed(1)}" height="${boxHeight}" fill="#ffffff" fill-opacity="0.9" stroke="#ddd"/>`);
     series.forEach((s, k) => {
-      const y = MARGIN.top + 14 + k * 14;
+      const y = top + 10 + k * 14;
       parts.push(`<line x1="${(x + 6).toFixed(1)}" x2="${(x + 24).toFixed(1)}" y1="${y}" y2="${y}" stroke="${escapeXml(s.color)}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`);
       parts.push(`<text x="${(x + 28).toFixed(1)}" y="${y}" dominant-baseline="middle" fill="#222">${escapeXml(s.name)}</text>`);
     });
   }
   parts.push('</svg>');
   return parts.join('');
+}
+
+/**
+ * Top-left corner of the legend box: the plot corner (top-right first, then top-left, bottom-right,
+ * bottom-left) whose box covers the fewest points of the drawn lines, sampled along each segment.
+ */
+export function legendCorner(lines: [number, number][][], width: number, height: number, plot: { left: number; top: number; width: number; height: number }): [number, number] {
+  const pad = 6;
+  const corners: [number, number][] = [
+    [plot.left + plot.width - width - pad, plot.top + pad],
+    [plot.left + pad, plot.top + pad],
+    [plot.left + plot.width - width - pad, plot.top + plot.height - height - pad],
+    [plot.left + pad, plot.top + plot.height - height - pad],
+  ];
+  const samples: [number, number][] = [];
+  for (const line of lines) {
+    line.forEach((p, k) => {
+      samples.push(p);
+      const next = line[k + 1];
+      if (next) for (let s = 1; s < 8; s++) samples.push([p[0] + ((next[0] - p[0]) * s) / 8, p[1] + ((next[1] - p[1]) * s) / 8]);
+    });
+  }
+  let best = corners[0]!;
+  let fewest = Infinity;
+  for (const c of corners) {
+    const covered = samples.filter(([x, y]) => x >= c[0] - 3 && x <= c[0] + width + 3 && y >= c[1] - 3 && y <= c[1] + height + 3).length;
+    if (covered < fewest) { fewest = covered; best = c; }
+  }
+  return best;
 }
 
 /** A palette of distinguishable line colours (Tableau 10). */

@@ -35,6 +35,7 @@ table.kv td:last-child{font-family:ui-monospace,Menlo,Consolas,monospace}
 .controls button{font:inherit;padding:3px 12px;border:1px solid #b9c0cc;border-radius:5px;background:#fff;cursor:pointer}
 .controls button.active{background:#1d2330;color:#fff;border-color:#1d2330}
 .field-grid{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
+.field-column{display:flex;flex-direction:column;gap:16px}
 .panel{border:1px solid #eef0f3;border-radius:6px;padding:6px}
 .panel h3{margin:0 0 4px;font-size:13px;font-weight:600;color:#334}
 .surface-wrap{position:relative}

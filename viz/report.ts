@@ -35,10 +35,15 @@ export function historyCharts(history: HistoryData): string {
     }
   });
   const xLabel = stepIndex >= 0 ? 'step' : 'record';
-  const charts = [lineChartSvg(lossSeries, { title: 'Loss per term', xLabel, yLabel: 'loss', logY: true, width: 600, height: 320, attributes: 'class="chart" data-role="loss"' })];
+  // One x range for both charts, so a rel. L2 measured every few steps lines up with the loss.
+  let xMin = Infinity, xMax = -Infinity;
+  for (const x of xs) if (x !== null) { xMin = Math.min(xMin, x); xMax = Math.max(xMax, x); }
+  const xRange: [number, number] | undefined = xMax > xMin ? [xMin, xMax] : undefined;
+  const shared = { xLabel, logY: true, width: 600, height: 320, ...(xRange ? { xRange } : {}) };
+  const charts = [lineChartSvg(lossSeries, { ...shared, title: 'Loss per term', yLabel: 'loss', attributes: 'class="chart" data-role="loss"' })];
   const rel = col('relL2');
   if (rel >= 0) {
-    charts.push(lineChartSvg([{ name: 'relL2', xs, ys: column(rel), color: '#d62728' }], { title: 'Relative L2 error', xLabel, yLabel: 'rel. L2', logY: true, width: 600, height: 320, attributes: 'class="chart" data-role="relL2"' }));
+    charts.push(lineChartSvg([{ name: 'relL2', xs, ys: column(rel), color: '#d62728' }], { ...shared, title: 'Relative L2 error', yLabel: 'rel. L2', attributes: 'class="chart" data-role="relL2"' }));
   }
   return `<div class="charts">${charts.join('')}</div>`;
 }

@@ -97,19 +97,22 @@ export function mountField(root: HTMLElement, field: DecodedField): FieldHandle 
       heatmaps.set(q, canvas);
     }
   }
+  // Beside the stacked profiles of a space-time field the statistics go under the 3-D view, so the row stays level.
+  const column = hasSurface && dims === 1 ? el('div', { class: 'field-column' }) : grid;
+  if (column !== grid) grid.appendChild(column);
   let surface: SurfaceView | undefined;
   if (hasSurface) {
     const panel = el('div', { class: 'panel surface-panel' });
     const title = el('h3', { id: 'surface-title' });
     const wrap = el('div', { class: 'surface-wrap' });
     panel.append(title, wrap, el('div', { class: 'hint' }, 'drag to rotate, scroll to zoom, right-drag to pan'));
-    grid.appendChild(panel);
+    column.appendChild(panel);
     surface = new SurfaceView(wrap, 560, 420);
   }
+  const stats = el('div', { class: 'panel stats-panel' });
   const lines = dims === 1 ? el('div', { class: `panel line-panel${hasSurface ? ' stacked' : ''}` }) : undefined;
   if (lines) grid.appendChild(lines);
-  const stats = el('div', { class: 'panel stats-panel' });
-  grid.appendChild(stats);
+  column.appendChild(stats);
 
   function redraw(): void {
     const t = field.times[state.frame] ?? 0;

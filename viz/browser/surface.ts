@@ -125,21 +125,23 @@ export class SurfaceView {
     const key = [slice.xName, slice.yName, zName, x0, x1, y0, y1, ...zRange].join('|');
     if (key === this.labelKey) return;
     for (const old of this.labelGroup) this.scene.remove(old);
-    const tick = '32px system-ui, sans-serif';
+    // Tick labels sit off the box edges, each end moved apart from the neighbouring axis's labels at the shared corner.
+    const tick = '40px system-ui, sans-serif';
+    const size = 0.13;
     const at = (s: Sprite, x: number, y: number, z: number): Sprite => { s.position.set(x, y, z); return s; };
     this.labelGroup = [
-      at(textSprite(slice.xName, 0.16), 0, -0.08, 1.3),
-      at(textSprite(formatNumber(x0, 3), 0.11, '#555', tick), -1, -0.06, 1.14),
-      at(textSprite(formatNumber(x1, 3), 0.11, '#555', tick), 1, -0.06, 1.14),
-      at(textSprite(slice.yName, 0.16), 1.3, -0.08, 0),
-      at(textSprite(formatNumber(y0, 3), 0.11, '#555', tick), 1.16, -0.06, 1),
-      at(textSprite(formatNumber(y1, 3), 0.11, '#555', tick), 1.16, -0.06, -1),
-      at(textSprite(zName, 0.16), -1.12, HEIGHT + 0.14, 1),
+      at(textSprite(slice.xName, 0.18), 0, -0.12, 1.36),
+      at(textSprite(formatNumber(x0, 3), size, '#555', tick), -0.92, -0.1, 1.2),
+      at(textSprite(formatNumber(x1, 3), size, '#555', tick), 0.92, -0.1, 1.2),
+      at(textSprite(slice.yName, 0.18), 1.36, -0.12, 0),
+      at(textSprite(formatNumber(y0, 3), size, '#555', tick), 1.2, -0.1, 0.92),
+      at(textSprite(formatNumber(y1, 3), size, '#555', tick), 1.2, -0.1, -0.92),
+      at(textSprite(zName, 0.18), -1.0, HEIGHT + 0.16, 1),
     ];
     if (Number.isFinite(zRange[0])) {
       this.labelGroup.push(
-        at(textSprite(formatNumber(zRange[0], 3), 0.11, '#555', tick), -1.16, 0, 1),
-        at(textSprite(formatNumber(zRange[1], 3), 0.11, '#555', tick), -1.16, HEIGHT, 1),
+        at(textSprite(formatNumber(zRange[0], 3), size, '#555', tick), -1.32, 0.06, 1),
+        at(textSprite(formatNumber(zRange[1], 3), size, '#555', tick), -1.32, HEIGHT, 1),
       );
     }
     this.scene.add(...this.labelGroup);
