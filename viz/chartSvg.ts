@@ -27,6 +27,8 @@ export interface ChartOptions {
   yRange?: [number, number];
   /** Fixed x range (e.g. shared by charts of one run); absent: fitted to the data. */
   xRange?: [number, number];
+  /** Labelled vertical lines, e.g. where a training stage begins. */
+  markers?: { x: number; label: string }[];
   /** Extra attributes on the root <svg>, e.g. 'class="chart" data-role="loss"'. */
   attributes?: string;
 }
@@ -70,7 +72,10 @@ export function lineChartSvg(series: ChartSeries[], options: Partial<ChartOption
   const py = (y: number): number => MARGIN.top + (1 - (ty(y) - lo) / (hi - lo)) * ph;
   const parts: string[] = [open, title];
   parts.push(`<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${pw}" height="${ph}" fill="#fff" stroke="#bbb"/>`);
-  const yTicks = (o.logY ? logTicks(10 ** lo, 10 ** hi) : niceTicks(lo, hi, 5)).filter((v) => ty(v) >= lo - 1e-9 && ty(v) <= hi + 1e-9);
+  const inRange = (v: number): boolean => ty(v) >= lo - 1e-9 && ty(v) <= hi + 1e-9;
+  let yTicks = (o.logY ? logTicks(10 ** lo, 10 ** hi) : niceTicks(lo, hi, 5)).filter(inRange);
+  // Less than a decade shown: 1, 2, 5 × 10ⁿ so a log axis still has labels to read.
+  if (o.logY && yTicks.length < 2) yTicks = logTicks(10 ** lo, 10 ** hi).flatMap((v) => [v, 2 * v, 5 * v]).filter(inRange);
   for (const v of yTicks) {
     const y = py(v).toFixed(1);
     parts.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + pw}" y1="${y}" y2="${y}" stroke="#eee"/>`);
@@ -83,6 +88,11 @@ export function lineChartSvg(series: ChartSeries[], options: Partial<ChartOption
   }
   parts.push(`<text x="${MARGIN.left + pw / 2}" y="${o.height - 8}" text-anchor="middle" fill="#222">${escapeXml(o.xLabel)}</text>`);
   parts.push(`<text transform="translate(14 ${MARGIN.top + ph / 2}) rotate(-90)" text-anchor="middle" fill="#222">${escapeXml(o.yLabel)}${o.logY ? ' (log)' : ''}</text>`);
+  for (const m of o.markers ?? []) {
+    if (!(m.x >= xMin && m.x <= xMax)) continue;
+    const x = px(m.x).toFixed(1);
+    parts.push(`<g class="marker"><line x1="${x}" x2="${x}" y1="${MARGIN.top}" y2="${MARGIN.top + ph}" stroke="#9aa3b2" stroke-dasharray="3 3"/><text x="${(px(m.x) + 3).toFixed(1)}" y="${MARGIN.top + 11}" fill="#667" font-size="10">${escapeXml(m.label)}</text></g>`);
+  }
   const drawn: [number, number][][] = [];
   series.forEach((s) => {
     const points: string[] = [];
@@ -109,30 +119,43 @@ export function lineChartSvg(series: ChartSeries[], options: Partial<ChartOption
     const longest = Math.max(...series.map((s) => s.name.length));
     const boxWidth = 30 + longest * 6.2;
     const boxHeight = series.length * 14 + 6;
-    const [x, top] = legendCorner(drawn, boxWidth, boxHeight, { left: MARGIN.left, top: MARGIN.top, width: pw, height: ph });
-    parts.push(`<rect class="legend" x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${boxWidth.toFixed(1)}" height="${boxHeight}" fill="#ffffff" fill-opacity="0.9" stroke="#ddd"/>`);
-    series.forEach((s, k) => {
-      const y = top + 10 + k * 14;
-      parts.push(`<line x1="${(x + 6).toFixed(1)}" x2="${(x + 24).toFixed(1)}" y1="${y}" y2="${y}" stroke="${escapeXml(s.color)}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`);
-      parts.push(`<text x="${(x + 28).toFixed(1)}" y="${y}" dominant-baseline="middle" fill="#222">${escapeXml(s.name)}</text>`);
-    });
+    const corner = legendCorner(drawn, boxWidth, boxHeight, { left: MARGIN.left, top: MARGIN.top, width: pw, height: ph });
+    const key = (s: ChartSeries, x: number, y: number): string =>
+      `<line x1="${(x + 6).toFixed(1)}" x2="${(x + 24).toFixed(1)}" y1="${y}" y2="${y}" stroke="${escapeXml(s.color)}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>` +
+      `<text x="${(x + 28).toFixed(1)}" y="${y}" dominant-baseline="middle" fill="#222">${escapeXml(s.name)}</text>`;
+    if (corner) {
+      const [x, top] = corner;
+      parts.push(`<rect class="legend" x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${boxWidth.toFixed(1)}" height="${boxHeight}" fill="#ffffff" fill-opacity="0.9" stroke="#ddd"/>`);
+      series.forEach((s, k) => parts.push(key(s, x, top + 10 + k * 14)));
+    } else {
+      // Every spot inside would hide a curve: the legend goes under the chart, which grows to hold it.
+      let x = MARGIN.left, row = 0;
+      const items: string[] = [];
+      for (const s of series) {
+        const w = 36 + s.name.length * 6.2;
+        if (x + w > MARGIN.left + pw && x > MARGIN.left) { x = MARGIN.left; row++; }
+        items.push(key(s, x, o.height + 6 + row * 14));
+        x += w;
+      }
+      const height = o.height + (row + 1) * 14 + 6;
+      parts[0] = open.replace(`height="${o.height}" viewBox="0 0 ${o.width} ${o.height}"`, `height="${height}" viewBox="0 0 ${o.width} ${height}"`);
+      parts.push(`<g class="legend below">${items.join('')}</g>`);
+    }
   }
   parts.push('</svg>');
   return parts.join('');
 }
 
 /**
- * Top-left corner of the legend box: the plot corner (top-right first, then top-left, bottom-right,
- * bottom-left) whose box covers the fewest points of the drawn lines, sampled along each segment.
+ * Top-left corner of the legend box: the first spot inside the plot (top-right, top-left,
+ * bottom-right, bottom-left, top-centre, bottom-centre) whose box covers no point of the drawn
+ * lines (sampled along each segment); undefined when every spot would hide some curve.
  */
-export function legendCorner(lines: [number, number][][], width: number, height: number, plot: { left: number; top: number; width: number; height: number }): [number, number] {
+export function legendCorner(lines: [number, number][][], width: number, height: number, plot: { left: number; top: number; width: number; height: number }): [number, number] | undefined {
   const pad = 6;
-  const corners: [number, number][] = [
-    [plot.left + plot.width - width - pad, plot.top + pad],
-    [plot.left + pad, plot.top + pad],
-    [plot.left + plot.width - width - pad, plot.top + plot.height - height - pad],
-    [plot.left + pad, plot.top + plot.height - height - pad],
-  ];
+  const right = plot.left + plot.width - width - pad, left = plot.left + pad, centre = plot.left + (plot.width - width) / 2;
+  const top = plot.top + pad, bottom = plot.top + plot.height - height - pad;
+  const spots: [number, number][] = [[right, top], [left, top], [right, bottom], [left, bottom], [centre, top], [centre, bottom]];
   const samples: [number, number][] = [];
   for (const line of lines) {
     line.forEach((p, k) => {
@@ -141,13 +164,7 @@ export function legendCorner(lines: [number, number][][], width: number, height:
       if (next) for (let s = 1; s < 8; s++) samples.push([p[0] + ((next[0] - p[0]) * s) / 8, p[1] + ((next[1] - p[1]) * s) / 8]);
     });
   }
-  let best = corners[0]!;
-  let fewest = Infinity;
-  for (const c of corners) {
-    const covered = samples.filter(([x, y]) => x >= c[0] - 3 && x <= c[0] + width + 3 && y >= c[1] - 3 && y <= c[1] + height + 3).length;
-    if (covered < fewest) { fewest = covered; best = c; }
-  }
-  return best;
+  return spots.find((c) => !samples.some(([x, y]) => x >= c[0] - 3 && x <= c[0] + width + 3 && y >= c[1] - 3 && y <= c[1] + height + 3));
 }
 
 /** A palette of distinguishable line colours (Tableau 10). */

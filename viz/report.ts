@@ -39,7 +39,14 @@ export function historyCharts(history: HistoryData): string {
   let xMin = Infinity, xMax = -Infinity;
   for (const x of xs) if (x !== null) { xMin = Math.min(xMin, x); xMax = Math.max(xMax, x); }
   const xRange: [number, number] | undefined = xMax > xMin ? [xMin, xMax] : undefined;
-  const shared = { xLabel, logY: true, width: 600, height: 320, ...(xRange ? { xRange } : {}) };
+  // A dashed line where the grid changes (grid extension), half-way between the two records.
+  const grid = col('grid');
+  const markers: { x: number; label: string }[] = [];
+  for (let r = 1; grid >= 0 && r < history.rows.length; r++) {
+    const before = history.rows[r - 1]![grid], now = history.rows[r]![grid], x0 = xs[r - 1], x1 = xs[r];
+    if (typeof now === 'number' && before !== now && typeof x0 === 'number' && typeof x1 === 'number') markers.push({ x: (x0 + x1) / 2, label: `G=${now}` });
+  }
+  const shared = { xLabel, logY: true, width: 600, height: 320, markers, ...(xRange ? { xRange } : {}) };
   const charts = [lineChartSvg(lossSeries, { ...shared, title: 'Loss per term', yLabel: 'loss', attributes: 'class="chart" data-role="loss"' })];
   const rel = col('relL2');
   if (rel >= 0) {
