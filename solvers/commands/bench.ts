@@ -1,57 +1,130 @@
-/** `kanpinn bench`: the benchmark suites of record (JSON with the machine description, or a table). */
+/**
+ * `kanpinn bench`: the benchmark suites of record — eval (cost per loss+gradient), accuracy
+ * (time-to-accuracy, KAN and MLP, six problems), paper (the KAN paper's Poisson claim). Prints a
+ * table or `--json`; `--save DIR` writes DIR/S.json and DIR/S.md; `--readme` regenerates the
+ * README's Benchmarks section from the saved files.
+ */
+import { readFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { KanpinnInputError, setBackend, parseBackendName, defaultBackendName } from '../../src/index.js';
+import { ACCURACY_TASKS, ACCURACY_THRESHOLDS, runAccuracyTask, type AccuracyRun } from '../bench/accuracySuite.js';
 import { EVAL_CASES, repeatsFor, runEvalCase, type EvalResult } from '../bench/evalSuite.js';
 import { machineInfo } from '../bench/machine.js';
+import { runPaperSuite } from '../bench/paperSuite.js';
+import { RESULTS_DIR, sectionsFromResults, updateReadme } from '../bench/readme.js';
+import { SUITE_NAMES, saveSuiteFile, suiteMarkdown, type SuiteFile, type SuiteName } from '../bench/results.js';
+import { writeFileAtomic } from '../../src/io/files.js';
 import { printError, printJson, printLine } from '../cliUtil.js';
-
-const SUITES = ['eval'] as const;
 
 interface BenchArgs {
   suite: string;
   json: boolean;
   quick: boolean;
   only?: string;
+  steps?: number;
+  save?: string;
+  readme: boolean;
+  results: string;
+  readmeFile: string;
   backend?: string;
 }
 
-function table(rows: EvalResult[]): string {
-  const lines = ['| case | model | width | grid | points | params | ms per loss+gradient |', '|---|---|---|---|---|---|---|'];
-  for (const r of rows) lines.push(`| ${r.name} | ${r.model} | [${r.width.join(',')}] | ${r.grid ?? '–'} | ${r.points} | ${r.params} | ${r.msPerEval} |`);
-  return lines.join('\n');
+/** Names in `--only`, each checked against the suite's names. */
+function pick<T>(items: T[], name: (t: T) => string, only: string | undefined): T[] {
+  if (!only) return items;
+  const names = only.split(',').map((s) => s.trim());
+  const unknown = names.filter((n) => !items.some((t) => name(t) === n));
+  if (unknown.length) throw new KanpinnInputError(`--only: unknown case ${unknown.join(', ')} (cases are ${items.map(name).join(', ')})`);
+  return items.filter((t) => names.includes(name(t)));
+}
+
+function runEval(args: BenchArgs): EvalResult[] {
+  const results: EvalResult[] = [];
+  for (const c of pick(EVAL_CASES, (c) => c.name, args.only)) {
+    const { repeats, warmup } = repeatsFor(c, args.quick);
+    if (!args.json) printError(`bench eval: ${c.name} (${repeats} repeats)`);
+    results.push(runEvalCase(c, repeats, warmup));
+  }
+  return results;
+}
+
+async function runAccuracy(args: BenchArgs): Promise<AccuracyRun[]> {
+  const runs: AccuracyRun[] = [];
+  for (const task of pick(ACCURACY_TASKS, (t) => t.problem, args.only)) {
+    for (const kind of ['kan', 'mlp'] as const) {
+      printError(`bench accuracy: ${task.problem} ${kind}`);
+      const run = await runAccuracyTask(task, kind, args.steps !== undefined ? { steps: args.steps } : {});
+      const beats = run.beatsPublished === null ? '' : run.beatsPublished ? `, beats published ${run.published}` : `, does NOT beat published ${run.published}`;
+      printError(`  rel. L2 ${run.relL2?.toExponential(3) ?? 'n/a'} in ${run.seconds.toFixed(1)} s${beats}`);
+      runs.push(run);
+    }
+  }
+  return runs;
 }
 
 export const benchCommand: CommandModule<object, BenchArgs> = {
   command: 'bench',
-  describe: 'run a benchmark suite (eval: cost per loss+gradient evaluation)',
+  describe: 'run a benchmark suite: eval (cost per loss+gradient), accuracy (time to accuracy, KAN vs MLP), paper (the KAN paper claim)',
   builder: (y) =>
     y
-      .option('suite', { type: 'string', default: 'eval', describe: `suite to run: ${SUITES.join(', ')}` })
+      .option('suite', { type: 'string', default: 'eval', describe: `suite to run: ${SUITE_NAMES.join(', ')}` })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
-      .option('quick', { type: 'boolean', default: false, describe: 'fewer repeats (noisier)' })
-      .option('only', { type: 'string', describe: 'comma-separated case names to run' }) as never,
+      .option('quick', { type: 'boolean', default: false, describe: 'eval: fewer repeats (noisier)' })
+      .option('only', { type: 'string', describe: 'comma-separated case names (eval) or problems (accuracy) to run' })
+      .option('steps', { type: 'number', describe: 'accuracy/paper: steps per KAN stage instead of the suite\'s (an MLP gets the same total)' })
+      .option('save', { type: 'string', describe: 'write DIR/SUITE.json and DIR/SUITE.md' })
+      .option('readme', { type: 'boolean', default: false, describe: 'rewrite the README Benchmarks section from the saved results (runs no suite)' })
+      .option('results', { type: 'string', default: RESULTS_DIR, describe: 'with --readme: folder of the saved SUITE.json files' })
+      .option('readme-file', { type: 'string', default: 'README.md', describe: 'with --readme: the README to rewrite' })
+      .example('$0 bench --suite accuracy --save test/bench/results', 'the accuracy suite of record (< 30 min)')
+      .example('$0 bench --readme', 'regenerate the README tables from test/bench/results') as never,
   handler: async (args) => {
-    if (!(SUITES as readonly string[]).includes(args.suite)) {
-      throw new KanpinnInputError(`--suite: unknown suite "${args.suite}" (expected one of ${SUITES.join(', ')})`);
+    if (args.readme) {
+      const sections = sectionsFromResults(args.results);
+      const before = readFileSync(args.readmeFile, 'utf8');
+      await writeFileAtomic(args.readmeFile, updateReadme(before, sections));
+      printLine(`updated ${args.readmeFile}: ${Object.keys(sections).join(', ') || 'no result files found, markers only'}`);
+      return;
     }
+    if (!(SUITE_NAMES as readonly string[]).includes(args.suite)) {
+      throw new KanpinnInputError(`--suite: unknown suite "${args.suite}" (expected one of ${SUITE_NAMES.join(', ')})`);
+    }
+    if (args.steps !== undefined && (!Number.isInteger(args.steps) || args.steps < 1)) throw new KanpinnInputError(`--steps: expected an integer >= 1, got ${args.steps}`);
+    const suite = args.suite as SuiteName;
     await setBackend(args.backend ? parseBackendName(args.backend, '--backend') : defaultBackendName());
-    const names = args.only?.split(',').map((s) => s.trim());
-    const cases = names ? EVAL_CASES.filter((c) => names.includes(c.name)) : EVAL_CASES;
-    if (names && cases.length !== names.length) {
-      const unknown = names.filter((n) => !EVAL_CASES.some((c) => c.name === n));
-      throw new KanpinnInputError(`--only: unknown case ${unknown.join(', ')} (cases are ${EVAL_CASES.map((c) => c.name).join(', ')})`);
+    const start = performance.now();
+    const command = `kanpinn bench ${process.argv.slice(3).filter((a) => a !== '--json').join(' ')}`.trim();
+    const base = (): { machine: ReturnType<typeof machineInfo>; backend: string; command: string; seconds: number } => {
+      const machine = machineInfo();
+      return { machine, backend: machine.backend, command, seconds: Math.round((performance.now() - start) / 100) / 10 };
+    };
+    let file: SuiteFile;
+    switch (suite) {
+      case 'eval': {
+        const results = runEval(args);
+        file = { suite, ...base(), results };
+        break;
+      }
+      case 'accuracy': {
+        const runs = await runAccuracy(args);
+        file = { suite, ...base(), thresholds: [...ACCURACY_THRESHOLDS], runs };
+        break;
+      }
+      case 'paper': {
+        const result = await runPaperSuite(args.steps !== undefined ? { steps: args.steps } : {}, { onModel: (kind) => printError(`bench paper: ${kind}`) });
+        file = { suite, ...base(), result };
+        break;
+      }
+      default: {
+        const never: never = suite;
+        throw new KanpinnInputError(`--suite: unknown suite "${String(never)}"`);
+      }
     }
-    const results: EvalResult[] = [];
-    for (const c of cases) {
-      const { repeats, warmup } = repeatsFor(c, args.quick);
-      if (!args.json) printError(`bench eval: ${c.name} (${repeats} repeats)`);
-      results.push(runEvalCase(c, repeats, warmup));
-    }
-    const machine = machineInfo();
-    if (args.json) printJson({ suite: 'eval', backend: machine.backend, machine, results });
+    const files = args.save ? await saveSuiteFile(args.save, file) : [];
+    if (args.json) printJson(file);
     else {
-      printLine(`eval suite on ${machine.cpu} (${machine.cores} cores), backend ${machine.backend}, tfjs ${machine.tfjs}, ${machine.node}`);
-      printLine(table(results));
+      printLine(suiteMarkdown(file).trimEnd());
+      if (files.length) printLine(`wrote ${files.join(', ')}`);
     }
   },
 };

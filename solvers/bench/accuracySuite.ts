@@ -1,0 +1,147 @@
+/**
+ * The `accuracy` benchmark: time-to-accuracy of a KAN and an MLP PINN on six problems. Each task
+ * is data: the problem, the training settings per model (passed to `solveProblem` as they are),
+ * and, for PINNacle tasks, the vanilla-PINN rel. L2 published there (MLP 5×100, 20k Adam steps;
+ * Hao et al., NeurIPS 2024 D&B, table 3), which the result is compared with.
+ * Time-to-accuracy: the wall time at which the rel. L2 measured during training (every
+ * `evalEvery` steps) first fell to each of `ACCURACY_THRESHOLDS`.
+ */
+import { resolveProblem } from '../../problems/index.js';
+import { solveProblem, type SolveHooks, type SolveOptions, type SolveSummary } from '../solve.js';
+
+/** One task of the suite: a problem and the settings of each model. */
+export interface AccuracyTask {
+  problem: string;
+  /** Published vanilla-PINN rel. L2 to beat, or null where no one is published. */
+  published: number | null;
+  source: string | null;
+  /** Why these settings (shown in the Markdown table's notes). */
+  note: string;
+  kan: Partial<SolveOptions>;
+  mlp: Partial<SolveOptions>;
+}
+
+/** Rel. L2 levels reported in time-to-accuracy. */
+export const ACCURACY_THRESHOLDS = [1e-1, 1e-2, 1e-3] as const;
+
+const PINNACLE = 'PINNacle vanilla PINN (MLP 5×100, 20k Adam)';
+
+/**
+ * The suite of record. Budgets are sized so the whole suite (12 runs) stays well under 30 minutes
+ * on a 2-core machine; every model of a task sees the same points (same seed) and optimizer, and
+ * the MLP gets the KAN's total step count in one stage (steps × grids.length).
+ */
+export const ACCURACY_TASKS: AccuracyTask[] = [
+  {
+    problem: 'poisson2d',
+    published: null,
+    source: null,
+    note: "pykan's tutorial setting: 441 + 84 points, L-BFGS, 3 × 50 steps",
+    kan: { width: [2, 10, 1], grids: [5, 10, 20], optimizer: 'lbfgs', steps: 50 },
+    mlp: { width: [2, 16, 16, 1], grids: [5, 10, 20], optimizer: 'lbfgs', steps: 50 },
+  },
+  {
+    problem: 'poisson2d-paper',
+    published: null,
+    source: null,
+    note: "the KAN paper's problem at pykan's tutorial scale (441 + 84 points)",
+    kan: { width: [2, 10, 1], grids: [5, 10, 20], optimizer: 'lbfgs', steps: 50 },
+    mlp: { width: [2, 16, 16, 1], grids: [5, 10, 20], optimizer: 'lbfgs', steps: 50 },
+  },
+  {
+    problem: 'heat1d',
+    published: null,
+    source: null,
+    note: "DeepXDE's heat example (DeepXDE MLP [2,20,20,20,1]: 3.1e-3 after Adam 20k + L-BFGS)",
+    kan: { width: [2, 10, 1], grids: [5, 10, 20], optimizer: 'lbfgs', steps: 50 },
+    mlp: { width: [2, 20, 20, 20, 1], grids: [5, 10, 20], optimizer: 'lbfgs', steps: 50 },
+  },
+  {
+    problem: 'pinnacle-poisson-2d-c',
+    published: 0.694,
+    source: PINNACLE,
+    note: 'PDE weight 0.01 (with weight 1 both models stall at the trivial u ≈ 0.5, rel. L2 ≈ 0.6); 3 × 20 steps',
+    kan: { width: [2, 10, 1], grids: [5, 10, 20], optimizer: 'lbfgs', steps: 20, weights: { pde: 0.01 } },
+    mlp: { width: [2, 20, 20, 20, 1], grids: [5, 10, 20], optimizer: 'lbfgs', steps: 20, weights: { pde: 0.01 } },
+  },
+  {
+    problem: 'pinnacle-poisson-2d-cg',
+    published: 0.636,
+    source: PINNACLE,
+    note: 'PDE weight 0.01, as for 2d-C (weight 1: KAN 0.72, MLP 0.91); 3 × 20 steps',
+    kan: { width: [2, 10, 1], grids: [5, 10, 20], optimizer: 'lbfgs', steps: 20, weights: { pde: 0.01 } },
+    mlp: { width: [2, 20, 20, 20, 1], grids: [5, 10, 20], optimizer: 'lbfgs', steps: 20, weights: { pde: 0.01 } },
+  },
+  {
+    problem: 'pinnacle-heat-2d-ms',
+    published: 0.0621,
+    source: PINNACLE,
+    note: '3-D (x, y, t), 2,400 points, ~0.1 s per evaluation: 3 × 10 steps only; sin(20πx) needs fine grids along x',
+    kan: { width: [3, 10, 1], grids: [5, 10, 20], optimizer: 'lbfgs', steps: 10 },
+    mlp: { width: [3, 20, 20, 20, 1], grids: [5, 10, 20], optimizer: 'lbfgs', steps: 10 },
+  },
+];
+
+/** One model's run on one task, with the `solve --json` field names. */
+export interface AccuracyRun {
+  problem: string;
+  model: 'kan' | 'mlp';
+  width: number[];
+  grids: number[] | null;
+  params: number;
+  optimizer: SolveSummary['optimizer'];
+  steps: number;
+  evaluations: number;
+  seconds: number;
+  loss: number;
+  mse: number | null;
+  relL2: number | null;
+  maxAbsErr: number | null;
+  status: SolveSummary['status'];
+  /** Seconds until rel. L2 first reached each threshold (key: the threshold as text), null if never. */
+  timeTo: Record<string, number | null>;
+  published: number | null;
+  /** relL2 < published; null where nothing is published or no rel. L2 was measured. */
+  beatsPublished: boolean | null;
+  settings: Partial<SolveOptions>;
+}
+
+/** Seconds at which the history's rel. L2 first fell to each threshold. */
+export function timeToAccuracy(history: { columns: string[]; rows: number[][] }, thresholds: readonly number[] = ACCURACY_THRESHOLDS): Record<string, number | null> {
+  const t = history.columns.indexOf('seconds');
+  const e = history.columns.indexOf('relL2');
+  const out: Record<string, number | null> = {};
+  for (const level of thresholds) {
+    const row = t < 0 || e < 0 ? undefined : history.rows.find((r) => Number.isFinite(r[e]!) && r[e]! <= level);
+    out[String(level)] = row ? Math.round(row[t]! * 1000) / 1000 : null;
+  }
+  return out;
+}
+
+/** Trains one model of one task; `override` replaces settings (tests use tiny budgets). */
+export async function runAccuracyTask(task: AccuracyTask, kind: 'kan' | 'mlp', override: Partial<SolveOptions> = {}, hooks: SolveHooks = {}): Promise<AccuracyRun> {
+  const problem = resolveProblem(task.problem);
+  const settings: Partial<SolveOptions> = { seed: 0, ...task[kind], ...override, model: kind };
+  const { model, result, summary } = await solveProblem(problem, settings, hooks);
+  model.dispose();
+  return {
+    problem: task.problem,
+    model: kind,
+    width: summary.width,
+    grids: summary.grids,
+    params: summary.params,
+    optimizer: summary.optimizer,
+    steps: summary.steps,
+    evaluations: summary.evaluations,
+    seconds: summary.seconds,
+    loss: summary.loss,
+    mse: summary.mse,
+    relL2: summary.relL2,
+    maxAbsErr: summary.maxAbsErr,
+    status: summary.status,
+    timeTo: timeToAccuracy(result.history),
+    published: task.published,
+    beatsPublished: task.published === null || summary.relL2 === null ? null : summary.relL2 < task.published,
+    settings,
+  };
+}

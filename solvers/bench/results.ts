@@ -1,0 +1,103 @@
+/**
+ * Result files of the benchmark suites: one JSON object per suite run (with the machine it ran on
+ * and the command that made it) and its Markdown table. `--save DIR` writes DIR/S.json and
+ * DIR/S.md; the README's Benchmarks section is generated from the JSON (see readme.ts).
+ */
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../src/io/files.js';
+import { sci } from './compareOutput.js';
+import type { AccuracyRun } from './accuracySuite.js';
+import { ACCURACY_THRESHOLDS } from './accuracySuite.js';
+import type { EvalResult } from './evalSuite.js';
+import type { MachineInfo } from './machine.js';
+import type { PaperResult } from './paperSuite.js';
+
+export const SUITE_NAMES = ['eval', 'accuracy', 'paper'] as const;
+export type SuiteName = (typeof SUITE_NAMES)[number];
+
+interface SuiteFileBase {
+  machine: MachineInfo;
+  backend: string;
+  /** The command line that produced the file. */
+  command: string;
+  /** Wall time of the whole suite in seconds. */
+  seconds: number;
+}
+
+/** The JSON of one suite run (discriminated by `suite`). */
+export type SuiteFile =
+  | (SuiteFileBase & { suite: 'eval'; results: EvalResult[] })
+  | (SuiteFileBase & { suite: 'accuracy'; thresholds: number[]; runs: AccuracyRun[] })
+  | (SuiteFileBase & { suite: 'paper'; result: PaperResult });
+
+/** "AMD EPYC, 2 cores, 7.7 GiB; Node v20…, tfjs 4.22.0 (wasm), kanpinn 0.1.0; 2025-…". */
+export function machineLine(m: MachineInfo): string {
+  return `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB; Node ${m.node}, tfjs ${m.tfjs} (${m.backend} backend), kanpinn ${m.kanpinn}; ${m.date.slice(0, 10)}`;
+}
+
+const secs = (v: number | null): string => (v === null ? '—' : v.toFixed(1));
+const verdict = (b: boolean | null): string => (b === null ? '' : b ? 'yes' : '**no**');
+const widthText = (r: { model: string; width: number[]; grids: number[] | null }): string => `${r.model.toUpperCase()} [${r.width.join(',')}]${r.grids && r.model === 'kan' ? ` G${r.grids.join('→')}` : ''}`;
+
+/** The eval suite's table: ms per loss+gradient evaluation. */
+export function evalTable(rows: EvalResult[]): string {
+  const lines = ['| case | model | width | grid | points | params | ms per loss+gradient |', '|---|---|---|---|---|---|---|'];
+  for (const r of rows) lines.push(`| ${r.name} | ${r.model} | [${r.width.join(',')}] | ${r.grid ?? '–'} | ${r.points} | ${r.params} | ${r.msPerEval} |`);
+  return lines.join('\n');
+}
+
+/** The accuracy suite's table: time to each rel. L2 level, final error, and the published vanilla PINN. */
+export function accuracyTable(runs: AccuracyRun[], thresholds: readonly number[] = ACCURACY_THRESHOLDS): string {
+  const head = ['problem', 'model', 'params', 'steps', 'evals', 'seconds', ...thresholds.map((t) => `s to ${t.toExponential(0)}`), 'rel. L2', 'published vanilla PINN', 'beats it'];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const r of runs) {
+    const cells = [r.problem, widthText(r), String(r.params), String(r.steps), String(r.evaluations), secs(r.seconds), ...thresholds.map((t) => secs(r.timeTo[String(t)] ?? null)), sci(r.relL2), r.published === null ? '—' : String(r.published), verdict(r.beatsPublished)];
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+/** The paper suite's table and its verdict. */
+export function paperTable(result: PaperResult): string {
+  const lines = ['| model | params | steps | evals | seconds | MSE | rel. L2 | paper MSE |', '|---|---|---|---|---|---|---|---|'];
+  for (const [r, claimed] of [[result.kan, result.claim.kanMse], [result.mlp, result.claim.mlpMse]] as const) {
+    lines.push(`| ${widthText(r)} | ${r.params} | ${r.steps} | ${r.evaluations} | ${secs(r.seconds)} | ${sci(r.mse)} | ${sci(r.relL2)} | ~${claimed.toExponential(0)} |`);
+  }
+  return `${lines.join('\n')}\n\n${result.statement}`;
+}
+
+/** Markdown of a suite file: the table, the machine and the command. */
+export function suiteMarkdown(file: SuiteFile): string {
+  let body: string;
+  switch (file.suite) {
+    case 'eval':
+      body = evalTable(file.results);
+      break;
+    case 'accuracy': {
+      const pinnacle = file.runs.filter((r) => r.beatsPublished !== null);
+      const failed = pinnacle.filter((r) => r.beatsPublished === false);
+      const summary = pinnacle.length === 0 ? '' : failed.length === 0
+        ? `\n\nEvery PINNacle run beats the published vanilla-PINN rel. L2.`
+        : `\n\nDoes **not** beat the published vanilla-PINN rel. L2: ${failed.map((r) => `${r.problem} ${widthText(r)} (${sci(r.relL2)} vs ${r.published})`).join('; ')}.`;
+      body = accuracyTable(file.runs, file.thresholds) + summary;
+      break;
+    }
+    case 'paper':
+      body = paperTable(file.result);
+      break;
+    default: {
+      const never: never = file;
+      throw new Error(`unknown suite ${JSON.stringify(never)}`);
+    }
+  }
+  return `${body}\n\nMachine: ${machineLine(file.machine)}. Suite wall time ${file.seconds.toFixed(0)} s.\nCommand: \`${file.command}\`\n`;
+}
+
+/** Writes DIR/SUITE.json and DIR/SUITE.md; returns their paths. */
+export async function saveSuiteFile(dir: string, file: SuiteFile): Promise<string[]> {
+  const json = join(dir, `${file.suite}.json`);
+  const md = join(dir, `${file.suite}.md`);
+  await writeFileAtomic(json, `${JSON.stringify(file, null, 2)}\n`);
+  await writeFileAtomic(md, `# kanpinn bench --suite ${file.suite}\n\n${suiteMarkdown(file)}`);
+  return [json, md];
+}
