@@ -20,10 +20,15 @@ export interface EdgeFunction {
   live: boolean;
 }
 
-/** φ_ij(x) for one edge at xs (mask applied). */
+/** φ_ij(x) for one edge at xs (mask applied; c·f(a·x + b) + d for a symbolic edge). */
 export function edgeValues(model: KanModel, layer: number, i: number, j: number, xs: ArrayLike<number>): Float64Array {
   const L = model.layers[layer]!;
   const e = i * L.nOut + j;
+  const fn = L.symbolic?.mask[e] ? L.symbolic.functions[e] : null;
+  if (fn) {
+    const [a, b, c, d] = Array.from(L.symbolic!.affine.dataSync().subarray(4 * e, 4 * e + 4));
+    return Float64Array.from({ length: xs.length }, (_, n) => L.mask[e]! * (c! * fn.f(a! * xs[n]! + b!) + d!));
+  }
   const nBasis = L.grid + L.k;
   const coef = L.coef.dataSync();
   const sb = L.scaleBase.dataSync()[e]!;

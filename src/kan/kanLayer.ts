@@ -1,14 +1,31 @@
 /**
- * A KAN layer's state (knots in JS, parameters as tf.Variables) and the tfjs op that runs the
- * fused jet kernel with its hand-written gradient (tf.customGrad), so the loss can be
+ * A KAN layer's state (knots in JS, parameters as tf.Variables) and the tfjs ops that run the
+ * fused kernels with their hand-written gradients (tf.customGrad), so the loss can be
  * differentiated with respect to the parameters by ordinary first-order tfjs autodiff.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { JetPlan } from '../jet.js';
 import type { BaseFunction } from './baseFunctions.js';
-import { kanLayerBackward, kanLayerForward, type LayerGeometry, type LayerParams } from './layerKernel.js';
+import { kanEdgeBackward, kanEdgeForward } from './edgeKernel.js';
+import { kanLayerBackward, kanLayerForward, type LayerGeometry, type LayerGradients, type LayerParams } from './layerKernel.js';
 import type { Knots } from './spline.js';
 import { splineTable } from './splineTables.js';
+import type { SymbolicDerivatives, SymbolicLayerParams } from './symbolicEdge.js';
+
+/** A library function as a layer holds it: its name (for files and formulas) and derivatives. */
+export interface SymbolicEdgeFunction extends SymbolicDerivatives {
+  readonly name: string;
+}
+
+/** The symbolic edges of a layer: φ_ij(x) = c·f(a·x + b) + d where symbolic mask_ij = 1. */
+export interface SymbolicLayerState {
+  /** 1 where the edge is symbolic (spline branch off), 0 where numeric; [nIn, nOut]. */
+  mask: Float32Array;
+  /** The function of each symbolic edge (null where numeric); [nIn·nOut]. */
+  functions: (SymbolicEdgeFunction | null)[];
+  /** (a, b, c, d) per edge, trainable; [nIn, nOut, 4]. */
+  affine: tf.Variable;
+}
 
 /** One layer of a KAN: G intervals, degree k, knots per input, parameters per edge. */
 export interface KanLayer {
@@ -24,12 +41,24 @@ export interface KanLayer {
   scaleSp: tf.Variable; // [nIn, nOut]
   /** 1 for a live edge, 0 for a pruned one; [nIn, nOut]. */
   mask: Float32Array;
+  /** Symbolic edges, created by the first `fixSymbolic` on the layer; absent otherwise. */
+  symbolic?: SymbolicLayerState;
 }
 
 /** The kernel's static view of a layer (knots and whether each input's grid is uniform). */
 export function layerGeometry(layer: KanLayer): LayerGeometry {
   const tables = layer.knots.map((t) => splineTable(t, layer.k));
   return { nIn: layer.nIn, nOut: layer.nOut, k: layer.k, nBasis: layer.grid + layer.k, base: layer.base, tables };
+}
+
+/** True when at least one edge of the layer is symbolic (the kernels then take the symbolic branch). */
+export function hasSymbolicEdges(layer: KanLayer): boolean {
+  return layer.symbolic !== undefined && layer.symbolic.mask.some((m) => m !== 0);
+}
+
+function symbolicParams(layer: KanLayer, affine: Float32Array): SymbolicLayerParams {
+  const sym = layer.symbolic!;
+  return { mask: sym.mask, functions: sym.functions, affine };
 }
 
 /** Reads a layer's parameters into flat arrays (one copy each). */
@@ -39,7 +68,50 @@ export function readLayerParams(layer: KanLayer): LayerParams {
     scaleBase: layer.scaleBase.dataSync() as Float32Array,
     scaleSp: layer.scaleSp.dataSync() as Float32Array,
     mask: layer.mask,
+    symbolic: hasSymbolicEdges(layer) ? symbolicParams(layer, layer.symbolic!.affine.dataSync() as Float32Array) : null,
   };
+}
+
+type KernelRun = (params: LayerParams) => { value: Float32Array; backward: (dy: Float32Array) => LayerGradients };
+
+/**
+ * Wraps a kernel as a differentiable tfjs op over (x, coef, scaleBase, scaleSp[, affine]); the affine
+ * input is passed only when the layer has symbolic edges, so a spline-only layer's op is unchanged.
+ */
+function layerOp(layer: KanLayer, x: tf.Tensor, outShape: number[], run: KernelRun): tf.Tensor {
+  const symbolic = hasSymbolicEdges(layer);
+  const mask = layer.mask;
+  const op = tf.customGrad((...args: unknown[]) => {
+    const [xIn, coef, scaleBase, scaleSp, affine] = args as tf.Tensor[];
+    const params: LayerParams = {
+      coef: coef!.dataSync() as Float32Array,
+      scaleBase: scaleBase!.dataSync() as Float32Array,
+      scaleSp: scaleSp!.dataSync() as Float32Array,
+      mask,
+      symbolic: symbolic ? symbolicParams(layer, affine!.dataSync() as Float32Array) : null,
+    };
+    const { value, backward } = run(params);
+    const xShape = xIn!.shape;
+    const coefShape = coef!.shape;
+    const edgeShape = scaleBase!.shape;
+    return {
+      value: tf.tensor(value, outShape),
+      gradFunc: (dy: tf.Tensor) => {
+        const grads = backward(dy.dataSync() as Float32Array);
+        const out = [
+          grads.dX ? tf.tensor(grads.dX, xShape) : tf.zeros(xShape),
+          tf.tensor(grads.dCoef, coefShape),
+          tf.tensor(grads.dScaleBase, edgeShape),
+          tf.tensor(grads.dScaleSp, edgeShape),
+        ];
+        if (symbolic) out.push(tf.tensor(grads.dAffine!, [layer.nIn, layer.nOut, 4]));
+        return out;
+      },
+    };
+  });
+  const inputs = [x, layer.coef, layer.scaleBase, layer.scaleSp];
+  if (symbolic) inputs.push(layer.symbolic!.affine);
+  return op(...inputs);
 }
 
 /**
@@ -48,33 +120,26 @@ export function readLayerParams(layer: KanLayer): LayerParams {
  */
 export function kanLayerJet(layer: KanLayer, plan: JetPlan, x: tf.Tensor, count: number, inputNeedsGrad: boolean): tf.Tensor {
   const geometry = layerGeometry(layer);
-  const mask = layer.mask;
-  const channels = plan.channels.length;
-  const op = tf.customGrad((...args: unknown[]) => {
-    const [xIn, coef, scaleBase, scaleSp] = args as tf.Tensor[];
-    const X = xIn!.dataSync() as Float32Array;
-    const params: LayerParams = {
-      coef: coef!.dataSync() as Float32Array,
-      scaleBase: scaleBase!.dataSync() as Float32Array,
-      scaleSp: scaleSp!.dataSync() as Float32Array,
-      mask,
-    };
-    const Y = kanLayerForward(geometry, plan, X, count, params);
-    const xShape = xIn!.shape;
-    const coefShape = coef!.shape;
-    const edgeShape = scaleBase!.shape;
+  return layerOp(layer, x, [plan.channels.length, count, layer.nOut], (params) => {
+    const X = x.dataSync() as Float32Array;
     return {
-      value: tf.tensor3d(Y, [channels, count, layer.nOut]),
-      gradFunc: (dy: tf.Tensor) => {
-        const grads = kanLayerBackward(geometry, plan, X, count, params, dy.dataSync() as Float32Array, inputNeedsGrad);
-        return [
-          grads.dX ? tf.tensor(grads.dX, xShape) : tf.zeros(xShape),
-          tf.tensor(grads.dCoef, coefShape),
-          tf.tensor(grads.dScaleBase, edgeShape),
-          tf.tensor(grads.dScaleSp, edgeShape),
-        ];
-      },
+      value: kanLayerForward(geometry, plan, X, count, params),
+      backward: (dy) => kanLayerBackward(geometry, plan, X, count, params, dy, inputNeedsGrad),
     };
   });
-  return op(x, layer.coef, layer.scaleBase, layer.scaleSp);
+}
+
+/**
+ * Per-edge values as a differentiable tfjs op: x [N, nIn] → E [N, nIn, nOut], E[n,i,j] = φ_ij(x_ni).
+ * The layer output is E summed over i. Used by the sparsification regulariser only.
+ */
+export function kanLayerEdges(layer: KanLayer, x: tf.Tensor, count: number, inputNeedsGrad: boolean): tf.Tensor3D {
+  const geometry = layerGeometry(layer);
+  return layerOp(layer, x, [count, layer.nIn, layer.nOut], (params) => {
+    const X = x.dataSync() as Float32Array;
+    return {
+      value: kanEdgeForward(geometry, X, count, params),
+      backward: (dE) => kanEdgeBackward(geometry, X, count, params, dE, inputNeedsGrad),
+    };
+  }) as tf.Tensor3D;
 }

@@ -5,13 +5,16 @@
  * and output j of the layer is Σ_i φ_ij(x_i). Jets follow Faà di Bruno (see jet.ts):
  *   y_{D,j} = Σ_i Σ_m S_{D,m}(x_i) · φ_ij^{(m)}(x_i),  S_{D,m} = Σ_{|π|=m} Π_{B∈π} x_{B,i}.
  * Only the k+1 B-splines nonzero at x are touched, so the cost is independent of the grid size G.
+ * A symbolic edge replaces the whole expression by mask_ij · (c·f(a·x + b) + d) (symbolicEdge.ts);
+ * a layer without symbolic edges never enters that branch.
  *
  * Layouts (row-major): jets [C, N, width], coef [nIn, nOut, nBasis], sb/sp/mask [nIn, nOut].
  */
 import type { JetPlan } from '../jet.js';
 import { compileJet } from './jetCodegen.js';
 import { baseDerivatives, type BaseFunction } from './baseFunctions.js';
-import { splineTable, tableSpan, type SplineTable } from './splineTables.js';
+import { tableSpan, type SplineTable } from './splineTables.js';
+import { symbolicEdgeJet, symbolicEdgeParamGrad, type SymbolicLayerParams } from './symbolicEdge.js';
 
 /** Static description of a layer for the kernel. */
 export interface LayerGeometry {
@@ -31,13 +34,15 @@ export interface LayerParams {
   scaleBase: Float32Array;
   scaleSp: Float32Array;
   mask: Float32Array;
+  /** Symbolic edges; absent (or null) when the layer has none: the spline-only fast path. */
+  symbolic?: SymbolicLayerParams | null;
 }
 
 /**
  * Spline part of every edge as per-interval polynomials in the local coordinate:
  * raw[((i·nOut + j)·Q + q)·(k+1) + p] = Σ_r c_{ij,q−k+r} · T_i[q, r, p] (without sp and mask).
  */
-function edgePolynomials(geo: LayerGeometry, coef: Float32Array): Float64Array {
+export function edgePolynomials(geo: LayerGeometry, coef: Float32Array): Float64Array {
   const { nIn, nOut, k, nBasis } = geo;
   const k1 = k + 1;
   const Q = geo.tables[0]!.intervals;
@@ -66,7 +71,7 @@ function edgePolynomials(geo: LayerGeometry, coef: Float32Array): Float64Array {
  * Derivatives in x of the monomials u^p, u = (x − t_q)/h_q, for orders 0..orders:
  * mono[m·(k+1) + p] = p!/(p−m)! · u^{p−m} / h_q^m (zero for p < m).
  */
-function monomialJet(u: number, invH: number, k: number, orders: number, mono: Float64Array, powers: Float64Array): void {
+export function monomialJet(u: number, invH: number, k: number, orders: number, mono: Float64Array, powers: Float64Array): void {
   const k1 = k + 1;
   powers[0] = 1;
   for (let p = 1; p <= k; p++) powers[p] = powers[p - 1]! * u;
@@ -111,7 +116,9 @@ export function kanLayerForward(geo: LayerGeometry, plan: JetPlan, X: Float32Arr
   const mono = new Float64Array(M1 * k1);
   const powers = new Float64Array(k1);
   const bv = new Float64Array(M1);
+  const fz = new Float64Array(M1);
   const { scaleBase, scaleSp, mask } = p;
+  const sym = p.symbolic ?? null;
   for (let n = 0; n < N; n++) {
     acc.fill(0);
     for (let i = 0; i < nIn; i++) {
@@ -125,13 +132,16 @@ export function kanLayerForward(geo: LayerGeometry, plan: JetPlan, X: Float32Arr
         const e = i * nOut + j;
         const mk = mask[e]!;
         if (mk === 0) continue;
-        const sb = mk * scaleBase[e]!;
-        const sp = mk * scaleSp[e]!;
-        const a = (e * Q + q) * k1;
-        for (let m = 0; m <= M; m++) {
-          let spline = 0;
-          if (q >= 0) for (let pp = m; pp <= k; pp++) spline += raw[a + pp]! * mono[m * k1 + pp]!;
-          phi[m] = sb * bv[m]! + sp * spline;
+        if (sym !== null && sym.mask[e] !== 0) symbolicEdgeJet(sym, e, x, mk, M, fz, phi);
+        else {
+          const sb = mk * scaleBase[e]!;
+          const sp = mk * scaleSp[e]!;
+          const a = (e * Q + q) * k1;
+          for (let m = 0; m <= M; m++) {
+            let spline = 0;
+            if (q >= 0) for (let pp = m; pp <= k; pp++) spline += raw[a + pp]! * mono[m * k1 + pp]!;
+            phi[m] = sb * bv[m]! + sp * spline;
+          }
         }
         acc[j] = acc[j]! + phi[0]!;
         for (let c = 1; c < C; c++) {
@@ -152,6 +162,8 @@ export interface LayerGradients {
   dCoef: Float32Array;
   dScaleBase: Float32Array;
   dScaleSp: Float32Array;
+  /** Gradient of the symbolic affine parameters [nIn·nOut·4]; null when the layer has no symbolic edge. */
+  dAffine: Float32Array | null;
 }
 
 /** Reverse mode of `kanLayerForward`: given dL/dY [C, N, nOut], returns dL/dX and dL/dparams. */
@@ -185,6 +197,10 @@ export function kanLayerBackward(
   const g = new Float64Array(M1);
   const dyc = new Float64Array(C);
   const { scaleBase, scaleSp, mask } = p;
+  const sym = p.symbolic ?? null;
+  const dAffine = sym !== null ? new Float64Array(nIn * nOut * 4) : null;
+  const fz = new Float64Array(M + 2);
+  const phiSym = new Float64Array(M + 2);
   for (let n = 0; n < N; n++) {
     for (let i = 0; i < nIn; i++) {
       const x = X[n * nIn + i]!;
@@ -211,6 +227,17 @@ export function kanLayerBackward(
           let sum = 0;
           for (let c = 0; c < C; c++) sum += dyc[c]! * S[c * M1 + m]!;
           g[m] = sum;
+        }
+        if (sym !== null && sym.mask[e] !== 0) {
+          symbolicEdgeJet(sym, e, x, mk, M + 1, fz, phiSym);
+          symbolicEdgeParamGrad(sym, e, x, mk, M, g, fz, dAffine!);
+          if (needInputGrad) {
+            for (let m = 0; m <= M; m++) {
+              dx += g[m]! * phiSym[m + 1]!;
+              for (let c = 0; c < C; c++) dS[c * M1 + m] = dS[c * M1 + m]! + dyc[c]! * phiSym[m]!;
+            }
+          }
+          continue;
         }
         let gb = 0;
         for (let m = 0; m <= M; m++) gb += g[m]! * bv[m]!;
@@ -243,7 +270,19 @@ export function kanLayerBackward(
       }
     }
   }
-  // Chain rule through the per-interval polynomials back to coefficients and scale_sp.
+  const { dCoef, dSp } = splineParamGrads(geo, p, raw, dRaw);
+  return { dX, dCoef, dScaleBase: Float32Array.from(dSb), dScaleSp: dSp, dAffine: dAffine ? Float32Array.from(dAffine) : null };
+}
+
+/**
+ * Chain rule through the per-interval polynomials (raw, see `edgePolynomials`) back to the spline
+ * coefficients and scale_sp, given dL/draw: dCoef [nIn·nOut·nBasis], dSp [nIn·nOut].
+ */
+export function splineParamGrads(geo: LayerGeometry, p: LayerParams, raw: Float64Array, dRaw: Float64Array): { dCoef: Float32Array; dSp: Float32Array } {
+  const { nIn, nOut, k, nBasis } = geo;
+  const k1 = k + 1;
+  const Q = geo.tables[0]!.intervals;
+  const { scaleSp, mask } = p;
   const dCoef = new Float32Array(nIn * nOut * nBasis);
   const dSp = new Float32Array(nIn * nOut);
   for (let i = 0; i < nIn; i++) {
@@ -270,5 +309,5 @@ export function kanLayerBackward(
       dSp[e] = mk * gsp;
     }
   }
-  return { dX, dCoef, dScaleBase: Float32Array.from(dSb), dScaleSp: dSp };
+  return { dCoef, dSp };
 }

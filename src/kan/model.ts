@@ -159,11 +159,14 @@ export function createKan(partial: Partial<KanOptions> & { width: number[] }, la
     inputs: options.inputs,
     outputs: options.outputs,
     width: options.width,
-    variables: () => own.flatMap((layer) => [layer.coef, layer.scaleBase, layer.scaleSp]),
+    variables: () => own.flatMap((layer) => (layer.symbolic ? [layer.coef, layer.scaleBase, layer.scaleSp, layer.symbolic.affine] : [layer.coef, layer.scaleBase, layer.scaleSp])),
     paramCount: () =>
       own.reduce((sum, layer) => {
-        const live = layer.mask.reduce((a, m) => a + (m !== 0 ? 1 : 0), 0);
-        return sum + live * (layer.grid + layer.k + 2);
+        let count = 0;
+        layer.mask.forEach((m, e) => {
+          if (m !== 0) count += layer.symbolic?.mask[e] ? 4 : layer.grid + layer.k + 2;
+        });
+        return sum + count;
       }, 0),
     jetForward(plan: JetPlan, inputJet: tf.Tensor3D, count: number): tf.Tensor3D {
       let x: tf.Tensor = inputJet;
@@ -180,6 +183,7 @@ export function createKan(partial: Partial<KanOptions> & { width: number[] }, la
         layer.coef.dispose();
         layer.scaleBase.dispose();
         layer.scaleSp.dispose();
+        layer.symbolic?.affine.dispose();
       }
     },
   };

@@ -23,16 +23,23 @@ export function referenceKan(model: KanModel): (point: number[]) => number[] {
     coef: Array.from(layer.coef.dataSync()),
     sb: Array.from(layer.scaleBase.dataSync()),
     sp: Array.from(layer.scaleSp.dataSync()),
+    affine: layer.symbolic ? Array.from(layer.symbolic.affine.dataSync()) : [],
   }));
   return (point) => {
     let x = point;
-    for (const { layer, coef, sb, sp } of layers) {
+    for (const { layer, coef, sb, sp, affine } of layers) {
       const nBasis = layer.grid + layer.k;
       const y = new Array<number>(layer.nOut).fill(0);
       for (let i = 0; i < layer.nIn; i++) {
         const basis = Array.from({ length: nBasis }, (_, m) => coxDeBoor(layer.knots[i]!, m, layer.k, x[i]!));
         for (let j = 0; j < layer.nOut; j++) {
           const e = i * layer.nOut + j;
+          const fn = layer.symbolic?.mask[e] ? layer.symbolic.functions[e] : null;
+          if (fn) {
+            const [a, b, c, d] = affine.slice(4 * e, 4 * e + 4);
+            y[j] = y[j]! + layer.mask[e]! * (c! * fn.f(a! * x[i]! + b!) + d!);
+            continue;
+          }
           const spline = basis.reduce((s, b, m) => s + b * coef[e * nBasis + m]!, 0);
           y[j] = y[j]! + layer.mask[e]! * (sb[e]! * BASE[layer.base]!(x[i]!) + sp[e]! * spline);
         }

@@ -1,0 +1,110 @@
+/**
+ * Per-edge values of a KAN layer and their reverse mode: E[n, i, j] = φ_ij(x_ni) (mask applied),
+ * X [N, nIn] → E [N, nIn, nOut]. The layer output is Σ_i E[n, i, j]; keeping the edges apart gives
+ * the activation scales mean_n |φ_ij| that the sparsification regulariser and attribution need,
+ * differentiably. Only the value channel: no jets, so it is cheap, and it is used only when asked.
+ */
+import { baseDerivatives } from './baseFunctions.js';
+import { edgePolynomials, monomialJet, splineParamGrads, type LayerGeometry, type LayerGradients, type LayerParams } from './layerKernel.js';
+import { tableSpan } from './splineTables.js';
+import { symbolicEdgeJet, symbolicEdgeParamGrad } from './symbolicEdge.js';
+
+/** φ_ij(x_ni) for all points and edges: X [N, nIn] → E [N, nIn, nOut] (row-major). */
+export function kanEdgeForward(geo: LayerGeometry, X: Float32Array, N: number, p: LayerParams): Float32Array {
+  const { nIn, nOut, k } = geo;
+  const k1 = k + 1;
+  const Q = geo.tables[0]!.intervals;
+  const raw = edgePolynomials(geo, p.coef);
+  const E = new Float32Array(N * nIn * nOut);
+  const mono = new Float64Array(k1);
+  const powers = new Float64Array(k1);
+  const bv = new Float64Array(1);
+  const fz = new Float64Array(1);
+  const phi = new Float64Array(1);
+  const { scaleBase, scaleSp, mask } = p;
+  const sym = p.symbolic ?? null;
+  for (let n = 0; n < N; n++) {
+    for (let i = 0; i < nIn; i++) {
+      const x = X[n * nIn + i]!;
+      const table = geo.tables[i]!;
+      const q = tableSpan(table, x);
+      if (q >= 0) monomialJet((x - table.knots[q]!) * table.invWidth[q]!, table.invWidth[q]!, k, 0, mono, powers);
+      baseDerivatives(geo.base, x, 0, bv);
+      for (let j = 0; j < nOut; j++) {
+        const e = i * nOut + j;
+        const mk = mask[e]!;
+        if (mk === 0) continue;
+        let value: number;
+        if (sym !== null && sym.mask[e] !== 0) {
+          symbolicEdgeJet(sym, e, x, mk, 0, fz, phi);
+          value = phi[0]!;
+        } else {
+          let spline = 0;
+          const a = (e * Q + q) * k1;
+          if (q >= 0) for (let pp = 0; pp <= k; pp++) spline += raw[a + pp]! * mono[pp]!;
+          value = mk * (scaleBase[e]! * bv[0]! + scaleSp[e]! * spline);
+        }
+        E[(n * nIn + i) * nOut + j] = value;
+      }
+    }
+  }
+  return E;
+}
+
+/** Reverse mode of `kanEdgeForward`: given dL/dE [N, nIn, nOut], returns dL/dX [N, nIn] and dL/dparams. */
+export function kanEdgeBackward(geo: LayerGeometry, X: Float32Array, N: number, p: LayerParams, dE: Float32Array, needInputGrad: boolean): LayerGradients {
+  const { nIn, nOut, k } = geo;
+  const k1 = k + 1;
+  const Q = geo.tables[0]!.intervals;
+  const raw = edgePolynomials(geo, p.coef);
+  const dRaw = new Float64Array(raw.length);
+  const dX = needInputGrad ? new Float32Array(X.length) : null;
+  const dSb = new Float64Array(nIn * nOut);
+  const mono = new Float64Array(2 * k1);
+  const powers = new Float64Array(k1);
+  const bv = new Float64Array(2);
+  const fz = new Float64Array(2);
+  const phi = new Float64Array(2);
+  const g = new Float64Array(1);
+  const { scaleBase, scaleSp, mask } = p;
+  const sym = p.symbolic ?? null;
+  const dAffine = sym !== null ? new Float64Array(nIn * nOut * 4) : null;
+  for (let n = 0; n < N; n++) {
+    for (let i = 0; i < nIn; i++) {
+      const x = X[n * nIn + i]!;
+      const table = geo.tables[i]!;
+      const q = tableSpan(table, x);
+      if (q >= 0) monomialJet((x - table.knots[q]!) * table.invWidth[q]!, table.invWidth[q]!, k, 1, mono, powers);
+      baseDerivatives(geo.base, x, 1, bv);
+      let dx = 0;
+      for (let j = 0; j < nOut; j++) {
+        const e = i * nOut + j;
+        const mk = mask[e]!;
+        const v = dE[(n * nIn + i) * nOut + j]!;
+        if (mk === 0 || v === 0) continue;
+        if (sym !== null && sym.mask[e] !== 0) {
+          g[0] = v;
+          symbolicEdgeJet(sym, e, x, mk, 1, fz, phi);
+          symbolicEdgeParamGrad(sym, e, x, mk, 0, g, fz, dAffine!);
+          dx += v * phi[1]!;
+          continue;
+        }
+        dSb[e] = dSb[e]! + mk * v * bv[0]!;
+        const a = (e * Q + q) * k1;
+        if (q < 0) {
+          dx += v * mk * scaleBase[e]! * bv[1]!;
+          continue;
+        }
+        let slope = 0;
+        for (let pp = 0; pp <= k; pp++) {
+          dRaw[a + pp] = dRaw[a + pp]! + v * mono[pp]!;
+          slope += raw[a + pp]! * mono[k1 + pp]!;
+        }
+        dx += v * mk * (scaleBase[e]! * bv[1]! + scaleSp[e]! * slope);
+      }
+      if (dX) dX[n * nIn + i] = dx;
+    }
+  }
+  const { dCoef, dSp } = splineParamGrads(geo, p, raw, dRaw);
+  return { dX, dCoef, dScaleBase: Float32Array.from(dSb), dScaleSp: dSp, dAffine: dAffine ? Float32Array.from(dAffine) : null };
+}

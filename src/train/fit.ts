@@ -1,0 +1,210 @@
+/**
+ * Supervised fitting (pykan's `fit`): minimises mean((f(x) − y)²) + λ·reg over the model's
+ * parameters with L-BFGS or Adam, updating a KAN's grids from the training inputs every
+ * `gridUpdateEvery` steps while step < `gridUpdateUntil` (pykan: every 5 while < 50, step 0
+ * included). With λ = 0 the forward pass is the plain value-only kernel; with λ > 0 it is the
+ * per-edge kernel, which gives the prediction and the activation scales in one pass.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { KanpinnInputError, describe } from '../errors.js';
+import { createJetPlan } from '../jet.js';
+import { updateGrid, type KanModel } from '../kan/model.js';
+import type { Model } from '../model/create.js';
+import { inputJetTensor } from '../model/evaluate.js';
+import { Adam } from './adam.js';
+import { Lbfgs, type LbfgsOptions } from './lbfgs.js';
+import { flattenGrads, readParams, writeParams } from './params.js';
+import { edgeForward, resolveRegularization, sparsityPenalty, type RegularizationOptions } from './regularization.js';
+
+/** A data set: inputs [count, inputs] and targets [count, outputs], row-major. */
+export interface FitData {
+  readonly inputs: Float32Array;
+  readonly targets: Float32Array;
+  readonly count: number;
+}
+
+/** Options of `fit`; `FIT_DEFAULTS` has pykan's values. */
+export interface FitOptions {
+  optimizer: 'lbfgs' | 'adam';
+  steps: number;
+  /** Learning rate (L-BFGS step scale, or Adam's). */
+  lr: number;
+  lbfgs: Partial<LbfgsOptions>;
+  /** Grid update from the training inputs every N steps while step < `gridUpdateUntil` (0: never). */
+  gridUpdateEvery: number;
+  gridUpdateUntil: number;
+  regularization: Partial<RegularizationOptions>;
+  /** Held-out data for the `testRmse` column; null: none. */
+  test: FitData | null;
+  onStep?: (event: FitProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** pykan's defaults: L-BFGS, 100 steps, lr 1, grid updates every 5 steps before step 50, λ = 0. */
+export const FIT_DEFAULTS: FitOptions = {
+  optimizer: 'lbfgs',
+  steps: 100,
+  lr: 1,
+  lbfgs: {},
+  gridUpdateEvery: 5,
+  gridUpdateUntil: 50,
+  regularization: {},
+  test: null,
+};
+
+/** Reported after every step. */
+export interface FitProgress {
+  step: number;
+  steps: number;
+  trainRmse: number;
+  testRmse: number | null;
+  reg: number;
+  evaluations: number;
+}
+
+/** Outcome of `fit`: final errors and one history row per step. */
+export interface FitResult {
+  status: 'completed' | 'diverged' | 'interrupted';
+  message: string;
+  steps: number;
+  evaluations: number;
+  seconds: number;
+  trainRmse: number;
+  testRmse: number | null;
+  reg: number;
+  /** Columns step, evaluations, seconds, trainRmse, testRmse, reg. */
+  history: { columns: string[]; rows: number[][] };
+}
+
+function checkData(model: Model, data: FitData, where: string): void {
+  const [d, o] = [model.inputs.length, model.outputs.length];
+  if (!Number.isInteger(data.count) || data.count < 1) throw new KanpinnInputError(`${where}.count: expected an integer >= 1, found ${describe(data.count)}`);
+  if (data.inputs.length < data.count * d) throw new KanpinnInputError(`${where}.inputs: expected ${data.count * d} values (${data.count} rows of ${d}), found ${data.inputs.length}`);
+  if (data.targets.length < data.count * o) throw new KanpinnInputError(`${where}.targets: expected ${data.count * o} values (${data.count} rows of ${o}), found ${data.targets.length}`);
+}
+
+function checkOptions(o: FitOptions): void {
+  const integer = (v: number, name: string): void => {
+    if (!Number.isInteger(v) || v < 0) throw new KanpinnInputError(`fit: ${name}: expected an integer >= 0, found ${describe(v)}`);
+  };
+  integer(o.steps, 'steps');
+  integer(o.gridUpdateEvery, 'gridUpdateEvery');
+  integer(o.gridUpdateUntil, 'gridUpdateUntil');
+  if (!(o.lr > 0)) throw new KanpinnInputError(`fit: lr: expected a number > 0, found ${describe(o.lr)}`);
+  if (o.optimizer !== 'lbfgs' && o.optimizer !== 'adam') throw new KanpinnInputError(`fit: optimizer: expected "lbfgs" or "adam", found ${describe(o.optimizer)}`);
+}
+
+/** Root-mean-square error of the model on a data set (value-only forward). */
+export function rmse(model: Model, data: FitData): number {
+  const plan = createJetPlan([], model.inputs.length);
+  return tf.tidy(() => {
+    const out = model.jetForward(plan, inputJetTensor(plan, data.inputs, data.count), data.count).reshape([data.count, model.outputs.length]);
+    const y = tf.tensor2d(data.targets.subarray(0, data.count * model.outputs.length), [data.count, model.outputs.length]);
+    return Math.sqrt(tf.mean(tf.square(tf.sub(out, y))).dataSync()[0]!);
+  });
+}
+
+/** Fits `model` to `train` in place (see the module comment); resolves with the history. */
+export async function fit(model: Model, train: FitData, partial: Partial<FitOptions> = {}): Promise<FitResult> {
+  const o: FitOptions = { ...FIT_DEFAULTS, ...partial };
+  checkOptions(o);
+  checkData(model, train, 'fit: train');
+  if (o.test) checkData(model, o.test, 'fit: test');
+  const reg = resolveRegularization(o.regularization);
+  const isKan = model.kind === 'kan';
+  const useReg = isKan && reg.lamb > 0;
+  const start = performance.now();
+  const { count } = train;
+  const [d, nOut] = [model.inputs.length, model.outputs.length];
+  const plan = createJetPlan([], d);
+  const x2d = tf.tensor2d(train.inputs.subarray(0, count * d), [count, d]);
+  const jetIn = inputJetTensor(plan, train.inputs, count);
+  const y = tf.tensor2d(train.targets.subarray(0, count * nOut), [count, nOut]);
+  let evaluations = 0;
+  let lastMse = NaN;
+  let lastReg = 0;
+  const objective = (x: Float64Array): { loss: number; grad: Float64Array } => {
+    writeParams(model, x);
+    evaluations++;
+    const out = tf.tidy(() => {
+      let mse: tf.Scalar | undefined;
+      let penalty: tf.Scalar | undefined;
+      const { value, grads } = tf.variableGrads(() => {
+        if (useReg) {
+          const forward = edgeForward(model as KanModel, x2d, count);
+          mse = tf.keep(tf.mean(tf.square(tf.sub(forward.output, y))) as tf.Scalar);
+          penalty = tf.keep(sparsityPenalty(model as KanModel, forward.scales, reg));
+          return tf.add(mse, tf.mul(penalty, reg.lamb)) as tf.Scalar;
+        }
+        const pred = model.jetForward(plan, jetIn, count).reshape([count, nOut]);
+        mse = tf.keep(tf.mean(tf.square(tf.sub(pred, y))) as tf.Scalar);
+        return mse;
+      }, model.variables());
+      return { value, grads, mse: mse!, penalty };
+    });
+    lastMse = out.mse.dataSync()[0]!;
+    lastReg = out.penalty ? out.penalty.dataSync()[0]! : 0;
+    const result = { loss: out.value.dataSync()[0]!, grad: flattenGrads(model, out.grads) };
+    tf.dispose([out.value, out.mse, ...(out.penalty ? [out.penalty] : []), ...Object.values(out.grads)]);
+    return result;
+  };
+
+  const rows: number[][] = [];
+  let x = readParams(model);
+  let best = { loss: Infinity, x: x.slice() };
+  const lbfgs = new Lbfgs({ lr: o.lr, ...o.lbfgs });
+  const adam = new Adam({ lr: o.lr });
+  let status: FitResult['status'] = 'completed';
+  let message = 'completed';
+  let step = 0;
+  try {
+    for (; step < o.steps; step++) {
+      if (o.signal?.aborted) {
+        status = 'interrupted';
+        message = `interrupted at step ${step}`;
+        break;
+      }
+      if (isKan && o.gridUpdateEvery > 0 && step % o.gridUpdateEvery === 0 && step < o.gridUpdateUntil) {
+        updateGrid(model as KanModel, train.inputs, count);
+        x = readParams(model);
+        lbfgs.reset();
+      }
+      let loss: number;
+      if (o.optimizer === 'adam') {
+        const r = objective(x);
+        loss = r.loss;
+        if (Number.isFinite(loss) && r.grad.every(Number.isFinite)) adam.step(x, r.grad);
+      } else {
+        loss = lbfgs.step(objective, x).finalLoss;
+      }
+      if (!Number.isFinite(loss)) {
+        status = 'diverged';
+        message = `non-finite loss at step ${step}`;
+        break;
+      }
+      writeParams(model, x);
+      if (loss < best.loss) best = { loss, x: x.slice() };
+      const testRmse = o.test ? rmse(model, o.test) : null;
+      rows.push([step + 1, evaluations, (performance.now() - start) / 1000, Math.sqrt(lastMse), testRmse ?? NaN, lastReg]);
+      o.onStep?.({ step: step + 1, steps: o.steps, trainRmse: Math.sqrt(lastMse), testRmse, reg: lastReg, evaluations });
+      if ((step + 1) % 5 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    if (status === 'diverged' && best.loss < Infinity) {
+      writeParams(model, best.x);
+      message += '; best parameters restored';
+    }
+  } finally {
+    tf.dispose([x2d, jetIn, y]);
+  }
+  return {
+    status,
+    message,
+    steps: rows.length,
+    evaluations,
+    seconds: (performance.now() - start) / 1000,
+    trainRmse: rmse(model, train),
+    testRmse: o.test ? rmse(model, o.test) : null,
+    reg: lastReg,
+    history: { columns: ['step', 'evaluations', 'seconds', 'trainRmse', 'testRmse', 'reg'], rows },
+  };
+}
