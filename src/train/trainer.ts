@@ -49,6 +49,8 @@ export interface TrainOptions {
   weights: Record<string, number>;
   /** Metrics on the test set every N steps (0: only at the end). */
   evalEvery: number;
+  /** Extra loss term added to the total inside the objective (e.g. `sparsityRegularizer`), at all training points; recorded as history column `reg`. */
+  regularization?: (model: Model, points: Float32Array, count: number) => tf.Scalar;
   onProgress?: (event: ProgressEvent) => void;
   signal?: AbortSignal;
 }
@@ -192,7 +194,7 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
   const totalSteps = stageLength * grids.length;
   const weights = problem.terms.map((t) => options.weights[t.name] ?? t.weight);
   const termNames = problem.terms.map((t) => t.name);
-  const columns = ['step', 'stage', 'grid', 'evaluations', 'seconds', 'loss', ...termNames.map((n) => `loss:${n}`), 'relL2', 'maxAbsErr'];
+  const columns = ['step', 'stage', 'grid', 'evaluations', 'seconds', 'loss', ...termNames.map((n) => `loss:${n}`), 'relL2', 'maxAbsErr', ...(options.regularization ? ['reg'] : [])];
   const rows: number[][] = [];
   const test = problem.testSet ? problem.testSet() : undefined;
 
@@ -205,21 +207,27 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
 
   let evaluations = 0;
   let lastTerms = new Float64Array(problem.terms.length);
+  let lastReg = NaN;
   const objective = (x: Float64Array): { loss: number; grad: Float64Array } => {
     writeParams(model, x);
     evaluations++;
+    const regPoints = options.regularization ? allPoints(data, problem.variables.length) : null;
     const out = tf.tidy(() => {
       let terms: tf.Tensor1D | undefined;
+      let reg: tf.Scalar | undefined;
       const { value, grads } = tf.variableGrads(() => {
         const losses = termLosses(model, data, weights);
         terms = tf.keep(losses.terms);
-        return losses.total;
+        if (!options.regularization || !regPoints) return losses.total;
+        reg = tf.keep(options.regularization(model, regPoints.coords, regPoints.count));
+        return tf.add(losses.total, reg) as tf.Scalar;
       }, model.variables());
-      return { value, grads, terms: terms! };
+      return { value, grads, terms: terms!, reg };
     });
     lastTerms = Float64Array.from(out.terms.dataSync());
+    if (out.reg) lastReg = out.reg.dataSync()[0]!;
     const result = { loss: out.value.dataSync()[0]!, grad: flattenGrads(model, out.grads) };
-    tf.dispose([out.value, out.terms, ...Object.values(out.grads)]);
+    tf.dispose([out.value, out.terms, ...(out.reg ? [out.reg] : []), ...Object.values(out.grads)]);
     return result;
   };
 
@@ -233,7 +241,7 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
 
   const record = (stage: number, grid: number | null, withMetrics: boolean): void => {
     if (withMetrics && test) latest = accuracy(model, test);
-    rows.push([totalStep, stage, grid ?? NaN, evaluations, seconds(), loss, ...lastTerms, withMetrics && latest ? latest.relL2 : NaN, withMetrics && latest ? latest.maxAbsErr : NaN]);
+    rows.push([totalStep, stage, grid ?? NaN, evaluations, seconds(), loss, ...lastTerms, withMetrics && latest ? latest.relL2 : NaN, withMetrics && latest ? latest.maxAbsErr : NaN, ...(options.regularization ? [lastReg] : [])]);
   };
   const badTerms = (): string => termNames.filter((_, i) => !Number.isFinite(lastTerms[i]!)).join(', ') || 'total';
 
