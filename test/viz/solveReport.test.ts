@@ -124,9 +124,17 @@ describe('kanpinn solve --out writes the four files', () => {
 });
 
 describe('reports of real solves in chromium', () => {
-  it('poisson2d: field, error, network and curves are drawn without errors', async () => {
+  it('poisson2d: field, error, network and curves are drawn without errors; an input edge spans the domain', async () => {
     const { page, errors } = await openReport('poisson2d');
     expect(await page.locator('.stats-panel').textContent()).toContain('grid points inside10000');
+    const point = await page.evaluate(() => window.kanpinnReport?.network?.edgeClientPoint(0, 0, 3));
+    await page.mouse.click(point!.x, point!.y);
+    const modal = page.locator('#edge-modal');
+    expect(await modal.locator('header b').textContent()).toBe('φ: x → h1.3');
+    const ticks = await modal.locator('svg[data-role="edge"] text[text-anchor="middle"][fill="#444"]').allTextContents();
+    expect([ticks[0], ticks[ticks.length - 1]]).toEqual(['-1', '1']);
+    await page.screenshot({ path: join(OUT, 'solve-poisson2d-edge.png') });
+    await page.keyboard.press('Escape');
     expect(errors).toEqual([]);
     await page.close();
   });

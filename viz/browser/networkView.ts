@@ -147,17 +147,18 @@ function createDialog(): EdgeDialog {
   return {
     open(edge, view) {
       const layers = view.width.length - 1;
-      const from = edge.layer === 0 ? view.inputNames[edge.i] ?? `x${edge.i}` : `node ${edge.i} of layer ${edge.layer}`;
-      const to = edge.layer === layers - 1 ? view.outputNames[edge.j] ?? `y${edge.j}` : `node ${edge.j} of layer ${edge.layer + 1}`;
-      const inputName = edge.layer === 0 ? view.inputNames[edge.i] ?? 'x' : 'x';
+      // Hidden nodes are named h<layer>.<index> (layer 1 is the first hidden layer), as in pykan's plots.
+      const from = edge.layer === 0 ? view.inputNames[edge.i] ?? `x${edge.i}` : `h${edge.layer}.${edge.i}`;
+      const to = edge.layer === layers - 1 ? view.outputNames[edge.j] ?? `y${edge.j}` : `h${edge.layer + 1}.${edge.j}`;
+      const inputName = edge.layer === 0 ? from : `${from} (input range on the sampled domain)`;
       const chart = lineChartSvg([{ name: 'φ', xs: edge.xs, ys: edge.ys, color: EDGE_COLORS[edge.state] }], {
         width: 560, height: 340, xLabel: inputName, yLabel: 'φ', logY: false, attributes: 'class="chart" data-role="edge"',
       });
       const formula = edge.formula !== undefined ? `<div>formula: <code>${escapeXml(edge.formula)}</code></div>` : '';
       modal.innerHTML =
         `<div class="card" data-l="${edge.layer}" data-i="${edge.i}" data-j="${edge.j}">` +
-        `<header><b>φ layer ${edge.layer}: ${escapeXml(from)} → ${escapeXml(to)}</b><button type="button" class="close">close</button></header>` +
-        `<div>${edge.state} edge, importance ${edge.importance.toPrecision(3)}</div>${formula}${chart}</div>`;
+        `<header><b>φ: ${escapeXml(from)} → ${escapeXml(to)}</b><button type="button" class="close">close</button></header>` +
+        `<div>layer ${edge.layer} edge (${edge.i} → ${edge.j}), ${edge.state}, importance ${edge.importance.toPrecision(3)}</div>${formula}${chart}</div>`;
       modal.querySelector('button.close')?.addEventListener('click', close);
       modal.hidden = false;
     },
