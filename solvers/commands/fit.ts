@@ -1,11 +1,109 @@
-/** `kanpinn fit`: not built yet. */
-import type { CommandModule } from 'yargs';
-import { KanpinnInputError } from '../../src/index.js';
+/** `kanpinn fit <data.csv>`: supervised KAN fit from a table, pruning, refinement, symbolic formula. */
+import { readFile } from 'node:fs/promises';
+import type { Argv, CommandModule } from 'yargs';
+import { defaultBackendName, KanpinnInputError, parseBackendName, parseCsv, setBackend } from '../../src/index.js';
+import { parseIntList, printError, printJson, printLine } from '../cliUtil.js';
+import { runSupervisedFit, SUPERVISED_FIT_DEFAULTS, writeFitOutputs } from '../fit.js';
 
-export const fitCommand: CommandModule = {
+interface FitArgs {
+  data: string;
+  target?: string;
+  width: string;
+  grids: string;
+  k: number;
+  steps: number;
+  lamb: number;
+  prune: boolean;
+  symbolic: boolean;
+  candidates?: string;
+  r2Threshold: number;
+  testFraction: number;
+  seed: number;
+  digits: number;
+  json: boolean;
+  out?: string;
+  quiet: boolean;
+  backend?: string;
+}
+
+function check(value: number, flag: string, ok: boolean, expected: string): void {
+  if (!ok) throw new KanpinnInputError(`--${flag}: expected ${expected}, got ${value}`);
+}
+
+export const fitCommand: CommandModule<object, FitArgs> = {
   command: 'fit <data>',
-  describe: '(not available yet)',
-  handler: () => {
-    throw new KanpinnInputError('fit: this command is not available yet');
+  describe: 'fit a KAN to a CSV table (header row; the last column is the target) and read off a formula',
+  builder: (y: Argv) =>
+    y
+      .positional('data', { type: 'string', describe: 'CSV file with a header row' })
+      .option('target', { type: 'string', describe: 'name of the target column (default: the last column)' })
+      .option('width', { type: 'string', default: SUPERVISED_FIT_DEFAULTS.width.join(','), describe: 'hidden widths, e.g. 5 or 5,3 (or full widths such as 2,5,1)' })
+      .option('grids', { type: 'string', default: SUPERVISED_FIT_DEFAULTS.grids.join(','), describe: 'grid schedule: initial grid, then one refinement per entry' })
+      .option('k', { type: 'number', default: SUPERVISED_FIT_DEFAULTS.k, describe: 'spline degree' })
+      .option('steps', { type: 'number', default: SUPERVISED_FIT_DEFAULTS.steps, describe: 'L-BFGS steps per stage' })
+      .option('lamb', { type: 'number', default: SUPERVISED_FIT_DEFAULTS.lamb, describe: 'sparsification weight of the first stage (0: off)' })
+      .option('prune', { type: 'boolean', default: SUPERVISED_FIT_DEFAULTS.prune, describe: 'prune unimportant nodes and edges after the first stage' })
+      .option('symbolic', { type: 'boolean', default: SUPERVISED_FIT_DEFAULTS.symbolic, describe: 'snap every edge to a library function and print the formula' })
+      .option('candidates', { type: 'string', describe: 'comma-separated library functions for --symbolic (default: all)' })
+      .option('r2-threshold', { type: 'number', default: SUPERVISED_FIT_DEFAULTS.r2Threshold, describe: 'edges whose best fit has a lower r² stay numeric' })
+      .option('test-fraction', { type: 'number', default: SUPERVISED_FIT_DEFAULTS.testFraction, describe: 'share of rows held out for the test RMSE' })
+      .option('seed', { type: 'number', default: 0 })
+      .option('digits', { type: 'number', default: SUPERVISED_FIT_DEFAULTS.digits, describe: 'significant digits in the formula' })
+      .option('json', { type: 'boolean', default: false, describe: 'print one JSON object with the result' })
+      .option('out', { type: 'string', describe: 'write model.json, kan.svg, network.html, fit.json and history.csv into this folder' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'no stage messages on stderr' })
+      .example('$0 fit data.csv --symbolic', 'KAN [d,5,1], sparsify, prune, refine 3→10, formula') as never,
+  handler: async (args) => {
+    check(args.steps, 'steps', Number.isInteger(args.steps) && args.steps >= 0, 'an integer >= 0');
+    check(args.lamb, 'lamb', Number.isFinite(args.lamb) && args.lamb >= 0, 'a number >= 0');
+    check(args.r2Threshold, 'r2-threshold', args.r2Threshold >= 0 && args.r2Threshold <= 1, 'a number in [0, 1]');
+    check(args.testFraction, 'test-fraction', args.testFraction > 0 && args.testFraction < 1, 'a number in (0, 1)');
+    check(args.k, 'k', Number.isInteger(args.k) && args.k >= 1 && args.k <= 10, 'an integer from 1 to 10');
+    check(args.digits, 'digits', Number.isInteger(args.digits) && args.digits >= 2 && args.digits <= 17, 'an integer from 2 to 17');
+    let text: string;
+    try {
+      text = await readFile(args.data, 'utf8');
+    } catch (error) {
+      throw new KanpinnInputError(`fit: cannot read ${args.data}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    const data = parseCsv(text, { target: args.target });
+    const candidates = args.candidates ? args.candidates.split(',').map((s) => s.trim()) : null;
+    await setBackend(args.backend ? parseBackendName(args.backend, '--backend') : defaultBackendName());
+    const { model, summary, history } = await runSupervisedFit(
+      data,
+      {
+        width: parseIntList(args.width, 'width'),
+        grids: parseIntList(args.grids, 'grids'),
+        k: args.k,
+        steps: args.steps,
+        lamb: args.lamb,
+        prune: args.prune,
+        symbolic: args.symbolic,
+        candidates,
+        r2Threshold: args.r2Threshold,
+        testFraction: args.testFraction,
+        seed: args.seed,
+        digits: args.digits,
+      },
+      (stage) => {
+        if (!args.quiet && !args.json) printError(`fit: ${stage}`);
+      },
+    );
+    let files: string[] = [];
+    if (args.out) {
+      const d = data.inputNames.length;
+      const points = new Float32Array(data.target.length * d);
+      data.inputs.forEach((row, r) => row.forEach((v, k) => (points[r * d + k] = v)));
+      files = await writeFitOutputs(args.out, model, summary, history, points);
+    }
+    if (args.json) printJson({ ...summary, ...(args.out ? { files } : {}) });
+    else {
+      printLine(`KAN [${summary.width.join(',')}] on ${summary.rows.train} rows, ${summary.params} parameters, ${summary.steps} steps, ${summary.seconds.toFixed(1)} s`);
+      printLine(`  test RMSE ${summary.rmse.toExponential(3)}  train RMSE ${summary.trainRmse.toExponential(3)}`);
+      if (summary.formula !== null) printLine(`  ${summary.target} = ${summary.formula}`);
+      if (summary.numericEdges.length) printLine(`  no formula: edges still numeric (best r² below --r2-threshold): ${summary.numericEdges.join(', ')}`);
+      if (files.length) printLine(`  wrote ${files.join(', ')}`);
+    }
+    model.dispose();
   },
 };

@@ -1,12 +1,14 @@
 /**
  * The versioned model file: `{ "format": "kanpinn-model", "version": 1, "config": {…}, "params": {…} }`
- * with everything needed to rebuild a model exactly (widths, grids, knots, k, masks, values).
+ * with everything needed to rebuild a model exactly (widths, grids, knots, k, masks, values, and the
+ * optional symbolic edges of a layer: function names from the default library and (a, b, c, d)).
  * Float32 parameters are written as the shortest decimal that reads back to the same float32, so a
  * round trip is bit for bit. Loading checks every field and refuses a file it cannot trust.
  */
 import { KanpinnInputError } from '../errors.js';
 import { BASE_FUNCTIONS } from '../kan/baseFunctions.js';
-import type { KanLayer } from '../kan/kanLayer.js';
+import type { KanLayer, SymbolicLayerState } from '../kan/kanLayer.js';
+import { defaultSymbolicLibrary, type SymbolicFunction } from '../symbolic/library.js';
 import { createKan, newVariable, type KanOptions } from '../kan/model.js';
 import type { Model } from '../model/create.js';
 import { createMlp, MLP_ACTIVATIONS, type MlpLayer, type MlpOptions } from '../model/mlp.js';
@@ -26,6 +28,15 @@ export interface KanLayerJson {
   scaleBase: number[];
   scaleSp: number[];
   mask: number[];
+  /** Symbolic edges (optional; absent when the layer has none): φ = c·f(a·x + b) + d where mask is 1. */
+  symbolic?: SymbolicLayerJson;
+}
+
+/** A layer's symbolic edges in the file: per edge (e = i·nOut + j) a 0/1 flag, a library name or null, and (a, b, c, d). */
+export interface SymbolicLayerJson {
+  mask: number[];
+  functions: (string | null)[];
+  affine: number[];
 }
 
 export interface MlpLayerJson {
@@ -62,6 +73,7 @@ export function modelToJson(model: Model, meta?: Record<string, unknown>): Model
             scaleBase: list(l.scaleBase.dataSync()),
             scaleSp: list(l.scaleSp.dataSync()),
             mask: list(l.mask),
+            ...(l.symbolic ? { symbolic: symbolicToJson(l.symbolic) } : {}),
           }),
         )
       : model.layers.map(
@@ -70,6 +82,10 @@ export function modelToJson(model: Model, meta?: Record<string, unknown>): Model
   const json: ModelJson = { format: MODEL_FORMAT, version: MODEL_VERSION, config: model.options, params: { layers } };
   if (meta) json.meta = meta;
   return json;
+}
+
+function symbolicToJson(state: SymbolicLayerState): SymbolicLayerJson {
+  return { mask: list(state.mask), functions: state.functions.map((f) => (f ? f.name : null)), affine: list(state.affine.dataSync()) };
 }
 
 type Path = string;
@@ -120,7 +136,9 @@ function kanLayerFrom(value: unknown, path: Path, nIn: number, nOut: number): Ka
   mask.forEach((m, i) => {
     if (m !== 0 && m !== 1) fail(`${path}.mask[${i}]`, '0 or 1', m);
   });
+  const symbolic = o.symbolic === undefined ? undefined : symbolicFrom(o.symbolic, `${path}.symbolic`, nIn, nOut);
   return {
+    ...(symbolic ? { symbolic } : {}),
     nIn,
     nOut,
     k,
@@ -132,6 +150,28 @@ function kanLayerFrom(value: unknown, path: Path, nIn: number, nOut: number): Ka
     scaleSp: newVariable(numbers(o.scaleSp, `${path}.scaleSp`, nIn * nOut), [nIn, nOut]),
     mask,
   };
+}
+
+function symbolicFrom(value: unknown, path: Path, nIn: number, nOut: number): SymbolicLayerState {
+  const o = object(value, path);
+  const edges = nIn * nOut;
+  const mask = numbers(o.mask, `${path}.mask`, edges);
+  mask.forEach((m, i) => {
+    if (m !== 0 && m !== 1) fail(`${path}.mask[${i}]`, '0 or 1', m);
+  });
+  if (!Array.isArray(o.functions) || o.functions.length !== edges) fail(`${path}.functions`, `an array of ${edges} names or nulls`, o.functions);
+  const functions = (o.functions as unknown[]).map((name, e): SymbolicFunction | null => {
+    if (name === null) {
+      if (mask[e] !== 0) fail(`${path}.functions[${e}]`, 'a symbolic function name (mask is 1)', name);
+      return null;
+    }
+    if (typeof name !== 'string') fail(`${path}.functions[${e}]`, 'a symbolic function name or null', name);
+    const fn = defaultSymbolicLibrary.get(name);
+    if (!fn) fail(`${path}.functions[${e}]`, `a symbolic function in the library (${defaultSymbolicLibrary.names().join(', ')})`, name);
+    return fn;
+  });
+  const affine = numbers(o.affine, `${path}.affine`, edges * 4);
+  return { mask, functions, affine: newVariable(affine, [nIn, nOut, 4]) };
 }
 
 function mlpLayerFrom(value: unknown, path: Path, nIn: number, nOut: number): MlpLayer {

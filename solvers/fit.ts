@@ -1,0 +1,181 @@
+/**
+ * Supervised fitting from a table (`kanpinn fit data.csv`), pykan's "hello KAN" workflow as one
+ * call: train/test split, KAN fitted with sparsification, optional pruning, grid refinement over
+ * the `grids` schedule, optional autoSymbolic with a refit of the affine parameters, and the formula.
+ */
+import { join } from 'node:path';
+import {
+  autoSymbolic,
+  createKan,
+  createRng,
+  fit,
+  modelView,
+  prune,
+  refine,
+  rmse,
+  saveModel,
+  splitTrainTest,
+  symbolicFormula,
+  type CsvData,
+  type FitData,
+  type FitResult,
+  type KanModel,
+} from '../src/index.js';
+import { writeFileAtomic } from '../src/io/files.js';
+import { renderNetworkHtml, renderNetworkSvg } from '../viz/index.js';
+
+/** What `kanpinn fit` can set; `SUPERVISED_FIT_DEFAULTS` fills the rest. */
+export interface SupervisedFitOptions {
+  /** Hidden widths (e.g. [5]) or full widths including inputs and the output. */
+  width: number[];
+  /** Grid schedule: the first is the initial grid, each further one a refine + fit. */
+  grids: number[];
+  k: number;
+  steps: number;
+  lamb: number;
+  prune: boolean;
+  symbolic: boolean;
+  candidates: string[] | null;
+  r2Threshold: number;
+  testFraction: number;
+  seed: number;
+  digits: number;
+}
+
+export const SUPERVISED_FIT_DEFAULTS: SupervisedFitOptions = {
+  width: [5],
+  grids: [3, 10],
+  k: 3,
+  steps: 50,
+  lamb: 0.001,
+  prune: true,
+  symbolic: false,
+  candidates: null,
+  r2Threshold: 0,
+  testFraction: 0.2,
+  seed: 0,
+  digits: 5,
+};
+
+/** The result printed by `fit --json`. */
+export interface SupervisedFitSummary {
+  rmse: number;
+  trainRmse: number;
+  formula: string | null;
+  latex: string | null;
+  /** Edges left numeric by autoSymbolic (best r² below the threshold), as (layer,i,j). */
+  numericEdges: string[];
+  params: number;
+  width: number[];
+  inputs: string[];
+  target: string;
+  rows: { train: number; test: number };
+  steps: number;
+  evaluations: number;
+  seconds: number;
+  seed: number;
+}
+
+const NAME = /^[A-Za-z][A-Za-z0-9]*$/;
+const safeName = (name: string, fallback: string): string => (NAME.test(name) && !['e', 'pi', 'i'].includes(name) ? name : fallback);
+
+function toFitData(data: CsvData): FitData {
+  const d = data.inputNames.length;
+  const inputs = new Float32Array(data.target.length * d);
+  data.inputs.forEach((row, r) => row.forEach((v, k) => (inputs[r * d + k] = v)));
+  return { inputs, targets: Float32Array.from(data.target), count: data.target.length };
+}
+
+/** Runs the workflow on parsed data; returns the final model and the summary. */
+export async function runSupervisedFit(data: CsvData, partial: Partial<SupervisedFitOptions> = {}, onStage?: (stage: string) => void): Promise<{ model: KanModel; summary: SupervisedFitSummary; history: FitResult['history'][] }> {
+  const o = { ...SUPERVISED_FIT_DEFAULTS, ...partial };
+  const start = performance.now();
+  const split = splitTrainTest(data, o.testFraction, createRng(o.seed));
+  const train = toFitData(split.train);
+  const test = toFitData(split.test);
+  const d = data.inputNames.length;
+  const width = o.width.length >= 2 && o.width[0] === d && o.width[o.width.length - 1] === 1 ? o.width : [d, ...o.width, 1];
+  const inputs = data.inputNames.map((n, k) => safeName(n, `x${k + 1}`));
+  const gridRange = inputs.map((_, k) => {
+    let [lo, hi] = [Infinity, -Infinity];
+    for (let r = 0; r < train.count; r++) [lo, hi] = [Math.min(lo, train.inputs[r * d + k]!), Math.max(hi, train.inputs[r * d + k]!)];
+    return (hi > lo ? [lo, hi] : [lo - 1, hi + 1]) as [number, number];
+  });
+  let model = createKan({ width, grid: o.grids[0]!, k: o.k, seed: o.seed, gridRange, inputs, outputs: [safeName(data.targetName, 'y')] });
+  const histories: FitResult['history'][] = [];
+  let evaluations = 0;
+  let steps = 0;
+  const run = async (lamb: number, gridUpdateEvery = 5): Promise<void> => {
+    const r = await fit(model, train, { steps: o.steps, regularization: { lamb }, test, gridUpdateEvery });
+    histories.push(r.history);
+    evaluations += r.evaluations;
+    steps += r.steps;
+  };
+  const replace = (next: KanModel): void => {
+    model.dispose();
+    model = next;
+  };
+  onStage?.('fit');
+  await run(o.lamb);
+  if (o.prune) {
+    onStage?.('prune');
+    replace(prune(model, train.inputs));
+    await run(0);
+  }
+  for (const grid of o.grids.slice(1)) {
+    onStage?.(`refine ${grid}`);
+    replace(refine(model, grid, train.inputs).model);
+    await run(0);
+  }
+  let formula: string | null = null;
+  let latex: string | null = null;
+  let numericEdges: string[] = [];
+  if (o.symbolic) {
+    onStage?.('symbolic');
+    const report = autoSymbolic(model, train.inputs, { candidates: o.candidates ?? undefined, r2Threshold: o.r2Threshold });
+    numericEdges = report.skipped.map((s) => `(${s.layer},${s.i},${s.j})`);
+    await run(0, 0);
+    if (numericEdges.length === 0) {
+      const [f] = symbolicFormula(model, { significantDigits: o.digits });
+      formula = f!.text;
+      latex = f!.latex;
+    }
+  }
+  const summary: SupervisedFitSummary = {
+    rmse: rmse(model, test),
+    trainRmse: rmse(model, train),
+    formula,
+    latex,
+    numericEdges,
+    params: model.paramCount(),
+    width: [...model.width],
+    inputs: [...data.inputNames],
+    target: data.targetName,
+    rows: { train: train.count, test: test.count },
+    steps,
+    evaluations,
+    seconds: Math.round((performance.now() - start)) / 1000,
+    seed: o.seed,
+  };
+  return { model, summary, history: histories };
+}
+
+/** Writes model.json, kan.svg, network.html, fit.json and history.csv into `dir`. */
+export async function writeFitOutputs(dir: string, model: KanModel, summary: SupervisedFitSummary, history: FitResult['history'][], points: Float32Array): Promise<string[]> {
+  const files = ['model.json', 'kan.svg', 'network.html', 'fit.json', 'history.csv'].map((f) => join(dir, f));
+  const view = modelView(model, points);
+  const title = `KAN [${summary.width.join(', ')}] fit of ${summary.target}`;
+  await saveModel(model, files[0]!, { target: summary.target, rmse: summary.rmse, formula: summary.formula, date: new Date().toISOString() });
+  await writeFileAtomic(files[1]!, renderNetworkSvg(view, { title }));
+  await writeFileAtomic(files[2]!, renderNetworkHtml(view, { title }));
+  await writeFileAtomic(files[3]!, `${JSON.stringify(summary, null, 2)}\n`);
+  const cell = (v: number): string => (Number.isFinite(v) ? String(v) : '');
+  let offset = 0;
+  const lines = ['stage,step,evaluations,seconds,trainRmse,testRmse,reg'];
+  history.forEach((h, stage) => {
+    for (const row of h.rows) lines.push([stage, row[0]! + offset, ...row.slice(1)].map(cell).join(','));
+    offset += h.rows.length;
+  });
+  await writeFileAtomic(files[4]!, `${lines.join('\n')}\n`);
+  return files;
+}
