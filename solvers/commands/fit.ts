@@ -1,7 +1,7 @@
 /** `kanpinn fit <data.csv>`: supervised KAN fit from a table, pruning, refinement, symbolic formula. */
 import { readFile } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
-import { defaultBackendName, KanpinnInputError, parseBackendName, parseCsv, setBackend } from '../../src/index.js';
+import { defaultBackendName, defaultSymbolicLibrary, KanpinnInputError, parseBackendName, parseCsv, setBackend } from '../../src/index.js';
 import { parseIntList, printError, printJson, printLine } from '../cliUtil.js';
 import { runSupervisedFit, SUPERVISED_FIT_DEFAULTS, writeFitOutputs } from '../fit.js';
 
@@ -68,6 +68,7 @@ export const fitCommand: CommandModule<object, FitArgs> = {
     }
     const data = parseCsv(text, { target: args.target });
     const candidates = args.candidates ? args.candidates.split(',').map((s) => s.trim()) : null;
+    for (const name of candidates ?? []) defaultSymbolicLibrary.require(name, '--candidates');
     await setBackend(args.backend ? parseBackendName(args.backend, '--backend') : defaultBackendName());
     const { model, summary, history } = await runSupervisedFit(
       data,
