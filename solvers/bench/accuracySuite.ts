@@ -103,6 +103,8 @@ export interface AccuracyRun {
   published: number | null;
   /** relL2 < published; null where nothing is published or no rel. L2 was measured. */
   beatsPublished: boolean | null;
+  /** The task's note on its settings. */
+  note: string;
   settings: Partial<SolveOptions>;
 }
 
@@ -142,6 +144,7 @@ export async function runAccuracyTask(task: AccuracyTask, kind: 'kan' | 'mlp', o
     timeTo: timeToAccuracy(result.history),
     published: task.published,
     beatsPublished: task.published === null || summary.relL2 === null ? null : summary.relL2 < task.published,
+    note: task.note,
     settings,
   };
 }

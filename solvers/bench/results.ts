@@ -79,7 +79,8 @@ export function suiteMarkdown(file: SuiteFile): string {
       const summary = pinnacle.length === 0 ? '' : failed.length === 0
         ? `\n\nEvery PINNacle run beats the published vanilla-PINN rel. L2.`
         : `\n\nDoes **not** beat the published vanilla-PINN rel. L2: ${failed.map((r) => `${r.problem} ${widthText(r)} (${sci(r.relL2)} vs ${r.published})`).join('; ')}.`;
-      body = accuracyTable(file.runs, file.thresholds) + summary;
+      const notes = [...new Map(file.runs.map((r) => [r.problem, r.note ?? ''])).entries()].filter(([, n]) => n).map(([p, n]) => `- ${p}: ${n}`);
+      body = accuracyTable(file.runs, file.thresholds) + summary + (notes.length ? `\n\nSettings (same points, optimizer and total steps for both models; \`solvers/bench/accuracySuite.ts\`):\n${notes.join('\n')}` : '');
       break;
     }
     case 'paper':

@@ -11,7 +11,7 @@ function run(over: Partial<AccuracyRun>): AccuracyRun {
   return {
     problem: 'pinnacle-poisson-2d-c', model: 'kan', width: [2, 10, 1], grids: [5, 10, 20], params: 750, optimizer: 'lbfgs', steps: 60, evaluations: 1200,
     seconds: 42.04, loss: 1e-3, mse: 1e-3, relL2: 0.05, maxAbsErr: 0.1, status: 'completed', timeTo: { '0.1': 3.2, '0.01': null, '0.001': null },
-    published: 0.694, beatsPublished: true, settings: {}, ...over,
+    published: 0.694, beatsPublished: true, note: 'weights', settings: {}, ...over,
   };
 }
 
@@ -84,6 +84,7 @@ describe('result files and the README', () => {
   it('the Markdown of a suite names the machine and the command', () => {
     const md = suiteMarkdown(accuracy);
     expect(md).toContain('Every PINNacle run beats the published vanilla-PINN rel. L2.');
+    expect(md).toContain('\n- pinnacle-poisson-2d-c: weights\n');
     expect(md).toContain('Machine: Test CPU, 2 cores, 8 GiB; Node v20.0.0, tfjs 4.22.0 (cpu backend), kanpinn 0.1.0; 2026-01-02. Suite wall time 600 s.');
     expect(md).toContain('Command: `kanpinn bench --suite accuracy`');
   });
