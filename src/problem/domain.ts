@@ -4,7 +4,7 @@
  * the spatial outward normal; initial points lie in the spatial interior at t = t0.
  */
 import type { Rng } from '../random.js';
-import { createUnitStream, linspace } from './sequences.js';
+import { createUnitStream, linspace, MAX_QUASI_DIM } from './sequences.js';
 import type { SamplingMethod } from './types.js';
 import type { Geometry, PointSet, PointStream } from './geometry/types.js';
 import { toleranceOf } from './geometry/types.js';
@@ -38,7 +38,7 @@ export function createDomain(space: Geometry, spatial: string[], time?: [number,
     max: time ? [...space.bounds.max, time[1]] : [...space.bounds.max],
   };
   // Adds a time column: mesh crosses with a time grid, other methods draw t from a 1-D stream.
-  const withTime = (spaceStream: (rng: Rng) => PointStream, rng: Rng, method: SamplingMethod, timeFixed?: number): PointStream => {
+  const withTime = (spaceStream: (rng: Rng) => PointStream, rng: Rng, method: SamplingMethod, timeFixed?: number, shuffle = false): PointStream => {
     if (!time) return spaceStream(rng);
     const stream = spaceStream(rng.fork());
     if (timeFixed !== undefined) return (count) => appendTime(stream(count), () => timeFixed);
@@ -52,13 +52,33 @@ export function createDomain(space: Geometry, spatial: string[], time?: [number,
         return concat(parts, sd + 1);
       };
     }
-    const timeStream = createUnitStream(method, 1, rng.fork());
-    const u = new Float64Array(1);
-    return (count) =>
-      appendTime(stream(count), () => {
+    // t comes from a sequence dimension the spatial sampler does not use (index sd): taking the
+    // first dimension of a separate Sobol/Halton stream would repeat x's pattern (correlation ≈ 1)
+    // and leave the space-time interior covered along a curve only.
+    const timeDim = Math.min(sd, MAX_QUASI_DIM - 1);
+    const timeStream = createUnitStream(method, timeDim + 1, rng.fork());
+    const u = new Float64Array(timeDim + 1);
+    const shuffler = rng.fork();
+    return (count) => {
+      const times = Array.from({ length: count }, () => {
         timeStream.next(u);
-        return time[0] + (u[0] as number) * (time[1] - time[0]);
+        return time[0] + (u[timeDim] as number) * (time[1] - time[0]);
       });
+      // Boundary samplers pick faces by index parity and position; a quasi-random time column in
+      // index order would then pair one face with early times and the other with late ones.
+      if (shuffle && method !== 'random') {
+        for (let i = count - 1; i > 0; i--) {
+          const j = shuffler.int(i + 1);
+          [times[i], times[j]] = [times[j]!, times[i]!];
+        }
+      }
+      let next = 0;
+      return appendTime(stream(count), () => {
+        if (next < times.length) return times[next++]!;
+        timeStream.next(u);
+        return time[0] + (u[timeDim] as number) * (time[1] - time[0]);
+      });
+    };
   };
   return {
     space,
@@ -68,7 +88,7 @@ export function createDomain(space: Geometry, spatial: string[], time?: [number,
     bounds,
     tolerance,
     interior: (rng, method) => withTime((r) => space.interior(r, method), rng, method),
-    boundary: (rng, method) => withTime((r) => space.boundary(r, method), rng, method),
+    boundary: (rng, method) => withTime((r) => space.boundary(r, method), rng, method, undefined, true),
     initial: (rng, method) => withTime((r) => space.interior(r, method), rng, method, time ? time[0] : undefined),
     contains(coords, count) {
       const dim = variables.length;
