@@ -33,13 +33,19 @@ export interface GridFitReport {
 }
 
 /** New breakpoints (G + 1) from one input's samples; `undefined` when the samples span no range. */
-export function breakpointsFromSamples(samples: Float64Array, grid: number, options: GridUpdateOptions): { points: Float64Array; method: 'adaptive' | 'uniform' } | undefined {
+export function breakpointsFromSamples(
+  samples: Float64Array,
+  grid: number,
+  options: GridUpdateOptions,
+  bounds?: readonly [number, number],
+): { points: Float64Array; method: 'adaptive' | 'uniform' } | undefined {
   const sorted = Float64Array.from(samples).sort();
   const n = sorted.length;
   const finite = sorted.filter(Number.isFinite);
   if (finite.length < 2) return undefined;
-  const lo0 = finite[0]!;
-  const hi0 = finite[finite.length - 1]!;
+  // `bounds` widens the range (points that must stay on the grid but should not pull quantiles).
+  const lo0 = Math.min(finite[0]!, bounds?.[0] ?? Infinity);
+  const hi0 = Math.max(finite[finite.length - 1]!, bounds?.[1] ?? -Infinity);
   const span = hi0 - lo0;
   if (!(span > 0)) return undefined;
   const lo = lo0 - options.margin * span;
@@ -158,8 +164,18 @@ export function refitInput(
   newGrid: number,
   samples: Float64Array,
   options: GridUpdateOptions = GRID_UPDATE_DEFAULTS,
+  rangeSamples?: Float64Array,
 ): { knots: Knots; coef: Float64Array; report: GridFitReport } {
-  const placed = breakpointsFromSamples(samples, newGrid, options);
+  let bounds: [number, number] | undefined;
+  if (rangeSamples && rangeSamples.length > 0) {
+    bounds = [Infinity, -Infinity];
+    for (const v of rangeSamples) {
+      if (!Number.isFinite(v)) continue;
+      bounds[0] = Math.min(bounds[0], v);
+      bounds[1] = Math.max(bounds[1], v);
+    }
+  }
+  const placed = breakpointsFromSamples(samples, newGrid, options, bounds);
   let knots: Knots;
   let method: GridFitReport['method'];
   let warning: string | undefined;
@@ -176,7 +192,7 @@ export function refitInput(
     method = 'kept';
     warning = `input ${input}: samples span no range; grid range kept`;
   }
-  const { xs, weights } = fitPoints(samples, knots, k, newGrid + k);
+  const { xs, weights } = fitPoints(rangeSamples ? Float64Array.from([...samples, ...rangeSamples]) : samples, knots, k, newGrid + k);
   const yOld = splineValues(oldKnots, k, coef, input, nOut, xs);
   const fitted = fitCoefficients(knots, k, xs, yOld, nOut, options.smoothness, weights);
   const nBasis = newGrid + k;

@@ -202,16 +202,26 @@ export function layerActivations(model: KanModel, points: Float32Array, count: n
 
 /**
  * Grid update (same G) or extension (new G per layer) from the distribution of each layer's
- * inputs at `points`; the spline coefficients are refit so edge functions are kept. Layers are
+ * inputs at `points` (knots at their quantiles); `rangePoints` only widen the range the grid covers
+ * (boundary and initial points: clustered on faces, they would pull knots together); the spline coefficients are refit so edge functions are kept. Layers are
  * processed in order, each seeing inputs from the already-updated layers before it.
  */
-export function updateGrid(model: KanModel, points: Float32Array, count: number, newGrid?: number, options: Partial<GridUpdateOptions> = {}): GridFitReport[][] {
+export function updateGrid(
+  model: KanModel,
+  points: Float32Array,
+  count: number,
+  newGrid?: number,
+  options: Partial<GridUpdateOptions> = {},
+  rangePoints?: { coords: Float32Array; count: number },
+): GridFitReport[][] {
   const opts = { ...GRID_UPDATE_DEFAULTS, ...options };
   if (newGrid !== undefined && (!Number.isInteger(newGrid) || newGrid < 1)) {
     throw new KanpinnInputError(`grid: expected an integer >= 1, got ${newGrid}`);
   }
   const reports: GridFitReport[][] = [];
   let inputs = points.subarray(0, count * model.inputs.length);
+  let rangeInputs = rangePoints ? rangePoints.coords.subarray(0, rangePoints.count * model.inputs.length) : undefined;
+  const rangeCount = rangePoints?.count ?? 0;
   const valuePlan = createJetPlan([], model.inputs.length);
   for (const layer of model.layers) {
     const G = newGrid ?? layer.grid;
@@ -220,7 +230,8 @@ export function updateGrid(model: KanModel, points: Float32Array, count: number,
     const layerReports: GridFitReport[] = [];
     const knots = layer.knots.map((old, i) => {
       const samples = Float64Array.from({ length: count }, (_, n) => inputs[n * layer.nIn + i]!);
-      const fit = refitInput(old, layer.k, coef, i, layer.nOut, G, samples, opts);
+      const extra = rangeInputs ? Float64Array.from({ length: rangeCount }, (_, n) => rangeInputs![n * layer.nIn + i]!) : undefined;
+      const fit = refitInput(old, layer.k, coef, i, layer.nOut, G, samples, opts, extra);
       newCoef.set(Float32Array.from(fit.coef), i * layer.nOut * (G + layer.k));
       layerReports.push(fit.report);
       return fit.knots;
@@ -234,7 +245,10 @@ export function updateGrid(model: KanModel, points: Float32Array, count: number,
       layer.coef = newVariable(newCoef, [layer.nIn, layer.nOut, G + layer.k]);
     }
     reports.push(layerReports);
-    inputs = kanLayerForward(layerGeometry(layer), valuePlan, inputs, count, readLayerParams(layer));
+    const geometry = layerGeometry(layer);
+    const params = readLayerParams(layer);
+    inputs = kanLayerForward(geometry, valuePlan, inputs, count, params);
+    if (rangeInputs) rangeInputs = kanLayerForward(geometry, valuePlan, rangeInputs, rangeCount, params);
   }
   return reports;
 }

@@ -144,16 +144,26 @@ function samplePoints(problem: Problem, options: TrainOptions, rng: Rng): TermPo
   return problem.terms.map((term) => term.sample(pointCount(problem, options, term.region), rng, options.sampling));
 }
 
-/** Every training point of every term (grid updates see the whole range the model is asked about). */
-function allPoints(data: TermData[], dim: number): { coords: Float32Array; count: number } {
-  const count = data.reduce((n, d) => n + d.points.count, 0);
+function concatPoints(sets: TermPoints[], dim: number): { coords: Float32Array; count: number } {
+  const count = sets.reduce((n, p) => n + p.count, 0);
   const coords = new Float32Array(count * dim);
   let offset = 0;
-  for (const d of data) {
-    coords.set(d.points.coords.subarray(0, d.points.count * dim), offset);
-    offset += d.points.count * dim;
+  for (const p of sets) {
+    coords.set(p.coords.subarray(0, p.count * dim), offset);
+    offset += p.count * dim;
   }
   return { coords, count };
+}
+
+/**
+ * Samples for grid updates: knots follow the interior (PDE) points; boundary, initial and data
+ * points only widen the range the grid covers (clustered on faces such as t = 0, they would pull
+ * knots together and let the spline jump between a face and the interior).
+ */
+function gridSamples(data: TermData[], dim: number): { interior: { coords: Float32Array; count: number }; rest: { coords: Float32Array; count: number } } {
+  const inner = data.filter((d) => d.term.region === 'interior').map((d) => d.points);
+  const outer = data.filter((d) => d.term.region !== 'interior').map((d) => d.points);
+  return { interior: concatPoints(inner.length ? inner : outer, dim), rest: concatPoints(outer, dim) };
 }
 
 /** Merges extra points into a term's point set (residual-based refinement). */
@@ -211,7 +221,7 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
   const objective = (x: Float64Array): { loss: number; grad: Float64Array } => {
     writeParams(model, x);
     evaluations++;
-    const regPoints = options.regularization ? allPoints(data, problem.variables.length) : null;
+    const regPoints = options.regularization ? concatPoints(data.map((d) => d.points), problem.variables.length) : null;
     const out = tf.tidy(() => {
       let terms: tf.Tensor1D | undefined;
       let reg: tf.Scalar | undefined;
@@ -248,8 +258,8 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
   outer: for (let stage = 0; stage < grids.length; stage++) {
     const grid = grids[stage]!;
     if (isKan && grid !== null && grid !== (model as KanModel).layers[0]!.grid) {
-      const all = allPoints(data, problem.variables.length);
-      const reports = updateGrid(model as KanModel, all.coords, all.count, grid);
+      const { interior, rest } = gridSamples(data, problem.variables.length);
+      const reports = updateGrid(model as KanModel, interior.coords, interior.count, grid, {}, rest);
       for (const r of reports.flat()) if (r.warning) warnings.push(`stage ${stage} grid ${grid}: ${r.warning}`);
       x = readParams(model);
       best = { loss: Infinity, x: x.slice(), step: totalStep };
@@ -263,8 +273,8 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
         break outer;
       }
       if (isKan && options.gridUpdateEvery > 0 && step % options.gridUpdateEvery === 0 && step < options.gridUpdateUntil && step > 0) {
-        const all = allPoints(data, problem.variables.length);
-        const reports = updateGrid(model as KanModel, all.coords, all.count);
+        const { interior, rest } = gridSamples(data, problem.variables.length);
+        const reports = updateGrid(model as KanModel, interior.coords, interior.count, undefined, {}, rest);
         for (const r of reports.flat()) if (r.warning) warnings.push(`step ${totalStep}: ${r.warning}`);
         x = readParams(model);
         lbfgs.reset();
