@@ -118,6 +118,25 @@ describe('symbolic edges in the layer kernel', () => {
     model.dispose();
   });
 
+  it('leave the tensor count flat over 100 loss+gradient evaluations with symbolic edges', () => {
+    const model = mixedModel();
+    const pts = new Float32Array(2 * 30).map((_, i) => Math.sin(i));
+    const step = (): void =>
+      tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => {
+          const s = jetTensors(model, ['u', 'u_xx', 'u_yy'], pts, 30);
+          return s.u_xx!.add(s.u_yy!).square().mean().add(s.u!.square().mean()) as tf.Scalar;
+        }, model.variables());
+        value.dataSync();
+        Object.values(grads).forEach((g) => g.dataSync());
+      });
+    step();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 100; i++) step();
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
   it('leave a layer without symbolic edges on the spline-only path', () => {
     const model = createKan({ width: [2, 3, 1], seed: 0 });
     expect(hasSymbolicEdges(model.layers[0]!)).toBe(false);
