@@ -65,10 +65,16 @@ export function curvesCsv(result: CompareResult): string {
   return lines.join('\n') + '\n';
 }
 
-/** SVG: rel. L2 (log) against wall time, one line per model and seed. */
+/** SVG: rel. L2 (log) against wall time, one line per model and seed (one colour per model, later seeds dashed). */
 export function errorVsTimeSvg(result: CompareResult): string {
   const series = result.rows.flatMap((r, i) =>
-    r.curves.map((c) => ({ name: `${modelLabel(r)}${r.curves.length > 1 ? ` seed ${c.seed}` : ''}`, xs: c.seconds, ys: c.relL2, color: SERIES_COLORS[i % SERIES_COLORS.length]! })),
+    r.curves.map((c, k) => ({
+      name: `${modelLabel(r)}${r.curves.length > 1 ? ` seed ${c.seed}` : ''}`,
+      xs: c.seconds,
+      ys: c.relL2,
+      color: SERIES_COLORS[i % SERIES_COLORS.length]!,
+      ...(k > 0 ? { dash: k % 2 ? '5 3' : '2 2' } : {}),
+    })),
   );
   return lineChartSvg(series, { width: 640, height: 360, xLabel: 'wall time (s)', yLabel: 'rel. L2', logY: true, title: `${result.problem}: error against time` });
 }
