@@ -21,15 +21,17 @@ export function sci(v: number | null, digits = 2): string {
   return v === null || !Number.isFinite(v) ? 'n/a' : v.toExponential(digits);
 }
 
-/** The stdout table: one line per model, columns padded to align. */
+/** The stdout table: one line per model (cost, final loss and each term's unweighted mean square, error), columns padded to align. */
 export function compareTable(result: CompareResult): string[] {
-  const header = ['model', 'params', 'evals', 'seconds', 'loss', 'mse', 'rel. L2', '± std', 'seeds'];
+  const termNames = Object.keys(result.rows[0]?.terms ?? {});
+  const header = ['model', 'params', 'evals', 'seconds', 'loss', ...termNames, 'mse', 'rel. L2', '± std', 'seeds'];
   const body = result.rows.map((r) => [
     `${modelLabel(r)}${r.grids ? ` G${r.grids.join('→')}` : ''}`,
     String(r.params),
     String(Math.round(r.evaluations)),
     r.seconds.toFixed(1),
     sci(r.loss),
+    ...termNames.map((n) => sci(r.terms[n] ?? null)),
     sci(r.mse),
     sci(r.relL2),
     sci(r.relL2Std, 1),

@@ -87,8 +87,8 @@ describe('compare plumbing', () => {
     it('the table has a header and one aligned line per model', () => {
       const lines = compareTable(result);
       expect(lines).toHaveLength(3);
-      expect(lines[0]).toMatch(/^model\s+params\s+evals\s+seconds\s+loss\s+mse\s+rel\. L2\s+± std\s+seeds$/);
-      expect(lines[1]).toMatch(/^KAN \[2,10,1\] G5→10→20\s+750\s+10\s+1\.0\s+1\.00e\+0\s+1\.00e-2\s+1\.00e-1\s+0\.0e\+0\s+1$/);
+      expect(lines[0]).toMatch(/^model\s+params\s+evals\s+seconds\s+loss\s+pde\s+bc\s+mse\s+rel\. L2\s+± std\s+seeds$/);
+      expect(lines[1]).toMatch(/^KAN \[2,10,1\] G5→10→20\s+750\s+10\s+1\.0\s+1\.00e\+0\s+1\.00e\+0\s+2\.00e\+0\s+1\.00e-2\s+1\.00e-1\s+0\.0e\+0\s+1$/);
       expect(new Set(lines.map((l) => l.length)).size).toBe(1);
     });
 
