@@ -76,7 +76,7 @@ export const ACCURACY_TASKS: AccuracyTask[] = [
     problem: 'pinnacle-heat-2d-ms',
     published: 0.0621,
     source: PINNACLE,
-    note: '3-D (x, y, t), 2,400 points, ~0.1 s per evaluation: 3 × 10 steps only; sin(20πx) needs fine grids along x',
+    note: 'not solved: 3-D (x, y, t), ~0.1 s per evaluation, 3 × 10 steps. Also tried (KAN, same problem): grids 10→30→100 with initial-condition weight 10, 3 × 15 steps: rel. L2 1.7 (fits the 400 initial points, not sin(20πx) between them); 8,000 + 2,000 points, grids 10→30→60: 0.95',
     kan: { width: [3, 10, 1], grids: [5, 10, 20], optimizer: 'lbfgs', steps: 10 },
     mlp: { width: [3, 20, 20, 20, 1], grids: [5, 10, 20], optimizer: 'lbfgs', steps: 10 },
   },
