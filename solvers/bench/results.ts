@@ -10,7 +10,7 @@ import type { AccuracyRun } from './accuracySuite.js';
 import { ACCURACY_THRESHOLDS } from './accuracySuite.js';
 import type { EvalResult } from './evalSuite.js';
 import type { MachineInfo } from './machine.js';
-import type { PaperResult } from './paperSuite.js';
+import { paperVerdict, type PaperResult } from './paperSuite.js';
 
 export const SUITE_NAMES = ['eval', 'accuracy', 'paper'] as const;
 export type SuiteName = (typeof SUITE_NAMES)[number];
@@ -57,13 +57,15 @@ export function accuracyTable(runs: AccuracyRun[], thresholds: readonly number[]
   return lines.join('\n');
 }
 
-/** The paper suite's table and its verdict. */
+/** The paper suite's table and its verdict (judged again from the MSEs, so the rule in `paperVerdict` is the one shown). */
 export function paperTable(result: PaperResult): string {
   const lines = ['| model | params | steps | evals | seconds | MSE | rel. L2 | paper MSE |', '|---|---|---|---|---|---|---|---|'];
   for (const [r, claimed] of [[result.kan, result.claim.kanMse], [result.mlp, result.claim.mlpMse]] as const) {
     lines.push(`| ${widthText(r)} | ${r.params} | ${r.steps} | ${r.evaluations} | ${secs(r.seconds)} | ${sci(r.mse)} | ${sci(r.relL2)} | ~${claimed.toExponential(0)} |`);
   }
-  return `${lines.join('\n')}\n\n${result.statement}`;
+  const { statement } = paperVerdict(result.kan.mse, result.mlp.mse);
+  const budget = `Budget: ${result.kan.optimizer}, ${result.kan.steps} steps for each model (KAN: ${result.kan.steps / Math.max(1, result.kan.grids?.length ?? 1)} per grid stage); raise it with \`--steps N\` (steps per KAN stage).`;
+  return `${lines.join('\n')}\n\n${statement}\n\n${budget}`;
 }
 
 /** Markdown of a suite file: the table, the machine and the command. */

@@ -68,6 +68,8 @@ describe('paper suite', () => {
 
   it('judges the claim by the MSE ratio', () => {
     expect(paperVerdict(1e-7, 1e-5)).toMatchObject({ verdict: 'reproduces' });
+    expect(paperVerdict(8e-5, 1.6e-2)).toMatchObject({ verdict: 'partly' });
+    expect(paperVerdict(8e-5, 1.6e-2).statement).toMatch(/^The ratio reproduces, the accuracy does not: KAN MSE 8\.00e-5 vs MLP MSE 1\.60e-2, the KAN 200× more accurate/);
     expect(paperVerdict(1e-7, 1e-5).ratio!).toBeCloseTo(100, 9);
     expect(paperVerdict(4e-7, 2e-6)).toMatchObject({ verdict: 'partly' });
     expect(paperVerdict(4e-7, 2e-6).ratio!).toBeCloseTo(5, 12);
