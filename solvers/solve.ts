@@ -127,10 +127,10 @@ export interface SolveHooks {
 
 /** Trains a fresh model on the problem; returns the model, the trainer's result and the summary. */
 export async function solveProblem(problem: Problem, partial: Partial<SolveOptions>, hooks: SolveHooks = {}): Promise<{ model: Model; result: TrainResult; summary: SolveSummary }> {
-  const options: SolveOptions = { ...SOLVE_DEFAULTS, ...partial };
+  const options: SolveOptions = { ...SOLVE_DEFAULTS, ...problem.defaults.solver, ...partial };
   const modelOptions = modelOptionsFor(problem, options);
   const model = createModel(modelOptions);
-  const grids = options.model === 'kan' ? (options.grid !== null && partial.grids === undefined ? [options.grid] : options.grids) : options.grids;
+  const grids = options.grid !== null && partial.grids === undefined ? [options.grid] : options.grids;
   const lr = options.lr ?? (options.optimizer === 'lbfgs' ? 1 : 1e-3);
   const trainOptions = {
     optimizer: options.optimizer,

@@ -33,10 +33,10 @@ export function trainingFlags<T>(y: Argv<T>): Argv<T> {
     .option('width', { type: 'string', describe: 'layer widths, e.g. 2,10,1 (or hidden widths only, e.g. 10)' })
     .option('grid', { type: 'number', describe: 'KAN grid intervals for a single stage (instead of --grids)' })
     .option('k', { type: 'number', describe: 'KAN spline degree', default: SOLVE_DEFAULTS.k })
-    .option('grids', { type: 'string', describe: 'KAN grid-extension schedule, one stage each', default: '5,10,20' })
+    .option('grids', { type: 'string', describe: 'KAN grid-extension schedule, one stage each (default: the problem\'s, else 5,10,20)' })
     .option('activation', { type: 'string', describe: 'MLP activation: tanh, sin, silu', default: 'tanh' })
     .option('optimizer', { type: 'string', describe: 'lbfgs, adam or adam+lbfgs', default: 'lbfgs' })
-    .option('steps', { type: 'number', describe: 'optimizer steps per stage (an L-BFGS step is up to 20 iterations)', default: SOLVE_DEFAULTS.steps })
+    .option('steps', { type: 'number', describe: `optimizer steps per stage; an L-BFGS step is up to 20 iterations (default: the problem's, else ${SOLVE_DEFAULTS.steps})` })
     .option('adam-steps', { type: 'number', describe: 'Adam steps per stage before L-BFGS with adam+lbfgs', default: SOLVE_DEFAULTS.adamSteps })
     .option('lr', { type: 'number', describe: 'learning rate (default 1 for L-BFGS, 1e-3 for Adam)' })
     .option('lr-schedule', { type: 'string', describe: 'Adam schedule: constant, exp:GAMMA[:EVERY], cosine[:MIN], step:GAMMA:EVERY', default: 'constant' })
@@ -84,7 +84,6 @@ export function solveOptionsFromArgs(args: TrainingArgs): Partial<SolveOptions> 
     k: integer(args.k, 'k', 1) ?? SOLVE_DEFAULTS.k,
     activation: oneOf(args.activation, 'activation', ['tanh', 'sin', 'silu'] as const, 'tanh'),
     optimizer: oneOf(args.optimizer, 'optimizer', ['lbfgs', 'adam', 'adam+lbfgs'] as const, 'lbfgs'),
-    steps: integer(args.steps, 'steps', 0) ?? SOLVE_DEFAULTS.steps,
     adamSteps: integer(args.adamSteps, 'adam-steps', 0) ?? SOLVE_DEFAULTS.adamSteps,
     schedule: parseSchedule(args.lrSchedule ?? 'constant', '--lr-schedule'),
     seed: integer(args.seed, 'seed', 0) ?? 0,
@@ -94,6 +93,7 @@ export function solveOptionsFromArgs(args: TrainingArgs): Partial<SolveOptions> 
     weights: parseWeights(args.weights),
     evalEvery: integer(args.evalEvery, 'eval-every', 0) ?? SOLVE_DEFAULTS.evalEvery,
   };
+  if (args.steps !== undefined) options.steps = integer(args.steps, 'steps', 0)!;
   if (args.lr !== undefined) {
     if (!(args.lr > 0)) throw new KanpinnInputError(`--lr: expected a positive number, got ${args.lr}`);
     options.lr = args.lr;

@@ -75,6 +75,8 @@ export function defineProblem(spec: ProblemSpec | Record<string, unknown>, optio
   const exact = parseExact(spec.exact, ctx, domain);
   const reference = parseReference(spec.reference, variables, unknowns, options.baseDir);
   const defaults = parsePoints(spec.points, variables.length);
+  const solver = parseSolver(spec.solver);
+  if (solver) defaults.solver = solver;
   const mesh = parseTestMesh(spec.test, variables);
   const problem: Problem = {
     name,
@@ -189,6 +191,27 @@ function parseReference(value: unknown, variables: string[], unknowns: string[],
     return { rows, source: typeof value.source === 'string' ? value.source : 'reference' };
   }
   throw new KanpinnInputError(`reference: expected a path to a data file or { rows: [...] }, got ${describe(value)}`);
+}
+
+/** The optional `"solver": { "grids": [5, 10], "steps": 75 }` hint. */
+function parseSolver(value: unknown): { grids?: number[]; steps?: number } | undefined {
+  if (value === undefined) return undefined;
+  if (!isRecord(value)) throw new KanpinnInputError(`solver: expected { "grids": [5, 10], "steps": 75 }, got ${describe(value)}`);
+  checkFields(value, ['grids', 'steps'], 'solver');
+  const out: { grids?: number[]; steps?: number } = {};
+  if (value.grids !== undefined) {
+    if (!Array.isArray(value.grids) || value.grids.length === 0 || value.grids.some((g) => typeof g !== 'number' || !Number.isInteger(g) || g < 1)) {
+      throw new KanpinnInputError(`solver.grids: expected a non-empty array of positive integers, got ${describe(value.grids)}`);
+    }
+    out.grids = value.grids as number[];
+  }
+  if (value.steps !== undefined) {
+    if (typeof value.steps !== 'number' || !Number.isInteger(value.steps) || value.steps < 1) {
+      throw new KanpinnInputError(`solver.steps: expected a positive integer, got ${describe(value.steps)}`);
+    }
+    out.steps = value.steps;
+  }
+  return out;
 }
 
 function parsePoints(value: unknown, dims: number): Problem['defaults'] {

@@ -122,6 +122,7 @@ export const SPEC_FIELDS = [
   'reference',
   'weights',
   'points',
+  'solver',
   'test',
   '$schema',
 ] as const;

@@ -73,7 +73,14 @@ export interface Problem {
   /** PDE residual terms first, then one term per condition, in the order of the definition. */
   terms: LossTerm[];
   /** Default point counts (the CLI's `--points` / `--boundary-points` override them). */
-  defaults: { interiorPoints: number; boundaryPoints: number; /** Sampling method the problem suggests (optional addition). */ method?: SamplingMethod };
+  defaults: {
+    interiorPoints: number;
+    boundaryPoints: number;
+    /** Sampling method the problem suggests (optional addition). */
+    method?: SamplingMethod;
+    /** Training schedule the problem suggests (`"solver"` in a JSON file); the user's flags win. */
+    solver?: { grids?: number[]; steps?: number };
+  };
   /** Exact solution: row-major coords [count, dim] → values [count, unknowns]. Absent without one. */
   exact?: (coords: Float32Array, count: number) => Float32Array;
   /** Points and true values for rel. L2 and max error; absent when neither exact nor reference is known. */

@@ -26,7 +26,7 @@ const dir = mkdtempSync(join(tmpdir(), 'kanpinn-errors-'));
 
 const cases: [string, Record<string, unknown>, string][] = [
   ['a missing pde', { ...base, pde: undefined }, 'pde: missing (expected a residual expression such as "u_xx + u_yy - f")'],
-  ['a misspelt top-level field', { ...base, conditons: [] }, 'conditons: unknown field (did you mean "conditions"?); expected one of name, description, variables, time, params, define, domain, unknowns, pde, conditions, exact, reference, weights, points, test, $schema'],
+  ['a misspelt top-level field', { ...base, conditons: [] }, 'conditons: unknown field (did you mean "conditions"?); expected one of name, description, variables, time, params, define, domain, unknowns, pde, conditions, exact, reference, weights, points, solver, test, $schema'],
   ['a misspelt condition field', { ...base, conditions: [{ type: 'dirichlet', vaule: '0' }] }, 'conditions[0].vaule: unknown field (did you mean "value"?); expected one of type, on, value, unknown, weight'],
   ['an unknown condition type', { ...base, conditions: [{ type: 'dirichlett', value: 0 }] }, 'conditions[0].type: expected one of dirichlet, neumann, robin, periodic, initial, data, got "dirichlett" (did you mean "dirichlet"?)'],
   ['an unknown variable in on', { ...base, conditions: [{ type: 'dirichlet', on: 'z == 1', value: 0 }] }, "conditions[0].on: unknown variable 'z' (variables are x, y)"],
