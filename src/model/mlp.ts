@@ -1,16 +1,16 @@
 /**
  * The MLP PINN for honest comparison: dense layers with tanh (or sin, silu), Glorot-uniform
  * weights, zero biases, a linear output layer. Jets are carried through the same way as in the KAN:
- * z = x·W (+ b on the value channel), then Faà di Bruno through the activation, with σ^{(m)}
- * written in closed form (tanh' = 1 − t², tanh'' = −2t(1 − t²), …). All tfjs ops, so it runs on
- * every backend; the matrix product has its own gradient with explicit transposes (the wasm
- * backend's transposed matmul is off its fast path, see PERF_NOTES.md).
+ * z = x·W for all channels in one matmul (with its own gradient using explicit transposes: the
+ * wasm backend's transposed matmul is off its fast path, see PERF_NOTES.md), then bias and
+ * activation by Faà di Bruno in one fused kernel (activationKernel.ts), σ^{(m)} in closed form.
  */
 import * as tf from '@tensorflow/tfjs';
 import { KanpinnInputError } from '../errors.js';
 import type { JetPlan } from '../jet.js';
 import { defaultInputNames, defaultOutputNames, newVariable } from '../kan/model.js';
 import { createRng } from '../random.js';
+import { activationJet } from './activationKernel.js';
 import { evaluateModel } from './evaluate.js';
 import type { EvaluateOptions, ModelBase, PointsInput } from './types.js';
 
@@ -51,83 +51,6 @@ const matMul = tf.customGrad((...args: unknown[]) => {
     },
   };
 }) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
-
-/** Polynomials of tanh's derivatives in t = tanh z: P_0 = t, P_{n+1} = P_n'(t)·(1 − t²). */
-function tanhPolys(order: number): number[][] {
-  const polys: number[][] = [[0, 1]];
-  for (let n = 0; n < order; n++) {
-    const d = polys[n]!.slice(1).map((c, i) => c * (i + 1));
-    const next = new Array<number>(d.length + 2).fill(0);
-    d.forEach((c, i) => {
-      next[i] = next[i]! + c;
-      next[i + 2] = next[i + 2]! - c;
-    });
-    polys.push(next);
-  }
-  return polys;
-}
-
-function polyval(coefficients: number[], t: tf.Tensor): tf.Tensor {
-  let result: tf.Tensor | undefined;
-  for (let p = coefficients.length - 1; p >= 0; p--) {
-    const c = coefficients[p]!;
-    result = result === undefined ? tf.scalar(c) : result.mul(t).add(c);
-  }
-  return result ?? tf.zerosLike(t);
-}
-
-/** σ^{(m)}(z) for m = 0..order as tensors shaped like z. */
-function activationDerivatives(activation: MlpActivation, z: tf.Tensor, order: number): tf.Tensor[] {
-  switch (activation) {
-    case 'tanh': {
-      const t = tf.tanh(z);
-      return tanhPolys(order).map((p, m) => (m === 0 ? t : polyval(p, t)));
-    }
-    case 'sin': {
-      const s = tf.sin(z);
-      const c = order > 0 ? tf.cos(z) : s;
-      return Array.from({ length: order + 1 }, (_, m) => [s, c, s.neg(), c.neg()][m % 4]!);
-    }
-    case 'silu': {
-      const s = tf.sigmoid(z);
-      const out: tf.Tensor[] = [z.mul(s)];
-      // σ^{(n)} as polynomials in s; silu^{(n)} = z·σ^{(n)} + n·σ^{(n−1)}.
-      const sig: tf.Tensor[] = [s];
-      let poly = [0, 1];
-      for (let n = 1; n <= order; n++) {
-        const d = poly.slice(1).map((c, i) => c * (i + 1));
-        const next = new Array<number>(d.length + 2).fill(0);
-        d.forEach((c, i) => {
-          next[i + 1] = next[i + 1]! + c;
-          next[i + 2] = next[i + 2]! - c;
-        });
-        poly = next;
-        sig.push(polyval(poly, s));
-        out.push(z.mul(sig[n]!).add(sig[n - 1]!.mul(n)));
-      }
-      return out;
-    }
-    default: {
-      const never: never = activation;
-      throw new Error(`unknown activation ${String(never)}`);
-    }
-  }
-}
-
-/** Jets through activation: channels z [C] of shape [N, n] → σ∘z channels (Faà di Bruno). */
-function activationJet(activation: MlpActivation, plan: JetPlan, z: tf.Tensor[]): tf.Tensor[] {
-  const derivs = activationDerivatives(activation, z[0]!, plan.maxOrder);
-  return plan.terms.map((terms) => {
-    let sum: tf.Tensor | undefined;
-    for (const term of terms) {
-      let product = derivs[term.order]!;
-      for (const b of term.blocks) product = product.mul(z[b]!);
-      if (term.coefficient !== 1) product = product.mul(term.coefficient);
-      sum = sum === undefined ? product : sum.add(product);
-    }
-    return sum!;
-  });
-}
 
 export function resolveMlpOptions(partial: Partial<MlpOptions> & { width: number[] }): MlpOptions {
   const width = partial.width;
@@ -177,12 +100,8 @@ export function createMlp(partial: Partial<MlpOptions> & { width: number[] }, la
       const C = plan.channels.length;
       let x: tf.Tensor2D = inputJet.reshape([C * count, inputJet.shape[2]]);
       own.forEach((layer, l) => {
-        const nOut = layer.weight.shape[1]!;
-        const z = matMul(x, layer.weight as tf.Tensor2D);
-        const channels = Array.from({ length: C }, (_, c) => z.slice([c * count, 0], [count, nOut]));
-        channels[0] = channels[0]!.add(layer.bias);
-        const y = l === last ? channels : activationJet(options.activation, plan, channels);
-        x = (C === 1 ? y[0]! : tf.concat(y, 0)) as tf.Tensor2D;
+        const z = matMul(x, layer.weight as tf.Tensor2D); // [C·N, nOut], all channels at once
+        x = activationJet(l === last ? 'identity' : options.activation, plan, z, layer.bias, count);
       });
       return x.reshape([C, count, options.outputs.length]);
     },
