@@ -14,6 +14,9 @@ export const RESULTS_DIR = 'test/bench/results';
 const open = (s: SuiteName): string => `<!-- bench:${s} -->`;
 const close = (s: SuiteName): string => `<!-- /bench:${s} -->`;
 
+/** Said under every generated table: one run per row, so times are indicative. */
+export const CAVEAT = '_One run per row; wall times on a machine shared with other jobs are indicative (±30 %)._';
+
 const HEADINGS: Record<SuiteName, string> = {
   eval: '### Cost per loss+gradient evaluation (`eval`)',
   accuracy: '### Time to accuracy, KAN and MLP (`accuracy`)',
@@ -37,7 +40,7 @@ export function updateReadme(text: string, sections: Partial<Record<SuiteName, s
     const start = out.indexOf(open(s));
     const end = out.indexOf(close(s), start);
     if (start < 0 || end < 0) throw new KanpinnInputError(`README: marker ${close(s)} must follow ${open(s)}`);
-    out = `${out.slice(0, start + open(s).length)}\n${body.trim()}\n${out.slice(end)}`;
+    out = `${out.slice(0, start + open(s).length)}\n${body.trim()}\n${CAVEAT}\n${out.slice(end)}`;
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ACCURACY_TASKS, runAccuracyTask, timeToAccuracy, type AccuracyRun } from '../../solvers/bench/accuracySuite.js';
 import { PAPER_CLAIM, PAPER_TASK, paperVerdict } from '../../solvers/bench/paperSuite.js';
-import { asSuiteFile, updateReadme } from '../../solvers/bench/readme.js';
+import { asSuiteFile, CAVEAT, updateReadme } from '../../solvers/bench/readme.js';
 import { accuracyTable, suiteMarkdown, type SuiteFile } from '../../solvers/bench/results.js';
 import type { MachineInfo } from '../../solvers/bench/machine.js';
 
@@ -95,7 +95,7 @@ describe('result files and the README', () => {
     const before = '# kanpinn\n\nIntro.\n';
     const after = updateReadme(before, { accuracy: 'TABLE' });
     expect(after.startsWith('# kanpinn\n\nIntro.\n\n## Benchmarks\n')).toBe(true);
-    expect(after).toContain('<!-- bench:accuracy -->\nTABLE\n<!-- /bench:accuracy -->');
+    expect(after).toContain(`<!-- bench:accuracy -->\nTABLE\n${CAVEAT}\n<!-- /bench:accuracy -->`);
     expect(after).toContain('<!-- bench:eval -->\n<!-- /bench:eval -->');
     expect(after).toContain('<!-- bench:paper -->\n<!-- /bench:paper -->');
   });
@@ -103,8 +103,8 @@ describe('result files and the README', () => {
   it('replaces only the text between the markers and is idempotent', () => {
     const once = updateReadme('# kanpinn\n', { eval: 'OLD', paper: 'P' });
     const twice = updateReadme(`${once}\n## After\nkept\n`, { eval: 'NEW' });
-    expect(twice).toContain('<!-- bench:eval -->\nNEW\n<!-- /bench:eval -->');
-    expect(twice).toContain('<!-- bench:paper -->\nP\n<!-- /bench:paper -->');
+    expect(twice).toContain(`<!-- bench:eval -->\nNEW\n${CAVEAT}\n<!-- /bench:eval -->`);
+    expect(twice).toContain(`<!-- bench:paper -->\nP\n${CAVEAT}\n<!-- /bench:paper -->`);
     expect(twice).not.toContain('OLD');
     expect(twice.endsWith('## After\nkept\n')).toBe(true);
     expect(updateReadme(twice, { eval: 'NEW' })).toBe(twice);
