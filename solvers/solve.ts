@@ -44,6 +44,8 @@ export interface SolveOptions {
   refineEvery: number;
   refineAdd: number;
   weights: Record<string, number>;
+  /** Learning-rate annealing of the condition weights every N steps (0: off). */
+  annealEvery: number;
   evalEvery: number;
 }
 
@@ -67,6 +69,7 @@ export const SOLVE_DEFAULTS: SolveOptions = {
   refineEvery: 0,
   refineAdd: 0,
   weights: {},
+  annealEvery: 0,
   evalEvery: 10,
 };
 
@@ -148,6 +151,7 @@ export async function solveProblem(problem: Problem, partial: Partial<SolveOptio
     refineEvery: options.refineEvery,
     refineAdd: options.refineAdd,
     weights: options.weights,
+    annealEvery: options.annealEvery,
     evalEvery: options.evalEvery,
     ...hooks,
   };

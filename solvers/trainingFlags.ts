@@ -24,6 +24,7 @@ export interface TrainingArgs {
   refineEvery?: number;
   refineAdd?: number;
   weights?: string;
+  annealEvery?: number;
   evalEvery?: number;
 }
 
@@ -48,6 +49,7 @@ export function trainingFlags<T>(y: Argv<T>): Argv<T> {
     .option('refine-every', { type: 'number', describe: 'residual-based refinement every N steps (0: never)', default: 0 })
     .option('refine-add', { type: 'number', describe: 'points of largest residual added per refinement', default: 100 })
     .option('weights', { type: 'string', describe: 'term weights, e.g. pde=0.01,conditions[0].dirichlet=1' })
+    .option('anneal-every', { type: 'number', describe: 'rebalance the condition weights by learning-rate annealing every N steps (0: off)', default: 0 })
     .option('eval-every', { type: 'number', describe: 'measure rel. L2 every N steps', default: SOLVE_DEFAULTS.evalEvery });
 }
 
@@ -91,6 +93,7 @@ export function solveOptionsFromArgs(args: TrainingArgs): Partial<SolveOptions> 
     refineEvery: integer(args.refineEvery, 'refine-every', 0) ?? 0,
     refineAdd: integer(args.refineAdd, 'refine-add', 1) ?? 100,
     weights: parseWeights(args.weights),
+    annealEvery: integer(args.annealEvery, 'anneal-every', 0) ?? 0,
     evalEvery: integer(args.evalEvery, 'eval-every', 0) ?? SOLVE_DEFAULTS.evalEvery,
   };
   if (args.steps !== undefined) options.steps = integer(args.steps, 'steps', 0)!;

@@ -15,6 +15,7 @@ import type { Problem, SamplingMethod, TermPoints } from '../problem/types.js';
 import { createRng, type Rng } from '../random.js';
 import { Adam } from './adam.js';
 import { Lbfgs, type LbfgsOptions } from './lbfgs.js';
+import { annealWeights } from './annealing.js';
 import { accuracy, type Accuracy } from './metrics.js';
 import { flattenGrads, readParams, writeParams } from './params.js';
 import { learningRateAt, type Schedule } from './schedule.js';
@@ -47,6 +48,10 @@ export interface TrainOptions {
   refineAdd: number;
   /** Weight per term name (overrides the problem's). */
   weights: Record<string, number>;
+  /** Learning-rate annealing of the condition weights every N steps (Wang et al. 2021; 0: off). */
+  annealEvery: number;
+  /** Moving-average factor α of the annealing. */
+  annealAlpha: number;
   /** Metrics on the test set every N steps (0: only at the end). */
   evalEvery: number;
   /** Extra loss term added to the total inside the objective (e.g. `sparsityRegularizer`), at all training points; recorded as history column `reg`. */
@@ -73,6 +78,8 @@ export const TRAIN_DEFAULTS: TrainOptions = {
   refineEvery: 0,
   refineAdd: 0,
   weights: {},
+  annealEvery: 0,
+  annealAlpha: 0.1,
   evalEvery: 10,
 };
 
@@ -117,6 +124,8 @@ function validate(options: TrainOptions, problem: Problem, model: Model): void {
   positive(options.resampleEvery, 'resampleEvery');
   positive(options.refineEvery, 'refineEvery');
   positive(options.evalEvery, 'evalEvery');
+  positive(options.annealEvery, 'annealEvery');
+  if (!(options.annealAlpha > 0 && options.annealAlpha <= 1)) throw new KanpinnInputError(`annealAlpha: expected a number in (0, 1], got ${options.annealAlpha}`);
   if (!(options.lr > 0)) throw new KanpinnInputError(`lr: expected a positive number, got ${options.lr}`);
   if (!['adam', 'lbfgs', 'adam+lbfgs'].includes(options.optimizer)) {
     throw new KanpinnInputError(`optimizer: expected adam, lbfgs or adam+lbfgs, got ${JSON.stringify(options.optimizer)}`);
@@ -202,7 +211,7 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
   const adamSteps = options.optimizer === 'adam+lbfgs' ? (isKan ? options.adamSteps : options.adamSteps * (options.grids?.length ?? 1)) : 0;
   const stageLength = stepsPerStage + adamSteps;
   const totalSteps = stageLength * grids.length;
-  const weights = problem.terms.map((t) => options.weights[t.name] ?? t.weight);
+  let weights = problem.terms.map((t) => options.weights[t.name] ?? t.weight);
   const termNames = problem.terms.map((t) => t.name);
   const columns = ['step', 'stage', 'grid', 'evaluations', 'seconds', 'loss', ...termNames.map((n) => `loss:${n}`), 'relL2', 'maxAbsErr', ...(options.regularization ? ['reg'] : [])];
   const rows: number[][] = [];
@@ -285,6 +294,11 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
       }
       if (options.refineEvery > 0 && options.refineAdd > 0 && step > 0 && step % options.refineEvery === 0) {
         refineByResidual(problem, model, options, rng, data, setPoints);
+        lbfgs.reset();
+      }
+      if (options.annealEvery > 0 && step % options.annealEvery === 0) {
+        weights = annealWeights(model, data, weights, options.annealAlpha);
+        evaluations += data.length;
         lbfgs.reset();
       }
       const useAdam = options.optimizer === 'adam' || (options.optimizer === 'adam+lbfgs' && step < adamSteps);

@@ -84,3 +84,23 @@ describe('train', () => {
     model.dispose();
   });
 });
+
+describe('learning-rate annealing of the weights', () => {
+  it('rebalances the condition weight against the PDE gradient and keeps training finite', async () => {
+    const model = createKan({ width: [2, 4, 1], grid: 4, seed: 5 });
+    const result = await train(poissonFixture(), model, { steps: 6, annealEvery: 3, annealAlpha: 0.5, seed: 0 });
+    const w = result.weights['conditions[0].dirichlet']!;
+    expect(result.weights.pde).toBe(0.01);
+    expect(w).not.toBe(1);
+    expect(Number.isFinite(w) && w > 0).toBe(true);
+    expect(result.status).toBe('completed');
+    expect(result.evaluations).toBeGreaterThanOrEqual(2 * 2 + 6);
+    model.dispose();
+  });
+
+  it('refuses an alpha outside (0, 1]', async () => {
+    const model = createKan({ width: [2, 3, 1], seed: 0 });
+    await expect(train(poissonFixture(), model, { annealEvery: 2, annealAlpha: 0 })).rejects.toThrow('annealAlpha: expected a number in (0, 1], got 0');
+    model.dispose();
+  });
+});
