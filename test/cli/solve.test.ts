@@ -1,0 +1,73 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../solvers/cli.js';
+import { capture } from './capture.js';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = undefined;
+});
+
+const TINY = ['--steps', '2', '--grids', '3,4', '--points', '40', '--boundary-points', '16', '--quiet'];
+
+describe('kanpinn solve', () => {
+  it('prints one JSON object with the contract fields and writes the outputs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kanpinn-solve-'));
+    const io = capture();
+    const code = await main(['solve', 'poisson2d', ...TINY, '--json', '--out', dir]);
+    expect(code).toBe(0);
+    const result = JSON.parse(io.out()) as Record<string, unknown>;
+    for (const field of ['problem', 'model', 'width', 'params', 'backend', 'steps', 'evaluations', 'seconds', 'loss', 'relL2', 'maxAbsErr']) {
+      expect(result, field).toHaveProperty(field);
+    }
+    expect(result.problem).toBe('poisson2d');
+    expect(result.width).toEqual([2, 10, 1]);
+    expect(result.steps).toBe(4);
+    expect(result.backend).toBe('wasm');
+    for (const file of ['model.json', 'metrics.json', 'history.csv', 'report.html']) expect(existsSync(join(dir, file)), file).toBe(true);
+    const history = readFileSync(join(dir, 'history.csv'), 'utf8').trim().split('\n');
+    expect(history[0]).toBe('step,stage,grid,evaluations,seconds,loss,loss:pde,loss:conditions[0].dirichlet,relL2,maxAbsErr');
+    expect(history.length).toBe(1 + 4);
+  });
+
+  it('solves a JSON problem file from outside the repository with no code change', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kanpinn-user-'));
+    const file = join(dir, 'bump.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'bump',
+        variables: ['x', 'y'],
+        domain: { type: 'disk', center: [0, 0], radius: 1 },
+        pde: 'lap(u) + 4',
+        conditions: [{ type: 'dirichlet', on: 'boundary', value: '0' }],
+        exact: '1 - x^2 - y^2',
+      }),
+    );
+    const io = capture();
+    expect(await main(['solve', file, ...TINY, '--json'])).toBe(0);
+    const result = JSON.parse(io.out()) as { problem: string; relL2: number };
+    expect(result.problem).toBe('bump');
+    expect(Number.isFinite(result.relL2)).toBe(true);
+  });
+
+  it('refuses bad flags with one line naming the flag, exit code 2', async () => {
+    const cases: [string[], string][] = [
+      [['solve', 'nope'], 'kanpinn: problem: unknown problem "nope"; expected a built-in'],
+      [['solve', 'poisson2d', '--width', '2,x,1'], 'kanpinn: --width: expected a comma-separated list of integers >= 1, got "2,x,1"'],
+      [['solve', 'poisson2d', '--optimizer', 'sgd'], 'kanpinn: --optimizer: expected one of lbfgs, adam, adam+lbfgs, got "sgd"'],
+      [['solve', 'poisson2d', '--width', '3,10,1'], 'kanpinn: --width: [3,10,1] does not fit problem poisson2d: it needs 2 inputs (x, y) and 1 output (u)'],
+      [['solve', 'poisson2d', '--sampling', 'grid'], 'kanpinn: --sampling: expected one of random, sobol, halton, mesh, got "grid"'],
+      [['solve', 'poisson2d', '--weights', 'pde'], 'kanpinn: --weights: expected NAME=VALUE pairs with VALUE >= 0 such as pde=0.01, got "pde"'],
+    ];
+    for (const [argv, message] of cases) {
+      const io = capture();
+      expect(await main(argv), argv.join(' ')).toBe(2);
+      expect(io.err().startsWith(message), io.err()).toBe(true);
+      expect(io.err().trim().split('\n').length).toBe(1);
+      vi.restoreAllMocks();
+    }
+  });
+});
