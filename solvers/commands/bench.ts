@@ -5,12 +5,14 @@
  * README's Benchmarks section from the saved files.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { KanpinnInputError, setBackend, parseBackendName, defaultBackendName } from '../../src/index.js';
 import { ACCURACY_TASKS, ACCURACY_THRESHOLDS, runAccuracyTask, type AccuracyRun } from '../bench/accuracySuite.js';
 import { EVAL_CASES, repeatsFor, runEvalCase, type EvalResult } from '../bench/evalSuite.js';
 import { machineInfo } from '../bench/machine.js';
 import { runPaperSuite } from '../bench/paperSuite.js';
+import { runSymbolicSuite } from '../bench/symbolicSuite.js';
 import { RESULTS_DIR, sectionsFromResults, updateReadme } from '../bench/readme.js';
 import { SUITE_NAMES, saveSuiteFile, suiteMarkdown, type SuiteFile, type SuiteName } from '../bench/results.js';
 import { writeFileAtomic } from '../../src/io/files.js';
@@ -64,10 +66,10 @@ async function runAccuracy(args: BenchArgs): Promise<AccuracyRun[]> {
 
 export const benchCommand: CommandModule<object, BenchArgs> = {
   command: 'bench',
-  describe: 'run a benchmark suite: eval (cost per loss+gradient), accuracy (time to accuracy, KAN vs MLP), paper (the KAN paper claim)',
+  describe: 'run a benchmark suite: eval (cost per loss+gradient), accuracy (time to accuracy, KAN vs MLP), paper (the KAN paper claim), symbolic (interpretability timings)',
   builder: (y) =>
     y
-      .option('suite', { type: 'string', default: 'eval', describe: `suite to run: ${SUITE_NAMES.join(', ')}` })
+      .option('suite', { type: 'string', default: 'eval', describe: `suite to run: ${SUITE_NAMES.join(', ')}, symbolic` })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
       .option('quick', { type: 'boolean', default: false, describe: 'eval: fewer repeats (noisier)' })
       .option('only', { type: 'string', describe: 'comma-separated case names (eval) or problems (accuracy) to run' })
@@ -86,8 +88,20 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       printLine(`updated ${args.readmeFile}: ${Object.keys(sections).join(', ') || 'no result files found, markers only'}`);
       return;
     }
+    if (args.suite === 'symbolic') {
+      // Interpretability timings (hello-KAN workflow, symbolic fitting vs pykan, Example 6): JSON only.
+      await setBackend(args.backend ? parseBackendName(args.backend, '--backend') : defaultBackendName());
+      const result = { ...(await runSymbolicSuite()), machine: machineInfo() };
+      if (args.save) {
+        const path = join(args.save, 'symbolic.json');
+        await writeFileAtomic(path, `${JSON.stringify(result, null, 2)}\n`);
+        if (!args.json) printLine(`wrote ${path}`);
+      }
+      printJson(result);
+      return;
+    }
     if (!(SUITE_NAMES as readonly string[]).includes(args.suite)) {
-      throw new KanpinnInputError(`--suite: unknown suite "${args.suite}" (expected one of ${SUITE_NAMES.join(', ')})`);
+      throw new KanpinnInputError(`--suite: unknown suite "${args.suite}" (expected one of ${[...SUITE_NAMES, 'symbolic'].join(', ')})`);
     }
     if (args.steps !== undefined && (!Number.isInteger(args.steps) || args.steps < 1)) throw new KanpinnInputError(`--steps: expected an integer >= 1, got ${args.steps}`);
     const suite = args.suite as SuiteName;
