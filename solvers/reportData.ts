@@ -3,8 +3,8 @@
  * the solution on a regular grid (with exact values, or nearest reference values, and a hole mask),
  * every KAN edge sampled over the inputs it sees inside the domain, the history, metrics and settings.
  */
-import { edgeFunctions, type KanModel, type Model, type Problem, type TrainResult } from '../src/index.js';
-import type { FieldData, NetworkView, ReportData } from '../viz/index.js';
+import { modelView, type Model, type Problem, type TrainResult } from '../src/index.js';
+import type { FieldData, ReportData } from '../viz/index.js';
 import type { SolveSummary } from './solve.js';
 
 const linspace = (lo: number, hi: number, n: number): number[] => Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
@@ -150,33 +150,6 @@ export function domainPoints(problem: Problem, grid: FieldGrid, max = 4096): { p
   return { points, count: kept.length };
 }
 
-/** The network as plain data, edges sampled over the inputs they see on `points` (row-major [count, variables]). */
-export function networkView(model: KanModel, points: Float32Array, count: number): NetworkView {
-  const edges = edgeFunctions(model, points, count).map((e) => ({
-    layer: e.layer,
-    i: e.i,
-    j: e.j,
-    xs: e.xs,
-    ys: e.ys,
-    importance: e.scale,
-    state: e.live ? ('numeric' as const) : ('pruned' as const),
-  }));
-  return { width: [...model.width], inputNames: [...model.inputs], outputNames: [...model.outputs], edges };
-}
-
-/** `count` points spread over the problem's bounding box by a golden-ratio sequence (deterministic, no RNG). */
-export function boxPoints(problem: Problem, count: number): Float32Array {
-  const dim = problem.variables.length;
-  const out = new Float32Array(count * dim);
-  for (let n = 0; n < count; n++) {
-    for (let a = 0; a < dim; a++) {
-      const u = (0.5 + n * (0.6180339887 + a * 0.2247)) % 1;
-      out[n * dim + a] = problem.bounds.min[a]! + (problem.bounds.max[a]! - problem.bounds.min[a]!) * u;
-    }
-  }
-  return out;
-}
-
 /** Everything the report shows for one solve: field on the grid, network (KAN only), history, metrics, settings. */
 export function buildReport(problem: Problem, model: Model, result: TrainResult, summary: SolveSummary, settings: Record<string, string | number | boolean | null>): ReportData {
   const grid = fieldGrid(problem);
@@ -205,7 +178,7 @@ export function buildReport(problem: Problem, model: Model, result: TrainResult,
   };
   if (model.kind === 'kan') {
     const { points, count } = domainPoints(problem, grid);
-    report.network = networkView(model, points, count);
+    report.network = modelView(model, points.subarray(0, count * problem.variables.length));
   }
   return report;
 }
