@@ -6,10 +6,12 @@ import { createKan, type KanModel } from '../../src/kan/model.js';
 import { createMlp } from '../../src/model/mlp.js';
 import { jetTensors, planFor } from '../../src/model/evaluate.js';
 import { createRng } from '../../src/random.js';
-import { finiteDifference, referenceKan, referenceMlp } from './reference.js';
+import { expectGradientsMatchFiniteDifferences, finiteDifference, referenceKan, referenceMlp } from './reference.js';
 
 /** float32 outputs against float64 finite differences: relative to the derivative's scale. */
 const JET_TOL = 2e-3;
+/** Parameter gradients against central differences in float32, relative to max(1, |fd|). */
+const GRAD_TOL = 2e-2;
 
 beforeAll(async () => {
   await setBackend('wasm');
@@ -145,27 +147,8 @@ describe('parameter gradients through the jets', () => {
         const s = jetTensors(model, names, pts, 4);
         return names.map((n, i) => s[n]!.square().sum().mul(w[i]!)).reduce((a, b) => a.add(b)) as tf.Scalar;
       };
-      const { grads } = tf.variableGrads(loss, model.variables());
       const rng = createRng(1);
-      for (const variable of model.variables()) {
-        const g = grads[variable.name]!.dataSync();
-        const values = variable.dataSync().slice();
-        for (let probe = 0; probe < 4; probe++) {
-          const idx = rng.int(values.length);
-          const h = 1e-2 * Math.max(0.1, Math.abs(values[idx]!));
-          const at = (v: number): number => {
-            const copy = values.slice();
-            copy[idx] = v;
-            tf.tidy(() => variable.assign(tf.tensor(copy, variable.shape)));
-            return tf.tidy(() => loss().dataSync()[0]!);
-          };
-          const fd = (at(values[idx]! + h) - at(values[idx]! - h)) / (2 * h);
-          tf.tidy(() => variable.assign(tf.tensor(values, variable.shape)));
-          const scale = Math.max(1, Math.abs(fd));
-          expect(Math.abs(g[idx]! - fd) / scale, `${variable.name}[${idx}]: ${g[idx]} vs ${fd}`).toBeLessThan(2e-2);
-        }
-      }
-      Object.values(grads).forEach((t) => t.dispose());
+      expectGradientsMatchFiniteDifferences(model.variables(), loss, (v) => Array.from({ length: 4 }, () => rng.int(v.size)), GRAD_TOL);
       model.dispose();
     });
   }

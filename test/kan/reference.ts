@@ -2,6 +2,8 @@
  * Plain float64 reference implementations (oracles) of the KAN and MLP forward pass, built from
  * a model's parameters with a naive Cox–de Boor basis, for finite-difference checks.
  */
+import * as tf from '@tensorflow/tfjs';
+import { expect } from 'vitest';
 import type { KanModel } from '../../src/kan/model.js';
 import type { MlpModel } from '../../src/model/mlp.js';
 
@@ -74,4 +76,29 @@ export function finiteDifference(f: (p: number[]) => number, point: number[], ax
   plus[a!] = plus[a!]! + h;
   minus[a!] = minus[a!]! - h;
   return (finiteDifference(f, plus, rest, h) - finiteDifference(f, minus, rest, h)) / (2 * h);
+}
+
+/**
+ * Checks the tfjs gradient of `loss` against central finite differences (step 1e-2·max(0.1, |θ|))
+ * at the entries `probes(variable)` of each variable, relative to max(1, |fd|).
+ */
+export function expectGradientsMatchFiniteDifferences(variables: tf.Variable[], loss: () => tf.Scalar, probes: (variable: tf.Variable) => number[], tolerance: number): void {
+  const { grads } = tf.variableGrads(loss, variables);
+  for (const variable of variables) {
+    const g = grads[variable.name]!.dataSync();
+    const values = variable.dataSync().slice();
+    for (const idx of probes(variable)) {
+      const h = 1e-2 * Math.max(0.1, Math.abs(values[idx]!));
+      const at = (v: number): number => {
+        const copy = values.slice();
+        copy[idx] = v;
+        tf.tidy(() => variable.assign(tf.tensor(copy, variable.shape)));
+        return tf.tidy(() => loss().dataSync()[0]!);
+      };
+      const fd = (at(values[idx]! + h) - at(values[idx]! - h)) / (2 * h);
+      tf.tidy(() => variable.assign(tf.tensor(values, variable.shape)));
+      expect(Math.abs(g[idx]! - fd) / Math.max(1, Math.abs(fd)), `${variable.name}[${idx}]: ${g[idx]} vs ${fd}`).toBeLessThan(tolerance);
+    }
+  }
+  tf.dispose(Object.values(grads));
 }

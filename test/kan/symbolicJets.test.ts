@@ -9,7 +9,7 @@ import { jetTensors } from '../../src/model/evaluate.js';
 import { createRng } from '../../src/random.js';
 import { defaultSymbolicLibrary } from '../../src/symbolic/library.js';
 import { edgeForward, regularizationLoss, resolveRegularization } from '../../src/train/regularization.js';
-import { finiteDifference, referenceKan } from './reference.js';
+import { expectGradientsMatchFiniteDifferences, finiteDifference, referenceKan } from './reference.js';
 
 /** float32 jets against float64 finite differences, relative to the derivative's scale. */
 const JET_TOL = 2e-3;
@@ -93,28 +93,14 @@ describe('symbolic edges in the layer kernel', () => {
       return names.map((n, i) => s[n]!.square().sum().mul(w[i]!)).reduce((a, b) => a.add(b)) as tf.Scalar;
     };
     expect(model.variables()).toHaveLength(12);
-    const { grads } = tf.variableGrads(loss, model.variables());
     const rng = createRng(1);
-    for (const variable of model.variables()) {
-      const g = grads[variable.name]!.dataSync();
-      const values = variable.dataSync().slice();
-      const isAffine = variable.shape.length === 3 && variable.shape[2] === 4;
-      // Every affine entry of a symbolic edge (indices 4e..4e+3), a few random entries elsewhere.
-      const probes = isAffine ? [0, 1, 2, 3, 4, 5, 6, 7].map((q) => q + 4 * (values.length / 4 - 2)) : Array.from({ length: 4 }, () => rng.int(values.length));
-      for (const idx of probes) {
-        const h = 1e-2 * Math.max(0.1, Math.abs(values[idx]!));
-        const at = (v: number): number => {
-          const copy = values.slice();
-          copy[idx] = v;
-          tf.tidy(() => variable.assign(tf.tensor(copy, variable.shape)));
-          return tf.tidy(() => loss().dataSync()[0]!);
-        };
-        const fd = (at(values[idx]! + h) - at(values[idx]! - h)) / (2 * h);
-        tf.tidy(() => variable.assign(tf.tensor(values, variable.shape)));
-        expect(Math.abs(g[idx]! - fd) / Math.max(1, Math.abs(fd)), `${variable.name}[${idx}]: ${g[idx]} vs ${fd}`).toBeLessThan(GRAD_TOL);
-      }
-    }
-    Object.values(grads).forEach((t) => t.dispose());
+    // Every affine entry of a symbolic edge (indices 4e..4e+3), a few random entries elsewhere.
+    expectGradientsMatchFiniteDifferences(
+      model.variables(),
+      loss,
+      (v) => (v.shape.length === 3 && v.shape[2] === 4 ? [0, 1, 2, 3, 4, 5, 6, 7].map((q) => q + 4 * (v.size / 4 - 2)) : Array.from({ length: 4 }, () => rng.int(v.size))),
+      GRAD_TOL,
+    );
     model.dispose();
   });
 
@@ -166,26 +152,8 @@ describe('per-edge values and the sparsification regulariser', () => {
     const pts = new Float32Array([0.1, 0.2, -0.5, 0.7, 0.8, -0.6, -0.2, -0.9, 0.4, 0.35]);
     const options = resolveRegularization({ lamb: 1, lambCoef: 0.5, lambCoefDiff: 0.3 });
     const loss = (): tf.Scalar => regularizationLoss(model, pts, 5, options);
-    const { grads } = tf.variableGrads(loss, model.variables());
     const rng = createRng(4);
-    for (const variable of model.variables()) {
-      const g = grads[variable.name]!.dataSync();
-      const values = variable.dataSync().slice();
-      for (let probe = 0; probe < 4; probe++) {
-        const idx = rng.int(values.length);
-        const h = 1e-2 * Math.max(0.1, Math.abs(values[idx]!));
-        const at = (v: number): number => {
-          const copy = values.slice();
-          copy[idx] = v;
-          tf.tidy(() => variable.assign(tf.tensor(copy, variable.shape)));
-          return tf.tidy(() => loss().dataSync()[0]!);
-        };
-        const fd = (at(values[idx]! + h) - at(values[idx]! - h)) / (2 * h);
-        tf.tidy(() => variable.assign(tf.tensor(values, variable.shape)));
-        expect(Math.abs(g[idx]! - fd) / Math.max(1, Math.abs(fd)), `${variable.name}[${idx}]: ${g[idx]} vs ${fd}`).toBeLessThan(5e-2);
-      }
-    }
-    Object.values(grads).forEach((t) => t.dispose());
+    expectGradientsMatchFiniteDifferences(model.variables(), loss, (v) => Array.from({ length: 4 }, () => rng.int(v.size)), 5e-2);
     model.dispose();
   });
 
