@@ -218,9 +218,12 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
   const test = problem.testSet ? problem.testSet() : undefined;
 
   let data: TermData[] = [];
+  // All training points in one array for the regulariser, rebuilt only when the points change.
+  let regPoints: { coords: Float32Array; count: number } | null = null;
   const setPoints = (points: TermPoints[]): void => {
     data.forEach(disposeTermData);
     data = points.map((p, i) => buildTermData(problem, model, problem.terms[i]!, p));
+    regPoints = options.regularization ? concatPoints(points, problem.variables.length) : null;
   };
   setPoints(samplePoints(problem, options, rng));
 
@@ -230,7 +233,6 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
   const objective = (x: Float64Array): { loss: number; grad: Float64Array } => {
     writeParams(model, x);
     evaluations++;
-    const regPoints = options.regularization ? concatPoints(data.map((d) => d.points), problem.variables.length) : null;
     const out = tf.tidy(() => {
       let terms: tf.Tensor1D | undefined;
       let reg: tf.Scalar | undefined;
