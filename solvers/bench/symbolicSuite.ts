@@ -26,7 +26,8 @@ import { solveProblem } from '../solve.js';
 const PYKAN_SECONDS = { suggestFullLibraryOneEdge: 16, autoSymbolicFiveFunctions: 9 };
 const HELLO_LIBRARY = ['x', 'x^2', 'x^3', 'x^4', 'exp', 'log', 'sqrt', 'tanh', 'sin', 'abs'];
 
-function helloData(count: number, seed: number): FitData {
+/** pykan's hello-KAN data: `count` seeded samples of exp(sin(πx) + y²) on [−1, 1]². */
+export function helloData(count: number, seed: number): FitData {
   const rng = createRng(seed);
   const inputs = new Float32Array(2 * count);
   const targets = new Float32Array(count);

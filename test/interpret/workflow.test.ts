@@ -5,7 +5,8 @@ import { refine } from '../../src/interpret/refine.js';
 import { autoSymbolic, symbolicFormula } from '../../src/interpret/symbolic.js';
 import { createKan } from '../../src/kan/model.js';
 import { createRng } from '../../src/random.js';
-import { fit, type FitData } from '../../src/train/fit.js';
+import { fit } from '../../src/train/fit.js';
+import { helloData } from '../../solvers/bench/symbolicSuite.js';
 
 beforeAll(async () => {
   await setBackend('wasm');
@@ -13,21 +14,9 @@ beforeAll(async () => {
 
 const f = (x: number, y: number): number => Math.exp(Math.sin(Math.PI * x) + y * y);
 
-function samples(count: number, seed: number): FitData {
-  const rng = createRng(seed);
-  const inputs = new Float32Array(2 * count);
-  const targets = new Float32Array(count);
-  for (let n = 0; n < count; n++) {
-    const [x, y] = [rng.next() * 2 - 1, rng.next() * 2 - 1];
-    inputs.set([x, y], 2 * n);
-    targets[n] = f(x, y);
-  }
-  return { inputs, targets, count };
-}
-
 describe("pykan's hello-KAN workflow (shortened; the full one is solvers/bench/symbolicSuite.ts)", () => {
   it('sparsify → prune → refine → autoSymbolic → exp(sin(3.1416·x) + y²)', async () => {
-    const train = samples(1000, 1);
+    const train = helloData(1000, 1);
     let model = createKan({ width: [2, 5, 1], grid: 3, k: 3, seed: 1 });
     const first = await fit(model, train, { steps: 30, regularization: { lamb: 0.002 } });
     expect(first.history.columns).toEqual(['step', 'evaluations', 'seconds', 'trainRmse', 'testRmse', 'reg']);

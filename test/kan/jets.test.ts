@@ -6,7 +6,7 @@ import { createKan, type KanModel } from '../../src/kan/model.js';
 import { createMlp } from '../../src/model/mlp.js';
 import { jetTensors, planFor } from '../../src/model/evaluate.js';
 import { createRng } from '../../src/random.js';
-import { expectGradientsMatchFiniteDifferences, finiteDifference, referenceKan, referenceMlp } from './reference.js';
+import { expectFlatTensorCount, expectGradientsMatchFiniteDifferences, finiteDifference, referenceKan, referenceMlp } from './reference.js';
 
 /** float32 outputs against float64 finite differences: relative to the derivative's scale. */
 const JET_TOL = 2e-3;
@@ -156,19 +156,7 @@ describe('parameter gradients through the jets', () => {
   it('leave the tensor count flat over 200 loss+gradient evaluations', () => {
     const model = createKan({ width: [2, 5, 1], seed: 0 });
     const pts = new Float32Array(2 * 50).map((_, i) => Math.sin(i));
-    const step = (): void =>
-      tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => {
-          const s = jetTensors(model, ['u', 'u_xx', 'u_yy'], pts, 50);
-          return s.u_xx!.add(s.u_yy!).square().mean().add(s.u!.square().mean()) as tf.Scalar;
-        }, model.variables());
-        value.dataSync();
-        Object.values(grads).forEach((g) => g.dataSync());
-      });
-    step();
-    const before = tf.memory().numTensors;
-    for (let i = 0; i < 200; i++) step();
-    expect(tf.memory().numTensors).toBe(before);
+    expectFlatTensorCount(model, pts, 50, 200);
     model.dispose();
   });
 });

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
 import type { KanModel } from '../../src/kan/model.js';
 import type { MlpModel } from '../../src/model/mlp.js';
+import { jetTensors } from '../../src/model/evaluate.js';
 
 function coxDeBoor(t: ArrayLike<number>, m: number, k: number, x: number): number {
   if (k === 0) return t[m]! <= x && x < t[m + 1]! ? 1 : 0;
@@ -101,4 +102,21 @@ export function expectGradientsMatchFiniteDifferences(variables: tf.Variable[], 
     }
   }
   tf.dispose(Object.values(grads));
+}
+
+/** Runs `steps` Poisson-like loss+gradient evaluations and expects the tfjs tensor count not to grow. */
+export function expectFlatTensorCount(model: KanModel, points: Float32Array, count: number, steps: number): void {
+  const step = (): void =>
+    tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => {
+        const s = jetTensors(model, ['u', 'u_xx', 'u_yy'], points, count);
+        return s.u_xx!.add(s.u_yy!).square().mean().add(s.u!.square().mean()) as tf.Scalar;
+      }, model.variables());
+      value.dataSync();
+      Object.values(grads).forEach((g) => g.dataSync());
+    });
+  step();
+  const before = tf.memory().numTensors;
+  for (let i = 0; i < steps; i++) step();
+  expect(tf.memory().numTensors).toBe(before);
 }

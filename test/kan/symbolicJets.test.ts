@@ -9,7 +9,7 @@ import { jetTensors } from '../../src/model/evaluate.js';
 import { createRng } from '../../src/random.js';
 import { defaultSymbolicLibrary } from '../../src/symbolic/library.js';
 import { edgeForward, regularizationLoss, resolveRegularization } from '../../src/train/regularization.js';
-import { expectGradientsMatchFiniteDifferences, finiteDifference, referenceKan } from './reference.js';
+import { expectFlatTensorCount, expectGradientsMatchFiniteDifferences, finiteDifference, referenceKan } from './reference.js';
 
 /** float32 jets against float64 finite differences, relative to the derivative's scale. */
 const JET_TOL = 2e-3;
@@ -107,19 +107,7 @@ describe('symbolic edges in the layer kernel', () => {
   it('leave the tensor count flat over 100 loss+gradient evaluations with symbolic edges', () => {
     const model = mixedModel();
     const pts = new Float32Array(2 * 30).map((_, i) => Math.sin(i));
-    const step = (): void =>
-      tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => {
-          const s = jetTensors(model, ['u', 'u_xx', 'u_yy'], pts, 30);
-          return s.u_xx!.add(s.u_yy!).square().mean().add(s.u!.square().mean()) as tf.Scalar;
-        }, model.variables());
-        value.dataSync();
-        Object.values(grads).forEach((g) => g.dataSync());
-      });
-    step();
-    const before = tf.memory().numTensors;
-    for (let i = 0; i < 100; i++) step();
-    expect(tf.memory().numTensors).toBe(before);
+    expectFlatTensorCount(model, pts, 30, 100);
     model.dispose();
   });
 
