@@ -15,6 +15,23 @@ import { compileJet } from './jetCodegen.js';
 import { baseDerivatives, type BaseFunction } from './baseFunctions.js';
 import { tableSpan, type SplineTable } from './splineTables.js';
 import { symbolicEdgeJet, symbolicEdgeParamGrad, type SymbolicLayerParams } from './symbolicEdge.js';
+import { constantFactors, generatedBackward, generatedForward, type GeneratedArgs } from './layerCodegen.js';
+
+let generatedKernels = true;
+
+/**
+ * Whether spline-only layers run the generated straight-line kernel (layerCodegen.ts, the default)
+ * or the loop kernel below; returns the previous setting. For tests that compare the two.
+ */
+export function useGeneratedKernels(enabled: boolean): boolean {
+  const previous = generatedKernels;
+  generatedKernels = enabled;
+  return previous;
+}
+
+function generatedArgs(geo: LayerGeometry, X: Float32Array, N: number, p: LayerParams, raw: Float64Array): GeneratedArgs {
+  return { nIn: geo.nIn, nOut: geo.nOut, base: geo.base, tables: geo.tables, X, N, raw, scaleBase: p.scaleBase, scaleSp: p.scaleSp, mask: p.mask };
+}
 
 /** Static description of a layer for the kernel. */
 export interface LayerGeometry {
@@ -107,9 +124,16 @@ export function kanLayerForward(geo: LayerGeometry, plan: JetPlan, X: Float32Arr
   const M1 = M + 1;
   const k1 = k + 1;
   const Q = geo.tables[0]!.intervals;
-  const jet = compileJet(plan);
   const raw = edgePolynomials(geo, p.coef);
   const Y = new Float32Array(C * N * nOut);
+  if (generatedKernels && !p.symbolic) {
+    const run = generatedForward(plan, k, constantFactors(plan, X, N, nIn));
+    if (run) {
+      run(generatedArgs(geo, X, N, p, raw), Y);
+      return Y;
+    }
+  }
+  const jet = compileJet(plan);
   const phi = new Float64Array(M1);
   const acc = new Float64Array(C * nOut);
   const S = new Float64Array(C * M1);
@@ -183,11 +207,19 @@ export function kanLayerBackward(
   const k1 = k + 1;
   const Q = geo.tables[0]!.intervals;
   const orders = needInputGrad ? M + 1 : M;
-  const jet = compileJet(plan);
   const raw = edgePolynomials(geo, p.coef);
   const dRaw = new Float64Array(raw.length);
   const dX = needInputGrad ? new Float32Array(X.length) : null;
   const dSb = new Float64Array(nIn * nOut);
+  if (generatedKernels && !p.symbolic) {
+    const run = generatedBackward(plan, k, needInputGrad ? null : constantFactors(plan, X, N, nIn), needInputGrad);
+    if (run) {
+      run(generatedArgs(geo, X, N, p, raw), dY, dRaw, dSb, dX);
+      const { dCoef, dSp } = splineParamGrads(geo, p, raw, dRaw);
+      return { dX, dCoef, dScaleBase: Float32Array.from(dSb), dScaleSp: dSp, dAffine: null };
+    }
+  }
+  const jet = compileJet(plan);
   const S = new Float64Array(C * M1);
   const dS = new Float64Array(C * M1);
   const mono = new Float64Array((orders + 1) * k1);

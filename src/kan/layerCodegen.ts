@@ -1,0 +1,284 @@
+/**
+ * The spline-only KAN layer kernel generated as straight-line JavaScript for one combination of
+ * jet plan, spline degree k and pass (forward, backward with or without the input gradient).
+ * Computes exactly what `kanLayerForward` / `kanLayerBackward` compute (layerKernel.ts), but
+ * with the loops over derivative orders, polynomial powers and channels unrolled into locals and
+ * with the structurally zero Faà di Bruno factors left out. For the network's input layer the
+ * factors are constants (x_x = 1, x_y = 0, x_xx = 0, …), so they are compiled in as literals and
+ * the first layer touches only the channels each input feeds.
+ *
+ * Used only for layers without symbolic edges and where code generation is allowed; the loop
+ * kernel in layerKernel.ts is the reference and the fallback (test/kan/layerCodegen.test.ts
+ * compares the two).
+ */
+import type { JetPlan } from '../jet.js';
+import { baseDerivatives, type BaseFunction } from './baseFunctions.js';
+import { compileJet, type JetFactorsBackFn, type JetFactorsFn } from './jetCodegen.js';
+import { tableSpan, type SplineTable } from './splineTables.js';
+
+/** The arrays a generated pass reads and writes. */
+export interface GeneratedArgs {
+  nIn: number;
+  nOut: number;
+  base: BaseFunction;
+  tables: SplineTable[];
+  X: Float32Array;
+  N: number;
+  raw: Float64Array;
+  scaleBase: Float32Array;
+  scaleSp: Float32Array;
+  mask: Float32Array;
+}
+
+export type GeneratedForward = (a: GeneratedArgs, Y: Float32Array) => void;
+export type GeneratedBackward = (a: GeneratedArgs, dY: Float32Array, dRaw: Float64Array, dSb: Float64Array, dX: Float32Array | null) => void;
+
+interface Helpers {
+  span: typeof tableSpan;
+  baseD: typeof baseDerivatives;
+  factors: JetFactorsFn;
+  factorsBack: JetFactorsBackFn;
+}
+
+/** p!/(p−m)!. */
+function falling(p: number, m: number): number {
+  let f = 1;
+  for (let i = 0; i < m; i++) f *= p - i;
+  return f;
+}
+
+/**
+ * Factor slots (c ≥ 1, m) that can be nonzero: from the plan's terms, or, with constant factors,
+ * those whose constant is nonzero (then the value is returned as a literal).
+ */
+function slotsOf(plan: JetPlan, constS: Float64Array | null): { c: number; m: number; literal: string | null }[] {
+  const M1 = plan.maxOrder + 1;
+  const out: { c: number; m: number; literal: string | null }[] = [];
+  plan.terms.forEach((terms, c) => {
+    if (c === 0) return;
+    const orders = [...new Set(terms.map((t) => t.order))].sort((a, b) => a - b);
+    for (const m of orders) {
+      if (constS === null) out.push({ c, m, literal: null });
+      else if (constS[c * M1 + m] !== 0) out.push({ c, m, literal: String(constS[c * M1 + m]) });
+    }
+  });
+  return out;
+}
+
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
+/**
+ * Straight-line code of the per-(point, input) prelude: span, powers of the local coordinate,
+ * powers of 1/h and the base-function derivatives up to `orders`.
+ */
+function prelude(k: number, orders: number, factorsLoad: string): string {
+  const powers = range(k).map((p) => `u${p + 1} = u${p} * u;`);
+  const hs = range(orders).map((m) => `h${m + 1} = h${m} * h;`);
+  return `
+      const x = X[ni];
+      ${factorsLoad}
+      const table = tables[i];
+      const q = H.span(table, x);
+      let ${[...range(k).map((p) => `u${p + 1} = 0`), ...range(orders).map((m) => `h${m + 1} = 0`)].join(', ')};
+      const u0 = 1, h0 = 1;
+      if (q >= 0) {
+        const h = table.invWidth[q];
+        const u = (x - table.knots[q]) * h;
+        u1 = u; ${powers.slice(1).join(' ')}
+        ${orders >= 1 ? 'h1 = h;' : ''} ${hs.slice(1).join(' ')}
+      }
+      H.baseD(base, x, ${orders}, bv);
+      const ${range(orders + 1).map((m) => `b${m} = bv[${m}]`).join(', ')};`;
+}
+
+/** Code computing f0..f{orders}: the edge function's derivatives at x (sb, sp, q, u*, h*, b* in scope). */
+function edgeDerivatives(k: number, orders: number): string {
+  const base = range(orders + 1).map((m) => `let f${m} = sb * b${m};`).join(' ');
+  const loads = range(k + 1).map((p) => `r${p} = raw[a + ${p}]`).join(', ');
+  const spline = range(orders + 1)
+    .filter((m) => m <= k)
+    .map((m) => {
+      const terms = range(k + 1)
+        .filter((p) => p >= m)
+        .map((p) => `${falling(p, m)} * r${p} * u${p - m}`);
+      return `f${m} += sp * h${m} * (${terms.join(' + ')});`;
+    });
+  return `${base}
+        if (q >= 0) {
+          const a = (e * Q + q) * ${k + 1};
+          const ${loads};
+          ${spline.join('\n          ')}
+        }`;
+}
+
+function generateForward(plan: JetPlan, k: number, constS: Float64Array[] | null): string {
+  const C = plan.channels.length;
+  const M = plan.maxOrder;
+  const M1 = M + 1;
+  const block = (i: string, S: Float64Array | null): string => {
+    const slots = slotsOf(plan, S);
+    const load = S === null && C > 1 ? `H.factors(X, ni, stride, Sbuf); ${slots.map((s) => `const s${s.c}_${s.m} = Sbuf[${s.c * M1 + s.m}];`).join(' ')}` : '';
+    const byChannel = new Map<number, string[]>();
+    for (const s of slots) byChannel.set(s.c, [...(byChannel.get(s.c) ?? []), `${s.literal ?? `s${s.c}_${s.m}`} * f${s.m}`]);
+    const accum = [...byChannel.entries()].map(([c, terms]) => `acc[${c} * nOut + j] += ${terms.join(' + ')};`).join('\n        ');
+    return `{
+      const i = ${i};
+      const ni = n * nIn + i;
+      ${prelude(k, M, load)}
+      const row = i * nOut;
+      for (let j = 0; j < nOut; j++) {
+        const e = row + j;
+        const mk = mask[e];
+        if (mk === 0) continue;
+        const sb = mk * scaleBase[e], sp = mk * scaleSp[e];
+        ${edgeDerivatives(k, M)}
+        acc[j] += f0;
+        ${accum}
+      }
+    }`;
+  };
+  const inputs = constS === null ? `for (let ii = 0; ii < nIn; ii++) ${block('ii', null)}` : constS.map((S, i) => block(String(i), S)).join('\n');
+  return `
+  const { nIn, nOut, base, tables, X, N, raw, scaleBase, scaleSp, mask } = A;
+  const Q = tables[0].intervals;
+  const stride = N * nIn;
+  const acc = new Float64Array(${C} * nOut);
+  const Sbuf = new Float64Array(${C * M1});
+  const bv = new Float64Array(${M + 2});
+  for (let n = 0; n < N; n++) {
+    acc.fill(0);
+    ${inputs}
+    for (let c = 0; c < ${C}; c++) for (let j = 0; j < nOut; j++) Y[(c * N + n) * nOut + j] = acc[c * nOut + j];
+  }`;
+}
+
+function generateBackward(plan: JetPlan, k: number, constS: Float64Array[] | null, needInputGrad: boolean): string {
+  const C = plan.channels.length;
+  const M = plan.maxOrder;
+  const M1 = M + 1;
+  const orders = needInputGrad ? M + 1 : M;
+  const block = (i: string, S: Float64Array | null): string => {
+    const slots = slotsOf(plan, S);
+    const load = S === null && C > 1 ? `H.factors(X, ni, stride, Sbuf); ${slots.map((s) => `const s${s.c}_${s.m} = Sbuf[${s.c * M1 + s.m}];`).join(' ')}` : '';
+    const channels = needInputGrad ? range(C).slice(1) : [...new Set(slots.map((s) => s.c))];
+    const dLoads = channels.map((c) => `const d${c} = dY[(${c} * N + n) * nOut + j];`).join(' ');
+    const g = range(M1).map((m) => {
+      const terms = slots.filter((s) => s.m === m).map((s) => `d${s.c} * ${s.literal ?? `s${s.c}_${s.m}`}`);
+      if (m === 0) terms.unshift('d0');
+      return `const g${m} = ${terms.length > 0 ? terms.join(' + ') : '0'};`;
+    });
+    const zero = [...range(M1).map((m) => `g${m} === 0`), ...(needInputGrad ? channels.map((c) => `d${c} === 0`) : [])].join(' && ');
+    const dRaw = range(k + 1).map((p) => {
+      const terms = range(Math.min(M, p) + 1).map((m) => `${falling(p, m)} * g${m} * h${m} * u${p - m}`);
+      return `dRaw[a + ${p}] += ${terms.join(' + ')};`;
+    });
+    const allSlots = slotsOf(plan, null);
+    const dsDecl = needInputGrad && allSlots.length > 0 ? `let ${allSlots.map((s) => `ds${s.c}_${s.m} = 0`).join(', ')};` : '';
+    const dsAcc = needInputGrad ? allSlots.map((s) => `ds${s.c}_${s.m} += d${s.c} * f${s.m};`).join(' ') : '';
+    const inputGrad = needInputGrad
+      ? `const sb = mk * scaleBase[e], sp = mk * scaleSp[e];
+        ${edgeDerivatives(k, orders)}
+        dx += ${range(M1).map((m) => `g${m} * f${m + 1}`).join(' + ')};
+        ${dsAcc}`
+      : '';
+    const after = needInputGrad
+      ? `dX[ni] += dx;
+      ${allSlots.length > 0 ? `${allSlots.map((s) => `dSbuf[${s.c * M1 + s.m}] = ds${s.c}_${s.m};`).join(' ')}
+      H.factorsBack(X, ni, stride, dSbuf, dX);` : ''}`
+      : '';
+    return `{
+      const i = ${i};
+      const ni = n * nIn + i;
+      ${prelude(k, orders, load)}
+      ${dsDecl}
+      let dx = 0;
+      const row = i * nOut;
+      for (let j = 0; j < nOut; j++) {
+        const e = row + j;
+        const mk = mask[e];
+        if (mk === 0) continue;
+        const d0 = dY[n * nOut + j];
+        ${dLoads}
+        ${g.join(' ')}
+        if (${zero}) continue;
+        dSb[e] += mk * (${range(M1).map((m) => `g${m} * b${m}`).join(' + ')});
+        if (q >= 0) {
+          const a = (e * Q + q) * ${k + 1};
+          ${dRaw.join('\n          ')}
+        }
+        ${inputGrad}
+      }
+      ${after}
+    }`;
+  };
+  const inputs = constS === null ? `for (let ii = 0; ii < nIn; ii++) ${block('ii', null)}` : constS.map((S, i) => block(String(i), S)).join('\n');
+  return `
+  const { nIn, nOut, base, tables, X, N, raw, scaleBase, scaleSp, mask } = A;
+  const Q = tables[0].intervals;
+  const stride = N * nIn;
+  const Sbuf = new Float64Array(${C * M1});
+  const dSbuf = new Float64Array(${C * M1});
+  const bv = new Float64Array(${orders + 2});
+  for (let n = 0; n < N; n++) {
+    ${inputs}
+  }`;
+}
+
+const forwardCache = new Map<string, GeneratedForward | null>();
+const backwardCache = new Map<string, GeneratedBackward | null>();
+
+function planKey(plan: JetPlan, k: number, constS: Float64Array[] | null): string {
+  return JSON.stringify([plan.channels, plan.terms, k, constS === null ? null : constS.map((s) => Array.from(s))]);
+}
+
+function compile<T>(cache: Map<string, T | null>, key: string, helpers: Helpers, args: string[], body: () => string): T | null {
+  if (cache.has(key)) return cache.get(key)!;
+  let fn: T | null;
+  try {
+    const make = new Function('H', `return function (${args.join(', ')}) {${body()}\n};`) as (h: Helpers) => T;
+    fn = make(helpers);
+  } catch {
+    fn = null; // code generation not allowed (strict Content-Security-Policy): the loop kernel runs
+  }
+  cache.set(key, fn);
+  return fn;
+}
+
+function helpersFor(plan: JetPlan): Helpers {
+  const jet = compileJet(plan);
+  return { span: tableSpan, baseD: baseDerivatives, factors: jet.factors, factorsBack: jet.backward };
+}
+
+/** The generated forward pass, or null where code generation is not allowed. */
+export function generatedForward(plan: JetPlan, k: number, constS: Float64Array[] | null): GeneratedForward | null {
+  return compile(forwardCache, planKey(plan, k, constS), helpersFor(plan), ['A', 'Y'], () => generateForward(plan, k, constS));
+}
+
+/** The generated backward pass, or null where code generation is not allowed. Constant factors only without the input gradient. */
+export function generatedBackward(plan: JetPlan, k: number, constS: Float64Array[] | null, needInputGrad: boolean): GeneratedBackward | null {
+  if (constS !== null && needInputGrad) return null;
+  const key = `${planKey(plan, k, constS)}|${needInputGrad}`;
+  return compile(backwardCache, key, helpersFor(plan), ['A', 'dY', 'dRaw', 'dSb', 'dX'], () => generateBackward(plan, k, constS, needInputGrad));
+}
+
+/**
+ * The Faà di Bruno factors of each input when they are the same at every point (the network
+ * input: its derivative channels are constants), else null. Checks every point: O(N·nIn·C).
+ */
+export function constantFactors(plan: JetPlan, X: Float32Array, N: number, nIn: number): Float64Array[] | null {
+  const C = plan.channels.length;
+  if (C === 1 || N === 0) return null;
+  const stride = N * nIn;
+  for (let c = 1; c < C; c++) {
+    for (let i = 0; i < nIn; i++) {
+      const v = X[c * stride + i]!;
+      for (let n = 1; n < N; n++) if (X[c * stride + n * nIn + i] !== v) return null;
+    }
+  }
+  const jet = compileJet(plan);
+  return range(nIn).map((i) => {
+    const S = new Float64Array(C * (plan.maxOrder + 1));
+    jet.factors(X, i, stride, S);
+    return S;
+  });
+}

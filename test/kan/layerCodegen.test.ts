@@ -1,0 +1,117 @@
+/**
+ * The generated straight-line layer kernel (layerCodegen.ts) against the loop kernel it replaces
+ * (layerKernel.ts with generated kernels off): forward jets, parameter gradients and input-jet
+ * gradients must agree to rounding, for constant input factors (the network input) and for
+ * general hidden-layer jets, over degrees, jet plans, pruned edges and points outside the grid.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { createJetPlan, type JetPlan } from '../../src/jet.js';
+import { constantFactors } from '../../src/kan/layerCodegen.js';
+import { kanLayerBackward, kanLayerForward, useGeneratedKernels, type LayerGeometry, type LayerParams } from '../../src/kan/layerKernel.js';
+import { extendKnots, uniformKnots } from '../../src/kan/spline.js';
+import { splineTable } from '../../src/kan/splineTables.js';
+import { createRng } from '../../src/random.js';
+
+afterAll(() => {
+  useGeneratedKernels(true);
+});
+
+interface Case {
+  name: string;
+  plan: JetPlan;
+  nIn: number;
+  nOut: number;
+  k: number;
+  /** Input jets constant per channel (the network input) or random (a hidden layer). */
+  coordinates: boolean;
+  uniform: boolean;
+}
+
+function layer(c: Case, seed: number): { geo: LayerGeometry; params: LayerParams; X: Float32Array; dY: Float32Array; N: number } {
+  const rng = createRng(seed);
+  const grid = 7;
+  const knots = Array.from({ length: c.nIn }, () => {
+    if (c.uniform) return uniformKnots(grid, c.k, -1, 1);
+    const breaks = [-1, ...Array.from({ length: grid - 1 }, () => rng.next() * 2 - 1).sort((a, b) => a - b), 1];
+    return extendKnots(breaks, c.k);
+  });
+  const geo: LayerGeometry = { nIn: c.nIn, nOut: c.nOut, k: c.k, nBasis: grid + c.k, base: 'silu', tables: knots.map((t) => splineTable(t, c.k)) };
+  const edges = c.nIn * c.nOut;
+  const mask = Float32Array.from({ length: edges }, (_, e) => (e % 5 === 3 ? 0 : 1));
+  const params: LayerParams = {
+    coef: Float32Array.from({ length: edges * geo.nBasis }, () => rng.next() * 2 - 1),
+    scaleBase: Float32Array.from({ length: edges }, () => rng.next() * 2 - 1),
+    scaleSp: Float32Array.from({ length: edges }, () => rng.next() + 0.5),
+    mask,
+  };
+  const N = 37;
+  const C = c.plan.channels.length;
+  const X = new Float32Array(C * N * c.nIn);
+  for (let n = 0; n < N; n++) {
+    for (let i = 0; i < c.nIn; i++) {
+      // a few points beyond the knots (no spline part there)
+      X[n * c.nIn + i] = n % 11 === 5 ? 1.3 : rng.next() * 2 - 1;
+      for (let ch = 1; ch < C; ch++) {
+        const axes = c.plan.channels[ch]!;
+        const value = c.coordinates ? (axes.length === 1 && axes[0] === i ? 1 : 0) : rng.next() * 2 - 1;
+        X[(ch * N + n) * c.nIn + i] = value;
+      }
+    }
+  }
+  const dY = Float32Array.from({ length: C * N * c.nOut }, () => rng.next() * 2 - 1);
+  return { geo, params, X, dY, N };
+}
+
+function expectClose(actual: Float32Array | null, expected: Float32Array | null, what: string): void {
+  expect(actual === null, what).toBe(expected === null);
+  if (actual === null || expected === null) return;
+  expect(actual.length, what).toBe(expected.length);
+  const scale = Math.max(1, ...Array.from(expected, Math.abs));
+  let worst = 0;
+  for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
+  expect(worst / scale, what).toBeLessThan(1e-6);
+}
+
+const plans = {
+  poisson2d: createJetPlan([[0, 0], [1, 1]], 2),
+  mixed2d: createJetPlan([[0], [1], [0, 1], [0, 0]], 2),
+  beam1d: createJetPlan([[0, 0, 0, 0]], 1),
+  heat3d: createJetPlan([[2], [0, 0], [1, 1]], 3),
+  value: createJetPlan([], 2),
+};
+
+const cases: Case[] = [];
+for (const [name, plan] of Object.entries(plans)) {
+  for (const k of [1, 2, 3, 5]) {
+    for (const coordinates of [true, false]) {
+      cases.push({ name: `${name} k=${k} ${coordinates ? 'input layer' : 'hidden layer'}`, plan, nIn: plan.inputDim, nOut: 4, k, coordinates, uniform: k !== 2 });
+    }
+  }
+}
+cases.push({ name: 'poisson2d k=3 hidden 6→3', plan: createJetPlan([[0, 0], [1, 1]], 2), nIn: 6, nOut: 3, k: 3, coordinates: false, uniform: true });
+
+describe('generated layer kernel', () => {
+  it('recognises constant input factors only where every point has the same derivative channels', () => {
+    const input = layer({ name: '', plan: plans.poisson2d, nIn: 2, nOut: 2, k: 3, coordinates: true, uniform: true }, 1);
+    expect(constantFactors(plans.poisson2d, input.X, input.N, 2)).not.toBeNull();
+    const hidden = layer({ name: '', plan: plans.poisson2d, nIn: 2, nOut: 2, k: 3, coordinates: false, uniform: true }, 1);
+    expect(constantFactors(plans.poisson2d, hidden.X, hidden.N, 2)).toBeNull();
+  });
+
+  it.each(cases)('matches the loop kernel: $name', (c) => {
+    const { geo, params, X, dY, N } = layer(c, 7);
+    for (const needInputGrad of [false, true]) {
+      useGeneratedKernels(false);
+      const yLoop = kanLayerForward(geo, c.plan, X, N, params);
+      const gLoop = kanLayerBackward(geo, c.plan, X, N, params, dY, needInputGrad);
+      useGeneratedKernels(true);
+      const yGen = kanLayerForward(geo, c.plan, X, N, params);
+      const gGen = kanLayerBackward(geo, c.plan, X, N, params, dY, needInputGrad);
+      expectClose(yGen, yLoop, 'forward');
+      expectClose(gGen.dCoef, gLoop.dCoef, 'dCoef');
+      expectClose(gGen.dScaleBase, gLoop.dScaleBase, 'dScaleBase');
+      expectClose(gGen.dScaleSp, gLoop.dScaleSp, 'dScaleSp');
+      expectClose(gGen.dX, gLoop.dX, `dX (input gradient ${needInputGrad})`);
+    }
+  });
+});
