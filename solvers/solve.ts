@@ -33,6 +33,11 @@ export interface SolveOptions {
   optimizer: OptimizerName;
   steps: number;
   adamSteps: number;
+  /** L-BFGS memory (pairs kept); pykan uses 10. */
+  lbfgsHistory: number;
+  /** KAN grid update from the interior points every this many steps while step < `gridUpdateUntil` in each stage (0: never). */
+  gridUpdateEvery: number;
+  gridUpdateUntil: number;
   lr: number | null;
   schedule: Schedule;
   points: number | null;
@@ -59,6 +64,9 @@ export const SOLVE_DEFAULTS: SolveOptions = {
   optimizer: 'lbfgs',
   steps: 50,
   adamSteps: 1000,
+  lbfgsHistory: 10,
+  gridUpdateEvery: 5,
+  gridUpdateUntil: 50,
   lr: null,
   schedule: { kind: 'constant' },
   points: null,
@@ -129,7 +137,7 @@ export interface SolveHooks {
 }
 
 /** Trains a fresh model on the problem; returns the model, the trainer's result and the summary. */
-export async function solveProblem(problem: Problem, partial: Partial<SolveOptions>, hooks: SolveHooks = {}): Promise<{ model: Model; result: TrainResult; summary: SolveSummary }> {
+export async function solveProblem(problem: Problem, partial: Partial<SolveOptions>, hooks: SolveHooks = {}): Promise<{ model: Model; result: TrainResult; summary: SolveSummary; options: SolveOptions }> {
   const options: SolveOptions = { ...SOLVE_DEFAULTS, ...problem.defaults.solver, ...partial };
   const modelOptions = modelOptionsFor(problem, options);
   const model = createModel(modelOptions);
@@ -141,7 +149,9 @@ export async function solveProblem(problem: Problem, partial: Partial<SolveOptio
     adamSteps: options.adamSteps,
     lr,
     schedule: options.schedule,
-    lbfgs: { lr: options.optimizer === 'lbfgs' || options.optimizer === 'adam+lbfgs' ? (options.lr ?? 1) : 1 },
+    lbfgs: { lr: options.optimizer === 'lbfgs' ? (options.lr ?? 1) : 1, historySize: options.lbfgsHistory },
+    gridUpdateEvery: options.gridUpdateEvery,
+    gridUpdateUntil: options.gridUpdateUntil,
     grids,
     interiorPoints: options.points,
     boundaryPoints: options.boundaryPoints,
@@ -155,7 +165,6 @@ export async function solveProblem(problem: Problem, partial: Partial<SolveOptio
     evalEvery: options.evalEvery,
     ...hooks,
   };
-  if (options.optimizer === 'adam+lbfgs') trainOptions.lbfgs = { lr: 1 };
   const result = await train(problem, model, trainOptions);
   const test = problem.testSet ? problem.testSet() : undefined;
   const summary: SolveSummary = {
@@ -181,7 +190,7 @@ export async function solveProblem(problem: Problem, partial: Partial<SolveOptio
     seed: options.seed,
     warnings: result.warnings,
   };
-  return { model, result, summary };
+  return { model, result, summary, options };
 }
 
 /** history.csv: one row per step, empty cells where a column was not measured. */

@@ -14,6 +14,9 @@ export interface TrainingArgs {
   optimizer?: string;
   steps?: number;
   adamSteps?: number;
+  lbfgsHistory?: number;
+  gridUpdateEvery?: number;
+  gridUpdateUntil?: number;
   lr?: number;
   lrSchedule?: string;
   points?: number;
@@ -39,6 +42,9 @@ export function trainingFlags<T>(y: Argv<T>): Argv<T> {
     .option('optimizer', { type: 'string', describe: 'lbfgs, adam or adam+lbfgs', default: 'lbfgs' })
     .option('steps', { type: 'number', describe: `optimizer steps per stage; an L-BFGS step is up to 20 iterations (default: the problem's, else ${SOLVE_DEFAULTS.steps})` })
     .option('adam-steps', { type: 'number', describe: 'Adam steps per stage before L-BFGS with adam+lbfgs', default: SOLVE_DEFAULTS.adamSteps })
+    .option('lbfgs-history', { type: 'number', describe: `L-BFGS memory: curvature pairs kept (default: the problem's, else ${SOLVE_DEFAULTS.lbfgsHistory}, as pykan)` })
+    .option('grid-update-every', { type: 'number', describe: `KAN grid update from the interior points every N steps (0: never; default: the problem's, else ${SOLVE_DEFAULTS.gridUpdateEvery})` })
+    .option('grid-update-until', { type: 'number', describe: `... while step < N in each stage (default: the problem's, else ${SOLVE_DEFAULTS.gridUpdateUntil}, as pykan)` })
     .option('lr', { type: 'number', describe: 'learning rate (default 1 for L-BFGS, 1e-3 for Adam)' })
     .option('lr-schedule', { type: 'string', describe: 'Adam schedule: constant, exp:GAMMA[:EVERY], cosine[:MIN], step:GAMMA:EVERY', default: 'constant' })
     .option('points', { type: 'number', describe: 'interior collocation points (default: the problem\'s)' })
@@ -97,6 +103,9 @@ export function solveOptionsFromArgs(args: TrainingArgs): Partial<SolveOptions> 
     evalEvery: integer(args.evalEvery, 'eval-every', 0) ?? SOLVE_DEFAULTS.evalEvery,
   };
   if (args.steps !== undefined) options.steps = integer(args.steps, 'steps', 0)!;
+  if (args.lbfgsHistory !== undefined) options.lbfgsHistory = integer(args.lbfgsHistory, 'lbfgs-history', 1)!;
+  if (args.gridUpdateEvery !== undefined) options.gridUpdateEvery = integer(args.gridUpdateEvery, 'grid-update-every', 0)!;
+  if (args.gridUpdateUntil !== undefined) options.gridUpdateUntil = integer(args.gridUpdateUntil, 'grid-update-until', 0)!;
   if (args.lr !== undefined) {
     if (!(args.lr > 0)) throw new KanpinnInputError(`--lr: expected a positive number, got ${args.lr}`);
     options.lr = args.lr;

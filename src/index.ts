@@ -37,7 +37,7 @@ export { Adam, ADAM_DEFAULTS, validateAdamOptions } from './train/adam.js';
 export type { AdamOptions, WeightDecayMode } from './train/adam.js';
 export { learningRateAt, parseSchedule, formatSchedule, SCHEDULE_FORMS } from './train/schedule.js';
 export type { Schedule } from './train/schedule.js';
-export type { Problem, LossTerm, Scope, TermPoints, TestSet, SamplingMethod, TermKind } from './problem/types.js';
+export type { Problem, LossTerm, Scope, TermPoints, TestSet, SamplingMethod, SolverHint, TermKind } from './problem/types.js';
 export { defineProblem, DEFAULT_POINTS } from './problem/define.js';
 export type { DefineOptions } from './problem/define.js';
 export type { ProblemSpec, ConditionSpec, Expression, TensorFunction, ExactFunction, ReferenceData } from './problem/spec.js';

@@ -51,7 +51,7 @@ export function accuracyTable(runs: AccuracyRun[], thresholds: readonly number[]
   const head = ['problem', 'model', 'params', 'steps', 'evals', 'seconds', ...thresholds.map((t) => `s to ${t.toExponential(0)}`), 'rel. L2', 'published vanilla PINN', 'beats it'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of runs) {
-    const cells = [r.problem, widthText(r), String(r.params), String(r.steps), String(r.evaluations), secs(r.seconds), ...thresholds.map((t) => secs(r.timeTo[String(t)] ?? null)), sci(r.relL2), r.published === null ? '—' : String(r.published), verdict(r.beatsPublished)];
+    const cells = [r.label ?? r.problem, widthText(r), String(r.params), String(r.steps), String(r.evaluations), secs(r.seconds), ...thresholds.map((t) => secs(r.timeTo[String(t)] ?? null)), sci(r.relL2), r.published === null ? '—' : String(r.published), verdict(r.beatsPublished)];
     lines.push(`| ${cells.join(' | ')} |`);
   }
   return lines.join('\n');
@@ -80,8 +80,8 @@ export function suiteMarkdown(file: SuiteFile): string {
       const failed = pinnacle.filter((r) => r.beatsPublished === false);
       const summary = pinnacle.length === 0 ? '' : failed.length === 0
         ? `\n\nEvery PINNacle run beats the published vanilla-PINN rel. L2.`
-        : `\n\nDoes **not** beat the published vanilla-PINN rel. L2: ${failed.map((r) => `${r.problem} ${widthText(r)} (${sci(r.relL2)} vs ${r.published})`).join('; ')}.`;
-      const notes = [...new Map(file.runs.map((r) => [r.problem, r.note ?? ''])).entries()].filter(([, n]) => n).map(([p, n]) => `- ${p}: ${n}`);
+        : `\n\nDoes **not** beat the published vanilla-PINN rel. L2: ${failed.map((r) => `${r.label ?? r.problem} ${widthText(r)} (${sci(r.relL2)} vs ${r.published})`).join('; ')}.`;
+      const notes = [...new Map(file.runs.map((r) => [r.label ?? r.problem, r.note ?? ''])).entries()].filter(([, n]) => n).map(([p, n]) => `- ${p}: ${n}`);
       body = accuracyTable(file.runs, file.thresholds) + summary + (notes.length ? `\n\nSettings (same points, optimizer and total steps for both models; \`solvers/bench/accuracySuite.ts\`):\n${notes.join('\n')}` : '');
       break;
     }

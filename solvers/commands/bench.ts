@@ -52,9 +52,9 @@ function runEval(args: BenchArgs): EvalResult[] {
 
 async function runAccuracy(args: BenchArgs): Promise<AccuracyRun[]> {
   const runs: AccuracyRun[] = [];
-  for (const task of pick(ACCURACY_TASKS, (t) => t.problem, args.only)) {
+  for (const task of pick(ACCURACY_TASKS, (t) => t.label ?? t.problem, args.only)) {
     for (const kind of ['kan', 'mlp'] as const) {
-      printError(`bench accuracy: ${task.problem} ${kind}`);
+      printError(`bench accuracy: ${task.label ?? task.problem} ${kind}`);
       const run = await runAccuracyTask(task, kind, args.steps !== undefined ? { steps: args.steps } : {});
       const beats = run.beatsPublished === null ? '' : run.beatsPublished ? `, beats published ${run.published}` : `, does NOT beat published ${run.published}`;
       printError(`  rel. L2 ${run.relL2?.toExponential(3) ?? 'n/a'} in ${run.seconds.toFixed(1)} s${beats}`);

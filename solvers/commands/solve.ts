@@ -41,7 +41,7 @@ export const solveCommand: CommandModule<object, SolveArgs> = {
       progress.stop();
       process.removeListener('SIGINT', onSignal);
     }
-    const { model, result, summary } = outcome;
+    const { model, result, summary, options: effective } = outcome;
     for (const warning of result.warnings) printError(`warning: ${warning}`);
     let files: string[] = [];
     if (args.out) {
@@ -51,8 +51,11 @@ export const solveCommand: CommandModule<object, SolveArgs> = {
         width: summary.width.join(','),
         grids: summary.grids?.join(',') ?? null,
         optimizer: summary.optimizer,
-        steps: options.steps ?? null,
-        seed: options.seed ?? 0,
+        steps: effective.steps,
+        'lbfgs history': effective.optimizer === 'adam' ? null : effective.lbfgsHistory,
+        'grid updates': summary.grids ? (effective.gridUpdateEvery > 0 ? `every ${effective.gridUpdateEvery} steps while step < ${effective.gridUpdateUntil}` : 'off') : null,
+        weights: problem.terms.map((t) => `${t.name}=${effective.weights[t.name] ?? t.weight}`).join(', '),
+        seed: effective.seed,
         backend: summary.backend,
       });
     }

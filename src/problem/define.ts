@@ -19,7 +19,7 @@ import { parseRows } from './reference.js';
 import { SPEC_FIELDS } from './spec.js';
 import type { ProblemSpec } from './spec.js';
 import { meshTestSet, referenceTestSet } from './testSet.js';
-import type { Problem, SamplingMethod } from './types.js';
+import type { Problem, SamplingMethod, SolverHint } from './types.js';
 import { checkFields, isRecord } from './validate.js';
 
 /** Options of `defineProblem`. */
@@ -193,23 +193,27 @@ function parseReference(value: unknown, variables: string[], unknowns: string[],
   throw new KanpinnInputError(`reference: expected a path to a data file or { rows: [...] }, got ${describe(value)}`);
 }
 
-/** The optional `"solver": { "grids": [5, 10], "steps": 75 }` hint. */
-function parseSolver(value: unknown): { grids?: number[]; steps?: number } | undefined {
+/** The optional `"solver": { "grids": [5, 10], "steps": 75, "lbfgsHistory": 50, … }` hint. */
+function parseSolver(value: unknown): SolverHint | undefined {
   if (value === undefined) return undefined;
   if (!isRecord(value)) throw new KanpinnInputError(`solver: expected { "grids": [5, 10], "steps": 75 }, got ${describe(value)}`);
-  checkFields(value, ['grids', 'steps'], 'solver');
-  const out: { grids?: number[]; steps?: number } = {};
+  const integers = ['steps', 'lbfgsHistory', 'gridUpdateEvery', 'gridUpdateUntil'] as const;
+  checkFields(value, ['grids', ...integers], 'solver');
+  const out: SolverHint = {};
   if (value.grids !== undefined) {
     if (!Array.isArray(value.grids) || value.grids.length === 0 || value.grids.some((g) => typeof g !== 'number' || !Number.isInteger(g) || g < 1)) {
       throw new KanpinnInputError(`solver.grids: expected a non-empty array of positive integers, got ${describe(value.grids)}`);
     }
     out.grids = value.grids as number[];
   }
-  if (value.steps !== undefined) {
-    if (typeof value.steps !== 'number' || !Number.isInteger(value.steps) || value.steps < 1) {
-      throw new KanpinnInputError(`solver.steps: expected a positive integer, got ${describe(value.steps)}`);
+  for (const field of integers) {
+    const v = value[field];
+    if (v === undefined) continue;
+    const min = field === 'gridUpdateEvery' || field === 'gridUpdateUntil' ? 0 : 1;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+      throw new KanpinnInputError(`solver.${field}: expected ${min === 0 ? 'a non-negative' : 'a positive'} integer, got ${describe(v)}`);
     }
-    out.steps = value.steps;
+    out[field] = v;
   }
   return out;
 }

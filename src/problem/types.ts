@@ -59,6 +59,19 @@ export interface TestSet {
 }
 
 /** A validated PDE problem, ready for training. */
+/**
+ * A problem's suggested training schedule (`"solver"` in a JSON file); the user's flags win.
+ * `lbfgsHistory` is the L-BFGS memory; grid updates run every `gridUpdateEvery` steps while
+ * step < `gridUpdateUntil` in each stage.
+ */
+export interface SolverHint {
+  grids?: number[];
+  steps?: number;
+  lbfgsHistory?: number;
+  gridUpdateEvery?: number;
+  gridUpdateUntil?: number;
+}
+
 export interface Problem {
   name: string;
   description: string;
@@ -79,7 +92,7 @@ export interface Problem {
     /** Sampling method the problem suggests (optional addition). */
     method?: SamplingMethod;
     /** Training schedule the problem suggests (`"solver"` in a JSON file); the user's flags win. */
-    solver?: { grids?: number[]; steps?: number };
+    solver?: SolverHint;
   };
   /** Exact solution: row-major coords [count, dim] → values [count, unknowns]. Absent without one. */
   exact?: (coords: Float32Array, count: number) => Float32Array;

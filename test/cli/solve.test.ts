@@ -2,7 +2,10 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { resolveProblem } from '../../problems/index.js';
 import { main } from '../../solvers/cli.js';
+import { solveProblem } from '../../solvers/solve.js';
+import { solveOptionsFromArgs } from '../../solvers/trainingFlags.js';
 import { capture } from './capture.js';
 
 afterEach(() => {
@@ -60,6 +63,8 @@ describe('kanpinn solve', () => {
       [['solve', 'poisson2d', '--optimizer', 'sgd'], 'kanpinn: --optimizer: expected one of lbfgs, adam, adam+lbfgs, got "sgd"'],
       [['solve', 'poisson2d', '--width', '3,10,1'], 'kanpinn: --width: [3,10,1] does not fit problem poisson2d: it needs 2 inputs (x, y) and 1 output (u)'],
       [['solve', 'poisson2d', '--sampling', 'grid'], 'kanpinn: --sampling: expected one of random, sobol, halton, mesh, got "grid"'],
+      [['solve', 'poisson2d', '--lbfgs-history', '0'], 'kanpinn: --lbfgs-history: expected an integer >= 1, got 0'],
+      [['solve', 'poisson2d', '--grid-update-until', '-1'], 'kanpinn: --grid-update-until: expected an integer >= 0, got -1'],
       [['solve', 'poisson2d', '--weights', 'pde'], 'kanpinn: --weights: expected NAME=VALUE pairs with VALUE >= 0 such as pde=0.01, got "pde"'],
     ];
     for (const [argv, message] of cases) {
@@ -69,5 +74,19 @@ describe('kanpinn solve', () => {
       expect(io.err().trim().split('\n').length).toBe(1);
       vi.restoreAllMocks();
     }
+  });
+
+  it("takes the L-BFGS memory and grid updates from the problem's solver hint; flags win", async () => {
+    const problem = resolveProblem('poisson2d-paper');
+    const tiny = { steps: 1, grids: [3], points: 30, boundaryPoints: 12 };
+    const hinted = await solveProblem(problem, { ...solveOptionsFromArgs({}), ...tiny });
+    hinted.model.dispose();
+    expect(hinted.options).toMatchObject({ lbfgsHistory: 50, gridUpdateEvery: 5, gridUpdateUntil: 15, steps: 1 });
+    const flagged = await solveProblem(problem, { ...solveOptionsFromArgs({ lbfgsHistory: 7, gridUpdateUntil: 0 }), ...tiny });
+    flagged.model.dispose();
+    expect(flagged.options).toMatchObject({ lbfgsHistory: 7, gridUpdateUntil: 0 });
+    const plain = await solveProblem(resolveProblem('poisson2d'), { ...solveOptionsFromArgs({}), ...tiny });
+    plain.model.dispose();
+    expect(plain.options).toMatchObject({ lbfgsHistory: 10, gridUpdateEvery: 5, gridUpdateUntil: 50 });
   });
 });

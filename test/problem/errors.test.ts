@@ -46,6 +46,9 @@ const cases: [string, Record<string, unknown>, string][] = [
   ['a periodic axis that is not a variable', { ...base, conditions: [{ type: 'periodic', axis: 'z' }] }, 'conditions[0].axis: expected one of the spatial variables x, y, got "z"'],
   ['a negative disk radius', { ...base, domain: { type: 'disk', center: [0, 0], radius: -1 } }, 'domain.radius: expected a positive number, got -1'],
   ['a residual without unknowns', { ...base, pde: 'x + y' }, 'pde: the residual uses none of the unknowns (u) or their derivatives'],
+  ['a zero L-BFGS history in the solver hint', { ...base, solver: { lbfgsHistory: 0 } }, 'solver.lbfgsHistory: expected a positive integer, got 0'],
+  ['a fractional grid-update bound in the solver hint', { ...base, solver: { gridUpdateUntil: 2.5 } }, 'solver.gridUpdateUntil: expected a non-negative integer, got 2.5'],
+  ['an unknown solver hint', { ...base, solver: { history: 5 } }, 'solver.history: unknown field; expected one of grids, steps, lbfgsHistory, gridUpdateEvery, gridUpdateUntil'],
   ['an unreadable reference file', { ...base, reference: 'missing.dat' }, `reference: cannot read "${join(dir, 'missing.dat')}" (no such file)`],
 ];
 
