@@ -111,6 +111,17 @@ function edgeDerivatives(k: number, orders: number): string {
         }`;
 }
 
+/** Unpacking of the arguments, shared by both passes. */
+const HEADER = `
+  const { nIn, nOut, base, tables, X, N, raw, scaleBase, scaleSp, mask } = A;
+  const Q = tables[0].intervals;
+  const stride = N * nIn;`;
+
+/** The per-input blocks: a loop over inputs, or one block per input with its constant factors. */
+function perInput(constS: Float64Array[] | null, block: (i: string, S: Float64Array | null) => string): string {
+  return constS === null ? `for (let ii = 0; ii < nIn; ii++) ${block('ii', null)}` : constS.map((S, i) => block(String(i), S)).join('\n');
+}
+
 function generateForward(plan: JetPlan, k: number, constS: Float64Array[] | null): string {
   const C = plan.channels.length;
   const M = plan.maxOrder;
@@ -137,17 +148,13 @@ function generateForward(plan: JetPlan, k: number, constS: Float64Array[] | null
       }
     }`;
   };
-  const inputs = constS === null ? `for (let ii = 0; ii < nIn; ii++) ${block('ii', null)}` : constS.map((S, i) => block(String(i), S)).join('\n');
-  return `
-  const { nIn, nOut, base, tables, X, N, raw, scaleBase, scaleSp, mask } = A;
-  const Q = tables[0].intervals;
-  const stride = N * nIn;
+  return `${HEADER}
   const acc = new Float64Array(${C} * nOut);
   const Sbuf = new Float64Array(${C * M1});
   const bv = new Float64Array(${M + 2});
   for (let n = 0; n < N; n++) {
     acc.fill(0);
-    ${inputs}
+    ${perInput(constS, block)}
     for (let c = 0; c < ${C}; c++) for (let j = 0; j < nOut; j++) Y[(c * N + n) * nOut + j] = acc[c * nOut + j];
   }`;
 }
@@ -211,16 +218,12 @@ function generateBackward(plan: JetPlan, k: number, constS: Float64Array[] | nul
       ${after}
     }`;
   };
-  const inputs = constS === null ? `for (let ii = 0; ii < nIn; ii++) ${block('ii', null)}` : constS.map((S, i) => block(String(i), S)).join('\n');
-  return `
-  const { nIn, nOut, base, tables, X, N, raw, scaleBase, scaleSp, mask } = A;
-  const Q = tables[0].intervals;
-  const stride = N * nIn;
+  return `${HEADER}
   const Sbuf = new Float64Array(${C * M1});
   const dSbuf = new Float64Array(${C * M1});
   const bv = new Float64Array(${orders + 2});
   for (let n = 0; n < N; n++) {
-    ${inputs}
+    ${perInput(constS, block)}
   }`;
 }
 
