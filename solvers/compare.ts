@@ -179,7 +179,7 @@ export async function compareModels(problem: Problem, partial: Partial<CompareOp
     problem: problem.name,
     backend: last?.backend ?? 'unknown',
     optimizer: last?.optimizer ?? 'lbfgs',
-    steps: options.training.steps ?? SOLVE_DEFAULTS.steps,
+    steps: options.training.steps ?? problem.defaults.solver?.steps ?? SOLVE_DEFAULTS.steps,
     points: {
       interior: options.training.points ?? problem.defaults.interiorPoints,
       boundary: options.training.boundaryPoints ?? problem.defaults.boundaryPoints,
