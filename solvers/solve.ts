@@ -51,6 +51,9 @@ export interface SolveOptions {
   weights: Record<string, number>;
   /** Learning-rate annealing of the condition weights every N steps (0: off). */
   annealEvery: number;
+  /** Causal weighting of the PDE residual in time with this ε (0: off), over `causalBins` bins. */
+  causal: number;
+  causalBins: number;
   evalEvery: number;
 }
 
@@ -78,6 +81,8 @@ export const SOLVE_DEFAULTS: SolveOptions = {
   refineAdd: 0,
   weights: {},
   annealEvery: 0,
+  causal: 0,
+  causalBins: 32,
   evalEvery: 10,
 };
 
@@ -162,6 +167,7 @@ export async function solveProblem(problem: Problem, partial: Partial<SolveOptio
     refineAdd: options.refineAdd,
     weights: options.weights,
     annealEvery: options.annealEvery,
+    causal: options.causal > 0 ? { epsilon: options.causal, bins: options.causalBins } : null,
     evalEvery: options.evalEvery,
     ...hooks,
   };

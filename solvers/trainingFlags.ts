@@ -28,6 +28,8 @@ export interface TrainingArgs {
   refineAdd?: number;
   weights?: string;
   annealEvery?: number;
+  causal?: number;
+  causalBins?: number;
   evalEvery?: number;
 }
 
@@ -56,6 +58,8 @@ export function trainingFlags<T>(y: Argv<T>): Argv<T> {
     .option('refine-add', { type: 'number', describe: 'points of largest residual added per refinement', default: 100 })
     .option('weights', { type: 'string', describe: 'term weights, e.g. pde=0.01,conditions[0].dirichlet=1' })
     .option('anneal-every', { type: 'number', describe: 'rebalance the condition weights by learning-rate annealing every N steps (0: off)', default: 0 })
+    .option('causal', { type: 'number', describe: 'time-dependent problems: causal weighting of the PDE residual with tolerance EPS (Wang et al. 2022; 0: off)' })
+    .option('causal-bins', { type: 'number', describe: `time bins of the causal weighting (default ${SOLVE_DEFAULTS.causalBins})` })
     .option('eval-every', { type: 'number', describe: 'measure rel. L2 every N steps', default: SOLVE_DEFAULTS.evalEvery });
 }
 
@@ -103,6 +107,11 @@ export function solveOptionsFromArgs(args: TrainingArgs): Partial<SolveOptions> 
     evalEvery: integer(args.evalEvery, 'eval-every', 0) ?? SOLVE_DEFAULTS.evalEvery,
   };
   if (args.steps !== undefined) options.steps = integer(args.steps, 'steps', 0)!;
+  if (args.causal !== undefined) {
+    if (!(args.causal >= 0 && Number.isFinite(args.causal))) throw new KanpinnInputError(`--causal: expected a number >= 0, got ${args.causal}`);
+    options.causal = args.causal;
+  }
+  if (args.causalBins !== undefined) options.causalBins = integer(args.causalBins, 'causal-bins', 2)!;
   if (args.lbfgsHistory !== undefined) options.lbfgsHistory = integer(args.lbfgsHistory, 'lbfgs-history', 1)!;
   if (args.gridUpdateEvery !== undefined) options.gridUpdateEvery = integer(args.gridUpdateEvery, 'grid-update-every', 0)!;
   if (args.gridUpdateUntil !== undefined) options.gridUpdateUntil = integer(args.gridUpdateUntil, 'grid-update-until', 0)!;

@@ -14,6 +14,49 @@ export interface TermData {
   columns: Record<string, tf.Tensor1D>;
   named: NamedPlan;
   input: tf.Tensor3D;
+  /** Causal weighting of this (PDE) term over time bins; absent: a plain mean. */
+  causal?: CausalBins;
+}
+
+/**
+ * Causal training (Wang, Sankaran & Perdikaris 2022, "Respecting causality is all you need"):
+ * the PDE points are split into `count` bins by time, and bin i's mean squared residual L_i is
+ * weighted w_i = exp(−ε Σ_{k<i} L_k) (the weights are constants for the gradient), so a later time
+ * counts only once the earlier ones are resolved. The term's loss is (1/count) Σ w_i L_i.
+ */
+export interface CausalBins {
+  epsilon: number;
+  count: number;
+  /** One-hot bin membership of each point, [points, count] (a matmul sums per bin on every backend). */
+  bin: tf.Tensor2D;
+  /** Points per bin (empty bins count 1, their sum is 0). */
+  sizes: tf.Tensor1D;
+}
+
+/** Time bins of a term's points (`timeAxis`: the column of t); kept with the term data. */
+export function causalBins(points: TermPoints, dim: number, timeAxis: number, range: readonly [number, number], epsilon: number, count: number): CausalBins {
+  const bin = new Float32Array(points.count * count);
+  const sizes = new Float32Array(count);
+  const [t0, t1] = range;
+  for (let n = 0; n < points.count; n++) {
+    const t = points.coords[n * dim + timeAxis]!;
+    const b = Math.min(count - 1, Math.max(0, Math.floor(((t - t0) / (t1 - t0)) * count)));
+    bin[n * count + b] = 1;
+    sizes[b] = sizes[b]! + 1;
+  }
+  for (let b = 0; b < count; b++) if (sizes[b] === 0) sizes[b] = 1;
+  return { epsilon, count, bin: tf.tensor2d(bin, [points.count, count]), sizes: tf.tensor1d(sizes) };
+}
+
+/** The causal weights w_i = exp(−ε Σ_{k<i} L_k) for bin losses L (plain numbers: no gradient flows through them). */
+export function causalWeights(binLosses: ArrayLike<number>, epsilon: number): Float32Array {
+  const w = new Float32Array(binLosses.length);
+  let sum = 0;
+  for (let i = 0; i < binLosses.length; i++) {
+    w[i] = Math.exp(-epsilon * sum);
+    sum += binLosses[i]!;
+  }
+  return w;
 }
 
 /** Column `a` of row-major [count, dim] coordinates. */
@@ -38,6 +81,8 @@ export function buildTermData(problem: Problem, model: ModelBase, term: LossTerm
 export function disposeTermData(data: TermData): void {
   for (const t of Object.values(data.columns)) t.dispose();
   data.input.dispose();
+  data.causal?.bin.dispose();
+  data.causal?.sizes.dispose();
 }
 
 /** The scope of a term: its columns plus the model's outputs and derivatives there. Inside tf.tidy. */
@@ -47,11 +92,31 @@ export function termScope(model: ModelBase, data: TermData): Scope {
 
 /**
  * Per-term mean squared residuals [T] and the weighted total. Inside tf.tidy.
- * A term with no points contributes 0.
+ * A term with no points contributes 0. A term with causal bins enters the total causally
+ * weighted (see `CausalBins`); its recorded value stays the plain mean.
  */
 export function termLosses(model: ModelBase, data: TermData[], weights: readonly number[]): { total: tf.Scalar; terms: tf.Tensor1D } {
-  const losses = data.map((d) => (d.points.count === 0 ? tf.scalar(0) : tf.mean(tf.square(d.term.residual(termScope(model, d))))));
-  const terms = tf.stack(losses) as tf.Tensor1D;
-  const total = tf.sum(tf.mul(terms, tf.tensor1d(weights as number[]))) as tf.Scalar;
+  const plain: tf.Scalar[] = [];
+  const trained: tf.Scalar[] = [];
+  for (const d of data) {
+    if (d.points.count === 0) {
+      plain.push(tf.scalar(0));
+      trained.push(tf.scalar(0));
+      continue;
+    }
+    const squares = tf.square(d.term.residual(termScope(model, d))) as tf.Tensor1D;
+    const mean = tf.mean(squares) as tf.Scalar;
+    plain.push(mean);
+    if (!d.causal) {
+      trained.push(mean);
+      continue;
+    }
+    const { bin, sizes, count, epsilon } = d.causal;
+    const binLosses = tf.div(tf.reshape(tf.matMul(tf.reshape(squares, [1, -1]), bin), [count]), sizes);
+    const w = tf.tensor1d(causalWeights(binLosses.dataSync(), epsilon));
+    trained.push(tf.div(tf.sum(tf.mul(w, binLosses)), count) as tf.Scalar);
+  }
+  const terms = tf.stack(plain) as tf.Tensor1D;
+  const total = tf.sum(tf.mul(tf.stack(trained), tf.tensor1d(weights as number[]))) as tf.Scalar;
   return { total, terms };
 }

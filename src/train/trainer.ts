@@ -19,7 +19,7 @@ import { annealWeights } from './annealing.js';
 import { accuracy, type Accuracy } from './metrics.js';
 import { flattenGrads, readParams, writeParams } from './params.js';
 import { learningRateAt, type Schedule } from './schedule.js';
-import { buildTermData, disposeTermData, termLosses, termScope, type TermData } from './termData.js';
+import { buildTermData, causalBins, disposeTermData, termLosses, termScope, type TermData } from './termData.js';
 
 export type OptimizerName = 'adam' | 'lbfgs' | 'adam+lbfgs';
 
@@ -52,6 +52,11 @@ export interface TrainOptions {
   annealEvery: number;
   /** Moving-average factor α of the annealing. */
   annealAlpha: number;
+  /**
+   * Causal weighting of the PDE residual over `bins` time bins with tolerance ε (Wang et al.
+   * 2022; see `CausalBins`), for time-dependent problems; null: off.
+   */
+  causal: { epsilon: number; bins: number } | null;
   /** Metrics on the test set every N steps (0: only at the end). */
   evalEvery: number;
   /** Extra loss term added to the total inside the objective (e.g. `sparsityRegularizer`), at all training points; recorded as history column `reg`. */
@@ -80,6 +85,7 @@ export const TRAIN_DEFAULTS: TrainOptions = {
   weights: {},
   annealEvery: 0,
   annealAlpha: 0.1,
+  causal: null,
   evalEvery: 10,
 };
 
@@ -127,6 +133,11 @@ function validate(options: TrainOptions, problem: Problem, model: Model): void {
   positive(options.annealEvery, 'annealEvery');
   if (!(options.annealAlpha > 0 && options.annealAlpha <= 1)) throw new KanpinnInputError(`annealAlpha: expected a number in (0, 1], got ${options.annealAlpha}`);
   if (!(options.lr > 0)) throw new KanpinnInputError(`lr: expected a positive number, got ${options.lr}`);
+  if (options.causal) {
+    if (!problem.time) throw new KanpinnInputError(`causal: problem ${problem.name} has no time variable; causal weighting needs "time": [t0, t1]`);
+    if (!(options.causal.epsilon > 0 && Number.isFinite(options.causal.epsilon))) throw new KanpinnInputError(`causal.epsilon: expected a positive number, got ${options.causal.epsilon}`);
+    positive(options.causal.bins, 'causal.bins', 2);
+  }
   if (!['adam', 'lbfgs', 'adam+lbfgs'].includes(options.optimizer)) {
     throw new KanpinnInputError(`optimizer: expected adam, lbfgs or adam+lbfgs, got ${JSON.stringify(options.optimizer)}`);
   }
@@ -222,7 +233,14 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
   let regPoints: { coords: Float32Array; count: number } | null = null;
   const setPoints = (points: TermPoints[]): void => {
     data.forEach(disposeTermData);
-    data = points.map((p, i) => buildTermData(problem, model, problem.terms[i]!, p));
+    data = points.map((p, i) => {
+      const d = buildTermData(problem, model, problem.terms[i]!, p);
+      if (options.causal && problem.time && d.term.kind === 'pde') {
+        const dim = problem.variables.length;
+        d.causal = causalBins(p, dim, dim - 1, problem.time, options.causal.epsilon, options.causal.bins);
+      }
+      return d;
+    });
     regPoints = options.regularization ? concatPoints(points, problem.variables.length) : null;
   };
   setPoints(samplePoints(problem, options, rng));

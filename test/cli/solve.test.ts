@@ -65,6 +65,8 @@ describe('kanpinn solve', () => {
       [['solve', 'poisson2d', '--sampling', 'grid'], 'kanpinn: --sampling: expected one of random, sobol, halton, mesh, got "grid"'],
       [['solve', 'poisson2d', '--lbfgs-history', '0'], 'kanpinn: --lbfgs-history: expected an integer >= 1, got 0'],
       [['solve', 'poisson2d', '--grid-update-until', '-1'], 'kanpinn: --grid-update-until: expected an integer >= 0, got -1'],
+      [['solve', 'poisson2d', '--causal', '-1'], 'kanpinn: --causal: expected a number >= 0, got -1'],
+      [['solve', 'poisson2d', '--causal', '1'], 'kanpinn: causal: problem poisson2d has no time variable; causal weighting needs "time": [t0, t1]'],
       [['solve', 'poisson2d', '--weights', 'pde'], 'kanpinn: --weights: expected NAME=VALUE pairs with VALUE >= 0 such as pde=0.01, got "pde"'],
     ];
     for (const [argv, message] of cases) {
