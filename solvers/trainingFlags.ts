@@ -48,7 +48,7 @@ export function trainingFlags<T>(y: Argv<T>): Argv<T> {
     .option('grid-update-every', { type: 'number', describe: `KAN grid update from the interior points every N steps (0: never; default: the problem's, else ${SOLVE_DEFAULTS.gridUpdateEvery})` })
     .option('grid-update-until', { type: 'number', describe: `... while step < N in each stage (default: the problem's, else ${SOLVE_DEFAULTS.gridUpdateUntil}, as pykan)` })
     .option('lr', { type: 'number', describe: 'learning rate (default 1 for L-BFGS, 1e-3 for Adam)' })
-    .option('lr-schedule', { type: 'string', describe: 'Adam schedule: constant, exp:GAMMA[:EVERY], cosine[:MIN], step:GAMMA:EVERY', default: 'constant' })
+    .option('lr-schedule', { type: 'string', describe: 'Adam schedule: constant, exp:GAMMA[:EVERY], cosine[:MIN_FACTOR], step:GAMMA:EVERY', default: 'constant' })
     .option('points', { type: 'number', describe: 'interior collocation points (default: the problem\'s)' })
     .option('boundary-points', { type: 'number', describe: 'points per boundary/initial condition (default: the problem\'s)' })
     .option('sampling', { type: 'string', describe: 'random, sobol, halton or mesh (default: the problem\'s, else sobol)' })
