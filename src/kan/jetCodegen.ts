@@ -19,32 +19,46 @@ export interface CompiledJet {
 
 const cache = new WeakMap<JetPlan, CompiledJet>();
 
-function generate(plan: JetPlan): CompiledJet {
+/**
+ * The source pieces of a plan's factors, for code generators that inline them: `loads` declares
+ * x1…x{C−1} (channel c of the input at X[c·stride + base]); `slots` maps slot c·(M+1) + m to its
+ * expression in those; `grads` maps channel c ≥ 1 to the terms of dL/dx_c, each with `dS[slot]`.
+ */
+export interface JetSource {
+  loads: string;
+  slots: Map<number, string>;
+  grads: Map<number, string[]>;
+}
+
+export function jetSource(plan: JetPlan): JetSource {
   const M1 = plan.maxOrder + 1;
   const C = plan.channels.length;
   const read = (c: number): string => `x${c}`;
   const loads = Array.from({ length: C - 1 }, (_, c) => `const x${c + 1} = X[${c + 1} * stride + base];`).join('\n');
   const sums = new Map<number, string[]>();
+  const grads = new Map<number, string[]>();
   plan.terms.forEach((terms, c) => {
     for (const t of terms) {
       const slot = c * M1 + t.order;
       const product = [String(t.coefficient), ...t.blocks.map(read)].join(' * ');
       sums.set(slot, [...(sums.get(slot) ?? []), product]);
-    }
-  });
-  const writes = Array.from({ length: C * M1 }, (_, slot) => `S[${slot}] = ${(sums.get(slot) ?? ['0']).join(' + ')};`).join('\n');
-  const factors = new Function('X', 'base', 'stride', 'S', `${loads}\n${writes}`) as JetFactorsFn;
-
-  const grads = new Map<number, string[]>();
-  plan.terms.forEach((terms, c) => {
-    for (const t of terms) {
       t.blocks.forEach((block, l) => {
         const others = t.blocks.filter((_, o) => o !== l).map(read);
-        const term = [`dS[${c * M1 + t.order}]`, String(t.coefficient), ...others].join(' * ');
+        const term = [`dS[${slot}]`, String(t.coefficient), ...others].join(' * ');
         grads.set(block, [...(grads.get(block) ?? []), term]);
       });
     }
   });
+  const slots = new Map([...sums.entries()].map(([slot, products]) => [slot, products.join(' + ')]));
+  return { loads, slots, grads };
+}
+
+function generate(plan: JetPlan): CompiledJet {
+  const M1 = plan.maxOrder + 1;
+  const C = plan.channels.length;
+  const { loads, slots, grads } = jetSource(plan);
+  const writes = Array.from({ length: C * M1 }, (_, slot) => `S[${slot}] = ${slots.get(slot) ?? '0'};`).join('\n');
+  const factors = new Function('X', 'base', 'stride', 'S', `${loads}\n${writes}`) as JetFactorsFn;
   const updates = [...grads.entries()].map(([block, terms]) => `dX[${block} * stride + base] += ${terms.join(' + ')};`).join('\n');
   const backward = new Function('X', 'base', 'stride', 'dS', 'dX', `${loads}\n${updates}`) as JetFactorsBackFn;
   return { factors, backward };

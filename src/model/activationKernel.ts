@@ -10,6 +10,16 @@ import * as tf from '@tensorflow/tfjs';
 import type { JetPlan } from '../jet.js';
 import { baseDerivatives } from '../kan/baseFunctions.js';
 import { compileJet } from '../kan/jetCodegen.js';
+import { generatedActivationBackward, generatedActivationForward } from './activationCodegen.js';
+
+let generatedKernels = true;
+
+/** Whether the generated kernels (activationCodegen.ts, the default) or the loops below run; returns the previous setting. For tests. */
+export function useGeneratedActivationKernels(enabled: boolean): boolean {
+  const previous = generatedKernels;
+  generatedKernels = enabled;
+  return previous;
+}
 
 export type KernelActivation = 'tanh' | 'sin' | 'silu' | 'identity';
 
@@ -78,12 +88,19 @@ export function activationForward(activation: KernelActivation, plan: JetPlan, Z
   const C = plan.channels.length;
   const M = plan.maxOrder;
   const M1 = M + 1;
-  const jet = compileJet(plan);
   const Y = new Float32Array(Z.length);
+  const derivatives = derivativeFn(activation);
+  if (generatedKernels) {
+    const run = generatedActivationForward(plan, activation, derivatives);
+    if (run) {
+      run(Z, bias, N, n, Y);
+      return Y;
+    }
+  }
+  const jet = compileJet(plan);
   const S = new Float64Array(C * M1);
   const d = new Float64Array(M1);
   const stride = N * n;
-  const derivatives = derivativeFn(activation);
   for (let base = 0; base < stride; base++) {
     derivatives(Z[base]! + bias[base % n]!, M, d);
     Y[base] = d[0]!;
@@ -111,9 +128,16 @@ export function activationBackward(
   const C = plan.channels.length;
   const M = plan.maxOrder;
   const M1 = M + 1;
-  const jet = compileJet(plan);
   const dZ = new Float32Array(Z.length);
   const dBias = new Float64Array(n);
+  if (generatedKernels) {
+    const run = generatedActivationBackward(plan, activation, derivativeFn(activation));
+    if (run) {
+      run(Z, bias, N, n, dY, dZ, dBias);
+      return { dZ, dBias: Float32Array.from(dBias) };
+    }
+  }
+  const jet = compileJet(plan);
   const S = new Float64Array(C * M1);
   const dS = new Float64Array(C * M1);
   const d = new Float64Array(M1 + 1);

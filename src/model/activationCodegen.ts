@@ -1,0 +1,121 @@
+/**
+ * The MLP's fused bias + activation jet kernel (activationKernel.ts) generated as straight-line
+ * JavaScript per jet plan and activation: the Faà di Bruno factors are inlined as expressions of
+ * the input channels, the activation's derivatives are locals (tanh and sin in closed form), and
+ * the loops over channels and orders are unrolled. Same arithmetic as the loop kernel, which
+ * stays as the reference and the fallback where code generation is not allowed
+ * (test/kan/activationCodegen.test.ts compares the two).
+ */
+import type { JetPlan } from '../jet.js';
+import { jetSource } from '../kan/jetCodegen.js';
+
+export type GeneratedActivationForward = (Z: Float32Array, bias: Float32Array, N: number, n: number, Y: Float32Array) => void;
+export type GeneratedActivationBackward = (Z: Float32Array, bias: Float32Array, N: number, n: number, dY: Float32Array, dZ: Float32Array, dBias: Float64Array) => void;
+
+/** σ^{(m)}(z) for m = 0..order into out (the generic path for activations without closed forms here). */
+export type DerivativeFn = (z: number, order: number, out: Float64Array) => void;
+
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
+/** Declarations of d0..d{order} = σ^{(m)}(z). */
+function derivativeCode(activation: string, order: number): string {
+  if (activation === 'tanh' && order <= 3) {
+    const lines = ['const t = Math.tanh(z);', 'const d0 = t;', 'const d1 = 1 - t * t;', 'const d2 = -2 * t * d1;', 'const d3 = d1 * (6 * t * t - 2);'];
+    return lines.slice(0, order + 2).join(' ');
+  }
+  if (activation === 'sin') {
+    const forms = ['sn', 'cs', '-sn', '-cs'];
+    return `const sn = Math.sin(z), cs = Math.cos(z); ${range(order + 1).map((m) => `const d${m} = ${forms[m % 4]};`).join(' ')}`;
+  }
+  return `H.deriv(z, ${order}, dbuf); ${range(order + 1).map((m) => `const d${m} = dbuf[${m}];`).join(' ')}`;
+}
+
+function forwardSource(plan: JetPlan, activation: string): string {
+  const C = plan.channels.length;
+  const M = plan.maxOrder;
+  const M1 = M + 1;
+  const { loads, slots } = jetSource(plan);
+  const channels = range(C)
+    .slice(1)
+    .map((c) => {
+      const terms = range(M1)
+        .filter((m) => m >= 1 && slots.has(c * M1 + m))
+        .map((m) => `(${slots.get(c * M1 + m)!}) * d${m}`);
+      return `Y[${c} * stride + base] = ${terms.length > 0 ? terms.join(' + ') : '0'};`;
+    });
+  return `
+  const stride = N * n;
+  const X = Z;
+  const dbuf = new Float64Array(${M + 2});
+  let j = 0;
+  for (let base = 0; base < stride; base++) {
+    const z = Z[base] + bias[j];
+    ${derivativeCode(activation, M)}
+    Y[base] = d0;
+    ${C > 1 ? loads : ''}
+    ${channels.join('\n    ')}
+    if (++j === n) j = 0;
+  }`;
+}
+
+function backwardSource(plan: JetPlan, activation: string): string {
+  const C = plan.channels.length;
+  const M = plan.maxOrder;
+  const M1 = M + 1;
+  const { loads, slots, grads } = jetSource(plan);
+  const gLoads = range(C)
+    .slice(1)
+    .map((c) => `const g${c} = dY[${c} * stride + base];`)
+    .join(' ');
+  const slotLines: string[] = [];
+  for (const c of range(C).slice(1)) {
+    for (const m of range(M1)) {
+      if (m < 1 || !slots.has(c * M1 + m)) continue;
+      slotLines.push(`dz0 += g${c} * (${slots.get(c * M1 + m)!}) * d${m + 1};`);
+      slotLines.push(`const ds${c * M1 + m} = g${c} * d${m};`);
+    }
+  }
+  const updates = [...grads.entries()].map(([block, terms]) => `dZ[${block} * stride + base] += ${terms.map((t) => t.replace(/dS\[(\d+)\]/g, 'ds$1')).join(' + ')};`);
+  return `
+  const stride = N * n;
+  const X = Z;
+  const dbuf = new Float64Array(${M + 3});
+  let j = 0;
+  for (let base = 0; base < stride; base++) {
+    const z = Z[base] + bias[j];
+    ${derivativeCode(activation, M + 1)}
+    let dz0 = dY[base] * d1;
+    ${C > 1 ? `${loads}\n    ${gLoads}\n    ${slotLines.join('\n    ')}\n    ${updates.join('\n    ')}` : ''}
+    dZ[base] += dz0;
+    dBias[j] += dz0;
+    if (++j === n) j = 0;
+  }`;
+}
+
+const forwardCache = new Map<string, GeneratedActivationForward | null>();
+const backwardCache = new Map<string, GeneratedActivationBackward | null>();
+
+function compile<T>(cache: Map<string, T | null>, key: string, deriv: DerivativeFn, args: string[], body: () => string): T | null {
+  if (cache.has(key)) return cache.get(key)!;
+  let fn: T | null;
+  try {
+    const make = new Function('H', `return function (${args.join(', ')}) {${body()}\n};`) as (h: { deriv: DerivativeFn }) => T;
+    fn = make({ deriv });
+  } catch {
+    fn = null; // code generation not allowed: the loop kernel runs
+  }
+  cache.set(key, fn);
+  return fn;
+}
+
+const keyOf = (plan: JetPlan, activation: string): string => JSON.stringify([activation, plan.channels, plan.terms]);
+
+/** The generated forward pass for a plan and activation, or null where code generation is not allowed. */
+export function generatedActivationForward(plan: JetPlan, activation: string, deriv: DerivativeFn): GeneratedActivationForward | null {
+  return compile(forwardCache, keyOf(plan, activation), deriv, ['Z', 'bias', 'N', 'n', 'Y'], () => forwardSource(plan, activation));
+}
+
+/** The generated backward pass (dZ and dBias are accumulated into), or null. */
+export function generatedActivationBackward(plan: JetPlan, activation: string, deriv: DerivativeFn): GeneratedActivationBackward | null {
+  return compile(backwardCache, keyOf(plan, activation), deriv, ['Z', 'bias', 'N', 'n', 'dY', 'dZ', 'dBias'], () => backwardSource(plan, activation));
+}
