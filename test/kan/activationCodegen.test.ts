@@ -7,18 +7,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createJetPlan } from '../../src/jet.js';
 import { activationBackward, activationForward, useGeneratedActivationKernels, type KernelActivation } from '../../src/model/activationKernel.js';
 import { createRng } from '../../src/random.js';
+import { expectClose } from './reference.js';
 
 afterAll(() => {
   useGeneratedActivationKernels(true);
 });
 
-function expectClose(actual: Float32Array, expected: Float32Array, what: string): void {
-  expect(actual.length, what).toBe(expected.length);
-  const scale = Math.max(1, ...Array.from(expected, Math.abs));
-  let worst = 0;
-  for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
-  expect(worst / scale, what).toBeLessThan(1e-6);
-}
 
 const plans = {
   value: createJetPlan([], 2),

@@ -11,6 +11,7 @@ import { kanLayerBackward, kanLayerForward, useGeneratedKernels, type LayerGeome
 import { extendKnots, uniformKnots } from '../../src/kan/spline.js';
 import { splineTable } from '../../src/kan/splineTables.js';
 import { createRng } from '../../src/random.js';
+import { expectClose } from './reference.js';
 
 afterAll(() => {
   useGeneratedKernels(true);
@@ -62,15 +63,6 @@ function layer(c: Case, seed: number): { geo: LayerGeometry; params: LayerParams
   return { geo, params, X, dY, N };
 }
 
-function expectClose(actual: Float32Array | null, expected: Float32Array | null, what: string): void {
-  expect(actual === null, what).toBe(expected === null);
-  if (actual === null || expected === null) return;
-  expect(actual.length, what).toBe(expected.length);
-  const scale = Math.max(1, ...Array.from(expected, Math.abs));
-  let worst = 0;
-  for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
-  expect(worst / scale, what).toBeLessThan(1e-6);
-}
 
 const plans = {
   poisson2d: createJetPlan([[0, 0], [1, 1]], 2),

@@ -120,3 +120,14 @@ export function expectFlatTensorCount(model: KanModel, points: Float32Array, cou
   for (let i = 0; i < steps; i++) step();
   expect(tf.memory().numTensors).toBe(before);
 }
+
+/** Two kernels' outputs agree to rounding: max |a − e| ≤ 1e-6 · max(1, max |e|). */
+export function expectClose(actual: Float32Array | null, expected: Float32Array | null, what: string): void {
+  expect(actual === null, what).toBe(expected === null);
+  if (actual === null || expected === null) return;
+  expect(actual.length, what).toBe(expected.length);
+  const scale = Math.max(1, ...Array.from(expected, Math.abs));
+  let worst = 0;
+  for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
+  expect(worst / scale, what).toBeLessThan(1e-6);
+}
