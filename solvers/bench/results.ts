@@ -68,6 +68,21 @@ export function paperTable(result: PaperResult): string {
   return `${lines.join('\n')}\n\n${statement}\n\n${budget}`;
 }
 
+/** Per model kind: whether its runs beat every published vanilla-PINN rel. L2, and which do not. */
+export function publishedSummary(runs: AccuracyRun[]): string {
+  const lines: string[] = [];
+  for (const kind of ['kan', 'mlp'] as const) {
+    const judged = runs.filter((r) => r.model === kind && r.beatsPublished !== null);
+    if (judged.length === 0) continue;
+    const failed = judged.filter((r) => r.beatsPublished === false);
+    const name = kind.toUpperCase();
+    lines.push(failed.length === 0
+      ? `The ${name} beats the published vanilla-PINN rel. L2 on every PINNacle task (${judged.length}).`
+      : `The ${name} does **not** beat the published vanilla-PINN rel. L2 on ${failed.map((r) => `${r.label ?? r.problem} (${sci(r.relL2)} vs ${r.published})`).join('; ')}; it beats it on the other ${judged.length - failed.length} of ${judged.length}.`);
+  }
+  return lines.length === 0 ? '' : `\n\n${lines.join(' ')}`;
+}
+
 /** Markdown of a suite file: the table, the machine and the command. */
 export function suiteMarkdown(file: SuiteFile): string {
   let body: string;
@@ -76,11 +91,7 @@ export function suiteMarkdown(file: SuiteFile): string {
       body = evalTable(file.results);
       break;
     case 'accuracy': {
-      const pinnacle = file.runs.filter((r) => r.beatsPublished !== null);
-      const failed = pinnacle.filter((r) => r.beatsPublished === false);
-      const summary = pinnacle.length === 0 ? '' : failed.length === 0
-        ? `\n\nEvery PINNacle run beats the published vanilla-PINN rel. L2.`
-        : `\n\nDoes **not** beat the published vanilla-PINN rel. L2: ${failed.map((r) => `${r.label ?? r.problem} ${widthText(r)} (${sci(r.relL2)} vs ${r.published})`).join('; ')}.`;
+      const summary = publishedSummary(file.runs);
       const notes = [...new Map(file.runs.map((r) => [r.label ?? r.problem, r.note ?? ''])).entries()].filter(([, n]) => n).map(([p, n]) => `- ${p}: ${n}`);
       body = accuracyTable(file.runs, file.thresholds) + summary + (notes.length ? `\n\nSettings (same points, optimizer and total steps for both models; \`solvers/bench/accuracySuite.ts\`):\n${notes.join('\n')}` : '');
       break;

@@ -87,7 +87,9 @@ describe('result files and the README', () => {
 
   it('the Markdown of a suite names the machine and the command', () => {
     const md = suiteMarkdown(accuracy);
-    expect(md).toContain('Every PINNacle run beats the published vanilla-PINN rel. L2.');
+    expect(md).toContain('The KAN beats the published vanilla-PINN rel. L2 on every PINNacle task (1).');
+    const mixed = suiteMarkdown({ ...accuracy, runs: [run({}), run({ model: 'mlp', width: [2, 20, 1] }), run({ model: 'mlp', problem: 'pinnacle-heat-2d-ms', relL2: 0.9, published: 0.0621, beatsPublished: false })] });
+    expect(mixed).toContain('The KAN beats the published vanilla-PINN rel. L2 on every PINNacle task (1). The MLP does **not** beat the published vanilla-PINN rel. L2 on pinnacle-heat-2d-ms (9.00e-1 vs 0.0621); it beats it on the other 1 of 2.');
     expect(md).toContain('\n- pinnacle-poisson-2d-c: weights\n');
     expect(md).toContain('Machine: Test CPU, 2 cores, 8 GiB; Node v20.0.0, tfjs 4.22.0 (cpu backend), kanpinn 0.1.0; 2026-01-02. Suite wall time 600 s.');
     expect(md).toContain('Command: `kanpinn bench --suite accuracy`');
