@@ -3,7 +3,7 @@
  * ∇²u = f with f = −π²(1 + 4y²) sin(πx) sin(πy²) + 2π sin(πx) cos(πy²); u = 0 on the boundary.
  * Written in TypeScript: the residual is a tensor function.
  *
- * Training defaults (measured with `kanpinn compare poisson2d-paper --seeds 3`, see README): the
+ * Training defaults (seed spread: `kanpinn compare poisson2d-paper --kan 10 --seeds 3`, see README): the
  * paper and pykan weight the PDE 0.01; here it is 0.001, because with 0.01 the boundary error is
  * what limits rel. L2 (~2–4e-3). 2000 interior and 248 boundary points, since with pykan's 961
  * the final G = 20 stage (750 parameters) overfits: the rel. L2 rises while the loss falls.
