@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import {
   createModel,
   KanpinnInputError,
+  parseSchedule,
   saveModel,
   train,
   type Model,
@@ -141,9 +142,25 @@ export interface SolveHooks {
   signal?: AbortSignal;
 }
 
+/**
+ * The options of one solve: the user's (`partial`) over the problem's hint over `SOLVE_DEFAULTS`.
+ * The hint's `kanWidth` applies to a KAN only; its `lrSchedule` is parsed here.
+ */
+export function resolveSolveOptions(problem: Problem, partial: Partial<SolveOptions>): SolveOptions {
+  const { kanWidth, lrSchedule, ...hint } = problem.defaults.solver ?? {};
+  const model = partial.model ?? SOLVE_DEFAULTS.model;
+  return {
+    ...SOLVE_DEFAULTS,
+    ...hint,
+    ...(kanWidth && model === 'kan' ? { width: kanWidth } : {}),
+    ...(lrSchedule ? { schedule: parseSchedule(lrSchedule, 'solver.lrSchedule') } : {}),
+    ...partial,
+  };
+}
+
 /** Trains a fresh model on the problem; returns the model, the trainer's result and the summary. */
 export async function solveProblem(problem: Problem, partial: Partial<SolveOptions>, hooks: SolveHooks = {}): Promise<{ model: Model; result: TrainResult; summary: SolveSummary; options: SolveOptions }> {
-  const options: SolveOptions = { ...SOLVE_DEFAULTS, ...problem.defaults.solver, ...partial };
+  const options = resolveSolveOptions(problem, partial);
   const modelOptions = modelOptionsFor(problem, options);
   const model = createModel(modelOptions);
   const grids = options.grid !== null && partial.grids === undefined ? [options.grid] : options.grids;

@@ -41,19 +41,19 @@ export function trainingFlags<T>(y: Argv<T>): Argv<T> {
     .option('k', { type: 'number', describe: 'KAN spline degree', default: SOLVE_DEFAULTS.k })
     .option('grids', { type: 'string', describe: 'KAN grid-extension schedule, one stage each (default: the problem\'s, else 5,10,20)' })
     .option('activation', { type: 'string', describe: 'MLP activation: tanh, sin, silu', default: 'tanh' })
-    .option('optimizer', { type: 'string', describe: 'lbfgs, adam or adam+lbfgs', default: 'lbfgs' })
+    .option('optimizer', { type: 'string', describe: "lbfgs, adam or adam+lbfgs (default: the problem's, else lbfgs)" })
     .option('steps', { type: 'number', describe: `optimizer steps per stage; an L-BFGS step is up to 20 iterations (default: the problem's, else ${SOLVE_DEFAULTS.steps})` })
-    .option('adam-steps', { type: 'number', describe: 'Adam steps per stage before L-BFGS with adam+lbfgs', default: SOLVE_DEFAULTS.adamSteps })
+    .option('adam-steps', { type: 'number', describe: `Adam steps per stage before L-BFGS with adam+lbfgs (default: the problem's, else ${SOLVE_DEFAULTS.adamSteps})` })
     .option('lbfgs-history', { type: 'number', describe: `L-BFGS memory: curvature pairs kept (default: the problem's, else ${SOLVE_DEFAULTS.lbfgsHistory}, as pykan)` })
     .option('grid-update-every', { type: 'number', describe: `KAN grid update from the interior points every N steps (0: never; default: the problem's, else ${SOLVE_DEFAULTS.gridUpdateEvery})` })
     .option('grid-update-until', { type: 'number', describe: `... while step < N in each stage (default: the problem's, else ${SOLVE_DEFAULTS.gridUpdateUntil}, as pykan)` })
     .option('lr', { type: 'number', describe: 'learning rate (default 1 for L-BFGS, 1e-3 for Adam)' })
-    .option('lr-schedule', { type: 'string', describe: 'Adam schedule: constant, exp:GAMMA[:EVERY], cosine[:MIN_FACTOR], step:GAMMA:EVERY', default: 'constant' })
+    .option('lr-schedule', { type: 'string', describe: "Adam schedule: constant, exp:GAMMA[:EVERY], cosine[:MIN_FACTOR], step:GAMMA:EVERY (default: the problem's, else constant)" })
     .option('points', { type: 'number', describe: 'interior collocation points (default: the problem\'s)' })
     .option('boundary-points', { type: 'number', describe: 'points per boundary/initial condition (default: the problem\'s)' })
     .option('sampling', { type: 'string', describe: 'random, sobol, halton or mesh (default: the problem\'s, else sobol)' })
     .option('seed', { type: 'number', describe: 'seed for initialisation and sampling', default: 0 })
-    .option('resample-every', { type: 'number', describe: 'redraw the points every N steps (0: never)', default: 0 })
+    .option('resample-every', { type: 'number', describe: "redraw the points every N steps (0: never; default: the problem's, else 0)" })
     .option('refine-every', { type: 'number', describe: 'residual-based refinement every N steps (0: never)', default: 0 })
     .option('refine-add', { type: 'number', describe: 'points of largest residual added per refinement', default: 100 })
     .option('weights', { type: 'string', describe: 'term weights, e.g. pde=0.01,conditions[0].dirichlet=1' })
@@ -95,11 +95,7 @@ export function solveOptionsFromArgs(args: TrainingArgs): Partial<SolveOptions> 
     model,
     k: integer(args.k, 'k', 1) ?? SOLVE_DEFAULTS.k,
     activation: oneOf(args.activation, 'activation', ['tanh', 'sin', 'silu'] as const, 'tanh'),
-    optimizer: oneOf(args.optimizer, 'optimizer', ['lbfgs', 'adam', 'adam+lbfgs'] as const, 'lbfgs'),
-    adamSteps: integer(args.adamSteps, 'adam-steps', 0) ?? SOLVE_DEFAULTS.adamSteps,
-    schedule: parseSchedule(args.lrSchedule ?? 'constant', '--lr-schedule'),
     seed: integer(args.seed, 'seed', 0) ?? 0,
-    resampleEvery: integer(args.resampleEvery, 'resample-every', 0) ?? 0,
     refineEvery: integer(args.refineEvery, 'refine-every', 0) ?? 0,
     refineAdd: integer(args.refineAdd, 'refine-add', 1) ?? 100,
     weights: parseWeights(args.weights),
@@ -107,6 +103,10 @@ export function solveOptionsFromArgs(args: TrainingArgs): Partial<SolveOptions> 
     evalEvery: integer(args.evalEvery, 'eval-every', 0) ?? SOLVE_DEFAULTS.evalEvery,
   };
   if (args.steps !== undefined) options.steps = integer(args.steps, 'steps', 0)!;
+  if (args.optimizer !== undefined) options.optimizer = oneOf(args.optimizer, 'optimizer', ['lbfgs', 'adam', 'adam+lbfgs'] as const, 'lbfgs');
+  if (args.adamSteps !== undefined) options.adamSteps = integer(args.adamSteps, 'adam-steps', 0)!;
+  if (args.lrSchedule !== undefined) options.schedule = parseSchedule(args.lrSchedule, '--lr-schedule');
+  if (args.resampleEvery !== undefined) options.resampleEvery = integer(args.resampleEvery, 'resample-every', 0)!;
   if (args.causal !== undefined) {
     if (!(args.causal >= 0 && Number.isFinite(args.causal))) throw new KanpinnInputError(`--causal: expected a number >= 0, got ${args.causal}`);
     options.causal = args.causal;

@@ -60,9 +60,10 @@ export interface TestSet {
 
 /** A validated PDE problem, ready for training. */
 /**
- * A problem's suggested training schedule (`"solver"` in a JSON file); the user's flags win.
- * `lbfgsHistory` is the L-BFGS memory; grid updates run every `gridUpdateEvery` steps while
- * step < `gridUpdateUntil` in each stage.
+ * A problem's suggested training recipe (`"solver"` in a JSON file); the user's flags win. Names
+ * follow the CLI flags: `lbfgsHistory` is the L-BFGS memory; grid updates run every
+ * `gridUpdateEvery` steps while step < `gridUpdateUntil` in each stage; `kanWidth` is the KAN's
+ * layer widths, e.g. [3, 10, 10, 1] (an MLP keeps its own); `lrSchedule` is spelled as `--lr-schedule`.
  */
 export interface SolverHint {
   grids?: number[];
@@ -70,6 +71,14 @@ export interface SolverHint {
   lbfgsHistory?: number;
   gridUpdateEvery?: number;
   gridUpdateUntil?: number;
+  kanWidth?: number[];
+  optimizer?: 'lbfgs' | 'adam' | 'adam+lbfgs';
+  adamSteps?: number;
+  lr?: number;
+  lrSchedule?: string;
+  resampleEvery?: number;
+  causal?: number;
+  causalBins?: number;
 }
 
 export interface Problem {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveProblem } from '../../problems/index.js';
 import { main } from '../../solvers/cli.js';
-import { solveProblem } from '../../solvers/solve.js';
+import { resolveSolveOptions, solveProblem } from '../../solvers/solve.js';
 import { solveOptionsFromArgs } from '../../solvers/trainingFlags.js';
 import { capture } from './capture.js';
 
@@ -89,6 +89,17 @@ describe('kanpinn solve', () => {
     expect(flagged.options).toMatchObject({ lbfgsHistory: 7, gridUpdateUntil: 0 });
     const plain = await solveProblem(resolveProblem('poisson2d'), { ...solveOptionsFromArgs({}), ...tiny });
     plain.model.dispose();
-    expect(plain.options).toMatchObject({ lbfgsHistory: 10, gridUpdateEvery: 5, gridUpdateUntil: 50 });
+    expect(plain.options).toMatchObject({ lbfgsHistory: 10, gridUpdateEvery: 5, gridUpdateUntil: 50, optimizer: 'lbfgs', schedule: { kind: 'constant' }, resampleEvery: 0 });
+  });
+
+  it("takes a whole recipe from the hint (Heat 2d-MS: KAN width, Adam, schedule, resampling, causal); the MLP keeps its width; flags win", () => {
+    const heat = resolveProblem('pinnacle-heat-2d-ms');
+    expect(resolveSolveOptions(heat, solveOptionsFromArgs({}))).toMatchObject({
+      width: [3, 10, 10, 1], grids: [20], optimizer: 'adam', lr: 0.01, schedule: { kind: 'cosine', minFactor: 1e-4 }, steps: 5000, resampleEvery: 10, causal: 1, causalBins: 32,
+    });
+    expect(resolveSolveOptions(heat, solveOptionsFromArgs({ model: 'mlp' })).width).toBeNull();
+    expect(resolveSolveOptions(heat, solveOptionsFromArgs({ optimizer: 'lbfgs', lrSchedule: 'constant', resampleEvery: 0, width: '3,5,1' }))).toMatchObject({
+      optimizer: 'lbfgs', schedule: { kind: 'constant' }, resampleEvery: 0, width: [3, 5, 1],
+    });
   });
 });

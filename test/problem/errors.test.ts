@@ -48,7 +48,10 @@ const cases: [string, Record<string, unknown>, string][] = [
   ['a residual without unknowns', { ...base, pde: 'x + y' }, 'pde: the residual uses none of the unknowns (u) or their derivatives'],
   ['a zero L-BFGS history in the solver hint', { ...base, solver: { lbfgsHistory: 0 } }, 'solver.lbfgsHistory: expected a positive integer, got 0'],
   ['a fractional grid-update bound in the solver hint', { ...base, solver: { gridUpdateUntil: 2.5 } }, 'solver.gridUpdateUntil: expected a non-negative integer, got 2.5'],
-  ['an unknown solver hint', { ...base, solver: { history: 5 } }, 'solver.history: unknown field; expected one of grids, steps, lbfgsHistory, gridUpdateEvery, gridUpdateUntil'],
+  ['an unknown solver hint', { ...base, solver: { history: 5 } }, 'solver.history: unknown field; expected one of grids, kanWidth, steps, lbfgsHistory, gridUpdateEvery, gridUpdateUntil, adamSteps, resampleEvery, causalBins, optimizer, lr, lrSchedule, causal'],
+  ['an unknown optimizer in the solver hint', { ...base, solver: { optimizer: 'sgd' } }, 'solver.optimizer: expected one of lbfgs, adam, adam+lbfgs, got "sgd"'],
+  ['a bad schedule in the solver hint', { ...base, solver: { lrSchedule: 'cosine:2' } }, 'solver.lrSchedule: cosine MIN_FACTOR must be a number in [0, 1], found "2"'],
+  ['too few causal bins in the solver hint', { ...base, solver: { causalBins: 1 } }, 'solver.causalBins: expected an integer >= 2, got 1'],
   ['an unreadable reference file', { ...base, reference: 'missing.dat' }, `reference: cannot read "${join(dir, 'missing.dat')}" (no such file)`],
 ];
 
