@@ -5,7 +5,7 @@
  * mean ± std of rel. L2 with the cost (parameters, loss evaluations, wall time).
  */
 import { KanpinnInputError, type Problem } from '../src/index.js';
-import { SOLVE_DEFAULTS, solveProblem, type SolveHooks, type SolveOptions, type SolveSummary } from './solve.js';
+import { resolveSolveOptions, solveProblem, type SolveHooks, type SolveOptions, type SolveSummary } from './solve.js';
 
 /** One model of a comparison: kind and full layer widths [inputs, hidden…, outputs]. */
 export interface CompareModel {
@@ -179,7 +179,7 @@ export async function compareModels(problem: Problem, partial: Partial<CompareOp
     problem: problem.name,
     backend: last?.backend ?? 'unknown',
     optimizer: last?.optimizer ?? 'lbfgs',
-    steps: options.training.steps ?? problem.defaults.solver?.steps ?? SOLVE_DEFAULTS.steps,
+    steps: resolveSolveOptions(problem, options.training).steps,
     points: {
       interior: options.training.points ?? problem.defaults.interiorPoints,
       boundary: options.training.boundaryPoints ?? problem.defaults.boundaryPoints,

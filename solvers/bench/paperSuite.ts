@@ -5,16 +5,9 @@
  * with 100× fewer parameters) reproduces at that budget.
  */
 import type { SolveHooks, SolveOptions } from '../solve.js';
-import { runAccuracyTask, type AccuracyRun, type AccuracyTask } from './accuracySuite.js';
+import { PYKAN_LOSS_AND_OPTIMIZER, runAccuracyTask, type AccuracyRun, type AccuracyTask } from './accuracySuite.js';
 
 /** The paper's claim: MSE of each model and the ratio. */
-/**
- * The paper's loss weight (α = 0.01 on the PDE) and pykan's L-BFGS memory and grid-update rule,
- * pinned here so that the problem's own training defaults (poisson2d-paper suggests other ones)
- * do not change the paper's setting.
- */
-const PAPER_LOSS_AND_OPTIMIZER = { weights: { pde: 0.01 }, lbfgsHistory: 10, gridUpdateEvery: 5, gridUpdateUntil: 50 };
-
 export const PAPER_CLAIM = { kanMse: 1e-7, mlpMse: 1e-5, ratio: 100 } as const;
 
 /**
@@ -27,8 +20,8 @@ export const PAPER_TASK: AccuracyTask = {
   published: null,
   source: 'arXiv 2404.19756 §3.4',
   note: '10,000 random interior + 800 random boundary points, PDE weight 0.01, L-BFGS',
-  kan: { width: [2, 10, 1], grids: [5, 10, 20], optimizer: 'lbfgs', steps: 10, points: 10_000, boundaryPoints: 800, sampling: 'random', evalEvery: 5, ...PAPER_LOSS_AND_OPTIMIZER },
-  mlp: { width: [2, 100, 100, 100, 1], grids: [5, 10, 20], optimizer: 'lbfgs', steps: 10, points: 10_000, boundaryPoints: 800, sampling: 'random', evalEvery: 5, ...PAPER_LOSS_AND_OPTIMIZER },
+  kan: { width: [2, 10, 1], grids: [5, 10, 20], optimizer: 'lbfgs', steps: 10, points: 10_000, boundaryPoints: 800, sampling: 'random', evalEvery: 5, ...PYKAN_LOSS_AND_OPTIMIZER },
+  mlp: { width: [2, 100, 100, 100, 1], grids: [5, 10, 20], optimizer: 'lbfgs', steps: 10, points: 10_000, boundaryPoints: 800, sampling: 'random', evalEvery: 5, ...PYKAN_LOSS_AND_OPTIMIZER },
 };
 
 export type PaperVerdict = 'reproduces' | 'partly' | 'does not reproduce' | 'no data';

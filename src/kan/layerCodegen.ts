@@ -234,12 +234,12 @@ function planKey(plan: JetPlan, k: number, constS: Float64Array[] | null): strin
   return JSON.stringify([plan.channels, plan.terms, k, constS === null ? null : constS.map((s) => Array.from(s))]);
 }
 
-function compile<T>(cache: Map<string, T | null>, key: string, helpers: Helpers, args: string[], body: () => string): T | null {
+function compile<T>(cache: Map<string, T | null>, key: string, helpers: () => Helpers, args: string[], body: () => string): T | null {
   if (cache.has(key)) return cache.get(key)!;
   let fn: T | null;
   try {
     const make = new Function('H', `return function (${args.join(', ')}) {${body()}\n};`) as (h: Helpers) => T;
-    fn = make(helpers);
+    fn = make(helpers());
   } catch {
     fn = null; // code generation not allowed (strict Content-Security-Policy): the loop kernel runs
   }
@@ -254,14 +254,14 @@ function helpersFor(plan: JetPlan): Helpers {
 
 /** The generated forward pass, or null where code generation is not allowed. */
 export function generatedForward(plan: JetPlan, k: number, constS: Float64Array[] | null): GeneratedForward | null {
-  return compile(forwardCache, planKey(plan, k, constS), helpersFor(plan), ['A', 'Y'], () => generateForward(plan, k, constS));
+  return compile(forwardCache, planKey(plan, k, constS), () => helpersFor(plan), ['A', 'Y'], () => generateForward(plan, k, constS));
 }
 
 /** The generated backward pass, or null where code generation is not allowed. Constant factors only without the input gradient. */
 export function generatedBackward(plan: JetPlan, k: number, constS: Float64Array[] | null, needInputGrad: boolean): GeneratedBackward | null {
   if (constS !== null && needInputGrad) return null;
   const key = `${planKey(plan, k, constS)}|${needInputGrad}`;
-  return compile(backwardCache, key, helpersFor(plan), ['A', 'dY', 'dRaw', 'dSb', 'dX'], () => generateBackward(plan, k, constS, needInputGrad));
+  return compile(backwardCache, key, () => helpersFor(plan), ['A', 'dY', 'dRaw', 'dSb', 'dX'], () => generateBackward(plan, k, constS, needInputGrad));
 }
 
 /**
