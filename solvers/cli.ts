@@ -13,6 +13,8 @@ import { plotCommand } from './commands/plot.js';
 import { problemsCommand } from './commands/problems.js';
 import { solveCommand } from './commands/solve.js';
 import { symbolicCommand } from './commands/symbolic.js';
+import { sweepCommand } from './commands/sweep.js';
+import { workerCommand } from './commands/worker.js';
 
 const COMMANDS: CommandModule<object, never>[] = [
   problemsCommand,
@@ -23,6 +25,8 @@ const COMMANDS: CommandModule<object, never>[] = [
   symbolicCommand,
   plotCommand,
   benchCommand,
+  sweepCommand,
+  workerCommand,
 ] as CommandModule<object, never>[];
 
 /** Exit codes: 0 ok, 1 failure while running, 2 bad input, 130 interrupted. */
