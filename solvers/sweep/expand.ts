@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolveProblem } from '../../problems/index.js';
 import { KanpinnInputError, type BackendName, type Problem } from '../../src/index.js';
-import { resolveSolveOptions, widthFor } from '../solve.js';
+import { resolveSolveOptions, widthFor, type SolveOptions } from '../solve.js';
 import type { RunSettings } from './settings.js';
 import type { SweepSpec } from './spec.js';
 
@@ -61,30 +61,54 @@ export function fullWidth(problem: Problem, given: number[], field: string): num
   return [d, ...given, o];
 }
 
+/**
+ * The settings a run trains with, written one way: full widths, the grid stages `solveProblem`
+ * will use, and no settings of the other model kind (an MLP ignores grids; a KAN, activations).
+ */
+export function effectiveSettings(problem: Problem, settings: RunSettings): Omit<SolveOptions, 'seed'> {
+  const { seed: _seed, ...options } = resolveSolveOptions(problem, { ...settings, seed: 0 });
+  options.width = widthFor(problem, { ...options, seed: 0 });
+  if (options.grid !== null && settings.grids === undefined) options.grids = [options.grid];
+  if (options.model === 'mlp') {
+    const { grid: _g, k: _k, grids: _gs, gridUpdateEvery: _e, gridUpdateUntil: _u, ...mlp } = options;
+    return { ...mlp, grid: null, k: 0, grids: null, gridUpdateEvery: 0, gridUpdateUntil: 0 };
+  }
+  return { ...options, activation: 'tanh' };
+}
+
+/** The problem of a sweep entry; a problem that cannot be loaded is reported under the sweep field. */
+function loadProblemOf(key: string, field: string): Problem {
+  try {
+    return resolveProblem(key);
+  } catch (error) {
+    if (error instanceof KanpinnInputError) throw new KanpinnInputError(`${field}: ${error.message.replace(/^problem: /, '')}`);
+    throw error;
+  }
+}
+
 const modelText = (model: string, width: number[], grids: number[] | null): string =>
   `${model.toUpperCase()} [${width.join(',')}]${grids ? ` G${grids.join('→')}` : ''}`;
 
 /** Every run of the sweep, problems × models × optimizers × seeds (seeds innermost), on `backend`. */
 export function expandSweep(spec: SweepSpec, backend: BackendName): RunSpec[] {
   const runs: RunSpec[] = [];
-  spec.problems.forEach((entry) => {
-    const problem = resolveProblem(entry.problem);
+  spec.problems.forEach((entry, p) => {
+    const problem = loadProblemOf(entry.problem, `problems[${p}]`);
     const identity = problemIdentity(entry.problem, problem);
     spec.models.forEach((model, m) => {
       spec.optimizers.forEach((optimizer, o) => {
         const settings: RunSettings = { ...spec.fixed, ...entry.settings, ...optimizer.settings, ...model.settings };
         if (settings.width) settings.width = fullWidth(problem, settings.width, model.settings.width ? `models[${m}].width` : 'width');
-        const effective = resolveSolveOptions(problem, { ...settings, seed: 0 });
-        const width = widthFor(problem, effective);
+        const effective = effectiveSettings(problem, settings);
+        const width = effective.width as number[];
         const grids = effective.model === 'kan' ? effective.grids : null;
         const parts = [problem.name, model.name ?? modelText(effective.model, width, grids)];
         if (optimizer.name || spec.optimizers.length > 1) parts.push(optimizer.name ?? `${effective.optimizer} #${o}`);
         const configLabel = parts.join(' ');
-        const { seed: _seed, ...withoutSeed } = effective;
-        const config = hash({ problem: identity, settings: withoutSeed, backend });
+        const config = hash({ problem: identity, settings: effective, backend });
         for (const seed of spec.seeds) {
           runs.push({
-            id: hash({ problem: identity, settings: { ...withoutSeed, seed }, backend }),
+            id: hash({ problem: identity, settings: { ...effective, seed }, backend }),
             config,
             configLabel,
             problem: entry.problem,

@@ -56,8 +56,9 @@ function problemEntry(value: unknown, field: string, baseDir: string): SweepProb
   const raw = isRecord(value) ? value.problem : value;
   if (typeof raw !== 'string' || raw === '') throw new KanpinnInputError(`${field}: expected a built-in problem name or a path to a .json problem file, got ${show(raw)}`);
   const settings = isRecord(value) ? parseSettings(value, field, ['problem']) : {};
-  const isBuiltin = builtinNames().includes(raw);
-  return { problem: isBuiltin || isAbsolute(raw) ? raw : resolve(baseDir, raw), settings };
+  // Like `solve`: a built-in name, else a path (relative to the sweep file); anything else stays a name, refused later with the list of built-ins.
+  const isPath = !builtinNames().includes(raw) && (raw.endsWith('.json') || raw.includes('/') || raw.includes('\\'));
+  return { problem: isPath && !isAbsolute(raw) ? resolve(baseDir, raw) : raw, settings };
 }
 
 function seedsOf(value: unknown): number[] {
