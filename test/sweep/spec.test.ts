@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../solvers/cli.js';
 import { expandSweep } from '../../solvers/sweep/expand.js';
-import { parseSweep } from '../../solvers/sweep/spec.js';
+import { loadSweep, parseSweep } from '../../solvers/sweep/spec.js';
 import { connectionFromUrl } from '../../solvers/sweep/queue.js';
 import { capture } from '../cli/capture.js';
 
@@ -94,6 +94,12 @@ describe('sweep files', () => {
     io = capture();
     expect(await main(['sweep', '--status', '--backend', 'cpu'])).toBe(2);
     expect(io.err()).toBe('kanpinn: --status: needs --redis URL (the queue to look at)\n');
+  });
+
+  it('the shipped example (KAN vs MLP on poisson2d and heat1d, 5 seeds) expands to 20 runs in 4 configurations', () => {
+    const runs = expandSweep(loadSweep(join(import.meta.dirname, '../../problems/sweeps/kan-vs-mlp.json')), 'wasm');
+    expect(runs).toHaveLength(20);
+    expect([...new Set(runs.map((r) => r.configLabel))]).toEqual(['poisson2d KAN [2,10,1] G5→10→20', 'poisson2d MLP [2,16,16,1]', 'heat1d KAN [2,10,1] G5→10', 'heat1d MLP [2,16,16,1]']);
   });
 
   it('reads host, port, password and database from a Redis URL', () => {

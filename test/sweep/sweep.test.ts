@@ -4,7 +4,7 @@
  * processes, one of them killed mid-run. The worker processes run the built CLI (dist/, `npm run build`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -91,6 +91,21 @@ describe('kanpinn sweep on the local pool', () => {
     expect([out.ran, out.skipped]).toEqual([0, 12]);
     expect(statSync(record).mtimeMs).toBe(before);
     expect(table(out)).toEqual(table(local!));
+  }, 30_000);
+
+  it('reports a run that fails every try (here its timeout) with its error and exits 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kanpinn-sweep-fail-'));
+    const file = join(dir, 'timeout.json');
+    writeFileSync(file, JSON.stringify({ problems: ['heat1d'], models: [{ model: 'mlp', width: [4] }], seeds: 1, fixed: { steps: 500, points: 20 }, attempts: 2, timeout: 0.001 }));
+    const io = capture();
+    const code = await main(['sweep', file, '--out', join(dir, 'out'), '--workers', '1', ...COMMON]);
+    vi.restoreAllMocks();
+    process.exitCode = undefined;
+    expect(code).toBe(1);
+    const out = JSON.parse(io.out()) as SweepOutput;
+    expect([out.ran, out.failed, out.runs[0]!.state]).toEqual([0, 1, 'failed']);
+    expect(out.runs[0]!.error).toMatch(/^stopped after \d+ steps \(timeout of 0.001 s\)$/);
+    expect(io.err()).toMatch(/kanpinn: failed: heat1d MLP \[2,4,1\] seed 0: stopped after/);
   }, 30_000);
 });
 
