@@ -11,9 +11,9 @@
  * kernel in layerKernel.ts is the reference and the fallback (test/kan/layerCodegen.test.ts
  * compares the two).
  */
-import type { JetPlan } from '../jet.js';
+import type { JetPlan } from '../jet/plan.js';
 import { baseDerivatives, type BaseFunction } from './baseFunctions.js';
-import { compileJet, type JetFactorsBackFn, type JetFactorsFn } from './jetCodegen.js';
+import { compileJet, type JetFactorsBackFn, type JetFactorsFn } from '../jet/factors.js';
 import { tableSpan, type SplineTable } from './splineTables.js';
 
 /** The arrays a generated pass reads and writes. */

@@ -2,7 +2,7 @@
  * The KAN layer as one fused kernel over plain arrays: forward jets and their reverse-mode
  * gradient. Edge (i → j) computes
  *   φ_ij(x) = mask_ij · ( sb_ij · b(x) + sp_ij · Σ_m c_ijm · B_m(x) ),
- * and output j of the layer is Σ_i φ_ij(x_i). Jets follow Faà di Bruno (see jet.ts):
+ * and output j of the layer is Σ_i φ_ij(x_i). Jets follow Faà di Bruno (see jet/plan.ts):
  *   y_{D,j} = Σ_i Σ_m S_{D,m}(x_i) · φ_ij^{(m)}(x_i),  S_{D,m} = Σ_{|π|=m} Π_{B∈π} x_{B,i}.
  * Only the k+1 B-splines nonzero at x are touched, so the cost is independent of the grid size G.
  * A symbolic edge replaces the whole expression by mask_ij · (c·f(a·x + b) + d) (symbolicEdge.ts);
@@ -10,8 +10,8 @@
  *
  * Layouts (row-major): jets [C, N, width], coef [nIn, nOut, nBasis], sb/sp/mask [nIn, nOut].
  */
-import type { JetPlan } from '../jet.js';
-import { compileJet } from './jetCodegen.js';
+import type { JetPlan } from '../jet/plan.js';
+import { compileJet } from '../jet/factors.js';
 import { baseDerivatives, type BaseFunction } from './baseFunctions.js';
 import { tableSpan, type SplineTable } from './splineTables.js';
 import { symbolicEdgeJet, symbolicEdgeParamGrad, type SymbolicLayerParams } from './symbolicEdge.js';

@@ -6,8 +6,8 @@
  * stays as the reference and the fallback where code generation is not allowed
  * (test/kan/activationCodegen.test.ts compares the two).
  */
-import type { JetPlan } from '../jet.js';
-import { jetSource } from '../kan/jetCodegen.js';
+import type { JetPlan } from '../jet/plan.js';
+import { jetSource } from '../jet/factors.js';
 
 export type GeneratedActivationForward = (Z: Float32Array, bias: Float32Array, N: number, n: number, Y: Float32Array) => void;
 export type GeneratedActivationBackward = (Z: Float32Array, bias: Float32Array, N: number, n: number, dY: Float32Array, dZ: Float32Array, dBias: Float64Array) => void;

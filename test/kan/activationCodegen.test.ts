@@ -4,7 +4,7 @@
  * rounding for every activation and several jet plans, including 4th order (tanh's generic path).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { createJetPlan } from '../../src/jet.js';
+import { createJetPlan } from '../../src/jet/plan.js';
 import { activationBackward, activationForward, useGeneratedActivationKernels, type KernelActivation } from '../../src/model/activationKernel.js';
 import { createRng } from '../../src/random.js';
 import { expectClose } from './reference.js';

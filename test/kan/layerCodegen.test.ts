@@ -5,7 +5,7 @@
  * general hidden-layer jets, over degrees, jet plans, pruned edges and points outside the grid.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { createJetPlan, type JetPlan } from '../../src/jet.js';
+import { createJetPlan, type JetPlan } from '../../src/jet/plan.js';
 import { constantFactors } from '../../src/kan/layerCodegen.js';
 import { kanLayerBackward, kanLayerForward, useGeneratedKernels, type LayerGeometry, type LayerParams } from '../../src/kan/layerKernel.js';
 import { extendKnots, uniformKnots } from '../../src/kan/spline.js';

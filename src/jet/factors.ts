@@ -5,7 +5,7 @@
  * turned into straight-line JavaScript once (no loops, no index arrays); where code generation is
  * not allowed (a strict Content-Security-Policy), a generic loop does the same.
  */
-import type { JetPlan } from '../jet.js';
+import type { JetPlan } from './plan.js';
 
 /** Writes S for the point whose channel-0 value sits at X[base]; channel c is at X[c·stride + base]. */
 export type JetFactorsFn = (X: Float32Array, base: number, stride: number, S: Float64Array) => void;
