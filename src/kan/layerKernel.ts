@@ -11,6 +11,7 @@
  * Layouts (row-major): jets [C, N, width], coef [nIn, nOut, nBasis], sb/sp/mask [nIn, nOut].
  */
 import type { JetPlan } from '../jet/plan.js';
+import { fallingTable } from '../jet/codegen.js';
 import { compileJet } from '../jet/factors.js';
 import { baseDerivatives, type BaseFunction } from './baseFunctions.js';
 import { tableSpan, type SplineTable } from './splineTables.js';
@@ -102,19 +103,9 @@ export function monomialJet(u: number, invH: number, k: number, orders: number, 
   }
 }
 
-/** FALLING[m·W + p] = p!/(p−m)!, for m, p < W. */
+/** FALLING[m·W + p] = p!/(p−m)!, for m, p < W (W − 1 bounds the spline degree and derivative order). */
 const FALLING_WIDTH = 12;
-const FALLING = (() => {
-  const table = new Float64Array(FALLING_WIDTH * FALLING_WIDTH);
-  for (let m = 0; m < FALLING_WIDTH; m++) {
-    for (let p = m; p < FALLING_WIDTH; p++) {
-      let f = 1;
-      for (let i = 0; i < m; i++) f *= p - i;
-      table[m * FALLING_WIDTH + p] = f;
-    }
-  }
-  return table;
-})();
+const FALLING = fallingTable(FALLING_WIDTH);
 
 /** Forward jets: X [C, N, nIn] → Y [C, N, nOut]. */
 export function kanLayerForward(geo: LayerGeometry, plan: JetPlan, X: Float32Array, N: number, p: LayerParams): Float32Array {
