@@ -105,6 +105,8 @@ export interface SolveSummary {
   relL2: number | null;
   maxAbsErr: number | null;
   mse: number | null;
+  /** The same errors for each unknown alone, keyed by name (the fields above pool them); null (or absent) without a test set. */
+  perUnknown?: Record<string, { relL2: number; maxAbsErr: number; mse: number }> | null;
   testSet: string | null;
   status: TrainResult['status'];
   message: string;
@@ -207,6 +209,7 @@ export async function solveProblem(problem: Problem, partial: Partial<SolveOptio
     relL2: result.accuracy?.relL2 ?? null,
     maxAbsErr: result.accuracy?.maxAbsErr ?? null,
     mse: result.accuracy?.mse ?? null,
+    perUnknown: result.accuracy?.unknowns ?? null,
     testSet: test ? `${test.source} (${test.count} points)` : null,
     status: result.status,
     message: result.message,

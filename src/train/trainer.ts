@@ -224,7 +224,9 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
   const totalSteps = stageLength * grids.length;
   let weights = problem.terms.map((t) => options.weights[t.name] ?? t.weight);
   const termNames = problem.terms.map((t) => t.name);
-  const columns = ['step', 'stage', 'grid', 'evaluations', 'seconds', 'loss', ...termNames.map((n) => `loss:${n}`), 'relL2', 'maxAbsErr', ...(options.regularization ? ['reg'] : [])];
+  // With several unknowns, each one's rel. L2 too (the pooled one is dominated by the largest).
+  const ownErrors = problem.unknowns.length > 1 ? problem.unknowns : [];
+  const columns = ['step', 'stage', 'grid', 'evaluations', 'seconds', 'loss', ...termNames.map((n) => `loss:${n}`), 'relL2', 'maxAbsErr', ...ownErrors.map((u) => `relL2:${u}`), ...(options.regularization ? ['reg'] : [])];
   const rows: number[][] = [];
   const test = problem.testSet ? problem.testSet() : undefined;
 
@@ -280,7 +282,7 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
 
   const record = (stage: number, grid: number | null, withMetrics: boolean): void => {
     if (withMetrics && test) latest = accuracy(model, test);
-    rows.push([totalStep, stage, grid ?? NaN, evaluations, seconds(), loss, ...lastTerms, withMetrics && latest ? latest.relL2 : NaN, withMetrics && latest ? latest.maxAbsErr : NaN, ...(options.regularization ? [lastReg] : [])]);
+    rows.push([totalStep, stage, grid ?? NaN, evaluations, seconds(), loss, ...lastTerms, withMetrics && latest ? latest.relL2 : NaN, withMetrics && latest ? latest.maxAbsErr : NaN, ...ownErrors.map((u) => (withMetrics && latest ? latest.unknowns[u]?.relL2 ?? NaN : NaN)), ...(options.regularization ? [lastReg] : [])]);
   };
   const badTerms = (): string => termNames.filter((_, i) => !Number.isFinite(lastTerms[i]!)).join(', ') || 'total';
 
