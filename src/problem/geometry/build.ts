@@ -7,7 +7,7 @@ import type { Geometry } from './types.js';
 import { createBox } from './box.js';
 import { createDisk } from './disk.js';
 import { createBall } from './ball.js';
-import { createPolygon, signedArea2 } from './polygon.js';
+import { assertSimplePolygon, createPolygon } from './polygon.js';
 import { createCsg } from './csg.js';
 
 /** A number, or an expression over constants and the problem's params such as "-pi" or "2*L". */
@@ -117,7 +117,7 @@ function buildKind(kind: (typeof DOMAIN_TYPES)[number], spec: Record<string, unk
       const raw = spec.vertices;
       if (!Array.isArray(raw) || raw.length < 3) throw new KanpinnInputError(`${field}.vertices: expected at least 3 [x, y] pairs, got ${describe(raw)}`);
       const vertices = raw.map((v, i) => vector(v, `${field}.vertices[${i}]`, params, 2) as [number, number]);
-      if (Math.abs(signedArea2(vertices)) < 1e-14) throw new KanpinnInputError(`${field}.vertices: the polygon has zero area`);
+      assertSimplePolygon(vertices, `${field}.vertices`);
       return createPolygon(vertices);
     }
     case 'union':
