@@ -33,6 +33,7 @@ export type { TrainingOptions, ModelChoice, SolveOptions, OptionSpec, OptionKind
 export { accuracy } from './train/metrics.js';
 export type { Accuracy } from './train/metrics.js';
 export { readParams, writeParams } from './train/params.js';
+export { buildTermData, disposeTermData, termScope } from './train/termData.js';
 export { Lbfgs, LBFGS_DEFAULTS, TORCH_LBFGS_DEFAULTS, strongWolfe, cubicInterpolate, lbfgsDirection, isConvergedReason, validateLbfgsOptions } from './train/lbfgs.js';
 export type { Objective, LbfgsOptions, LbfgsStepInfo, LbfgsStopReason, LineSearchKind, LineSearchResult, StrongWolfeOptions } from './train/lbfgs.js';
 export { Adam, ADAM_DEFAULTS, validateAdamOptions } from './train/adam.js';
