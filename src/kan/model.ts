@@ -1,17 +1,16 @@
 /**
  * The KAN model: layers of learnable B-spline edge functions (pykan's parameterisation and
- * initialisation), forward jets through the fused kernel, grid update and extension.
+ * initialisation) and forward jets through the fused kernel (grid update: gridUpdate.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { KanpinnInputError } from '../errors.js';
-import { createJetPlan, type JetPlan } from '../jet/plan.js';
+import type { JetPlan } from '../jet/plan.js';
 import { evaluateModel } from '../model/evaluate.js';
 import type { EvaluateOptions, ModelBase, PointsInput } from '../model/types.js';
 import { defaultInputNames, defaultOutputNames, newVariable } from '../model/variables.js';
 import { createRng } from '../random.js';
 import { BASE_FUNCTIONS, type BaseFunction } from '../jet/baseFunctions.js';
-import { kanLayerJet, layerGeometry, readLayerParams, type KanLayer } from './kanLayer.js';
-import { kanLayerForward } from './layerKernel.js';
+import { kanLayerJet, type KanLayer } from './kanLayer.js';
 import { uniformKnots } from './spline.js';
 import { fitCoefficients } from './splineFit.js';
 
@@ -172,14 +171,4 @@ export function createKan(partial: Partial<KanOptions> & { width: number[] }, la
     },
   };
   return model;
-}
-
-/** Values entering each layer at the points: [layers][N · nIn] row-major, plus the output. */
-export function layerActivations(model: KanModel, points: Float32Array, count: number): Float32Array[] {
-  const plan = createJetPlan([], model.inputs.length);
-  const acts: Float32Array[] = [points.subarray(0, count * model.inputs.length)];
-  for (const layer of model.layers) {
-    acts.push(kanLayerForward(layerGeometry(layer), plan, acts[acts.length - 1]!, count, readLayerParams(layer)));
-  }
-  return acts;
 }
