@@ -22,8 +22,8 @@ export { GRID_UPDATE_DEFAULTS } from './kan/gridUpdate.js';
 export { createMlp, MLP_DEFAULTS, MLP_ACTIVATIONS } from './model/mlp.js';
 export type { MlpModel, MlpOptions, MlpActivation } from './model/mlp.js';
 export { jetTensors, planFor, flattenPoints, inputJetTensor } from './model/evaluate.js';
-export { parseDerivative, createJetPlan } from './jet.js';
-export type { JetPlan, DerivativeName } from './jet.js';
+export { parseDerivative, createJetPlan } from './jet/plan.js';
+export type { JetPlan, DerivativeName } from './jet/plan.js';
 export { saveModel, loadModel, modelToJson, modelFromJson, MODEL_FORMAT, MODEL_VERSION } from './io/modelFile.js';
 export type { ModelJson } from './io/modelFile.js';
 export { train, TRAIN_DEFAULTS } from './train/trainer.js';
@@ -31,6 +31,7 @@ export type { TrainOptions, TrainResult, TrainStatus, ProgressEvent, OptimizerNa
 export { accuracy } from './train/metrics.js';
 export type { Accuracy } from './train/metrics.js';
 export { readParams, writeParams } from './train/params.js';
+export { buildTermData, disposeTermData, termScope } from './train/termData.js';
 export { Lbfgs, LBFGS_DEFAULTS, TORCH_LBFGS_DEFAULTS, strongWolfe, cubicInterpolate, lbfgsDirection, isConvergedReason, validateLbfgsOptions } from './train/lbfgs.js';
 export type { Objective, LbfgsOptions, LbfgsStepInfo, LbfgsStopReason, LineSearchKind, LineSearchResult, StrongWolfeOptions } from './train/lbfgs.js';
 export { Adam, ADAM_DEFAULTS, validateAdamOptions } from './train/adam.js';

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { KanpinnInputError } from '../errors.js';
-import { createJetPlan, type JetPlan } from '../jet.js';
+import { createJetPlan, type JetPlan } from '../jet/plan.js';
 import { evaluateModel } from '../model/evaluate.js';
 import type { EvaluateOptions, ModelBase, PointsInput } from '../model/types.js';
 import { createRng } from '../random.js';

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { KanpinnInputError } from '../errors.js';
-import type { JetPlan } from '../jet.js';
+import type { JetPlan } from '../jet/plan.js';
 import { defaultInputNames, defaultOutputNames, newVariable } from '../kan/model.js';
 import { createRng } from '../random.js';
 import { activationJet } from './activationKernel.js';

@@ -4,7 +4,7 @@
  */
 import type { MathNode } from 'mathjs';
 import { KanpinnInputError, describe } from '../errors.js';
-import { buildGeometry } from './geometry/build.js';
+import { buildGeometry, finiteBound } from './geometry/build.js';
 import { createDomain } from './domain.js';
 import type { Domain } from './domain.js';
 import type { ExprContext } from './expr/parse.js';
@@ -48,21 +48,22 @@ export function defineProblem(spec: ProblemSpec | Record<string, unknown>, optio
   if (typeof name !== 'string' || name.trim() === '') throw new KanpinnInputError(`name: expected a non-empty string, got ${describe(name)}`);
   const description = spec.description ?? '';
   if (typeof description !== 'string') throw new KanpinnInputError(`description: expected a string, got ${describe(description)}`);
-  const time = parseTime(spec.time);
+  const timed = spec.time !== undefined;
   const spatial = names(spec.variables, 'variables', ['x']);
-  if (time && spatial.includes('t')) throw new KanpinnInputError(`variables: 't' is the time variable; list only the spatial variables when "time" is given`);
-  const variables = time ? [...spatial, 't'] : spatial;
+  if (timed && spatial.includes('t')) throw new KanpinnInputError(`variables: 't' is the time variable; list only the spatial variables when "time" is given`);
+  const variables = timed ? [...spatial, 't'] : spatial;
   const unknowns = spec.unknowns === undefined ? ['u'] : names(spec.unknowns, 'unknowns', ['u']);
   unknowns.forEach((u, i) => {
     if (variables.includes(u)) throw new KanpinnInputError(`unknowns[${i}]: '${u}' is also a variable`);
   });
   const params = parseParams(spec.params, [...variables, ...unknowns]);
+  const time = parseTime(spec.time, params);
   const base: ExprContext = { variables, spatial, unknowns, params, defines: new Map(), allowUnknowns: true };
   const defines = parseDefines(spec.define, base, [...variables, ...unknowns, ...Object.keys(params)]);
   const ctx: ExprContext = { ...base, defines };
 
   if (spec.domain === undefined) throw new KanpinnInputError('domain: missing (expected e.g. { "type": "rectangle", "min": [0, 0], "max": [1, 1] })');
-  const domain = createDomain(buildGeometry(spec.domain, 'domain', spatial.length), spatial, time);
+  const domain = createDomain(buildGeometry(spec.domain, 'domain', spatial.length, params), spatial, time);
   const weights = spec.weights;
   if (weights !== undefined) {
     if (!isRecord(weights)) throw new KanpinnInputError(`weights: expected an object like { "pde": 0.01 }, got ${describe(weights)}`);
@@ -111,12 +112,12 @@ export function defineProblem(spec: ProblemSpec | Record<string, unknown>, optio
   return problem;
 }
 
-function parseTime(value: unknown): [number, number] | undefined {
+function parseTime(value: unknown, params: Record<string, number>): [number, number] | undefined {
   if (value === undefined) return undefined;
-  if (!Array.isArray(value) || value.length !== 2 || !value.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+  if (!Array.isArray(value) || value.length !== 2) {
     throw new KanpinnInputError(`time: expected [t0, t1] with finite numbers, got ${describe(value)}`);
   }
-  const [t0, t1] = value as [number, number];
+  const [t0, t1] = value.map((v, i) => finiteBound(v, `time[${i}]`, params)) as [number, number];
   if (!(t1 > t0)) throw new KanpinnInputError(`time: expected t0 < t1, got [${t0}, ${t1}]`);
   return [t0, t1];
 }

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { KanpinnInputError, describe } from '../errors.js';
-import { createJetPlan } from '../jet.js';
+import { createJetPlan } from '../jet/plan.js';
 import { updateGrid, type KanModel } from '../kan/model.js';
 import type { Model } from '../model/create.js';
 import { inputJetTensor } from '../model/evaluate.js';

@@ -52,12 +52,26 @@ const cases: [string, Record<string, unknown>, string][] = [
   ['an unknown optimizer in the solver hint', { ...base, solver: { optimizer: 'sgd' } }, 'solver.optimizer: expected one of lbfgs, adam, adam+lbfgs, got "sgd"'],
   ['a bad schedule in the solver hint', { ...base, solver: { lrSchedule: 'cosine:2' } }, 'solver.lrSchedule: cosine MIN_FACTOR must be a number in [0, 1], found "2"'],
   ['too few causal bins in the solver hint', { ...base, solver: { causalBins: 1 } }, 'solver.causalBins: expected an integer >= 2, got 1'],
+  ['a self-intersecting polygon', { ...base, domain: { type: 'polygon', vertices: [[0, 0], [2, 0], [2, 2], [1, -1], [0, 2]] } }, 'domain.vertices: the polygon is self-intersecting (edge 0 ([0, 0] to [2, 0]) meets edge 2 ([2, 2] to [1, -1])); list the vertices in order along the boundary'],
+  ['a bow-tie polygon', { ...base, domain: { type: 'polygon', vertices: [[0, 0], [1, 1], [1, 0], [0, 1]] } }, 'domain.vertices: the polygon is self-intersecting (edge 0 ([0, 0] to [1, 1]) meets edge 2 ([1, 0] to [0, 1])); list the vertices in order along the boundary'],
+  ['a polygon whose edge folds back', { ...base, domain: { type: 'polygon', vertices: [[0, 0], [2, 0], [1, 0], [1, 1]] } }, 'domain.vertices: the polygon is self-intersecting (edge 1 ([2, 0] to [1, 0]) folds back along edge 0 ([0, 0] to [2, 0])); list the vertices in order along the boundary'],
+  ['a polygon touching itself at a vertex', { ...base, domain: { type: 'polygon', vertices: [[0, 0], [2, 0], [2, 2], [1, 0], [0, 2]] } }, 'domain.vertices: the polygon is self-intersecting (edge 0 ([0, 0] to [2, 0]) meets edge 2 ([2, 2] to [1, 0])); list the vertices in order along the boundary'],
+  ['a polygon with a repeated vertex', { ...base, domain: { type: 'polygon', vertices: [[0, 0], [1, 0], [1, 0], [0, 1]] } }, 'domain.vertices: vertices 1 and 2 coincide at [1, 0]; list each corner once'],
+  ['a polygon on one line', { ...base, domain: { type: 'polygon', vertices: [[0, 0], [1, 0], [2, 0]] } }, 'domain.vertices: the polygon is self-intersecting (edge 2 ([2, 0] to [0, 0]) folds back along edge 1 ([1, 0] to [2, 0])); list the vertices in order along the boundary'],
   ['an unreadable reference file', { ...base, reference: 'missing.dat' }, `reference: cannot read "${join(dir, 'missing.dat')}" (no such file)`],
 ];
 
 describe('bad problem definitions are refused with one line naming the field', () => {
   it.each(cases)('%s', (_what, spec, message) => {
     expect(refused(spec, { baseDir: dir })).toBe(message);
+  });
+
+  it('simple polygons are accepted: concave, either orientation, with collinear vertices', () => {
+    const lShape = [[0, 0], [2, 0], [2, 1], [1, 1], [1, 2], [0, 2]];
+    const straight = [[0, 0], [1, 0], [2, 0], [2, 2], [0, 2]];
+    for (const vertices of [lShape, [...lShape].reverse(), straight]) {
+      expect(defineProblem({ ...base, domain: { type: 'polygon', vertices } }).variables).toEqual(['x', 'y']);
+    }
   });
 
   it('a reference file with the wrong column count', () => {
