@@ -56,7 +56,7 @@ describe('output paths are checked before training', () => {
     expectOneLine(await refused(['solve', 'poisson2d', ...LONG, '--out', dir]), /^kanpinn: --out: ".*model\.json" is a folder; the output file model\.json cannot replace it\n$/);
   });
 
-  it('compare, fit, plot and bench --save check their paths first', async () => {
+  it('compare, fit, plot, predict, prune, symbolic and bench --save check their paths first', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kanpinn-out-'));
     const file = join(dir, 'taken');
     writeFileSync(file, 'x');
@@ -70,6 +70,9 @@ describe('output paths are checked before training', () => {
     await saveModel(kan, model);
     kan.dispose();
     expectOneLine(await refused(['plot', model, '--out', '/proc/nope/kan.svg']), /^kanpinn: --out: cannot create folder "\/proc\/nope"/);
+    expectOneLine(await refused(['predict', model, '--grid', '10x10', '--out', '/proc/nope/u.csv']), /^kanpinn: --out: cannot create folder "\/proc\/nope"/);
+    expectOneLine(await refused(['prune', model, '--out', join(file, 'pruned')]), /^kanpinn: --out: ".*taken" is a file, expected a folder\n$/);
+    expectOneLine(await refused(['symbolic', model, '--auto', '--out', '/proc/nope']), /^kanpinn: --out: cannot create folder "\/proc\/nope"/);
     expect(readdirSync(dir).sort()).toEqual(['data.csv', 'model.json', 'taken']);
   });
 });
