@@ -11,9 +11,10 @@
  * kernel in layerKernel.ts is the reference and the fallback (test/kan/layerCodegen.test.ts
  * compares the two).
  */
-import type { JetPlan } from '../jet.js';
-import { baseDerivatives, type BaseFunction } from './baseFunctions.js';
-import { compileJet, type JetFactorsBackFn, type JetFactorsFn } from './jetCodegen.js';
+import { cachedKernel, compileKernel, falling, range } from '../jet/codegen.js';
+import { compileJet, type JetFactorsBackFn, type JetFactorsFn } from '../jet/factors.js';
+import type { JetPlan } from '../jet/plan.js';
+import { baseDerivatives, type BaseFunction } from '../jet/baseFunctions.js';
 import { tableSpan, type SplineTable } from './splineTables.js';
 
 /** The arrays a generated pass reads and writes. */
@@ -40,13 +41,6 @@ interface Helpers {
   factorsBack: JetFactorsBackFn;
 }
 
-/** p!/(p−m)!. */
-function falling(p: number, m: number): number {
-  let f = 1;
-  for (let i = 0; i < m; i++) f *= p - i;
-  return f;
-}
-
 /**
  * Factor slots (c ≥ 1, m) that can be nonzero: from the plan's terms, or, with constant factors,
  * those whose constant is nonzero (then the value is returned as a literal).
@@ -64,8 +58,6 @@ function slotsOf(plan: JetPlan, constS: Float64Array | null): { c: number; m: nu
   });
   return out;
 }
-
-const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 /**
  * Straight-line code of the per-(point, input) prelude: span, powers of the local coordinate,
@@ -227,24 +219,13 @@ function generateBackward(plan: JetPlan, k: number, constS: Float64Array[] | nul
   }`;
 }
 
-const forwardCache = new Map<string, GeneratedForward | null>();
-const backwardCache = new Map<string, GeneratedBackward | null>();
+const FORWARD_ARGS = ['A', 'Y'];
+const BACKWARD_ARGS = ['A', 'dY', 'dRaw', 'dSb', 'dX'];
+const forwardCache = new Map<string, GeneratedForward>();
+const backwardCache = new Map<string, GeneratedBackward>();
 
 function planKey(plan: JetPlan, k: number, constS: Float64Array[] | null): string {
   return JSON.stringify([plan.channels, plan.terms, k, constS === null ? null : constS.map((s) => Array.from(s))]);
-}
-
-function compile<T>(cache: Map<string, T | null>, key: string, helpers: () => Helpers, args: string[], body: () => string): T | null {
-  if (cache.has(key)) return cache.get(key)!;
-  let fn: T | null;
-  try {
-    const make = new Function('H', `return function (${args.join(', ')}) {${body()}\n};`) as (h: Helpers) => T;
-    fn = make(helpers());
-  } catch {
-    fn = null; // code generation not allowed (strict Content-Security-Policy): the loop kernel runs
-  }
-  cache.set(key, fn);
-  return fn;
 }
 
 function helpersFor(plan: JetPlan): Helpers {
@@ -252,16 +233,34 @@ function helpersFor(plan: JetPlan): Helpers {
   return { span: tableSpan, baseD: baseDerivatives, factors: jet.factors, factorsBack: jet.backward };
 }
 
-/** The generated forward pass, or null where code generation is not allowed. */
-export function generatedForward(plan: JetPlan, k: number, constS: Float64Array[] | null): GeneratedForward | null {
-  return compile(forwardCache, planKey(plan, k, constS), () => helpersFor(plan), ['A', 'Y'], () => generateForward(plan, k, constS));
+/** Which generated pass: the forward jets, or the backward pass with or without dL/dX. */
+export type KernelPass = 'forward' | 'backward' | 'backward-input';
+
+/**
+ * The JavaScript source of a generated layer pass (the body of `function (A, Y)` for the forward
+ * pass, `function (A, dY, dRaw, dSb, dX)` for the backward passes; helpers are reached as `H.*`),
+ * for reading what runs. `constS` are the input layer's constant factors (see `constantFactors`);
+ * the input-gradient pass has none.
+ */
+export function kernelSource(plan: JetPlan, k: number, pass: KernelPass = 'forward', constS: Float64Array[] | null = null): string {
+  if (pass === 'forward') return generateForward(plan, k, constS);
+  if (pass === 'backward-input' && constS !== null) throw new Error('kernelSource: the input-gradient pass has no constant-factor form');
+  return generateBackward(plan, k, constS, pass === 'backward-input');
 }
 
-/** The generated backward pass, or null where code generation is not allowed. Constant factors only without the input gradient. */
+/** The generated forward pass, or null where code generation is not allowed (then the loop kernel runs). */
+export function generatedForward(plan: JetPlan, k: number, constS: Float64Array[] | null): GeneratedForward | null {
+  return cachedKernel(forwardCache, planKey(plan, k, constS), () => compileKernel<GeneratedForward>(FORWARD_ARGS, kernelSource(plan, k, 'forward', constS), helpersFor(plan)));
+}
+
+/**
+ * The generated backward pass, or null where code generation is not allowed. Constant factors
+ * only without the input gradient (callers pass null then).
+ */
 export function generatedBackward(plan: JetPlan, k: number, constS: Float64Array[] | null, needInputGrad: boolean): GeneratedBackward | null {
-  if (constS !== null && needInputGrad) return null;
+  const pass: KernelPass = needInputGrad ? 'backward-input' : 'backward';
   const key = `${planKey(plan, k, constS)}|${needInputGrad}`;
-  return compile(backwardCache, key, () => helpersFor(plan), ['A', 'dY', 'dRaw', 'dSb', 'dX'], () => generateBackward(plan, k, constS, needInputGrad));
+  return cachedKernel(backwardCache, key, () => compileKernel<GeneratedBackward>(BACKWARD_ARGS, kernelSource(plan, k, pass, constS), helpersFor(plan)));
 }
 
 /**

@@ -2,7 +2,7 @@
  * The KAN layer as one fused kernel over plain arrays: forward jets and their reverse-mode
  * gradient. Edge (i → j) computes
  *   φ_ij(x) = mask_ij · ( sb_ij · b(x) + sp_ij · Σ_m c_ijm · B_m(x) ),
- * and output j of the layer is Σ_i φ_ij(x_i). Jets follow Faà di Bruno (see jet.ts):
+ * and output j of the layer is Σ_i φ_ij(x_i). Jets follow Faà di Bruno (see jet/plan.ts):
  *   y_{D,j} = Σ_i Σ_m S_{D,m}(x_i) · φ_ij^{(m)}(x_i),  S_{D,m} = Σ_{|π|=m} Π_{B∈π} x_{B,i}.
  * Only the k+1 B-splines nonzero at x are touched, so the cost is independent of the grid size G.
  * A symbolic edge replaces the whole expression by mask_ij · (c·f(a·x + b) + d) (symbolicEdge.ts);
@@ -10,9 +10,10 @@
  *
  * Layouts (row-major): jets [C, N, width], coef [nIn, nOut, nBasis], sb/sp/mask [nIn, nOut].
  */
-import type { JetPlan } from '../jet.js';
-import { compileJet } from './jetCodegen.js';
-import { baseDerivatives, type BaseFunction } from './baseFunctions.js';
+import type { JetPlan } from '../jet/plan.js';
+import { fallingTable } from '../jet/codegen.js';
+import { compileJet } from '../jet/factors.js';
+import { baseDerivatives, type BaseFunction } from '../jet/baseFunctions.js';
 import { tableSpan, type SplineTable } from './splineTables.js';
 import { symbolicEdgeJet, symbolicEdgeParamGrad, type SymbolicLayerParams } from './symbolicEdge.js';
 import { constantFactors, generatedBackward, generatedForward, type GeneratedArgs } from './layerCodegen.js';
@@ -102,19 +103,9 @@ export function monomialJet(u: number, invH: number, k: number, orders: number, 
   }
 }
 
-/** FALLING[m·W + p] = p!/(p−m)!, for m, p < W. */
+/** FALLING[m·W + p] = p!/(p−m)!, for m, p < W (W − 1 bounds the spline degree and derivative order). */
 const FALLING_WIDTH = 12;
-const FALLING = (() => {
-  const table = new Float64Array(FALLING_WIDTH * FALLING_WIDTH);
-  for (let m = 0; m < FALLING_WIDTH; m++) {
-    for (let p = m; p < FALLING_WIDTH; p++) {
-      let f = 1;
-      for (let i = 0; i < m; i++) f *= p - i;
-      table[m * FALLING_WIDTH + p] = f;
-    }
-  }
-  return table;
-})();
+const FALLING = fallingTable(FALLING_WIDTH);
 
 /** Forward jets: X [C, N, nIn] → Y [C, N, nOut]. */
 export function kanLayerForward(geo: LayerGeometry, plan: JetPlan, X: Float32Array, N: number, p: LayerParams): Float32Array {

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { KanpinnInputError } from '../errors.js';
-import { createJetPlan, channelIndex, inputJet, parseDerivative, type JetPlan } from '../jet.js';
+import { createJetPlan, channelIndex, inputJet, parseDerivative, type JetPlan } from '../jet/plan.js';
 import type { ModelBase, PointsInput } from './types.js';
 
 /** Validates points against the input dimension; returns them flat (row-major) with their count. */

@@ -3,7 +3,7 @@
  * differentiable tfjs op, plain evaluation to Float32Arrays, and its trainable variables.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { JetPlan } from '../jet.js';
+import type { JetPlan } from '../jet/plan.js';
 
 /** Points as rows (`number[][]`) or a flat row-major `Float32Array` of the input dimension. */
 export type PointsInput = readonly (readonly number[])[] | Float32Array | Float64Array;

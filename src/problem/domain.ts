@@ -7,7 +7,7 @@ import type { Rng } from '../random.js';
 import { createUnitStream, linspace, MAX_QUASI_DIM } from './sequences.js';
 import type { SamplingMethod } from './types.js';
 import type { Geometry, PointSet, PointStream } from './geometry/types.js';
-import { toleranceOf } from './geometry/types.js';
+import { concatPoints, normalStride, toleranceOf } from './geometry/types.js';
 
 /** Space × time (or space alone). */
 export interface Domain {
@@ -49,7 +49,7 @@ export function createDomain(space: Geometry, spatial: string[], time?: [number,
         const times = linspace(time[0], time[1], steps);
         const parts: PointSet[] = [];
         for (const t of times) parts.push(appendTime(slice, () => t));
-        return concat(parts, sd + 1);
+        return concatPoints(sd + 1, parts);
       };
     }
     // t comes from a sequence dimension the spatial sampler does not use (index sd): taking the
@@ -116,20 +116,5 @@ function appendTime(set: PointSet, nextTime: () => number): PointSet {
     for (let d = 0; d < sd; d++) coords[i * (sd + 1) + d] = set.coords[i * sd + d] as number;
     coords[i * (sd + 1) + sd] = nextTime();
   }
-  return set.normals ? { dim: sd + 1, count: set.count, coords, normals: set.normals } : { dim: sd + 1, count: set.count, coords };
-}
-
-function concat(parts: PointSet[], dim: number): PointSet {
-  const count = parts.reduce((sum, part) => sum + part.count, 0);
-  const coords = new Float64Array(count * dim);
-  const withNormals = parts.every((part) => part.normals);
-  const sd = parts[0]?.normals ? (parts[0].normals.length / Math.max(parts[0].count, 1)) : 0;
-  const normals = withNormals && sd > 0 ? new Float64Array(count * sd) : undefined;
-  let offset = 0;
-  for (const part of parts) {
-    coords.set(part.coords, offset * dim);
-    if (normals && part.normals) normals.set(part.normals, offset * sd);
-    offset += part.count;
-  }
-  return normals ? { dim, count, coords, normals } : { dim, count, coords };
+  return set.normals ? { dim: sd + 1, count: set.count, coords, normals: set.normals, normalDim: normalStride(set) } : { dim: sd + 1, count: set.count, coords };
 }

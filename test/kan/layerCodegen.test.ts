@@ -5,8 +5,8 @@
  * general hidden-layer jets, over degrees, jet plans, pruned edges and points outside the grid.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { createJetPlan, type JetPlan } from '../../src/jet.js';
-import { constantFactors } from '../../src/kan/layerCodegen.js';
+import { createJetPlan, type JetPlan } from '../../src/jet/plan.js';
+import { constantFactors, generatedBackward, generatedForward, kernelSource } from '../../src/kan/layerCodegen.js';
 import { kanLayerBackward, kanLayerForward, useGeneratedKernels, type LayerGeometry, type LayerParams } from '../../src/kan/layerKernel.js';
 import { extendKnots, uniformKnots } from '../../src/kan/spline.js';
 import { splineTable } from '../../src/kan/splineTables.js';
@@ -105,5 +105,20 @@ describe('generated layer kernel', () => {
       expectClose(gGen.dScaleSp, gLoop.dScaleSp, 'dScaleSp');
       expectClose(gGen.dX, gLoop.dX, `dX (input gradient ${needInputGrad})`);
     }
+    // generated against loop only if the generated kernels exist (code generation is allowed in Node)
+    const constS = constantFactors(c.plan, X, N, c.nIn);
+    expect(generatedForward(c.plan, c.k, constS)).toBeTypeOf('function');
+    expect(generatedBackward(c.plan, c.k, constS, false)).toBeTypeOf('function');
+    expect(generatedBackward(c.plan, c.k, null, true)).toBeTypeOf('function');
+  });
+
+  it('shows the generated source: unrolled powers of the local coordinate, the factors of the input layer as literals', () => {
+    const plan = plans.poisson2d;
+    const input = layer({ name: '', plan, nIn: 2, nOut: 2, k: 3, coordinates: true, uniform: true }, 1);
+    const source = kernelSource(plan, 3, 'forward', constantFactors(plan, input.X, input.N, 2));
+    expect(source).toContain('u3 = u2 * u;');
+    expect(source).not.toContain('H.factors');
+    expect(kernelSource(plan, 3, 'forward')).toContain('H.factors');
+    expect(kernelSource(plan, 3, 'backward-input')).toContain('dX[ni] += dx;');
   });
 });

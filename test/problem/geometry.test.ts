@@ -21,6 +21,16 @@ const shapes: Record<string, unknown> = {
   },
   union: { type: 'union', of: [{ type: 'disk', center: [0, 0], radius: 1 }, { type: 'disk', center: [1.5, 0], radius: 1 }] },
   intersection: { type: 'intersection', of: [{ type: 'rectangle', min: [0, 0], max: [2, 2] }, { type: 'disk', center: [0, 0], radius: 1.5 }] },
+  ball3: { type: 'ball', center: [0.5, -1, 2], radius: 0.75 },
+  ball5: { type: 'ball', center: [0, 0, 0, 0, 1], radius: 1 },
+  'cube minus balls': {
+    type: 'difference',
+    of: { type: 'box', min: [0, 0, 0], max: [1, 1, 1] },
+    minus: [
+      { type: 'ball', center: [0.3, 0.3, 0.3], radius: 0.15 },
+      { type: 'ball', center: [0.7, 0.7, 0.6], radius: 0.2 },
+    ],
+  },
 };
 
 function row(set: PointSet, i: number, width = set.dim): number[] {
@@ -116,6 +126,98 @@ describe('geometry measures', () => {
       if (Math.abs(x) === 1 && Math.abs(y) === 1) corners.add(`${x},${y}`);
     }
     expect(corners.size).toBe(4);
+  });
+});
+
+describe('balls', () => {
+  it('a 3-D ball has the exact volume and surface, and boundary normals (x - c) / r', () => {
+    const g = buildGeometry(shapes.ball3, 'domain', 3);
+    expect(g.volume).toBeCloseTo((4 / 3) * Math.PI * 0.75 ** 3, 12);
+    expect(g.boundaryMeasure).toBeCloseTo(4 * Math.PI * 0.75 ** 2, 12);
+    for (const method of [...METHODS, 'mesh'] as SamplingMethod[]) {
+      const set = g.boundary(createRng(5), method)(400);
+      expect(set.count).toBeGreaterThan(300);
+      for (let i = 0; i < set.count; i++) {
+        const p = row(set, i);
+        const c = [0.5, -1, 2];
+        expect(Math.hypot(...p.map((v, d) => v - (c[d] as number)))).toBeCloseTo(0.75, 12);
+        normal(set, i, 3).forEach((n, d) => expect(n).toBeCloseTo(((p[d] as number) - (c[d] as number)) / 0.75, 12));
+      }
+    }
+  });
+
+  it('spreads boundary points evenly over the sphere (each octant gets 1/8)', () => {
+    for (const spec of [shapes.ball3, shapes.ball5]) {
+      const g = buildGeometry(spec, 'domain');
+      const c = (spec as { center: number[] }).center;
+      for (const method of ['random', 'sobol'] as SamplingMethod[]) {
+        const set = g.boundary(createRng(6), method)(8000);
+        const octants = new Array<number>(8).fill(0);
+        for (let i = 0; i < set.count; i++) {
+          const p = row(set, i);
+          const k = (p[0]! > c[0]! ? 1 : 0) + (p[1]! > c[1]! ? 2 : 0) + (p[2]! > c[2]! ? 4 : 0);
+          octants[k]!++;
+        }
+        for (const n of octants) expect(n / set.count).toBeCloseTo(1 / 8, 1);
+      }
+    }
+  });
+
+  it('a 5-D ball: interior points inside with the radius distribution of a uniform ball, volume 8π²/15', () => {
+    const g = buildGeometry(shapes.ball5, 'domain', 5);
+    expect(g.dim).toBe(5);
+    expect(g.volume).toBeCloseTo((8 * Math.PI ** 2) / 15, 12);
+    expect(g.boundaryMeasure).toBeCloseTo((8 * Math.PI ** 2) / 3, 12);
+    const set = g.interior(createRng(7), 'sobol')(4000);
+    // In a uniform 5-ball P(|x - c| < r/2) = 1/32.
+    let inner = 0;
+    for (let i = 0; i < set.count; i++) {
+      const p = row(set, i);
+      const r = Math.hypot(p[0]!, p[1]!, p[2]!, p[3]!, p[4]! - 1);
+      expect(r).toBeLessThanOrEqual(1);
+      if (r < 0.5) inner++;
+    }
+    expect(inner / set.count).toBeCloseTo(1 / 32, 2);
+  });
+
+  it('cube minus balls: hole points lie on the spheres with normals -(x - c) / r, into the hole', () => {
+    const g = buildGeometry(shapes['cube minus balls'], 'domain', 3);
+    const holes = [
+      { c: [0.3, 0.3, 0.3], r: 0.15 },
+      { c: [0.7, 0.7, 0.6], r: 0.2 },
+    ];
+    const expectedVolume = 1 - holes.reduce((s, h) => s + (4 / 3) * Math.PI * h.r ** 3, 0);
+    expect(g.volume).toBeCloseTo(expectedVolume, 2);
+    expect(g.boundaryMeasure).toBeCloseTo(6 + holes.reduce((s, h) => s + 4 * Math.PI * h.r ** 2, 0), 1);
+    const set = g.boundary(createRng(10), 'sobol')(3000);
+    const onHole = [0, 0];
+    for (let i = 0; i < set.count; i++) {
+      const p = row(set, i);
+      const n = normal(set, i, 3);
+      holes.forEach((h, k) => {
+        const dist = Math.hypot(...p.map((v, d) => v - (h.c[d] as number)));
+        if (Math.abs(dist - h.r) > 1e-9) return;
+        onHole[k]!++;
+        n.forEach((v, d) => expect(v).toBeCloseTo(-((p[d] as number) - (h.c[d] as number)) / h.r, 12));
+      });
+    }
+    const total = 6 + holes.reduce((s, h) => s + 4 * Math.PI * h.r ** 2, 0);
+    holes.forEach((h, k) => expect(onHole[k]! / set.count).toBeCloseTo((4 * Math.PI * h.r ** 2) / total, 1));
+  });
+
+  it('refuses a sphere domain, and a disk with 3 coordinates, pointing to ball', () => {
+    expect(() => buildGeometry({ type: 'sphere', center: [0, 0, 0], radius: 1 }, 'domain')).toThrow(
+      'domain.type: a domain is a solid region; use "ball" (its boundary is the sphere, where boundary conditions apply)',
+    );
+    expect(() => buildGeometry({ type: 'disk', center: [0, 0, 0], radius: 1 }, 'domain')).toThrow('domain.center: expected 2 numbers, got 3 (use "ball" for 3 or more dimensions)');
+    expect(() => buildGeometry({ type: 'ball', center: [0, 0], radius: 1 }, 'domain', 3)).toThrow('domain.center: expected 3 numbers, got 2');
+  });
+
+  it('domain bounds may be expressions over constants and params', () => {
+    const g = buildGeometry({ type: 'rectangle', min: ['-pi', 0], max: ['pi', '2*L'] }, 'domain', 2, { L: 1.5 });
+    expect(g.bounds).toEqual({ min: [-Math.PI, 0], max: [Math.PI, 3] });
+    expect(() => buildGeometry({ type: 'interval', min: 'L', max: 1 }, 'domain', 1)).toThrow("domain.min: unknown variable 'L' (only numbers, pi, e and params may appear here)");
+    expect(() => buildGeometry({ type: 'interval', min: 'log(0)', max: 1 }, 'domain', 1)).toThrow('domain.min: "log(0)" evaluates to -Infinity, expected a finite number');
   });
 });
 

@@ -62,7 +62,7 @@ describe('sweep files', () => {
     expect(refusal({ ...BASE, problem: 'x' })).toBe('problem: unknown sweep field (expected one of name, problems, models, optimizers, seeds, fixed, attempts, timeout)');
     expect(refusal({ ...BASE, problems: [] })).toBe('problems: expected a non-empty array of problem names or paths, got []');
     expect(refusal({ ...BASE, problems: ['poison1d'] })).toMatch(/^problems\[0\]: unknown problem "poison1d"/);
-    expect(refusal({ ...BASE, models: [{ model: 'kan' }, { model: 'mlp', width: [6, 'x'] }] })).toBe('models[1].width[1]: expected an integer >= 1, got "x"');
+    expect(refusal({ ...BASE, models: [{ model: 'kan' }, { model: 'mlp', width: [6, 'x'] }] })).toBe('models[1].width: expected a non-empty array of integers >= 1, got [6,"x"]');
     expect(refusal({ ...BASE, models: [{ model: 'cnn' }] })).toBe('models[0].model: expected one of kan, mlp, got "cnn"');
     expect(refusal({ ...BASE, fixed: { seed: 3 } })).toBe('fixed.seed: seeds are set by the top-level "seeds" field, not per entry');
     expect(refusal({ ...BASE, fixed: { stepz: 3 } })).toMatch(/^fixed\.stepz: unknown setting \(expected one of model, width, /);
@@ -81,7 +81,7 @@ describe('sweep files', () => {
     writeFileSync(file, JSON.stringify({ ...BASE, models: [{ model: 'kan', grids: [0] }] }));
     let io = capture();
     expect(await main(['sweep', file, '--out', join(dir, 'out'), '--backend', 'cpu'])).toBe(2);
-    expect(io.err()).toBe('kanpinn: models[0].grids[0]: expected an integer >= 1, got 0\n');
+    expect(io.err()).toBe('kanpinn: models[0].grids: expected a non-empty array of integers >= 1, got [0]\n');
     vi.restoreAllMocks();
     io = capture();
     expect(await main(['sweep', file, '--backend', 'cpu'])).toBe(2);

@@ -118,7 +118,8 @@ function rewriteSymbol(name: string, field: string, ctx: ExprContext, symbols: S
     symbols.add(derivative.canonical);
     return new SymbolNode(derivative.canonical);
   }
-  throw new KanpinnInputError(`${field}: unknown variable '${name}' (variables are ${ctx.variables.join(', ')})`);
+  const known = ctx.variables.length > 0 ? `variables are ${ctx.variables.join(', ')}` : 'only numbers, pi, e and params may appear here';
+  throw new KanpinnInputError(`${field}: unknown variable '${name}' (${known})`);
 }
 
 function assertNoUnknowns(node: MathNode, defineName: string, field: string, ctx: ExprContext): void {

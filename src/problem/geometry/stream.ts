@@ -7,6 +7,7 @@ import { createUnitStream, linspace } from '../sequences.js';
 import type { SamplingMethod } from '../types.js';
 import { KanpinnInputError } from '../../errors.js';
 import type { Geometry, PointSet, PointStream } from './types.js';
+import { concatPoints, normalStride } from './types.js';
 
 /** Maps unit points u ∈ [0,1)^paramDim to a point (and its normal) written at `out`/`normal` offset. */
 export type Parametrisation = (u: Float64Array, point: Float64Array, normal: Float64Array | undefined, offset: number) => void;
@@ -59,10 +60,12 @@ export function mappedStream(
   };
 }
 
-/** An empty point set of `count` points. */
-export function allocate(dim: number, count: number, withNormals: boolean): PointSet {
+/** An empty point set of `count` points; normals have `normalDim` components (default `dim`). */
+export function allocate(dim: number, count: number, withNormals: boolean, normalDim = dim): PointSet {
   const coords = new Float64Array(count * dim);
-  return withNormals ? { dim, count, coords, normals: new Float64Array(count * dim) } : { dim, count, coords };
+  if (!withNormals) return { dim, count, coords };
+  const normals = new Float64Array(count * normalDim);
+  return normalDim === dim ? { dim, count, coords, normals } : { dim, count, coords, normals, normalDim };
 }
 
 /** Most candidate rounds a rejection sampler draws before it gives up. */
@@ -95,7 +98,7 @@ export function rejectionStream(
       found += kept.count;
     }
     if (found < count) throw new KanpinnInputError(`${what}: could not sample ${count} points (found ${found}); the region may be empty`);
-    const all = concatParts(dim, parts);
+    const all = concatPoints(dim, parts);
     return truncate(all, count);
   };
 }
@@ -103,27 +106,14 @@ export function rejectionStream(
 /** The points of `set` that pass `accept`. */
 export function filterPoints(set: PointSet, accept: (coords: Float64Array, offset: number) => boolean): PointSet {
   const { dim } = set;
+  const nd = normalStride(set);
   const keep: number[] = [];
   for (let i = 0; i < set.count; i++) if (accept(set.coords, i * dim)) keep.push(i);
-  const out = allocate(dim, keep.length, set.normals !== undefined);
+  const out = allocate(dim, keep.length, set.normals !== undefined, nd);
   keep.forEach((source, i) => {
     out.coords.set(set.coords.subarray(source * dim, source * dim + dim), i * dim);
-    if (out.normals && set.normals) out.normals.set(set.normals.subarray(source * dim, source * dim + dim), i * dim);
+    if (out.normals && set.normals) out.normals.set(set.normals.subarray(source * nd, source * nd + nd), i * nd);
   });
-  return out;
-}
-
-function concatParts(dim: number, parts: PointSet[]): PointSet {
-  let count = 0;
-  for (const part of parts) count += part.count;
-  const withNormals = parts.length > 0 && parts.every((part) => part.normals);
-  const out = allocate(dim, count, withNormals);
-  let offset = 0;
-  for (const part of parts) {
-    out.coords.set(part.coords, offset * dim);
-    if (out.normals && part.normals) out.normals.set(part.normals, offset * dim);
-    offset += part.count;
-  }
   return out;
 }
 
@@ -132,7 +122,11 @@ export function truncate(set: PointSet, count: number): PointSet {
   if (set.count <= count) return set;
   const { dim } = set;
   const out: PointSet = { dim, count, coords: set.coords.slice(0, count * dim) };
-  if (set.normals) out.normals = set.normals.slice(0, count * dim);
+  if (set.normals) {
+    const nd = normalStride(set);
+    out.normals = set.normals.slice(0, count * nd);
+    if (nd !== dim) out.normalDim = nd;
+  }
   return out;
 }
 

@@ -6,12 +6,23 @@
 import type { Rng } from '../../random.js';
 import type { SamplingMethod } from '../types.js';
 
-/** Points with optional unit outward normals, row-major [count, dim] each, float64. */
+/**
+ * Points with optional unit outward normals, float64, row-major: coords [count, dim], normals
+ * [count, normalDim]. Normals are spatial: once a time column is appended, `dim` is the
+ * space-time width and `normalDim` stays the spatial one.
+ */
 export interface PointSet {
   dim: number;
   count: number;
   coords: Float64Array;
   normals?: Float64Array;
+  /** Components per normal; `dim` when absent (spatial points). Read it through `normalStride`. */
+  normalDim?: number;
+}
+
+/** Components per normal of `set` (the spatial dimension, which is below `dim` for space-time points). */
+export function normalStride(set: PointSet): number {
+  return set.normalDim ?? set.dim;
 }
 
 /** A stateful sampler: each call returns `count` new points (a mesh returns its mesh, about `count` points). */
@@ -56,13 +67,15 @@ export function concatPoints(dim: number, parts: PointSet[]): PointSet {
   let count = 0;
   for (const part of parts) count += part.count;
   const coords = new Float64Array(count * dim);
-  const withNormals = parts.every((part) => part.normals !== undefined);
-  const normals = withNormals ? new Float64Array(count * dim) : undefined;
+  const withNormals = parts.length > 0 && parts.every((part) => part.normals !== undefined);
+  const nd = parts.length > 0 ? normalStride(parts[0] as PointSet) : dim;
+  const normals = withNormals ? new Float64Array(count * nd) : undefined;
   let offset = 0;
   for (const part of parts) {
     coords.set(part.coords.subarray(0, part.count * dim), offset * dim);
-    if (normals && part.normals) normals.set(part.normals.subarray(0, part.count * dim), offset * dim);
+    if (normals && part.normals) normals.set(part.normals.subarray(0, part.count * nd), offset * nd);
     offset += part.count;
   }
-  return normals ? { dim, count, coords, normals } : { dim, count, coords };
+  if (!normals) return { dim, count, coords };
+  return nd === dim ? { dim, count, coords, normals } : { dim, count, coords, normals, normalDim: nd };
 }

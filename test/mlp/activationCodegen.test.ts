@@ -4,10 +4,11 @@
  * rounding for every activation and several jet plans, including 4th order (tanh's generic path).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { createJetPlan } from '../../src/jet.js';
-import { activationBackward, activationForward, useGeneratedActivationKernels, type KernelActivation } from '../../src/model/activationKernel.js';
+import { createJetPlan } from '../../src/jet/plan.js';
+import { activationKernelSource, generatedActivationBackward, generatedActivationForward } from '../../src/mlp/activationCodegen.js';
+import { activationBackward, activationForward, useGeneratedActivationKernels, type KernelActivation } from '../../src/mlp/activationKernel.js';
 import { createRng } from '../../src/random.js';
-import { expectClose } from './reference.js';
+import { expectClose } from '../kan/reference.js';
 
 afterAll(() => {
   useGeneratedActivationKernels(true);
@@ -42,5 +43,16 @@ describe('generated activation kernel', () => {
     expectClose(yGen, yLoop, 'forward');
     expectClose(gGen.dZ, gLoop.dZ, 'dZ');
     expectClose(gGen.dBias, gLoop.dBias, 'dBias');
+    // the comparison is generated against loop only if the generated kernel exists (code generation is allowed in Node)
+    const deriv = (): void => undefined;
+    expect(generatedActivationForward(plan, activation, deriv)).toBeTypeOf('function');
+    expect(generatedActivationBackward(plan, activation, deriv)).toBeTypeOf('function');
+  });
+
+  it('shows the generated source, with the jet factors inlined as locals (no dS array)', () => {
+    const source = activationKernelSource(plans.mixed2d, 'tanh', 'backward');
+    expect(source).toContain('Math.tanh(z)');
+    expect(source).toMatch(/dZ\[\d+ \* stride \+ base\] \+= ds\d+/);
+    expect(source).not.toContain('dS[');
   });
 });

@@ -5,7 +5,8 @@
  * turned into straight-line JavaScript once (no loops, no index arrays); where code generation is
  * not allowed (a strict Content-Security-Policy), a generic loop does the same.
  */
-import type { JetPlan } from '../jet.js';
+import { codeGenerationAllowed, compileKernel } from './codegen.js';
+import type { JetPlan } from './plan.js';
 
 /** Writes S for the point whose channel-0 value sits at X[base]; channel c is at X[c·stride + base]. */
 export type JetFactorsFn = (X: Float32Array, base: number, stride: number, S: Float64Array) => void;
@@ -22,7 +23,8 @@ const cache = new WeakMap<JetPlan, CompiledJet>();
 /**
  * The source pieces of a plan's factors, for code generators that inline them: `loads` declares
  * x1…x{C−1} (channel c of the input at X[c·stride + base]); `slots` maps slot c·(M+1) + m to its
- * expression in those; `grads` maps channel c ≥ 1 to the terms of dL/dx_c, each with `dS[slot]`.
+ * expression in those; `grads` maps channel c ≥ 1 to the terms of dL/dx_c, each with the
+ * incoming gradient of its slot written as `gradOf(slot)` (by default `dS[slot]`).
  */
 export interface JetSource {
   loads: string;
@@ -30,7 +32,7 @@ export interface JetSource {
   grads: Map<number, string[]>;
 }
 
-export function jetSource(plan: JetPlan): JetSource {
+export function jetSource(plan: JetPlan, gradOf: (slot: number) => string = (slot) => `dS[${slot}]`): JetSource {
   const M1 = plan.maxOrder + 1;
   const C = plan.channels.length;
   const read = (c: number): string => `x${c}`;
@@ -44,7 +46,7 @@ export function jetSource(plan: JetPlan): JetSource {
       sums.set(slot, [...(sums.get(slot) ?? []), product]);
       t.blocks.forEach((block, l) => {
         const others = t.blocks.filter((_, o) => o !== l).map(read);
-        const term = [`dS[${slot}]`, String(t.coefficient), ...others].join(' * ');
+        const term = [gradOf(slot), String(t.coefficient), ...others].join(' * ');
         grads.set(block, [...(grads.get(block) ?? []), term]);
       });
     }
@@ -58,9 +60,9 @@ function generate(plan: JetPlan): CompiledJet {
   const C = plan.channels.length;
   const { loads, slots, grads } = jetSource(plan);
   const writes = Array.from({ length: C * M1 }, (_, slot) => `S[${slot}] = ${slots.get(slot) ?? '0'};`).join('\n');
-  const factors = new Function('X', 'base', 'stride', 'S', `${loads}\n${writes}`) as JetFactorsFn;
+  const factors = compileKernel<JetFactorsFn>(['X', 'base', 'stride', 'S'], `${loads}\n${writes}`);
   const updates = [...grads.entries()].map(([block, terms]) => `dX[${block} * stride + base] += ${terms.join(' + ')};`).join('\n');
-  const backward = new Function('X', 'base', 'stride', 'dS', 'dX', `${loads}\n${updates}`) as JetFactorsBackFn;
+  const backward = compileKernel<JetFactorsBackFn>(['X', 'base', 'stride', 'dS', 'dX'], `${loads}\n${updates}`);
   return { factors, backward };
 }
 
@@ -93,19 +95,17 @@ function generic(plan: JetPlan): CompiledJet {
   };
 }
 
-/** The compiled (or generic) factor functions of a plan, cached per plan. */
+/**
+ * The factor functions of a plan, cached per plan: generated, or the generic loops where code
+ * generation is not allowed. A generator error is thrown, not replaced by the loops.
+ */
 export function compileJet(plan: JetPlan): CompiledJet {
   const hit = cache.get(plan);
   if (hit) return hit;
-  let compiled: CompiledJet;
-  try {
-    compiled = generate(plan);
-  } catch {
-    compiled = generic(plan);
-  }
+  const compiled = codeGenerationAllowed() ? generate(plan) : generic(plan);
   cache.set(plan, compiled);
   return compiled;
 }
 
-/** The generic version, exported for tests that compare it with the generated code. */
+/** The generic loops (what runs without code generation); test/jet/factors.test.ts compares them with the generated code. */
 export const genericJet = generic;

@@ -4,18 +4,17 @@
  * the input channels, the activation's derivatives are locals (tanh and sin in closed form), and
  * the loops over channels and orders are unrolled. Same arithmetic as the loop kernel, which
  * stays as the reference and the fallback where code generation is not allowed
- * (test/kan/activationCodegen.test.ts compares the two).
+ * (test/mlp/activationCodegen.test.ts compares the two).
  */
-import type { JetPlan } from '../jet.js';
-import { jetSource } from '../kan/jetCodegen.js';
+import { cachedKernel, compileKernel, range } from '../jet/codegen.js';
+import { jetSource } from '../jet/factors.js';
+import type { JetPlan } from '../jet/plan.js';
 
 export type GeneratedActivationForward = (Z: Float32Array, bias: Float32Array, N: number, n: number, Y: Float32Array) => void;
 export type GeneratedActivationBackward = (Z: Float32Array, bias: Float32Array, N: number, n: number, dY: Float32Array, dZ: Float32Array, dBias: Float64Array) => void;
 
 /** σ^{(m)}(z) for m = 0..order into out (the generic path for activations without closed forms here). */
 export type DerivativeFn = (z: number, order: number, out: Float64Array) => void;
-
-const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 /** Declarations of d0..d{order} = σ^{(m)}(z). */
 function derivativeCode(activation: string, order: number): string {
@@ -62,7 +61,8 @@ function backwardSource(plan: JetPlan, activation: string): string {
   const C = plan.channels.length;
   const M = plan.maxOrder;
   const M1 = M + 1;
-  const { loads, slots, grads } = jetSource(plan);
+  // the factor gradients are the locals ds<slot> declared below, not a dS array
+  const { loads, slots, grads } = jetSource(plan, (slot) => `ds${slot}`);
   const gLoads = range(C)
     .slice(1)
     .map((c) => `const g${c} = dY[${c} * stride + base];`)
@@ -75,7 +75,7 @@ function backwardSource(plan: JetPlan, activation: string): string {
       slotLines.push(`const ds${c * M1 + m} = g${c} * d${m};`);
     }
   }
-  const updates = [...grads.entries()].map(([block, terms]) => `dZ[${block} * stride + base] += ${terms.map((t) => t.replace(/dS\[(\d+)\]/g, 'ds$1')).join(' + ')};`);
+  const updates = [...grads.entries()].map(([block, terms]) => `dZ[${block} * stride + base] += ${terms.join(' + ')};`);
   return `
   const stride = N * n;
   const X = Z;
@@ -92,30 +92,27 @@ function backwardSource(plan: JetPlan, activation: string): string {
   }`;
 }
 
-const forwardCache = new Map<string, GeneratedActivationForward | null>();
-const backwardCache = new Map<string, GeneratedActivationBackward | null>();
-
-function compile<T>(cache: Map<string, T | null>, key: string, deriv: DerivativeFn, args: string[], body: () => string): T | null {
-  if (cache.has(key)) return cache.get(key)!;
-  let fn: T | null;
-  try {
-    const make = new Function('H', `return function (${args.join(', ')}) {${body()}\n};`) as (h: { deriv: DerivativeFn }) => T;
-    fn = make({ deriv });
-  } catch {
-    fn = null; // code generation not allowed: the loop kernel runs
-  }
-  cache.set(key, fn);
-  return fn;
-}
+const FORWARD_ARGS = ['Z', 'bias', 'N', 'n', 'Y'];
+const BACKWARD_ARGS = ['Z', 'bias', 'N', 'n', 'dY', 'dZ', 'dBias'];
+const forwardCache = new Map<string, GeneratedActivationForward>();
+const backwardCache = new Map<string, GeneratedActivationBackward>();
 
 const keyOf = (plan: JetPlan, activation: string): string => JSON.stringify([activation, plan.channels, plan.terms]);
 
-/** The generated forward pass for a plan and activation, or null where code generation is not allowed. */
-export function generatedActivationForward(plan: JetPlan, activation: string, deriv: DerivativeFn): GeneratedActivationForward | null {
-  return compile(forwardCache, keyOf(plan, activation), deriv, ['Z', 'bias', 'N', 'n', 'Y'], () => forwardSource(plan, activation));
+/**
+ * The JavaScript source of a generated activation pass: the body of `function (Z, bias, N, n, Y)`
+ * (forward) or `function (Z, bias, N, n, dY, dZ, dBias)` (backward), for reading what runs.
+ */
+export function activationKernelSource(plan: JetPlan, activation: string, pass: 'forward' | 'backward' = 'forward'): string {
+  return pass === 'forward' ? forwardSource(plan, activation) : backwardSource(plan, activation);
 }
 
-/** The generated backward pass (dZ and dBias are accumulated into), or null. */
+/** The generated forward pass for a plan and activation, or null where code generation is not allowed. */
+export function generatedActivationForward(plan: JetPlan, activation: string, deriv: DerivativeFn): GeneratedActivationForward | null {
+  return cachedKernel(forwardCache, keyOf(plan, activation), () => compileKernel<GeneratedActivationForward>(FORWARD_ARGS, forwardSource(plan, activation), { deriv }));
+}
+
+/** The generated backward pass (dZ and dBias are accumulated into), or null where code generation is not allowed. */
 export function generatedActivationBackward(plan: JetPlan, activation: string, deriv: DerivativeFn): GeneratedActivationBackward | null {
-  return compile(backwardCache, keyOf(plan, activation), deriv, ['Z', 'bias', 'N', 'n', 'dY', 'dZ', 'dBias'], () => backwardSource(plan, activation));
+  return cachedKernel(backwardCache, keyOf(plan, activation), () => compileKernel<GeneratedActivationBackward>(BACKWARD_ARGS, backwardSource(plan, activation), { deriv }));
 }

@@ -1,15 +1,15 @@
 /**
  * An MLP layer's bias and activation applied to jets as one fused kernel: for pre-activations
  * z (channels [C, N, n], bias added to the value channel) the output channels are
- *   y_D = Σ_m S_{D,m}(z) · σ^{(m)}(z₀ + b)     (Faà di Bruno, see jet.ts),
+ *   y_D = Σ_m S_{D,m}(z) · σ^{(m)}(z₀ + b)     (Faà di Bruno, see jet/plan.ts),
  * with a hand-written reverse mode. On the wasm backend each elementwise tfjs op costs a full
  * pass over memory (≈17 ms per 10⁶ floats), so the ~20 ops of a jet activation dominated the
  * MLP's step; one JS pass per direction replaces them.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { JetPlan } from '../jet.js';
-import { baseDerivatives } from '../kan/baseFunctions.js';
-import { compileJet } from '../kan/jetCodegen.js';
+import type { JetPlan } from '../jet/plan.js';
+import { baseDerivatives } from '../jet/baseFunctions.js';
+import { compileJet } from '../jet/factors.js';
 import { generatedActivationBackward, generatedActivationForward } from './activationCodegen.js';
 
 let generatedKernels = true;

@@ -8,7 +8,7 @@
  * so every channel of the output needs f's derivatives up to |D| and the channels of x that are
  * sub-multisets of D.
  */
-import { KanpinnInputError } from './errors.js';
+import { KanpinnInputError } from '../errors.js';
 
 /** A derivative request resolved against variables and outputs: `u_xy` → output 0, axes [0, 1]. */
 export interface DerivativeName {
