@@ -85,6 +85,7 @@ export const fitCommand: CommandModule<object, FitArgs> = {
         testFraction: args.testFraction,
         seed: args.seed,
         digits: args.digits,
+        source: args.data,
       },
       (stage) => {
         if (!args.quiet && !args.json) printError(`fit: ${stage}`);
@@ -101,7 +102,9 @@ export const fitCommand: CommandModule<object, FitArgs> = {
     else {
       printLine(`KAN [${summary.width.join(',')}] on ${summary.rows.train} rows, ${summary.params} parameters, ${summary.steps} steps, ${summary.seconds.toFixed(1)} s`);
       printLine(`  test RMSE ${summary.rmse.toExponential(3)}  train RMSE ${summary.trainRmse.toExponential(3)}`);
+      if (summary.formulaRmse !== null) printLine(`  test RMSE of the numeric model ${summary.numericRmse.toExponential(3)}, of the printed formula ${summary.formulaRmse.toExponential(3)}`);
       if (summary.formula !== null) printLine(`  ${summary.target} = ${summary.formula}`);
+      for (const warning of summary.warnings) printLine(`  warning: ${warning}`);
       if (summary.numericEdges.length) printLine(`  no formula: edges still numeric (best r² below --r2-threshold): ${summary.numericEdges.join(', ')}`);
       if (files.length) printLine(`  wrote ${files.join(', ')}`);
     }

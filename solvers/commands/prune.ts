@@ -1,0 +1,68 @@
+/** `kanpinn prune <model>`: pykan's prune on a saved KAN (unimportant hidden nodes removed, weak edges masked). */
+import type { Argv, CommandModule } from 'yargs';
+import { accuracy, KanpinnInputError, prune, PRUNE_DEFAULTS, saveModel } from '../../src/index.js';
+import { printJson, printLine } from '../cliUtil.js';
+import { checkModelFits, problemOf, readModelFile } from '../modelInput.js';
+import { domainSample, modelFilePath, parsePositiveInt, parseThreshold } from '../interpretFlags.js';
+
+interface PruneArgs {
+  model: string;
+  threshold: number;
+  edgeThreshold?: number;
+  samples: number;
+  seed: number;
+  problem?: string;
+  out: string;
+  json: boolean;
+}
+
+const fmt = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : v.toExponential(3));
+
+export const pruneCommand: CommandModule<object, PruneArgs> = {
+  command: 'prune <model>',
+  describe: "remove the unimportant nodes and edges of a saved KAN (pykan's prune) and write the smaller model",
+  builder: (y: Argv) =>
+    y
+      .positional('model', { type: 'string', describe: 'model.json of a KAN written by solve, fit or saveModel' })
+      .option('threshold', { type: 'number', default: PRUNE_DEFAULTS.nodeThreshold, describe: "hidden nodes whose attribution score is at most this are removed (pykan's node_th)" })
+      .option('edge-threshold', { type: 'number', describe: "then edges whose score is at most this are masked (pykan's edge_th; default 3 × --threshold)" })
+      .option('samples', { type: 'number', default: 2000, describe: 'points drawn in the domain to score nodes and edges' })
+      .option('seed', { type: 'number', default: 0, describe: 'seed of those points' })
+      .option('problem', { type: 'string', describe: 'built-in name or problem file (default: the problem the model file records): its domain and test set' })
+      .option('out', { type: 'string', demandOption: true, describe: 'folder (writes model.json there) or a .json file name' })
+      .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
+      .example('$0 prune runs/p/model.json --out runs/pp', 'prune with pykan\'s thresholds, write runs/pp/model.json') as never,
+  handler: async (args) => {
+    const nodeThreshold = parseThreshold(args.threshold, 'threshold');
+    const edgeThreshold = args.edgeThreshold === undefined ? 3 * nodeThreshold : parseThreshold(args.edgeThreshold, 'edge-threshold');
+    const samples = parsePositiveInt(args.samples, 'samples');
+    const out = modelFilePath(args.out);
+    const loaded = await readModelFile(args.model);
+    const { model } = loaded;
+    try {
+      if (model.kind !== 'kan') throw new KanpinnInputError(`prune: ${args.model} holds an MLP; pruning needs a KAN`);
+      const problem = problemOf(loaded, args.problem);
+      if (problem) checkModelFits(model, problem, args.problem !== undefined ? '--problem' : 'model file');
+      const points = domainSample(model, problem, samples, args.seed);
+      const pruned = prune(model, points, { nodeThreshold, edgeThreshold });
+      try {
+        const test = problem?.testSet?.();
+        const before = test ? accuracy(model, test).relL2 : null;
+        const after = test ? accuracy(pruned, test).relL2 : null;
+        const live = pruned.layers.map((l) => l.mask.reduce((s, m) => s + m, 0));
+        await saveModel(pruned, out, { ...loaded.meta, prunedFrom: args.model, pruneThresholds: { node: nodeThreshold, edge: edgeThreshold }, relL2: after, date: new Date().toISOString() });
+        const result = { width: [...pruned.width], widthBefore: [...model.width], liveEdges: live, params: pruned.paramCount(), relL2Before: before, relL2After: after, file: out };
+        if (args.json) printJson(result);
+        else {
+          printLine(`pruned [${model.width.join(',')}] → [${pruned.width.join(',')}], live edges per layer ${live.join(', ')}, ${result.params} parameters`);
+          if (test) printLine(`  rel. L2 ${fmt(before)} → ${fmt(after)} on ${test.source} (${test.count} points)`);
+          printLine(`  wrote ${out}`);
+        }
+      } finally {
+        pruned.dispose();
+      }
+    } finally {
+      model.dispose();
+    }
+  },
+};
