@@ -3,7 +3,6 @@
  * call: train/test split, KAN fitted with sparsification, optional pruning, grid refinement over
  * the `grids` schedule, optional autoSymbolic with a refit of the affine parameters, and the formula.
  */
-import { join } from 'node:path';
 import type { MathNode } from 'mathjs';
 import {
   KanpinnInputError,
@@ -15,7 +14,7 @@ import {
   prune,
   refine,
   rmse,
-  saveModel,
+  modelToJson,
   splitTrainTest,
   symbolicFormula,
   type CsvData,
@@ -23,7 +22,8 @@ import {
   type FitResult,
   type KanModel,
 } from '../src/index.js';
-import { writeFileAtomic } from '../src/io/files.js';
+import { writeFileSet } from '../src/io/files.js';
+import { FIT_OUTPUT_FILES } from './outputs.js';
 import { renderNetworkHtml, renderNetworkSvg } from '../viz/index.js';
 
 /** What `kanpinn fit` can set; `SUPERVISED_FIT_DEFAULTS` fills the rest. */
@@ -210,15 +210,11 @@ function printedFormulaRmse(expression: MathNode, inputs: readonly string[], dat
   return Math.sqrt(sum / data.count);
 }
 
-/** Writes model.json, kan.svg, network.html, fit.json and history.csv into `dir`. */
+/** Writes model.json, kan.svg, network.html, fit.json and history.csv into `dir` as one set (see writeFileSet). */
 export async function writeFitOutputs(dir: string, model: KanModel, summary: SupervisedFitSummary, history: FitResult['history'][], points: Float32Array): Promise<string[]> {
-  const files = ['model.json', 'kan.svg', 'network.html', 'fit.json', 'history.csv'].map((f) => join(dir, f));
   const view = modelView(model, points);
   const title = `KAN [${summary.width.join(', ')}] fit of ${summary.target}`;
-  await saveModel(model, files[0]!, { target: summary.target, rmse: summary.rmse, formula: summary.formula, date: new Date().toISOString() });
-  await writeFileAtomic(files[1]!, renderNetworkSvg(view, { title }));
-  await writeFileAtomic(files[2]!, renderNetworkHtml(view, { title }));
-  await writeFileAtomic(files[3]!, `${JSON.stringify(summary, null, 2)}\n`);
+  const meta = { target: summary.target, rmse: summary.rmse, formula: summary.formula, date: new Date().toISOString() };
   const cell = (v: number): string => (Number.isFinite(v) ? String(v) : '');
   let offset = 0;
   const lines = ['stage,step,evaluations,seconds,trainRmse,testRmse,reg'];
@@ -226,6 +222,12 @@ export async function writeFitOutputs(dir: string, model: KanModel, summary: Sup
     for (const row of h.rows) lines.push([stage, row[0]! + offset, ...row.slice(1)].map(cell).join(','));
     offset += h.rows.length;
   });
-  await writeFileAtomic(files[4]!, `${lines.join('\n')}\n`);
-  return files;
+  const contents = [
+    `${JSON.stringify(modelToJson(model, meta))}\n`,
+    renderNetworkSvg(view, { title }),
+    renderNetworkHtml(view, { title }),
+    `${JSON.stringify(summary, null, 2)}\n`,
+    `${lines.join('\n')}\n`,
+  ];
+  return writeFileSet(dir, FIT_OUTPUT_FILES.map((name, i) => ({ name, contents: contents[i]! })));
 }

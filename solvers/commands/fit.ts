@@ -4,6 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { defaultBackendName, defaultSymbolicLibrary, KanpinnInputError, parseBackendName, parseCsv, setBackend } from '../../src/index.js';
 import { parseIntList, printError, printJson, printLine } from '../cliUtil.js';
 import { runSupervisedFit, SUPERVISED_FIT_DEFAULTS, writeFitOutputs } from '../fit.js';
+import { FIT_OUTPUT_FILES, prepareOutputDir } from '../outputs.js';
 
 interface FitArgs {
   data: string;
@@ -60,6 +61,7 @@ export const fitCommand: CommandModule<object, FitArgs> = {
     check(args.testFraction, 'test-fraction', args.testFraction > 0 && args.testFraction < 1, 'a number in (0, 1)');
     check(args.k, 'k', Number.isInteger(args.k) && args.k >= 1 && args.k <= 10, 'an integer from 1 to 10');
     check(args.digits, 'digits', Number.isInteger(args.digits) && args.digits >= 2 && args.digits <= 17, 'an integer from 2 to 17');
+    if (args.out !== undefined) prepareOutputDir(args.out, '--out', FIT_OUTPUT_FILES);
     let text: string;
     try {
       text = await readFile(args.data, 'utf8');

@@ -14,7 +14,7 @@ import { buildPdeTerms } from './pdeTerms.js';
 import { buildConditionTerm } from './conditionTerms.js';
 import { finiteDifferenceExact, symbolicExact } from './exact.js';
 import type { ExactEvaluator } from './exact.js';
-import { readText, resolvePath } from './files.js';
+import { readText, resolvePath } from '../io/files.js';
 import { parseRows } from './reference.js';
 import { SPEC_FIELDS } from './spec.js';
 import type { ProblemSpec } from './spec.js';
