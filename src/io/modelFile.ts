@@ -7,12 +7,13 @@
  */
 import { KanpinnInputError } from '../errors.js';
 import { nodeFs, writeFileAtomic } from './files.js';
-import { BASE_FUNCTIONS } from '../kan/baseFunctions.js';
+import { BASE_FUNCTIONS } from '../jet/baseFunctions.js';
 import type { KanLayer, SymbolicLayerState } from '../kan/kanLayer.js';
 import { defaultSymbolicLibrary, type SymbolicFunction } from '../symbolic/library.js';
-import { createKan, newVariable, type KanOptions } from '../kan/model.js';
-import type { Model } from '../model/create.js';
-import { createMlp, MLP_ACTIVATIONS, type MlpLayer, type MlpOptions } from '../model/mlp.js';
+import { createKan, type KanOptions } from '../kan/model.js';
+import { newVariable } from '../model/variables.js';
+import type { Model } from '../createModel.js';
+import { createMlp, MLP_ACTIVATIONS, type MlpLayer, type MlpOptions } from '../mlp/mlp.js';
 
 export const MODEL_FORMAT = 'kanpinn-model';
 export const MODEL_VERSION = 1;

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../src/backend.js';
 import { loadModel, modelFromJson, modelToJson, saveModel } from '../../src/io/modelFile.js';
-import { createKan, updateGrid } from '../../src/kan/model.js';
-import { createMlp } from '../../src/model/mlp.js';
+import { updateGrid } from '../../src/kan/gridUpdate.js';
+import { createKan } from '../../src/kan/model.js';
+import { createMlp } from '../../src/mlp/mlp.js';
 
 beforeAll(async () => {
   await setBackend('wasm');
