@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../src/backend.js';
 import { createKan, type KanModel } from '../../src/kan/model.js';
-import { createMlp } from '../../src/model/mlp.js';
+import { createMlp } from '../../src/mlp/mlp.js';
 import { parseDerivative } from '../../src/jet/plan.js';
 import { createRng } from '../../src/random.js';
 import { finiteDifference, referenceKan, referenceMlp } from '../kan/reference.js';
