@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Bench: 8 short solves (test/bench/sweep-pool.json) as a sweep on 1 local worker process (one run
+// Bench: 8 short solves (bench/sweep-pool.json) as a sweep on 1 local worker process (one run
 // after another) and on 2, timed in the same invocation; prints both wall times and their ratio.
 // Needs the built CLI (`npm run build`). Measure on an otherwise idle machine (check `uptime`).
-//   node test/bench/sweep-pool.mjs [--workers N] [--save FILE.json]
+//   node bench/sweep-pool.mjs [--workers N] [--save FILE.json]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const bin = join(here, '../../bin/kanpinn.js');
+const bin = join(here, '../bin/kanpinn.js');
 const sweep = join(here, 'sweep-pool.json');
 const flag = (name, fallback) => {
   const i = process.argv.indexOf(name);
