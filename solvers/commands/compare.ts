@@ -6,6 +6,7 @@ import { compareTable, modelLabel, writeCompareOutputs } from '../bench/compareO
 import { parseIntList, printError, printJson, printLine } from '../cliUtil.js';
 import { compareModels, compareWidth, type CompareModel } from '../compare.js';
 import { progressReporter } from '../progress.js';
+import { effectiveConfig, writeRunConfig } from '../runConfig.js';
 import { solveOptionsFromArgs, trainingFlags, type TrainingArgs } from '../trainingFlags.js';
 
 interface CompareArgs extends TrainingArgs {
@@ -69,7 +70,8 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       process.removeListener('SIGINT', onSignal);
     }
     let files: string[] = [];
-    if (args.out) files = await writeCompareOutputs(args.out, result, { command: `kanpinn compare ${process.argv.slice(3).join(' ')}`.trim() });
+    if (args.out) files = await writeCompareOutputs(args.out, result, { command: `kanpinn compare ${process.argv.slice(3).join(' ')}`.trim(), config: effectiveConfig(args) });
+    if (args.out) files.push(await writeRunConfig(args.out, args));
     if (args.json) printJson({ ...result, ...(args.out ? { files } : {}) });
     else {
       printLine(`${result.problem}: ${result.optimizer}, ${result.steps} steps per KAN stage (an MLP gets the same total in one stage), ${result.points.interior} interior + ${result.points.boundary} boundary points, backend ${result.backend}${result.testSet ? `, test set ${result.testSet}` : ''}`);
