@@ -5,8 +5,9 @@
 import { join } from 'node:path';
 import {
   createModel,
+  hintOptions,
   KanpinnInputError,
-  parseSchedule,
+  SOLVE_DEFAULTS,
   saveModel,
   train,
   type Model,
@@ -14,78 +15,15 @@ import {
   type OptimizerName,
   type Problem,
   type ProgressEvent,
-  type SamplingMethod,
-  type Schedule,
+  type SolveOptions,
   type TrainResult,
 } from '../src/index.js';
 import { writeFileAtomic } from '../src/io/files.js';
 import { buildReport } from './reportData.js';
 import { renderReport } from '../viz/index.js';
 
-/** What a user chooses for one solve; `SOLVE_DEFAULTS` fills the rest. */
-export interface SolveOptions {
-  model: 'kan' | 'mlp';
-  /** Hidden widths only are taken from here when the problem fixes input/output sizes; null: [10] for KAN, [16, 16] for MLP. */
-  width: number[] | null;
-  grid: number | null;
-  k: number;
-  grids: number[] | null;
-  activation: 'tanh' | 'sin' | 'silu';
-  optimizer: OptimizerName;
-  steps: number;
-  adamSteps: number;
-  /** L-BFGS memory (pairs kept); pykan uses 10. */
-  lbfgsHistory: number;
-  /** KAN grid update from the interior points every this many steps while step < `gridUpdateUntil` in each stage (0: never). */
-  gridUpdateEvery: number;
-  gridUpdateUntil: number;
-  lr: number | null;
-  schedule: Schedule;
-  points: number | null;
-  boundaryPoints: number | null;
-  /** Point sampling; null: the problem's default method, else Sobol (better coverage than random at the same count). */
-  sampling: SamplingMethod | null;
-  seed: number;
-  resampleEvery: number;
-  refineEvery: number;
-  refineAdd: number;
-  weights: Record<string, number>;
-  /** Learning-rate annealing of the condition weights every N steps (0: off). */
-  annealEvery: number;
-  /** Causal weighting of the PDE residual in time with this ε (0: off), over `causalBins` bins. */
-  causal: number;
-  causalBins: number;
-  evalEvery: number;
-}
-
-export const SOLVE_DEFAULTS: SolveOptions = {
-  model: 'kan',
-  width: null,
-  grid: null,
-  k: 3,
-  grids: [5, 10, 20],
-  activation: 'tanh',
-  optimizer: 'lbfgs',
-  steps: 50,
-  adamSteps: 1000,
-  lbfgsHistory: 10,
-  gridUpdateEvery: 5,
-  gridUpdateUntil: 50,
-  lr: null,
-  schedule: { kind: 'constant' },
-  points: null,
-  boundaryPoints: null,
-  sampling: null,
-  seed: 0,
-  resampleEvery: 0,
-  refineEvery: 0,
-  refineAdd: 0,
-  weights: {},
-  annealEvery: 0,
-  causal: 0,
-  causalBins: 32,
-  evalEvery: 10,
-};
+/** What a user chooses for one solve, and its defaults: the training options' schema owns both. */
+export { SOLVE_DEFAULTS, type SolveOptions } from '../src/index.js';
 
 /** The result object of `solve --json` (DESIGN.md's contract, extended). */
 export interface SolveSummary {
@@ -105,6 +43,8 @@ export interface SolveSummary {
   relL2: number | null;
   maxAbsErr: number | null;
   mse: number | null;
+  /** The same errors for each unknown alone, keyed by name (the fields above pool them); null (or absent) without a test set. */
+  perUnknown?: Record<string, { relL2: number; maxAbsErr: number; mse: number }> | null;
   testSet: string | null;
   status: TrainResult['status'];
   message: string;
@@ -144,58 +84,28 @@ export interface SolveHooks {
 
 /**
  * The options of one solve: the user's (`partial`) over the problem's hint over `SOLVE_DEFAULTS`.
- * The hint's `kanWidth` applies to a KAN only; its `lrSchedule` is parsed here.
+ * A `grid` alone means one stage at that grid.
  */
 export function resolveSolveOptions(problem: Problem, partial: Partial<SolveOptions>): SolveOptions {
-  const { kanWidth, lrSchedule, ...hint } = problem.defaults.solver ?? {};
   const model = partial.model ?? SOLVE_DEFAULTS.model;
-  return {
-    ...SOLVE_DEFAULTS,
-    ...hint,
-    ...(kanWidth && model === 'kan' ? { width: kanWidth } : {}),
-    ...(lrSchedule ? { schedule: parseSchedule(lrSchedule, 'solver.lrSchedule') } : {}),
-    ...partial,
-  };
+  const options: SolveOptions = { ...SOLVE_DEFAULTS, ...hintOptions(problem.defaults.solver, model), ...partial };
+  if (options.grid !== null && partial.grids === undefined) options.grids = [options.grid];
+  return options;
 }
 
 /** Trains a fresh model on the problem; returns the model, the trainer's result and the summary. */
 export async function solveProblem(problem: Problem, partial: Partial<SolveOptions>, hooks: SolveHooks = {}): Promise<{ model: Model; result: TrainResult; summary: SolveSummary; options: SolveOptions }> {
   const options = resolveSolveOptions(problem, partial);
-  const modelOptions = modelOptionsFor(problem, options);
-  const model = createModel(modelOptions);
-  const grids = options.grid !== null && partial.grids === undefined ? [options.grid] : options.grids;
-  const lr = options.lr ?? (options.optimizer === 'lbfgs' ? 1 : 1e-3);
-  const trainOptions = {
-    optimizer: options.optimizer,
-    steps: options.steps,
-    adamSteps: options.adamSteps,
-    lr,
-    schedule: options.schedule,
-    lbfgs: { lr: options.optimizer === 'lbfgs' ? (options.lr ?? 1) : 1, historySize: options.lbfgsHistory },
-    gridUpdateEvery: options.gridUpdateEvery,
-    gridUpdateUntil: options.gridUpdateUntil,
-    grids,
-    interiorPoints: options.points,
-    boundaryPoints: options.boundaryPoints,
-    sampling: options.sampling ?? problem.defaults.method ?? 'sobol',
-    seed: options.seed,
-    resampleEvery: options.resampleEvery,
-    refineEvery: options.refineEvery,
-    refineAdd: options.refineAdd,
-    weights: options.weights,
-    annealEvery: options.annealEvery,
-    causal: options.causal > 0 ? { epsilon: options.causal, bins: options.causalBins } : null,
-    evalEvery: options.evalEvery,
-    ...hooks,
-  };
-  const result = await train(problem, model, trainOptions);
+  const model = createModel(modelOptionsFor(problem, options));
+  const { model: _kind, width: _width, grid: _grid, k: _k, activation: _activation, ...training } = options;
+  const result = await train(problem, model, { ...training, ...hooks });
   const test = problem.testSet ? problem.testSet() : undefined;
   const summary: SolveSummary = {
     problem: problem.name,
     model: options.model,
     width: model.width as number[],
     grid: model.kind === 'kan' ? model.layers[0]!.grid : null,
-    grids: model.kind === 'kan' ? grids : null,
+    grids: model.kind === 'kan' ? options.grids : null,
     params: result.params,
     backend: result.backend,
     optimizer: options.optimizer,
@@ -207,6 +117,7 @@ export async function solveProblem(problem: Problem, partial: Partial<SolveOptio
     relL2: result.accuracy?.relL2 ?? null,
     maxAbsErr: result.accuracy?.maxAbsErr ?? null,
     mse: result.accuracy?.mse ?? null,
+    perUnknown: result.accuracy?.unknowns ?? null,
     testSet: test ? `${test.source} (${test.count} points)` : null,
     status: result.status,
     message: result.message,

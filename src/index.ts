@@ -28,6 +28,8 @@ export { saveModel, loadModel, modelToJson, modelFromJson, MODEL_FORMAT, MODEL_V
 export type { ModelJson } from './io/modelFile.js';
 export { train, TRAIN_DEFAULTS } from './train/trainer.js';
 export type { TrainOptions, TrainResult, TrainStatus, ProgressEvent, OptimizerName } from './train/trainer.js';
+export { TRAINING_DEFAULTS, MODEL_DEFAULTS, SOLVE_DEFAULTS, OPTION_SPECS, OPTIMIZERS, checkOptions, parseOptionText, hintOptions, learningRates } from './train/options.js';
+export type { TrainingOptions, ModelChoice, SolveOptions, OptionSpec, OptionKind } from './train/options.js';
 export { accuracy } from './train/metrics.js';
 export type { Accuracy } from './train/metrics.js';
 export { readParams, writeParams } from './train/params.js';

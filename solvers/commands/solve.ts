@@ -68,6 +68,8 @@ export const solveCommand: CommandModule<object, SolveArgs> = {
       printLine(`  ${summary.status}: ${summary.steps} steps, ${summary.evaluations} loss evaluations, ${summary.seconds.toFixed(1)} s`);
       printLine(`  loss ${fmt(summary.loss)}  ${Object.entries(summary.terms).map(([k, v]) => `${k} ${fmt(v, 2)}`).join('  ')}`);
       printLine(`  rel. L2 ${fmt(summary.relL2)}  max |error| ${fmt(summary.maxAbsErr)}${summary.testSet ? `  on ${summary.testSet}` : ''}`);
+      const perUnknown = Object.entries(summary.perUnknown ?? {});
+      if (perUnknown.length > 1) for (const [name, a] of perUnknown) printLine(`    ${name}: rel. L2 ${fmt(a.relL2)}  max |error| ${fmt(a.maxAbsErr)}`);
       if (files.length) printLine(`  wrote ${files.join(', ')}`);
     }
     if (result.status === 'diverged') {

@@ -21,7 +21,7 @@ import type { ProblemSpec } from './spec.js';
 import { meshTestSet, referenceTestSet } from './testSet.js';
 import type { Problem, SamplingMethod, SolverHint } from './types.js';
 import { checkFields, isRecord } from './validate.js';
-import { parseSchedule } from '../train/schedule.js';
+import { HINT_FIELDS, SAMPLING_METHODS, parseSolverHint } from '../train/options.js';
 
 /** Options of `defineProblem`. */
 export interface DefineOptions {
@@ -37,7 +37,6 @@ export const DEFAULT_POINTS: Readonly<Record<number, { interiorPoints: number; b
   4: { interiorPoints: 2000, boundaryPoints: 600 },
 };
 
-const SAMPLING_METHODS: readonly SamplingMethod[] = ['random', 'sobol', 'halton', 'mesh'];
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9]*$/;
 
 /** Validates `spec` and builds the problem (see the JSON format in DESIGN.md). */
@@ -195,50 +194,10 @@ function parseReference(value: unknown, variables: string[], unknowns: string[],
   throw new KanpinnInputError(`reference: expected a path to a data file or { rows: [...] }, got ${describe(value)}`);
 }
 
-/** The optional `"solver": { "grids": [5, 10], "steps": 75, "optimizer": "adam", … }` hint (see `SolverHint`). */
+/** The optional `"solver": { "grids": [5, 10], "steps": 75, "optimizer": "adam", … }` hint, checked by the training options' own rules. */
 function parseSolver(value: unknown): SolverHint | undefined {
-  if (value === undefined) return undefined;
-  if (!isRecord(value)) throw new KanpinnInputError(`solver: expected { "grids": [5, 10], "steps": 75 }, got ${describe(value)}`);
-  const integers = { steps: 1, lbfgsHistory: 1, gridUpdateEvery: 0, gridUpdateUntil: 0, adamSteps: 0, resampleEvery: 0, causalBins: 2 } as const;
-  const lists = ['grids', 'kanWidth'] as const;
-  checkFields(value, [...lists, ...Object.keys(integers), 'optimizer', 'lr', 'lrSchedule', 'causal'], 'solver');
-  const out: SolverHint = {};
-  for (const field of lists) {
-    const v = value[field];
-    if (v === undefined) continue;
-    if (!Array.isArray(v) || v.length === 0 || v.some((g) => typeof g !== 'number' || !Number.isInteger(g) || g < 1)) {
-      throw new KanpinnInputError(`solver.${field}: expected a non-empty array of positive integers, got ${describe(v)}`);
-    }
-    out[field] = v as number[];
-  }
-  for (const [field, min] of Object.entries(integers) as [keyof typeof integers, number][]) {
-    const v = value[field];
-    if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-      const expected = min === 0 ? 'a non-negative integer' : min === 1 ? 'a positive integer' : `an integer >= ${min}`;
-      throw new KanpinnInputError(`solver.${field}: expected ${expected}, got ${describe(v)}`);
-    }
-    out[field] = v;
-  }
-  if (value.optimizer !== undefined) {
-    if (value.optimizer !== 'lbfgs' && value.optimizer !== 'adam' && value.optimizer !== 'adam+lbfgs') {
-      throw new KanpinnInputError(`solver.optimizer: expected one of lbfgs, adam, adam+lbfgs, got ${describe(value.optimizer)}`);
-    }
-    out.optimizer = value.optimizer;
-  }
-  for (const field of ['lr', 'causal'] as const) {
-    const v = value[field];
-    if (v === undefined) continue;
-    const ok = typeof v === 'number' && Number.isFinite(v) && (field === 'lr' ? v > 0 : v >= 0);
-    if (!ok) throw new KanpinnInputError(`solver.${field}: expected a ${field === 'lr' ? 'positive number' : 'number >= 0'}, got ${describe(v)}`);
-    out[field] = v as number;
-  }
-  if (value.lrSchedule !== undefined) {
-    if (typeof value.lrSchedule !== 'string') throw new KanpinnInputError(`solver.lrSchedule: expected a schedule such as "cosine:1e-4", got ${describe(value.lrSchedule)}`);
-    parseSchedule(value.lrSchedule, 'solver.lrSchedule');
-    out.lrSchedule = value.lrSchedule;
-  }
-  return out;
+  if (isRecord(value)) checkFields(value, [...HINT_FIELDS], 'solver');
+  return parseSolverHint(value);
 }
 
 function parsePoints(value: unknown, dims: number): Problem['defaults'] {

@@ -14,7 +14,8 @@ import type { Rng } from '../random.js';
 export type Scope = Record<string, tf.Tensor1D>;
 
 /** How points are drawn: uniform random, quasi-random (Sobol or Halton) or a regular mesh. */
-export type SamplingMethod = 'random' | 'sobol' | 'halton' | 'mesh';
+export type { SamplingMethod } from '../train/options.js';
+import type { SamplingMethod } from '../train/options.js';
 
 /** Points at which one loss term is evaluated. */
 export interface TermPoints {
@@ -59,27 +60,9 @@ export interface TestSet {
 }
 
 /** A validated PDE problem, ready for training. */
-/**
- * A problem's suggested training recipe (`"solver"` in a JSON file); the user's flags win. Names
- * follow the CLI flags: `lbfgsHistory` is the L-BFGS memory; grid updates run every
- * `gridUpdateEvery` steps while step < `gridUpdateUntil` in each stage; `kanWidth` is the KAN's
- * layer widths, e.g. [3, 10, 10, 1] (an MLP keeps its own); `lrSchedule` is spelled as `--lr-schedule`.
- */
-export interface SolverHint {
-  grids?: number[];
-  steps?: number;
-  lbfgsHistory?: number;
-  gridUpdateEvery?: number;
-  gridUpdateUntil?: number;
-  kanWidth?: number[];
-  optimizer?: 'lbfgs' | 'adam' | 'adam+lbfgs';
-  adamSteps?: number;
-  lr?: number;
-  lrSchedule?: string;
-  resampleEvery?: number;
-  causal?: number;
-  causalBins?: number;
-}
+/** A problem's suggested training recipe: the training options' schema owns its fields and rules. */
+export type { SolverHint } from '../train/options.js';
+import type { SolverHint } from '../train/options.js';
 
 export interface Problem {
   name: string;

@@ -13,6 +13,7 @@ import type { Model } from '../model/create.js';
 import { inputJetTensor } from '../model/evaluate.js';
 import { Adam } from './adam.js';
 import { Lbfgs, type LbfgsOptions } from './lbfgs.js';
+import { checkOptions, learningRates, TRAINING_DEFAULTS, type TrainingOptions } from './options.js';
 import { flattenGrads, readParams, writeParams } from './params.js';
 import { edgeForward, resolveRegularization, sparsityPenalty, type RegularizationOptions } from './regularization.js';
 
@@ -23,16 +24,13 @@ export interface FitData {
   readonly count: number;
 }
 
+/** The training options `fit` takes (names, values and rules from `./options.ts`); the grid update runs on the training inputs. */
+export type FitTrainingOptions = Pick<TrainingOptions, 'optimizer' | 'steps' | 'adamSteps' | 'lr' | 'schedule' | 'lbfgsHistory' | 'gridUpdateEvery' | 'gridUpdateUntil'>;
+
 /** Options of `fit`; `FIT_DEFAULTS` has pykan's values. */
-export interface FitOptions {
-  optimizer: 'lbfgs' | 'adam';
-  steps: number;
-  /** Learning rate (L-BFGS step scale, or Adam's). */
-  lr: number;
+export interface FitOptions extends FitTrainingOptions {
+  /** L-BFGS settings beyond `lbfgsHistory` and the learning rate. */
   lbfgs: Partial<LbfgsOptions>;
-  /** Grid update from the training inputs every N steps while step < `gridUpdateUntil` (0: never). */
-  gridUpdateEvery: number;
-  gridUpdateUntil: number;
   regularization: Partial<RegularizationOptions>;
   /** Held-out data for the `testRmse` column; null: none. */
   test: FitData | null;
@@ -40,17 +38,20 @@ export interface FitOptions {
   signal?: AbortSignal;
 }
 
-/** pykan's defaults: L-BFGS, 100 steps, lr 1, grid updates every 5 steps before step 50, λ = 0. */
-export const FIT_DEFAULTS: FitOptions = {
-  optimizer: 'lbfgs',
+/** pykan's defaults: the training defaults (L-BFGS, lr 1, grid updates every 5 steps before step 50) with 100 steps, λ = 0. */
+export const FIT_DEFAULTS: Readonly<FitOptions> = Object.freeze({
+  optimizer: TRAINING_DEFAULTS.optimizer,
   steps: 100,
-  lr: 1,
+  adamSteps: TRAINING_DEFAULTS.adamSteps,
+  lr: TRAINING_DEFAULTS.lr,
+  schedule: TRAINING_DEFAULTS.schedule,
+  lbfgsHistory: TRAINING_DEFAULTS.lbfgsHistory,
+  gridUpdateEvery: TRAINING_DEFAULTS.gridUpdateEvery,
+  gridUpdateUntil: TRAINING_DEFAULTS.gridUpdateUntil,
   lbfgs: {},
-  gridUpdateEvery: 5,
-  gridUpdateUntil: 50,
   regularization: {},
   test: null,
-};
+});
 
 /** Reported after every step. */
 export interface FitProgress {
@@ -83,17 +84,6 @@ function checkData(model: Model, data: FitData, where: string): void {
   if (data.targets.length < data.count * o) throw new KanpinnInputError(`${where}.targets: expected ${data.count * o} values (${data.count} rows of ${o}), found ${data.targets.length}`);
 }
 
-function checkOptions(o: FitOptions): void {
-  const integer = (v: number, name: string): void => {
-    if (!Number.isInteger(v) || v < 0) throw new KanpinnInputError(`fit: ${name}: expected an integer >= 0, found ${describe(v)}`);
-  };
-  integer(o.steps, 'steps');
-  integer(o.gridUpdateEvery, 'gridUpdateEvery');
-  integer(o.gridUpdateUntil, 'gridUpdateUntil');
-  if (!(o.lr > 0)) throw new KanpinnInputError(`fit: lr: expected a number > 0, found ${describe(o.lr)}`);
-  if (o.optimizer !== 'lbfgs' && o.optimizer !== 'adam') throw new KanpinnInputError(`fit: optimizer: expected "lbfgs" or "adam", found ${describe(o.optimizer)}`);
-}
-
 /** Root-mean-square error of the model on a data set (value-only forward). */
 export function rmse(model: Model, data: FitData): number {
   const plan = createJetPlan([], model.inputs.length);
@@ -106,8 +96,8 @@ export function rmse(model: Model, data: FitData): number {
 
 /** Fits `model` to `train` in place (see the module comment); resolves with the history. */
 export async function fit(model: Model, train: FitData, partial: Partial<FitOptions> = {}): Promise<FitResult> {
-  const o: FitOptions = { ...FIT_DEFAULTS, ...partial };
-  checkOptions(o);
+  const o: FitOptions = { ...FIT_DEFAULTS, ...checkOptions(partial, 'fit: ') };
+  const rates = learningRates(o);
   checkData(model, train, 'fit: train');
   if (o.test) checkData(model, o.test, 'fit: test');
   const reg = resolveRegularization(o.regularization);
@@ -152,8 +142,8 @@ export async function fit(model: Model, train: FitData, partial: Partial<FitOpti
   const rows: number[][] = [];
   let x = readParams(model);
   let best = { loss: Infinity, x: x.slice() };
-  const lbfgs = new Lbfgs({ lr: o.lr, ...o.lbfgs });
-  const adam = new Adam({ lr: o.lr });
+  const lbfgs = new Lbfgs({ lr: rates.lbfgs, historySize: o.lbfgsHistory, ...o.lbfgs });
+  const adam = new Adam({ lr: rates.adam });
   let status: FitResult['status'] = 'completed';
   let message = 'completed';
   let step = 0;

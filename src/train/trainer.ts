@@ -11,83 +11,31 @@ import { backendName } from '../backend.js';
 import { KanpinnInputError } from '../errors.js';
 import { updateGrid, type KanModel } from '../kan/model.js';
 import type { Model } from '../model/create.js';
-import type { Problem, SamplingMethod, TermPoints } from '../problem/types.js';
+import type { Problem, TermPoints } from '../problem/types.js';
 import { createRng, type Rng } from '../random.js';
 import { Adam } from './adam.js';
 import { Lbfgs, type LbfgsOptions } from './lbfgs.js';
 import { annealWeights } from './annealing.js';
 import { accuracy, type Accuracy } from './metrics.js';
 import { flattenGrads, readParams, writeParams } from './params.js';
-import { learningRateAt, type Schedule } from './schedule.js';
+import { checkOptions, learningRates, TRAINING_DEFAULTS, type TrainingOptions } from './options.js';
+import { learningRateAt } from './schedule.js';
 import { buildTermData, causalBins, disposeTermData, termLosses, termScope, type TermData } from './termData.js';
 
-export type OptimizerName = 'adam' | 'lbfgs' | 'adam+lbfgs';
+export type { OptimizerName } from './options.js';
 
-export interface TrainOptions {
-  optimizer: OptimizerName;
-  /** Optimizer steps per stage (L-BFGS steps of up to `lbfgs.maxIter` iterations, or Adam steps). */
-  steps: number;
-  /** Adam steps per stage before L-BFGS when `optimizer` is `adam+lbfgs`. */
-  adamSteps: number;
-  lr: number;
-  schedule: Schedule;
+/** Options of `train`: the training options (see `./options.ts`) plus what only a library caller passes. */
+export interface TrainOptions extends TrainingOptions {
+  /** L-BFGS settings beyond `lbfgsHistory` and the learning rate (tolerances, iterations per step). */
   lbfgs: Partial<LbfgsOptions>;
-  /** Grid-extension schedule for a KAN (one stage per entry); ignored by an MLP, which trains one stage of the same total budget. */
-  grids: number[] | null;
-  /** Grid update from the interior points every this many steps while step < `gridUpdateUntil` (0 disables). */
-  gridUpdateEvery: number;
-  gridUpdateUntil: number;
-  interiorPoints: number | null;
-  boundaryPoints: number | null;
-  sampling: SamplingMethod;
-  seed: number;
-  /** Redraw all points every N steps (0: never). */
-  resampleEvery: number;
-  /** Residual-based refinement: every N steps add the `refineAdd` candidate points of largest PDE residual (0: never). */
-  refineEvery: number;
-  refineAdd: number;
-  /** Weight per term name (overrides the problem's). */
-  weights: Record<string, number>;
-  /** Learning-rate annealing of the condition weights every N steps (Wang et al. 2021; 0: off). */
-  annealEvery: number;
-  /** Moving-average factor α of the annealing. */
-  annealAlpha: number;
-  /**
-   * Causal weighting of the PDE residual over `bins` time bins with tolerance ε (Wang et al.
-   * 2022; see `CausalBins`), for time-dependent problems; null: off.
-   */
-  causal: { epsilon: number; bins: number } | null;
-  /** Metrics on the test set every N steps (0: only at the end). */
-  evalEvery: number;
   /** Extra loss term added to the total inside the objective (e.g. `sparsityRegularizer`), at all training points; recorded as history column `reg`. */
   regularization?: (model: Model, points: Float32Array, count: number) => tf.Scalar;
   onProgress?: (event: ProgressEvent) => void;
   signal?: AbortSignal;
 }
 
-export const TRAIN_DEFAULTS: TrainOptions = {
-  optimizer: 'lbfgs',
-  steps: 50,
-  adamSteps: 1000,
-  lr: 1,
-  schedule: { kind: 'constant' },
-  lbfgs: {},
-  grids: null,
-  gridUpdateEvery: 5,
-  gridUpdateUntil: 50,
-  interiorPoints: null,
-  boundaryPoints: null,
-  sampling: 'random',
-  seed: 0,
-  resampleEvery: 0,
-  refineEvery: 0,
-  refineAdd: 0,
-  weights: {},
-  annealEvery: 0,
-  annealAlpha: 0.1,
-  causal: null,
-  evalEvery: 10,
-};
+/** `TRAINING_DEFAULTS` and no extra L-BFGS settings. */
+export const TRAIN_DEFAULTS: Readonly<TrainOptions> = Object.freeze({ ...TRAINING_DEFAULTS, lbfgs: {} });
 
 export interface ProgressEvent {
   stage: number;
@@ -121,29 +69,9 @@ export interface TrainResult {
   warnings: string[];
 }
 
+/** Checks what the options schema cannot: the options against this problem and model. */
 function validate(options: TrainOptions, problem: Problem, model: Model): void {
-  const positive = (value: number, name: string, min = 0): void => {
-    if (!Number.isFinite(value) || value < min || !Number.isInteger(value)) throw new KanpinnInputError(`${name}: expected an integer >= ${min}, got ${value}`);
-  };
-  positive(options.steps, 'steps');
-  positive(options.adamSteps, 'adamSteps');
-  positive(options.resampleEvery, 'resampleEvery');
-  positive(options.refineEvery, 'refineEvery');
-  positive(options.evalEvery, 'evalEvery');
-  positive(options.annealEvery, 'annealEvery');
-  if (!(options.annealAlpha > 0 && options.annealAlpha <= 1)) throw new KanpinnInputError(`annealAlpha: expected a number in (0, 1], got ${options.annealAlpha}`);
-  if (!(options.lr > 0)) throw new KanpinnInputError(`lr: expected a positive number, got ${options.lr}`);
-  if (options.causal) {
-    if (!problem.time) throw new KanpinnInputError(`causal: problem ${problem.name} has no time variable; causal weighting needs "time": [t0, t1]`);
-    if (!(options.causal.epsilon > 0 && Number.isFinite(options.causal.epsilon))) throw new KanpinnInputError(`causal.epsilon: expected a positive number, got ${options.causal.epsilon}`);
-    positive(options.causal.bins, 'causal.bins', 2);
-  }
-  if (!['adam', 'lbfgs', 'adam+lbfgs'].includes(options.optimizer)) {
-    throw new KanpinnInputError(`optimizer: expected adam, lbfgs or adam+lbfgs, got ${JSON.stringify(options.optimizer)}`);
-  }
-  if (options.grids && options.grids.some((g) => !Number.isInteger(g) || g < 1)) {
-    throw new KanpinnInputError(`grids: expected positive integers such as 5,10,20, got ${options.grids.join(',')}`);
-  }
+  if (options.causal > 0 && !problem.time) throw new KanpinnInputError(`causal: problem ${problem.name} has no time variable; causal weighting needs "time": [t0, t1]`);
   if (model.inputs.length !== problem.variables.length) {
     throw new KanpinnInputError(`model: has ${model.inputs.length} inputs but problem ${problem.name} has variables ${problem.variables.join(', ')}`);
   }
@@ -156,12 +84,13 @@ function validate(options: TrainOptions, problem: Problem, model: Model): void {
 
 /** Number of points for a term from the options, else the problem's defaults. */
 function pointCount(problem: Problem, options: TrainOptions, region: string): number {
-  if (region === 'interior') return options.interiorPoints ?? problem.defaults.interiorPoints;
+  if (region === 'interior') return options.points ?? problem.defaults.interiorPoints;
   return options.boundaryPoints ?? problem.defaults.boundaryPoints;
 }
 
 function samplePoints(problem: Problem, options: TrainOptions, rng: Rng): TermPoints[] {
-  return problem.terms.map((term) => term.sample(pointCount(problem, options, term.region), rng, options.sampling));
+  const method = options.sampling ?? problem.defaults.method ?? 'sobol';
+  return problem.terms.map((term) => term.sample(pointCount(problem, options, term.region), rng, method));
 }
 
 function concatPoints(sets: TermPoints[], dim: number): { coords: Float32Array; count: number } {
@@ -210,8 +139,9 @@ function appendPoints(a: TermPoints, b: TermPoints, dim: number): TermPoints {
  * (best parameters restored) or when `signal` aborts; the result says which.
  */
 export async function train(problem: Problem, model: Model, partial: Partial<TrainOptions> = {}): Promise<TrainResult> {
-  const options: TrainOptions = { ...TRAIN_DEFAULTS, ...partial };
+  const options: TrainOptions = { ...TRAIN_DEFAULTS, ...checkOptions(partial) };
   validate(options, problem, model);
+  const rates = learningRates(options);
   const start = performance.now();
   const seconds = (): number => (performance.now() - start) / 1000;
   const rng = createRng(options.seed);
@@ -224,7 +154,9 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
   const totalSteps = stageLength * grids.length;
   let weights = problem.terms.map((t) => options.weights[t.name] ?? t.weight);
   const termNames = problem.terms.map((t) => t.name);
-  const columns = ['step', 'stage', 'grid', 'evaluations', 'seconds', 'loss', ...termNames.map((n) => `loss:${n}`), 'relL2', 'maxAbsErr', ...(options.regularization ? ['reg'] : [])];
+  // With several unknowns, each one's rel. L2 too (the pooled one is dominated by the largest).
+  const ownErrors = problem.unknowns.length > 1 ? problem.unknowns : [];
+  const columns = ['step', 'stage', 'grid', 'evaluations', 'seconds', 'loss', ...termNames.map((n) => `loss:${n}`), 'relL2', 'maxAbsErr', ...ownErrors.map((u) => `relL2:${u}`), ...(options.regularization ? ['reg'] : [])];
   const rows: number[][] = [];
   const test = problem.testSet ? problem.testSet() : undefined;
 
@@ -235,9 +167,9 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
     data.forEach(disposeTermData);
     data = points.map((p, i) => {
       const d = buildTermData(problem, model, problem.terms[i]!, p);
-      if (options.causal && problem.time && d.term.kind === 'pde') {
+      if (options.causal > 0 && problem.time && d.term.kind === 'pde') {
         const dim = problem.variables.length;
-        d.causal = causalBins(p, dim, dim - 1, problem.time, options.causal.epsilon, options.causal.bins);
+        d.causal = causalBins(p, dim, dim - 1, problem.time, options.causal, options.causalBins);
       }
       return d;
     });
@@ -280,7 +212,7 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
 
   const record = (stage: number, grid: number | null, withMetrics: boolean): void => {
     if (withMetrics && test) latest = accuracy(model, test);
-    rows.push([totalStep, stage, grid ?? NaN, evaluations, seconds(), loss, ...lastTerms, withMetrics && latest ? latest.relL2 : NaN, withMetrics && latest ? latest.maxAbsErr : NaN, ...(options.regularization ? [lastReg] : [])]);
+    rows.push([totalStep, stage, grid ?? NaN, evaluations, seconds(), loss, ...lastTerms, withMetrics && latest ? latest.relL2 : NaN, withMetrics && latest ? latest.maxAbsErr : NaN, ...ownErrors.map((u) => (withMetrics && latest ? latest.unknowns[u]?.relL2 ?? NaN : NaN)), ...(options.regularization ? [lastReg] : [])]);
   };
   const badTerms = (): string => termNames.filter((_, i) => !Number.isFinite(lastTerms[i]!)).join(', ') || 'total';
 
@@ -293,8 +225,8 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
       x = readParams(model);
       best = { loss: Infinity, x: x.slice(), step: totalStep };
     }
-    const lbfgs = new Lbfgs(options.lbfgs);
-    const adam = new Adam({ lr: options.lr });
+    const lbfgs = new Lbfgs({ lr: rates.lbfgs, historySize: options.lbfgsHistory, ...options.lbfgs });
+    const adam = new Adam({ lr: rates.adam });
     for (let step = 0; step < stageLength; step++) {
       if (options.signal?.aborted) {
         status = 'interrupted';
@@ -330,7 +262,7 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
           message = `non-finite loss at step ${totalStep} (term ${badTerms()})`;
           break outer;
         }
-        adam.step(x, grad, learningRateAt(options.schedule, options.lr, step, useAdam && options.optimizer === 'adam' ? stageLength : adamSteps));
+        adam.step(x, grad, learningRateAt(options.schedule, rates.adam, step, useAdam && options.optimizer === 'adam' ? stageLength : adamSteps));
       } else {
         const info = lbfgs.step(objective, x);
         loss = info.finalLoss;

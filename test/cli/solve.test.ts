@@ -78,6 +78,23 @@ describe('kanpinn solve', () => {
     }
   });
 
+  it('refuses silent drops, conflicts and unreadable numbers, naming the flag (issue 11: 11, 12)', async () => {
+    const cases: [string[], string][] = [
+      [['solve', 'poisson2d', '--steps', 'abc'], 'kanpinn: --steps: expected an integer >= 0, got "abc"\n'],
+      [['solve', 'poisson2d', '--seed', '1e30'], 'kanpinn: --seed: expected an integer from 0 to 4294967295, got 1e30\n'],
+      [['solve', 'poisson2d', '--seed', '0.5'], 'kanpinn: --seed: expected an integer from 0 to 4294967295, got 0.5\n'],
+      [['solve', 'poisson2d', '--boundary-points', '0'], 'kanpinn: --boundary-points: expected an integer >= 1, got 0\n'],
+      [['solve', 'poisson2d', '--grid', '5', '--grids', '5,10'], 'kanpinn: --grid: conflicts with --grids; give --grid N for one stage or --grids A,B,C for a schedule, not both\n'],
+      [['solve', 'poisson2d', '--model', 'mlp', '-k', '2'], 'kanpinn: --k: applies to a KAN only; --model mlp has no spline grid (drop --k or use --model kan)\n'],
+    ];
+    for (const [argv, message] of cases) {
+      const io = capture();
+      expect(await main(argv), argv.join(' ')).toBe(2);
+      expect(io.err()).toBe(message);
+      vi.restoreAllMocks();
+    }
+  });
+
   it("takes the L-BFGS memory and grid updates from the problem's solver hint; flags win", async () => {
     const problem = resolveProblem('poisson2d-paper');
     const tiny = { steps: 1, grids: [3], points: 30, boundaryPoints: 12 };

@@ -48,7 +48,7 @@ describe('supervised fit', () => {
 
   it('refuses bad options naming them', async () => {
     const model = createKan({ width: [2, 1], seed: 0 });
-    await expect(fit(model, data(10, 1), { steps: -1 })).rejects.toThrow('fit: steps: expected an integer >= 0, found -1');
+    await expect(fit(model, data(10, 1), { steps: -1 })).rejects.toThrow('fit: steps: expected an integer >= 0, got -1');
     await expect(fit(model, { inputs: new Float32Array(3), targets: new Float32Array(2), count: 2 })).rejects.toThrow('fit: train.inputs: expected 4 values (2 rows of 2), found 3');
     model.dispose();
   });
@@ -59,7 +59,7 @@ describe('the PINN trainer with the sparsification hook', () => {
     const problem = resolveProblem('poisson2d');
     const model = createKan({ width: [2, 3, 1], seed: 0 });
     const regularization = sparsityRegularizer({ lamb: 0.01 });
-    const result = await train(problem, model, { steps: 2, interiorPoints: 50, boundaryPoints: 20, regularization, evalEvery: 0 });
+    const result = await train(problem, model, { steps: 2, points: 50, boundaryPoints: 20, regularization, evalEvery: 0 });
     const column = result.history.columns.indexOf('reg');
     expect(column).toBeGreaterThan(0);
     for (const row of result.history.rows) expect(row[column]!).toBeGreaterThan(0);

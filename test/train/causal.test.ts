@@ -75,14 +75,16 @@ describe('causal weighting', () => {
   it('trains a heat problem causally with the tensor count flat, and refuses a problem without time', async () => {
     const model = createKan({ width: [2, 3, 1], grid: 4, seed: 0, inputs: heat.variables, outputs: heat.unknowns });
     const before = tf.memory().numTensors;
-    const result = await train(heat, model, { steps: 3, seed: 0, causal: { epsilon: 1, bins: 8 }, interiorPoints: 100, boundaryPoints: 20, resampleEvery: 1 });
+    const result = await train(heat, model, { steps: 3, seed: 0, causal: 1, causalBins: 8, points: 100, boundaryPoints: 20, resampleEvery: 1 });
     expect(result.status).toBe('completed');
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
     const flat = createKan({ width: [2, 3, 1], seed: 0 });
-    await expect(train(poissonFixture(), flat, { causal: { epsilon: 1, bins: 8 } })).rejects.toThrow(/^causal: problem \S+ has no time variable; causal weighting needs "time": \[t0, t1\]$/);
+    await expect(train(poissonFixture(), flat, { causal: 1, causalBins: 8 })).rejects.toThrow(/^causal: problem \S+ has no time variable; causal weighting needs "time": \[t0, t1\]$/);
     const timed = createKan({ width: [2, 3, 1], seed: 0, inputs: heat.variables, outputs: heat.unknowns });
-    await expect(train(heat, timed, { causal: { epsilon: 0, bins: 8 } })).rejects.toThrow('causal.epsilon: expected a positive number, got 0');
+    // One schema for the CLI and the library: ε = 0 means off, a negative ε is refused.
+    await expect(train(heat, timed, { causal: -1, causalBins: 8 })).rejects.toThrow('causal: expected a number >= 0, got -1');
+    await expect(train(heat, timed, { causal: 1, causalBins: 1 })).rejects.toThrow('causalBins: expected an integer >= 2, got 1');
     flat.dispose();
     timed.dispose();
   });
