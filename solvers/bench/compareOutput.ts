@@ -3,9 +3,8 @@
  * rel. L2-against-time curves, JSON, and two SVG charts (rel. L2 against wall time and against
  * parameter count). Pure text builders plus one writer; nothing here prints.
  */
-import { join } from 'node:path';
 import { lineChartSvg } from '../../viz/index.js';
-import { writeFileAtomic } from '../../src/io/files.js';
+import { writeFileSet } from '../../src/io/files.js';
 import type { CompareResult, CompareRow } from '../compare.js';
 
 /** Line colours (Tableau 10). */
@@ -116,11 +115,5 @@ export async function writeCompareOutputs(dir: string, result: CompareResult, ex
     ['error-vs-time.svg', errorVsTimeSvg(result)],
     ['error-vs-params.svg', errorVsParamsSvg(result)],
   ];
-  const paths: string[] = [];
-  for (const [name, text] of files) {
-    const path = join(dir, name);
-    await writeFileAtomic(path, text);
-    paths.push(path);
-  }
-  return paths;
+  return writeFileSet(dir, files.map(([name, contents]) => ({ name, contents })));
 }

@@ -17,6 +17,7 @@ import { RESULTS_DIR, sectionsFromResults, updateReadme } from '../bench/readme.
 import { SUITE_NAMES, saveSuiteFile, suiteMarkdown, type SuiteFile, type SuiteName } from '../bench/results.js';
 import { writeFileAtomic } from '../../src/io/files.js';
 import { printError, printJson, printLine } from '../cliUtil.js';
+import { prepareOutputDir } from '../outputs.js';
 
 interface BenchArgs {
   suite: string;
@@ -88,6 +89,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       printLine(`updated ${args.readmeFile}: ${Object.keys(sections).join(', ') || 'no result files found, markers only'}`);
       return;
     }
+    if (args.save !== undefined) prepareOutputDir(args.save, '--save');
     if (args.suite === 'symbolic') {
       // Interpretability timings (hello-KAN workflow, symbolic fitting vs pykan, Example 6): JSON only.
       await setBackend(args.backend ? parseBackendName(args.backend, '--backend') : defaultBackendName());

@@ -6,6 +6,7 @@
  * round trip is bit for bit. Loading checks every field and refuses a file it cannot trust.
  */
 import { KanpinnInputError } from '../errors.js';
+import { nodeFs, writeFileAtomic } from './files.js';
 import { BASE_FUNCTIONS } from '../kan/baseFunctions.js';
 import type { KanLayer, SymbolicLayerState } from '../kan/kanLayer.js';
 import { defaultSymbolicLibrary, type SymbolicFunction } from '../symbolic/library.js';
@@ -214,18 +215,16 @@ export function modelFromJson(value: unknown): Model {
 
 /** Writes the model file atomically (temp file + rename). Node only. */
 export async function saveModel(model: Model, path: string, meta?: Record<string, unknown>): Promise<void> {
-  const { writeFileAtomic } = await import('./files.js');
   await writeFileAtomic(path, `${JSON.stringify(modelToJson(model, meta))}\n`);
 }
 
 /** Reads and validates a model file. Node only. */
 export async function loadModel(path: string): Promise<Model> {
-  const { readFile } = await import('node:fs/promises');
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = nodeFs().readFileSync(path, 'utf8');
   } catch (error) {
-    throw new KanpinnInputError(`model file: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new KanpinnInputError(`model file: cannot read ${path}: ${(error as { code?: string }).code ?? (error as Error).message}`);
   }
   let parsed: unknown;
   try {
