@@ -8,28 +8,12 @@ import { basename, join } from 'node:path';
 import { resolveProblem } from '../../problems/index.js';
 import { setBackend, type BackendName } from '../../src/index.js';
 import { writeFileAtomic } from '../../src/io/files.js';
-import { errorCurve, type ErrorCurve } from '../compare.js';
-import { solveProblem, writeOutputs, type SolveSummary } from '../solve.js';
+import { errorCurve } from '../compare.js';
+import { solveProblem, writeOutputs } from '../solve.js';
 import type { RunSpec } from './expand.js';
+import { RECORD_FILE, type RunRecord } from './records.js';
 
-/** What a finished run leaves in `run.json` and sends back: the `solve --json` summary and its error curve. */
-export interface RunRecord {
-  id: string;
-  config: string;
-  configLabel: string;
-  problem: string;
-  problemName: string;
-  seed: number;
-  summary: SolveSummary;
-  curve: ErrorCurve;
-  /** Output files in the run's folder (names only). */
-  files: string[];
-  /** host:pid of the process that ran it. */
-  worker: string;
-}
-
-/** The marker file of a finished run. */
-export const RECORD_FILE = 'run.json';
+export type { RunRecord };
 
 let backendInUse: BackendName | null = null;
 
