@@ -79,8 +79,8 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       .option('readme', { type: 'boolean', default: false, describe: 'rewrite the README Benchmarks section from the saved results (runs no suite)' })
       .option('results', { type: 'string', default: RESULTS_DIR, describe: 'with --readme: folder of the saved SUITE.json files' })
       .option('readme-file', { type: 'string', default: 'README.md', describe: 'with --readme: the README to rewrite' })
-      .example('$0 bench --suite accuracy --save test/bench/results', 'the accuracy suite of record (< 30 min)')
-      .example('$0 bench --readme', 'regenerate the README tables from test/bench/results') as never,
+      .example('$0 bench --suite accuracy --save bench/results', 'the accuracy suite of record (< 30 min)')
+      .example('$0 bench --readme', 'regenerate the README tables from bench/results') as never,
   handler: async (args) => {
     if (args.readme) {
       const sections = sectionsFromResults(args.results);

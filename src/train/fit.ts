@@ -8,8 +8,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { KanpinnInputError, describe } from '../errors.js';
 import { createJetPlan } from '../jet/plan.js';
-import { updateGrid, type KanModel } from '../kan/model.js';
-import type { Model } from '../model/create.js';
+import { updateGrid } from '../kan/gridUpdate.js';
+import type { KanModel } from '../kan/model.js';
+import type { Model } from '../createModel.js';
 import { inputJetTensor } from '../model/evaluate.js';
 import { Adam } from './adam.js';
 import { Lbfgs, type LbfgsOptions } from './lbfgs.js';

@@ -9,8 +9,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { backendName } from '../backend.js';
 import { KanpinnInputError } from '../errors.js';
-import { updateGrid, type KanModel } from '../kan/model.js';
-import type { Model } from '../model/create.js';
+import { updateGrid } from '../kan/gridUpdate.js';
+import type { KanModel } from '../kan/model.js';
+import type { Model } from '../createModel.js';
 import type { Problem, TermPoints } from '../problem/types.js';
 import { createRng, type Rng } from '../random.js';
 import { Adam } from './adam.js';

@@ -36,7 +36,7 @@ const cases: [string, Record<string, unknown>, string][] = [
   ['an unknown variable in on', { ...base, conditions: [{ type: 'dirichlet', on: 'z == 1', value: 0 }] }, "conditions[0].on: unknown variable 'z' (variables are x, y)"],
   ['an unknown derivative', { ...base, pde: 'u_xx + u_q' }, "pde: unknown derivative 'u_q': 'q' is not a variable (variables are x, y)"],
   ['an unknown function', { ...base, pde: 'u_xx + sinn(x)' }, "pde: unknown function 'sinn' (did you mean \"sin\"?)"],
-  ['an unsupported mixed third derivative', { ...base, pde: 'u_xxy' }, "pde: unsupported derivative 'u_xxy': orders 3-4 must be along one axis (mixed derivatives up to order 2)"],
+  ['an unsupported fifth derivative', { ...base, pde: 'u_xxyyx' }, "pde: unsupported derivative 'u_xxyyx': order 5, at most 4 is supported"],
   ['an inverted domain', { ...base, domain: { type: 'rectangle', min: [0, 1], max: [1, 0] } }, 'domain: expected min[1] < max[1], got 1 and 0'],
   ['an empty CSG domain', { ...base, domain: { type: 'intersection', of: [{ type: 'disk', center: [0, 0], radius: 1 }, { type: 'disk', center: [5, 0], radius: 1 }] } }, 'domain: the intersection is empty (no interior point found)'],
   ['a domain of the wrong dimension', { ...base, domain: { type: 'interval', min: 0, max: 1 } }, 'domain: expected a 2-D domain (one axis per spatial variable), got a 1-D interval'],

@@ -175,6 +175,48 @@ describe('reports in chromium', () => {
     await page.close();
   });
 
+  it('after a WebGL context loss and restore, the 3-D view and the network are drawn again (issue 11, defect 7)', async () => {
+    const { page, errors } = await open('poisson');
+    const surface0 = await shot(page, 'canvas.surface', 'restore-surface-before.png');
+    const network0 = await shot(page, 'canvas.network', 'restore-network-before.png');
+    const cycled = await page.evaluate(async () => {
+      const cycle = async (canvas: HTMLCanvasElement): Promise<boolean> => {
+        const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | null;
+        const ext = gl?.getExtension('WEBGL_lose_context');
+        if (!gl || !ext) return false;
+        const event = (name: string): Promise<void> => new Promise((resolve) => canvas.addEventListener(name, () => resolve(), { once: true }));
+        const lost = event('webglcontextlost');
+        ext.loseContext();
+        await lost;
+        // Restoring is allowed only once the lost event's dispatch has finished.
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        const restored = event('webglcontextrestored');
+        ext.restoreContext();
+        await restored;
+        // Let the page's own handlers run and a frame pass.
+        await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+        return !gl.isContextLost();
+      };
+      return [await cycle(document.querySelector<HTMLCanvasElement>('canvas.surface')!), await cycle(document.querySelector<HTMLCanvasElement>('canvas.network')!)];
+    });
+    expect(cycled).toEqual([true, true]);
+    const surface1 = await shot(page, 'canvas.surface', 'restore-surface-after.png');
+    const network1 = await shot(page, 'canvas.network', 'restore-network-after.png');
+    expect(luminanceStd(surface1)).toBeGreaterThan(BLANK_STD);
+    expect(luminanceStd(network1)).toBeGreaterThan(BLANK_STD);
+    // The same pictures as before, background included (not black): almost no pixel differs.
+    expect(changedFraction(surface0, surface1)).toBeLessThan(CHANGED);
+    expect(changedFraction(network0, network1)).toBeLessThan(CHANGED);
+    // Still interactive: switching the 3-D view's quantity redraws on the restored context.
+    await page.click('button[data-quantity="error"]');
+    const surface2 = await shot(page, 'canvas.surface', 'restore-surface-error.png');
+    expect(changedFraction(surface1, surface2)).toBeGreaterThan(CHANGED);
+    // …on the page's light background, not on black (the corner pixel is background).
+    expect(Math.min(...Array.from(surface2.data.subarray(0, 3)))).toBeGreaterThan(230);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('network page and SVG: the view alone opens an edge on click; the SVG parses with one group per kept edge', async () => {
     const { page, errors } = await open('network');
     expect(luminanceStd(await shot(page, 'canvas.network', 'network-view.png'))).toBeGreaterThan(BLANK_STD);

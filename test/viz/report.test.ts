@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { historyCharts, renderNetworkHtml, renderReport, VizDataError } from '../../viz/index.js';
 import type { HistoryData } from '../../viz/index.js';
-import { gridMarkers } from '../../viz/report.js';
+import { gridMarkers, metricLabel } from '../../viz/report.js';
 import { decodeFloat32 } from '../../viz/encode.js';
 import type { PagePayload } from '../../viz/payload.js';
 import { bundlePaths } from '../../viz/bundle.js';
@@ -105,5 +105,25 @@ describe('grid-extension markers (issue 11, defect 2)', () => {
   it('a KAN history gets one marker per grid change, half-way between the two records', () => {
     expect(gridMarkers(history([5, 5, 10, 10, 20]), [0, 1, 2, 3, 4])).toEqual([{ x: 1.5, label: 'G=10' }, { x: 3.5, label: 'G=20' }]);
     expect(historyCharts(history([5, 5, 10, 10, 20])).match(/class="marker"/g)).toHaveLength(2);
+  });
+});
+
+describe('header cards and metrics in words (issue 11, defect 9)', () => {
+  it('one unknown: "rel. L2 error", "max |error|", "parameters", never a bare key such as relL2', () => {
+    const html = renderReport(poissonReport(10));
+    const cards = [...html.matchAll(/<div class="badge"[^>]*><small>([^<]+)<\/small>/g)].map((m) => m[1]);
+    expect(cards).toEqual(['rel. L2 error', 'max |error|', 'parameters', 'seconds', 'backend']);
+    // Not upper-cased by the style sheet either: unknown names are case-sensitive (u is not U).
+    expect(/\.badge small\{[^}]*uppercase/.test(html)).toBe(false);
+    const metrics = /<table class="kv metrics">([\s\S]*?)<\/table>/.exec(html)![1]!;
+    expect([...metrics.matchAll(/<tr><td>([^<]+)<\/td>/g)].map((m) => m[1])).toEqual(['rel. L2 error', 'max |error|', 'parameters', 'seconds', 'backend', 'steps']);
+  });
+
+  it('metricLabel names per-unknown and pooled errors', () => {
+    expect(metricLabel('relL2')).toBe('rel. L2 error');
+    expect(metricLabel('relL2', true)).toBe('rel. L2 error (all unknowns)');
+    expect(metricLabel('maxAbsErr:v')).toBe('max |error| of v');
+    expect(metricLabel('evaluations')).toBe('loss evaluations');
+    expect(metricLabel('something new')).toBe('something new');
   });
 });
