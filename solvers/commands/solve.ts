@@ -5,6 +5,7 @@ import { printError, printJson, printLine } from '../cliUtil.js';
 import { solveProblem, writeOutputs } from '../solve.js';
 import { preflightSolve } from '../preflight.js';
 import { progressReporter } from '../progress.js';
+import { effectiveConfig, writeRunConfig } from '../runConfig.js';
 import { catchInterrupts } from '../signals.js';
 import { solveOptionsFromArgs, trainingFlags, type TrainingArgs } from '../trainingFlags.js';
 
@@ -58,7 +59,9 @@ export const solveCommand: CommandModule<object, SolveArgs> = {
         weights: problem.terms.map((t) => `${t.name}=${effective.weights[t.name] ?? t.weight}`).join(', '),
         seed: effective.seed,
         backend: summary.backend,
+        config: JSON.stringify(effectiveConfig(args)),
       });
+      files.push(await writeRunConfig(args.out, args));
     }
     if (args.json) printJson({ ...summary, ...(args.out ? { files } : {}) });
     else {
