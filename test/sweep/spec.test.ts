@@ -54,6 +54,10 @@ describe('sweep files', () => {
     expect(full.map((r) => r.id)).toEqual(a.slice(0, 3).map((r) => r.id));
     // a setting equal to the default changes nothing; a different one changes every id
     expect(expand({ ...BASE, fixed: { ...BASE.fixed, k: 3 } }).map((r) => r.id)).toEqual(a.map((r) => r.id));
+    // an MLP trains steps × stages, so its grids count; the KAN's spline degree does not
+    const mlp = (fixed: object): string[] => expand({ ...BASE, problems: ['poisson1d'], models: [{ model: 'mlp', width: [6] }], fixed: { ...BASE.fixed, ...fixed } }).map((r) => r.id);
+    expect(mlp({ k: 5 })).toEqual(mlp({}));
+    expect(mlp({ grids: [3] })).not.toEqual(mlp({}));
     const other = expand({ ...BASE, fixed: { ...BASE.fixed, steps: 2 } });
     expect(other.some((r) => a.some((s) => s.id === r.id))).toBe(false);
   });
