@@ -42,7 +42,7 @@ const cases: [string, Record<string, unknown>, string][] = [
   ['a domain of the wrong dimension', { ...base, domain: { type: 'interval', min: 0, max: 1 } }, 'domain: expected a 2-D domain (one axis per spatial variable), got a 1-D interval'],
   ['an on that selects no boundary point', { ...base, conditions: [{ type: 'dirichlet', on: 'x == 2', value: 0 }] }, 'conditions[0].on: selects no boundary point ("x == 2"; the boundary spans x in [0, 1], y in [0, 1])'],
   ['a non-finite parameter', { ...base, params: { k: Number.NaN } }, 'params.k: expected a finite number, got NaN'],
-  ['an unknown in a boundary value', { ...base, conditions: [{ type: 'dirichlet', value: 'u + 1' }] }, "conditions[0].value: 'u' cannot appear here (expected an expression over x, y and parameters)"],
+  ['an unknown in a Robin coefficient', { ...base, conditions: [{ type: 'robin', alpha: 'u + 1', beta: 1, value: 0 }] }, "conditions[0].alpha: 'u' cannot appear here (expected an expression over x, y and parameters)"],
   ['an expression that does not parse', { ...base, pde: 'u_xx + (u_yy' }, 'pde: cannot parse "u_xx + (u_yy": Parenthesis ) expected (char 13)'],
   ['a wrong number of exact expressions', { ...base, exact: ['x', 'y'] }, 'exact: expected 1 expressions (one per unknown: u), got 2'],
   ['an initial condition without time', { ...base, conditions: [{ type: 'initial', value: 0 }] }, 'conditions[0]: an initial condition needs "time": [t0, t1] in the problem'],
