@@ -40,6 +40,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { command: 'symbolic <model>', describe: 'read a saved KAN as a formula: suggest, fix or auto-fix symbolic edges, then print the formula and its error', tensors: true, config: false, load: async () => as((await import('./commands/symbolic.js')).symbolicCommand) },
   { command: 'plot <model>', describe: 'draw a saved KAN: every edge function, importance as opacity, symbolic edges with formulas', tensors: true, config: false, load: async () => as((await import('./commands/plot.js')).plotCommand) },
   { command: 'bench', describe: 'run a benchmark suite: eval (cost per loss+gradient), accuracy (time to accuracy, KAN vs MLP), paper (the KAN paper claim), symbolic (interpretability timings)', tensors: true, config: false, load: async () => as((await import('./commands/bench.js')).benchCommand) },
+  { command: 'sweep [sweep]', describe: 'run many solves (problems × models × optimizers × seeds) on local worker processes or a BullMQ queue', tensors: true, config: false, load: async () => as((await import('./commands/sweep.js')).sweepCommand) },
+  { command: 'worker', describe: 'take sweep runs from a BullMQ queue (see `kanpinn sweep --redis`) and run them, until Ctrl-C', tensors: false, config: false, load: async () => as((await import('./commands/worker.js')).workerCommand) },
 ];
 
 /** Exit codes: 0 ok, 1 failure while running, 2 bad input, 130 interrupted. */

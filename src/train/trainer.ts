@@ -22,6 +22,7 @@ import { flattenGrads, readParams, writeParams } from './params.js';
 import { checkOptions, learningRates, TRAINING_DEFAULTS, type TrainingOptions } from './options.js';
 import { learningRateAt } from './schedule.js';
 import { buildTermData, causalBins, disposeTermData, termLosses, termScope, type TermData } from './termData.js';
+import { resolveTermWeights } from '../problem/weights.js';
 
 export type { OptimizerName } from './options.js';
 
@@ -76,11 +77,7 @@ function validate(options: TrainOptions, problem: Problem, model: Model): void {
   if (model.inputs.length !== problem.variables.length) {
     throw new KanpinnInputError(`model: has ${model.inputs.length} inputs but problem ${problem.name} has variables ${problem.variables.join(', ')}`);
   }
-  for (const name of Object.keys(options.weights)) {
-    if (!problem.terms.some((t) => t.name === name)) {
-      throw new KanpinnInputError(`weights: unknown term "${name}" (terms are ${problem.terms.map((t) => t.name).join(', ')})`);
-    }
-  }
+  resolveTermWeights(problem.terms, options.weights);
 }
 
 /** Number of points for a term from the options, else the problem's defaults. */
@@ -153,7 +150,7 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
   const adamSteps = options.optimizer === 'adam+lbfgs' ? (isKan ? options.adamSteps : options.adamSteps * (options.grids?.length ?? 1)) : 0;
   const stageLength = stepsPerStage + adamSteps;
   const totalSteps = stageLength * grids.length;
-  let weights = problem.terms.map((t) => options.weights[t.name] ?? t.weight);
+  let weights = resolveTermWeights(problem.terms, options.weights);
   const termNames = problem.terms.map((t) => t.name);
   // With several unknowns, each one's rel. L2 too (the pooled one is dominated by the largest).
   const ownErrors = problem.unknowns.length > 1 ? problem.unknowns : [];

@@ -8,7 +8,7 @@ import { schemaText } from '../../solvers/writeSchema.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const schemaPath = join(root, 'problems', 'schema', 'problem.schema.json');
-const validate = new Ajv2020({ allErrors: true }).compile(JSON.parse(readFileSync(schemaPath, 'utf8')) as object);
+const validate = new Ajv2020({ allErrors: true, allowUnionTypes: true }).compile(JSON.parse(readFileSync(schemaPath, 'utf8')) as object);
 
 /** The validator's message for `spec`, or null when it accepts it. */
 function loaderError(spec: Record<string, unknown>): string | null {

@@ -191,6 +191,7 @@ function collect(node: MathNode, symbols: Set<string>): MathNode {
 /** lap(E) = Σ over the spatial variables of ∂²E/∂v², for any expression E (lap(lap(u)) is the bilaplacian). */
 function expandLaplacian(f: FunctionNode, field: string, ctx: ExprContext, symbols: Set<string>): MathNode {
   if (f.args.length !== 1) throw new KanpinnInputError(`${field}: lap() takes 1 argument, got ${f.args.length}`);
+  if (ctx.spatial.length === 0) throw new KanpinnInputError(`${field}: lap() needs spatial variables (this problem has none)`);
   const arg = operand(f.args[0] as MathNode, field, ctx);
   const hook = unknownDerivative(field, ctx);
   const terms = ctx.spatial.map((v) => differentiate(differentiate(arg, v, hook), v, hook));
@@ -204,6 +205,7 @@ function expandLaplacian(f: FunctionNode, field: string, ctx: ExprContext, symbo
  */
 function expandDivergence(f: FunctionNode, field: string, ctx: ExprContext, symbols: Set<string>): MathNode {
   if (f.args.length !== 1) throw new KanpinnInputError(`${field}: div() takes 1 argument, got ${f.args.length}`);
+  if (ctx.spatial.length === 0) throw new KanpinnInputError(`${field}: div() needs spatial variables (this problem has none)`);
   const flux = operand(f.args[0] as MathNode, field, { ...ctx, insideDiv: true });
   let hasGrad = false;
   flux.traverse((n) => {
