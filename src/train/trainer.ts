@@ -23,6 +23,7 @@ import { checkOptions, learningRates, TRAINING_DEFAULTS, type TrainingOptions } 
 import { learningRateAt } from './schedule.js';
 import { buildTermData, causalBins, disposeTermData, termLosses, termScope, type TermData } from './termData.js';
 import { resolveTermWeights } from '../problem/weights.js';
+import { splineDegreeWarnings } from '../problem/warnings.js';
 
 export type { OptimizerName } from './options.js';
 
@@ -145,6 +146,7 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
   const rng = createRng(options.seed);
   const warnings: string[] = [];
   const isKan = model.kind === 'kan';
+  if (isKan) warnings.push(...splineDegreeWarnings(problem, (model as KanModel).options.k));
   const grids = isKan ? (options.grids ?? [(model as KanModel).layers[0]!.grid]) : [null];
   const stepsPerStage = isKan ? options.steps : options.steps * (options.grids?.length ?? 1);
   const adamSteps = options.optimizer === 'adam+lbfgs' ? (isKan ? options.adamSteps : options.adamSteps * (options.grids?.length ?? 1)) : 0;
