@@ -1,12 +1,22 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Test files that run for long (2,000-step training, a headless browser, the CLI comparison, the
+ * benchmark suites' own checks). `npx vitest --project unit` leaves them out for a fast loop;
+ * `npm test` runs both projects.
+ */
+const LONG = ['test/train/longRun.test.ts', 'test/viz/browser.test.ts', 'test/cli/compare.test.ts', 'test/bench-suites/**/*.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    exclude: ['test/bench/**', 'node_modules/**', 'dist/**'],
+    exclude: ['node_modules/**', 'dist/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // tfjs keeps one global engine per process; files in separate forks keep backends apart.
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['node_modules/**', 'dist/**', ...LONG] } },
+      { extends: true, test: { name: 'long', include: LONG } },
+    ],
   },
 });

@@ -32,6 +32,14 @@ export interface ErrorCurve {
   relL2: number[];
 }
 
+/** Errors of one unknown in a row of `compare --json`: means over seeds, and the std of its rel. L2. */
+export interface UnknownErrors {
+  relL2: number;
+  relL2Std: number;
+  maxAbsErr: number;
+  mse: number;
+}
+
 /** One row of `compare --json`: the field names of `solve --json`, values averaged over seeds. */
 export interface CompareRow {
   model: 'kan' | 'mlp';
@@ -48,6 +56,8 @@ export interface CompareRow {
   maxAbsErr: number | null;
   /** Sample standard deviation of rel. L2 over seeds (0 for one seed; null without a reference). */
   relL2Std: number | null;
+  /** The same errors for each unknown alone (mean over seeds, and the std of its rel. L2); null without a reference. */
+  perUnknown: Record<string, UnknownErrors> | null;
   seeds: number;
   status: SolveSummary['status'][];
   curves: ErrorCurve[];
@@ -120,6 +130,16 @@ export function errorCurve(history: { columns: string[]; rows: number[][] }, see
   return curve;
 }
 
+/** Per-unknown errors averaged over runs; null when any run lacks them (no reference solution). */
+export function aggregatePerUnknown(summaries: Pick<SolveSummary, 'perUnknown'>[]): Record<string, UnknownErrors> | null {
+  const all = summaries.map((s) => s.perUnknown ?? null);
+  if (all.length === 0 || all.some((p) => p === null)) return null;
+  const tables = all as Record<string, { relL2: number; maxAbsErr: number; mse: number }>[];
+  const names = Object.keys(tables[0]!);
+  const of = (name: string, key: 'relL2' | 'maxAbsErr' | 'mse'): number[] => tables.map((t) => t[name]?.[key] ?? NaN);
+  return Object.fromEntries(names.map((n) => [n, { relL2: mean(of(n, 'relL2')), relL2Std: sampleStd(of(n, 'relL2')), maxAbsErr: mean(of(n, 'maxAbsErr')), mse: mean(of(n, 'mse')) }]));
+}
+
 /** Aggregates the runs of one model (one summary per seed) into a row. */
 export function aggregateRuns(spec: CompareModel, runs: { summary: SolveSummary; curve: ErrorCurve }[]): CompareRow {
   const summaries = runs.map((r) => r.summary);
@@ -140,6 +160,7 @@ export function aggregateRuns(spec: CompareModel, runs: { summary: SolveSummary;
     relL2: meanOrNull(relL2s),
     maxAbsErr: meanOrNull(summaries.map((s) => s.maxAbsErr)),
     relL2Std: relL2s.some((x) => x === null) ? null : sampleStd(relL2s as number[]),
+    perUnknown: aggregatePerUnknown(summaries),
     seeds: summaries.length,
     status: summaries.map((s) => s.status),
     curves: runs.map((r) => r.curve),

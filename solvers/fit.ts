@@ -3,8 +3,9 @@
  * call: train/test split, KAN fitted with sparsification, optional pruning, grid refinement over
  * the `grids` schedule, optional autoSymbolic with a refit of the affine parameters, and the formula.
  */
-import { join } from 'node:path';
+import type { MathNode } from 'mathjs';
 import {
+  KanpinnInputError,
   autoSymbolic,
   createKan,
   createRng,
@@ -13,7 +14,7 @@ import {
   prune,
   refine,
   rmse,
-  saveModel,
+  modelToJson,
   splitTrainTest,
   symbolicFormula,
   type CsvData,
@@ -21,7 +22,8 @@ import {
   type FitResult,
   type KanModel,
 } from '../src/index.js';
-import { writeFileAtomic } from '../src/io/files.js';
+import { writeFileSet } from '../src/io/files.js';
+import { FIT_OUTPUT_FILES } from './outputs.js';
 import { renderNetworkHtml, renderNetworkSvg } from '../viz/index.js';
 
 /** What `kanpinn fit` can set; `SUPERVISED_FIT_DEFAULTS` fills the rest. */
@@ -40,7 +42,15 @@ export interface SupervisedFitOptions {
   testFraction: number;
   seed: number;
   digits: number;
+  /** What the data is called in messages (the CSV path). */
+  source: string;
 }
+
+/** Fewest data rows `runSupervisedFit` accepts: with fewer, the split leaves too little to fit or to test (2 rows pruned to 0 parameters). */
+export const MIN_FIT_ROWS = 10;
+
+/** The formula is reported as worse than the numeric model when its test RMSE exceeds this many times the numeric model's. */
+export const FORMULA_WORSE_FACTOR = 2;
 
 export const SUPERVISED_FIT_DEFAULTS: SupervisedFitOptions = {
   width: [5],
@@ -55,12 +65,20 @@ export const SUPERVISED_FIT_DEFAULTS: SupervisedFitOptions = {
   testFraction: 0.2,
   seed: 0,
   digits: 5,
+  source: 'data',
 };
 
 /** The result printed by `fit --json`. */
 export interface SupervisedFitSummary {
+  /** Test RMSE of the final model (the symbolic one after --symbolic). */
   rmse: number;
   trainRmse: number;
+  /** Test RMSE of the numeric (spline) model before autoSymbolic; equal to `rmse` without --symbolic. */
+  numericRmse: number;
+  /** Test RMSE of the printed formula (its rounded numbers) on the test rows; null without a formula. */
+  formulaRmse: number | null;
+  /** Things the user should know: the formula worse than the numeric model, pruning down to a constant. */
+  warnings: string[];
   formula: string | null;
   latex: string | null;
   /** Edges left numeric by autoSymbolic (best r² below the threshold), as (layer,i,j). */
@@ -89,6 +107,9 @@ function toFitData(data: CsvData): FitData {
 /** Runs the workflow on parsed data; returns the final model and the summary. */
 export async function runSupervisedFit(data: CsvData, partial: Partial<SupervisedFitOptions> = {}, onStage?: (stage: string) => void): Promise<{ model: KanModel; summary: SupervisedFitSummary; history: FitResult['history'][] }> {
   const o = { ...SUPERVISED_FIT_DEFAULTS, ...partial };
+  if (data.target.length < MIN_FIT_ROWS) {
+    throw new KanpinnInputError(`${o.source}: ${data.target.length} data rows; a fit needs at least ${MIN_FIT_ROWS} (some are held out for the test RMSE)`);
+  }
   const start = performance.now();
   const split = splitTrainTest(data, o.testFraction, createRng(o.seed));
   const train = toFitData(split.train);
@@ -127,7 +148,11 @@ export async function runSupervisedFit(data: CsvData, partial: Partial<Supervise
     replace(refine(model, grid, train.inputs).model);
     await run(0);
   }
+  const warnings: string[] = [];
+  if (model.paramCount() === 0) warnings.push('pruning removed every edge: the model is a constant; lower --lamb or add rows');
+  const numericRmse = rmse(model, test);
   let formula: string | null = null;
+  let formulaRmse: number | null = null;
   let latex: string | null = null;
   let numericEdges: string[] = [];
   if (o.symbolic) {
@@ -139,11 +164,21 @@ export async function runSupervisedFit(data: CsvData, partial: Partial<Supervise
       const [f] = symbolicFormula(model, { significantDigits: o.digits });
       formula = f!.text;
       latex = f!.latex;
+      formulaRmse = printedFormulaRmse(f!.expression, inputs, test);
+      if (!(formulaRmse <= FORMULA_WORSE_FACTOR * numericRmse)) {
+        warnings.push(
+          `the formula's test RMSE ${formulaRmse.toExponential(2)} is worse than the numeric model's ${numericRmse.toExponential(2)}; ` +
+            'try the defaults (--lamb 0.001), other --candidates, or keep the numeric model (no --symbolic)',
+        );
+      }
     }
   }
   const summary: SupervisedFitSummary = {
     rmse: rmse(model, test),
     trainRmse: rmse(model, train),
+    numericRmse,
+    formulaRmse,
+    warnings,
     formula,
     latex,
     numericEdges,
@@ -160,15 +195,26 @@ export async function runSupervisedFit(data: CsvData, partial: Partial<Supervise
   return { model, summary, history: histories };
 }
 
-/** Writes model.json, kan.svg, network.html, fit.json and history.csv into `dir`. */
+/** RMSE over `data` of the formula as printed (rounded numbers); NaN where it leaves its real domain counts as infinite error. */
+function printedFormulaRmse(expression: MathNode, inputs: readonly string[], data: FitData): number {
+  const compiled = expression.compile();
+  const d = inputs.length;
+  const scope: Record<string, number> = {};
+  let sum = 0;
+  for (let r = 0; r < data.count; r++) {
+    inputs.forEach((name, k) => (scope[name] = data.inputs[r * d + k] as number));
+    const value: unknown = compiled.evaluate(scope);
+    const y = typeof value === 'number' ? value : NaN;
+    sum += Number.isFinite(y) ? (y - (data.targets[r] as number)) ** 2 : Infinity;
+  }
+  return Math.sqrt(sum / data.count);
+}
+
+/** Writes model.json, kan.svg, network.html, fit.json and history.csv into `dir` as one set (see writeFileSet). */
 export async function writeFitOutputs(dir: string, model: KanModel, summary: SupervisedFitSummary, history: FitResult['history'][], points: Float32Array): Promise<string[]> {
-  const files = ['model.json', 'kan.svg', 'network.html', 'fit.json', 'history.csv'].map((f) => join(dir, f));
   const view = modelView(model, points);
   const title = `KAN [${summary.width.join(', ')}] fit of ${summary.target}`;
-  await saveModel(model, files[0]!, { target: summary.target, rmse: summary.rmse, formula: summary.formula, date: new Date().toISOString() });
-  await writeFileAtomic(files[1]!, renderNetworkSvg(view, { title }));
-  await writeFileAtomic(files[2]!, renderNetworkHtml(view, { title }));
-  await writeFileAtomic(files[3]!, `${JSON.stringify(summary, null, 2)}\n`);
+  const meta = { target: summary.target, rmse: summary.rmse, formula: summary.formula, date: new Date().toISOString() };
   const cell = (v: number): string => (Number.isFinite(v) ? String(v) : '');
   let offset = 0;
   const lines = ['stage,step,evaluations,seconds,trainRmse,testRmse,reg'];
@@ -176,6 +222,12 @@ export async function writeFitOutputs(dir: string, model: KanModel, summary: Sup
     for (const row of h.rows) lines.push([stage, row[0]! + offset, ...row.slice(1)].map(cell).join(','));
     offset += h.rows.length;
   });
-  await writeFileAtomic(files[4]!, `${lines.join('\n')}\n`);
-  return files;
+  const contents = [
+    `${JSON.stringify(modelToJson(model, meta))}\n`,
+    renderNetworkSvg(view, { title }),
+    renderNetworkHtml(view, { title }),
+    `${JSON.stringify(summary, null, 2)}\n`,
+    `${lines.join('\n')}\n`,
+  ];
+  return writeFileSet(dir, FIT_OUTPUT_FILES.map((name, i) => ({ name, contents: contents[i]! })));
 }

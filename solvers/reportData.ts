@@ -64,7 +64,7 @@ export function fieldGrid(problem: Problem): FieldGrid {
  * For each query row, the value of the nearest test point (Euclidean over all `dim` columns):
  * points bucketed on the first two columns, rings searched outward until no closer point can remain.
  */
-export function nearestValues(test: { coords: Float32Array; count: number; values: Float32Array }, dim: number, nOut: number, query: Float32Array, count: number): Float32Array {
+export function nearestValues(test: { coords: Float32Array; count: number; values: Float32Array }, dim: number, nOut: number, query: Float32Array, count: number, column = 0): Float32Array {
   const out = new Float32Array(count).fill(NaN);
   if (test.count === 0) return out;
   const axes = Math.min(dim, 2);
@@ -111,14 +111,18 @@ export function nearestValues(test: { coords: Float32Array; count: number; value
         if (Math.abs(d) < r) { visit(cx - r, cy + d); visit(cx + r, cy + d); }
       }
     }
-    if (best >= 0) out[q] = test.values[best * nOut]!;
+    if (best >= 0) out[q] = test.values[best * nOut + column]!;
   }
   return out;
 }
 
-/** The first unknown on `grid`: the prediction, the exact (or nearest reference) values blanked (NaN) in holes, and the mask. */
-export function sampleField(problem: Problem, model: Model, grid: FieldGrid = fieldGrid(problem)): FieldData {
-  const unknown = problem.unknowns[0]!;
+/**
+ * One unknown (default: the first) on `grid`: the prediction, the exact (or nearest reference)
+ * values blanked (NaN) in holes, and the mask.
+ */
+export function sampleField(problem: Problem, model: Model, grid: FieldGrid = fieldGrid(problem), unknown: string = problem.unknowns[0]!): FieldData {
+  const column = problem.unknowns.indexOf(unknown);
+  if (column < 0) throw new Error(`sampleField: '${unknown}' is not an unknown of ${problem.name} (${problem.unknowns.join(', ')})`);
   const { coords, count, frameSize, inside } = grid;
   const field: FieldData = { axes: grid.axes, unknown, predicted: model.evaluate(coords, { derivatives: [unknown] })[unknown]! };
   if (grid.times) field.times = grid.times;
@@ -126,9 +130,9 @@ export function sampleField(problem: Problem, model: Model, grid: FieldGrid = fi
   if (problem.exact) {
     const values = problem.exact(coords, count);
     const stride = problem.unknowns.length;
-    exact = Float32Array.from({ length: count }, (_, n) => values[n * stride]!);
+    exact = Float32Array.from({ length: count }, (_, n) => values[n * stride + column]!);
   } else if (problem.testSet) {
-    exact = nearestValues(problem.testSet(), problem.variables.length, problem.unknowns.length, coords, count);
+    exact = nearestValues(problem.testSet(), problem.variables.length, problem.unknowns.length, coords, count, column);
   }
   if (inside) {
     field.mask = inside;
@@ -150,6 +154,22 @@ export function domainPoints(problem: Problem, grid: FieldGrid, max = 4096): { p
   return { points, count: kept.length };
 }
 
+/**
+ * The settings as run: `steps` becomes the number of steps the trainer took (an MLP trains all
+ * stages' steps in one, an interrupted run stops early); a KAN with several grids keeps the
+ * requested count as `steps per stage`.
+ */
+export function reportSettings(settings: Record<string, string | number | boolean | null>, result: Pick<TrainResult, 'steps'>, model: Pick<Model, 'kind'>): Record<string, string | number | boolean | null> {
+  if (!('steps' in settings)) return settings;
+  const out: Record<string, string | number | boolean | null> = {};
+  for (const [key, value] of Object.entries(settings)) {
+    if (key !== 'steps') { out[key] = value; continue; }
+    out.steps = result.steps;
+    if (model.kind === 'kan' && value !== result.steps) out['steps per stage'] = value;
+  }
+  return out;
+}
+
 /** Everything the report shows for one solve: field on the grid, network (KAN only), history, metrics, settings. */
 export function buildReport(problem: Problem, model: Model, result: TrainResult, summary: SolveSummary, settings: Record<string, string | number | boolean | null>): ReportData {
   const grid = fieldGrid(problem);
@@ -166,6 +186,14 @@ export function buildReport(problem: Problem, model: Model, result: TrainResult,
     status: summary.status,
     testSet: summary.testSet,
   };
+  // Each unknown's own errors when there are several (the pooled ones are dominated by the largest unknown).
+  const perUnknown = Object.entries(summary.perUnknown ?? {});
+  if (perUnknown.length > 1) {
+    for (const [name, a] of perUnknown) {
+      metrics[`relL2:${name}`] = a.relL2;
+      metrics[`maxAbsErr:${name}`] = a.maxAbsErr;
+    }
+  }
   if (summary.message && summary.message !== summary.status) metrics.message = summary.message;
   if (summary.warnings.length > 0) metrics.warnings = summary.warnings.join('; ');
   const report: ReportData = {
@@ -174,8 +202,10 @@ export function buildReport(problem: Problem, model: Model, result: TrainResult,
     field: sampleField(problem, model, grid),
     history: result.history,
     metrics,
-    settings,
+    settings: reportSettings(settings, result, model),
   };
+  // Every other unknown too; the report offers a selector.
+  if (problem.unknowns.length > 1) report.moreFields = problem.unknowns.slice(1).map((u) => sampleField(problem, model, grid, u));
   if (model.kind === 'kan') {
     const { points, count } = domainPoints(problem, grid);
     report.network = modelView(model, points.subarray(0, count * problem.variables.length));

@@ -2,13 +2,12 @@
  * The PINN solver: binds a problem, a model and the trainer, and writes the outputs
  * (model.json, metrics.json, history.csv, report.html). Shared by `solve` and `compare`.
  */
-import { join } from 'node:path';
 import {
   createModel,
   hintOptions,
   KanpinnInputError,
   SOLVE_DEFAULTS,
-  saveModel,
+  modelToJson,
   train,
   type Model,
   type ModelOptions,
@@ -18,7 +17,8 @@ import {
   type SolveOptions,
   type TrainResult,
 } from '../src/index.js';
-import { writeFileAtomic } from '../src/io/files.js';
+import { writeFileSet } from '../src/io/files.js';
+import { SOLVE_OUTPUT_FILES } from './outputs.js';
 import { buildReport } from './reportData.js';
 import { renderReport } from '../viz/index.js';
 
@@ -43,6 +43,8 @@ export interface SolveSummary {
   relL2: number | null;
   maxAbsErr: number | null;
   mse: number | null;
+  /** The same errors for each unknown alone, keyed by name (the fields above pool them); null (or absent) without a test set. */
+  perUnknown?: Record<string, { relL2: number; maxAbsErr: number; mse: number }> | null;
   testSet: string | null;
   status: TrainResult['status'];
   message: string;
@@ -115,6 +117,7 @@ export async function solveProblem(problem: Problem, partial: Partial<SolveOptio
     relL2: result.accuracy?.relL2 ?? null,
     maxAbsErr: result.accuracy?.maxAbsErr ?? null,
     mse: result.accuracy?.mse ?? null,
+    perUnknown: result.accuracy?.unknowns ?? null,
     testSet: test ? `${test.source} (${test.count} points)` : null,
     status: result.status,
     message: result.message,
@@ -130,13 +133,14 @@ export function historyCsv(history: TrainResult['history']): string {
   return [history.columns.join(','), ...history.rows.map((r) => r.map(cell).join(','))].join('\n') + '\n';
 }
 
-/** Writes model.json, metrics.json, history.csv and report.html into `dir` (each atomically). */
+/** Writes model.json, metrics.json, history.csv and report.html into `dir` as one set (see writeFileSet). */
 export async function writeOutputs(dir: string, problem: Problem, model: Model, result: TrainResult, summary: SolveSummary, settings: Record<string, string | number | boolean | null>): Promise<string[]> {
-  const files = ['model.json', 'metrics.json', 'history.csv', 'report.html'].map((f) => join(dir, f));
-  await saveModel(model, files[0]!, { problem: problem.name, relL2: summary.relL2, date: new Date().toISOString() });
-  await writeFileAtomic(files[1]!, `${JSON.stringify(summary, null, 2)}\n`);
-  await writeFileAtomic(files[2]!, historyCsv(result.history));
-  await writeFileAtomic(files[3]!, renderReport(buildReport(problem, model, result, summary, settings)));
-  return files;
+  const meta = { problem: problem.name, relL2: summary.relL2, date: new Date().toISOString() };
+  const contents = [
+    `${JSON.stringify(modelToJson(model, meta))}\n`,
+    `${JSON.stringify(summary, null, 2)}\n`,
+    historyCsv(result.history),
+    renderReport(buildReport(problem, model, result, summary, settings)),
+  ];
+  return writeFileSet(dir, SOLVE_OUTPUT_FILES.map((name, i) => ({ name, contents: contents[i]! })));
 }
-

@@ -13,7 +13,11 @@ export class BackendError extends Error {
   override readonly name = 'BackendError';
 }
 
-/** Training could not go on (non-finite loss, cancelled run). Carries what was learned so far. */
+/**
+ * An optimizer step could not be taken (`Adam.step` met a non-finite gradient and left the
+ * parameters unchanged). It carries only its message; the trainer reports a non-finite loss or a
+ * cancelled run through the result's `status` instead of throwing.
+ */
 export class TrainingError extends Error {
   override readonly name = 'TrainingError';
 }

@@ -76,21 +76,29 @@ export function lineChartSvg(series: ChartSeries[], options: Partial<ChartOption
   let yTicks = (o.logY ? logTicks(10 ** lo, 10 ** hi) : niceTicks(lo, hi, 5)).filter(inRange);
   // Less than a decade shown: 1, 2, 5 × 10ⁿ so a log axis still has labels to read.
   if (o.logY && yTicks.length < 2) yTicks = logTicks(10 ** lo, 10 ** hi).flatMap((v) => [v, 2 * v, 5 * v]).filter(inRange);
-  for (const v of yTicks) {
+  // A narrow band (say 0.649 to 0.660) holds none of those: round linear values, or a small drop reads as a cliff.
+  if (o.logY && yTicks.length < 2) yTicks = niceTicks(10 ** lo, 10 ** hi, 4).filter(inRange);
+  const yLabels = tickLabels(yTicks, 3);
+  yTicks.forEach((v, k) => {
     const y = py(v).toFixed(1);
     parts.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + pw}" y1="${y}" y2="${y}" stroke="#eee"/>`);
-    parts.push(`<text x="${MARGIN.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle" fill="#444">${escapeXml(formatNumber(v, 3))}</text>`);
-  }
-  for (const v of niceTicks(xMin, xMax, 6)) {
+    parts.push(`<text class="y-tick" x="${MARGIN.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle" fill="#444">${escapeXml(yLabels[k]!)}</text>`);
+  });
+  const xTicks = niceTicks(xMin, xMax, 6);
+  const xLabels = tickLabels(xTicks, 4);
+  xTicks.forEach((v, k) => {
     const x = px(v).toFixed(1);
     parts.push(`<line x1="${x}" x2="${x}" y1="${MARGIN.top + ph}" y2="${MARGIN.top + ph + 4}" stroke="#888"/>`);
-    parts.push(`<text x="${x}" y="${MARGIN.top + ph + 16}" text-anchor="middle" fill="#444">${escapeXml(formatNumber(v, 4))}</text>`);
-  }
+    parts.push(`<text x="${x}" y="${MARGIN.top + ph + 16}" text-anchor="middle" fill="#444">${escapeXml(xLabels[k]!)}</text>`);
+  });
   parts.push(`<text x="${MARGIN.left + pw / 2}" y="${o.height - 8}" text-anchor="middle" fill="#222">${escapeXml(o.xLabel)}</text>`);
   parts.push(`<text transform="translate(14 ${MARGIN.top + ph / 2}) rotate(-90)" text-anchor="middle" fill="#222">${escapeXml(o.yLabel)}${o.logY ? ' (log)' : ''}</text>`);
+  // Marker labels are boxes the legend must not cover.
+  const avoid: Box[] = [];
   for (const m of o.markers ?? []) {
     if (!(m.x >= xMin && m.x <= xMax)) continue;
     const x = px(m.x).toFixed(1);
+    avoid.push({ x: px(m.x) + 3, y: MARGIN.top + 1, w: m.label.length * MARKER_CHAR, h: 13 });
     parts.push(`<g class="marker"><line x1="${x}" x2="${x}" y1="${MARGIN.top}" y2="${MARGIN.top + ph}" stroke="#9aa3b2" stroke-dasharray="3 3"/><text x="${(px(m.x) + 3).toFixed(1)}" y="${MARGIN.top + 11}" fill="#667" font-size="10">${escapeXml(m.label)}</text></g>`);
   }
   const drawn: [number, number][][] = [];
@@ -119,7 +127,7 @@ export function lineChartSvg(series: ChartSeries[], options: Partial<ChartOption
     const longest = Math.max(...series.map((s) => s.name.length));
     const boxWidth = 30 + longest * 6.2;
     const boxHeight = series.length * 14 + 6;
-    const corner = legendCorner(drawn, boxWidth, boxHeight, { left: MARGIN.left, top: MARGIN.top, width: pw, height: ph });
+    const corner = legendCorner(drawn, boxWidth, boxHeight, { left: MARGIN.left, top: MARGIN.top, width: pw, height: ph }, avoid);
     const key = (s: ChartSeries, x: number, y: number): string =>
       `<line x1="${(x + 6).toFixed(1)}" x2="${(x + 24).toFixed(1)}" y1="${y}" y2="${y}" stroke="${escapeXml(s.color)}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>` +
       `<text x="${(x + 28).toFixed(1)}" y="${y}" dominant-baseline="middle" fill="#222">${escapeXml(s.name)}</text>`;
@@ -146,12 +154,30 @@ export function lineChartSvg(series: ChartSeries[], options: Partial<ChartOption
   return parts.join('');
 }
 
+/** A rectangle in chart pixels (x, y: top-left corner). */
+export interface Box { x: number; y: number; w: number; h: number }
+
+/** Width of one character of a marker label (10 px font), generous so the estimate covers the text. */
+const MARKER_CHAR = 6.2;
+
+/**
+ * Labels for tick values: `digits` significant digits, more (up to 10) until neighbouring labels
+ * differ, so a narrow range does not print the same label twice.
+ */
+export function tickLabels(ticks: number[], digits: number): string[] {
+  for (let d = digits; ; d++) {
+    const labels = ticks.map((v) => formatNumber(v, d));
+    if (d >= 10 || labels.every((l, k) => k === 0 || l !== labels[k - 1])) return labels;
+  }
+}
+
 /**
  * Top-left corner of the legend box: the first spot inside the plot (top-right, top-left,
  * bottom-right, bottom-left, top-centre, bottom-centre) whose box covers no point of the drawn
- * lines (sampled along each segment); undefined when every spot would hide some curve.
+ * lines (sampled along each segment) and overlaps none of the `avoid` boxes (marker labels);
+ * undefined when every spot would hide something.
  */
-export function legendCorner(lines: [number, number][][], width: number, height: number, plot: { left: number; top: number; width: number; height: number }): [number, number] | undefined {
+export function legendCorner(lines: [number, number][][], width: number, height: number, plot: { left: number; top: number; width: number; height: number }, avoid: Box[] = []): [number, number] | undefined {
   const pad = 6;
   const right = plot.left + plot.width - width - pad, left = plot.left + pad, centre = plot.left + (plot.width - width) / 2;
   const top = plot.top + pad, bottom = plot.top + plot.height - height - pad;
@@ -164,7 +190,8 @@ export function legendCorner(lines: [number, number][][], width: number, height:
       if (next) for (let s = 1; s < 8; s++) samples.push([p[0] + ((next[0] - p[0]) * s) / 8, p[1] + ((next[1] - p[1]) * s) / 8]);
     });
   }
-  return spots.find((c) => !samples.some(([x, y]) => x >= c[0] - 3 && x <= c[0] + width + 3 && y >= c[1] - 3 && y <= c[1] + height + 3));
+  const overlaps = (c: [number, number], b: Box): boolean => b.x < c[0] + width + 3 && b.x + b.w > c[0] - 3 && b.y < c[1] + height + 3 && b.y + b.h > c[1] - 3;
+  return spots.find((c) => !avoid.some((b) => overlaps(c, b)) && !samples.some(([x, y]) => x >= c[0] - 3 && x <= c[0] + width + 3 && y >= c[1] - 3 && y <= c[1] + height + 3));
 }
 
 /** A palette of distinguishable line colours (Tableau 10). */

@@ -4,6 +4,7 @@
  * functions over typed arrays, shared by the viewer and the tests.
  */
 import { base64ToBytes, decodeFloat32 } from './encode.js';
+import { formatNumber } from './format.js';
 import type { FieldPayload } from './payload.js';
 
 /** Which array to show: the prediction, the exact solution, or the error prediction − exact. */
@@ -139,12 +140,32 @@ export function valueRange(f: DecodedField, q: Quantity): [number, number] {
   return [lo, hi];
 }
 
-/** Summary of one frame inside the domain: value range, and with an exact solution max |error| and ‖p − e‖₂ / ‖e‖₂. */
-export interface FrameStats { min: number; max: number; maxAbsError?: number; relL2?: number; points: number }
+/**
+ * Summary of one frame inside the domain: value range, and with an exact solution max |error|,
+ * the root mean square error, and ‖p − e‖₂ / ‖e‖₂ unless the exact solution is zero on the frame.
+ */
+export interface FrameStats { min: number; max: number; maxAbsError?: number; rmsError?: number; relL2?: number; points: number }
 
-/** Statistics of `frame` over the points inside the domain. */
+/** Largest |exact| over every frame inside the domain (0 without an exact solution); cached per field. */
+const exactScales = new WeakMap<DecodedField, number>();
+function exactScale(f: DecodedField): number {
+  let scale = exactScales.get(f);
+  if (scale === undefined) {
+    scale = 0;
+    if (f.exact) for (let k = 0; k < f.exact.length; k++) if (isInside(f, k) && Number.isFinite(f.exact[k]!)) scale = Math.max(scale, Math.abs(f.exact[k]!));
+    exactScales.set(f, scale);
+  }
+  return scale;
+}
+
+/**
+ * Statistics of `frame` over the points inside the domain. Where the exact solution vanishes on
+ * the frame (every |e| ≤ 1e-6 of its largest value over all frames, e.g. u = sin(πx) sin(πt) at
+ * t = 0) a relative error is meaningless (0/0, or rounding noise divided by rounding noise), so
+ * `relL2` is left out and the absolute errors stand alone.
+ */
 export function frameStats(f: DecodedField, frame: number): FrameStats {
-  let min = Infinity, max = -Infinity, maxErr = 0, errSq = 0, exactSq = 0, points = 0;
+  let min = Infinity, max = -Infinity, maxErr = 0, errSq = 0, exactSq = 0, exactMax = 0, points = 0;
   const base = frame * f.frameSize;
   for (let k = base; k < base + f.frameSize; k++) {
     const p = f.predicted[k]!;
@@ -157,12 +178,27 @@ export function frameStats(f: DecodedField, frame: number): FrameStats {
       maxErr = Math.max(maxErr, Math.abs(p - e));
       errSq += (p - e) ** 2;
       exactSq += e * e;
+      exactMax = Math.max(exactMax, Math.abs(e));
     }
   }
   const stats: FrameStats = { min, max, points };
   if (f.exact) {
     stats.maxAbsError = maxErr;
-    stats.relL2 = exactSq > 0 ? Math.sqrt(errSq / exactSq) : NaN;
+    stats.rmsError = Math.sqrt(errSq / Math.max(1, points));
+    if (exactSq > 0 && exactMax > 1e-6 * exactScale(f)) stats.relL2 = Math.sqrt(errSq / exactSq);
   }
   return stats;
+}
+
+/** The rows of the statistics table for `unknown` (label, value), as the viewer shows them. */
+export function frameStatRows(st: FrameStats, unknown: string): [string, string][] {
+  const rows: [string, string][] = [
+    ['grid points inside', String(st.points)],
+    [`min ${unknown}`, formatNumber(st.min, 4)],
+    [`max ${unknown}`, formatNumber(st.max, 4)],
+  ];
+  if (st.maxAbsError !== undefined) rows.push(['max |error|', formatNumber(st.maxAbsError, 3)]);
+  if (st.relL2 !== undefined) rows.push(['rel. L2 error', formatNumber(st.relL2, 3)]);
+  else if (st.rmsError !== undefined) rows.push([`rms error (exact ${unknown} is 0 here)`, formatNumber(st.rmsError, 3)]);
+  return rows;
 }

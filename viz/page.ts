@@ -21,7 +21,7 @@ section h2{margin:0 0 12px;font-size:17px;font-weight:600}
 .note{color:#667;font-style:italic}
 .badges{display:flex;flex-wrap:wrap;gap:10px;margin-top:10px}
 .badge{background:#2c3446;border-radius:6px;padding:6px 12px}
-.badge small{display:block;color:#aab3c5;font-size:11px;text-transform:uppercase;letter-spacing:.04em}
+.badge small{display:block;color:#aab3c5;font-size:12px}
 .badge b{font-size:16px}
 table.kv{border-collapse:collapse;min-width:320px}
 table.kv td{padding:4px 14px 4px 0;border-bottom:1px solid #eef0f3;vertical-align:top}

@@ -20,7 +20,8 @@ export interface FieldPayload {
 export interface PagePayload {
   kind: 'report' | 'network';
   title: string;
-  field?: FieldPayload;
+  /** One field per unknown (the first is shown first); absent when no field was sampled. */
+  fields?: FieldPayload[];
   network?: NetworkView;
 }
 

@@ -68,10 +68,18 @@ export interface ProblemInfo {
 export interface ReportData {
   title: string;
   problem: ProblemInfo;
+  /** The first unknown's field (the one shown when the page opens). */
   field?: FieldData;
+  /** The other unknowns' fields, same grid, for problems with several unknowns: the report offers a selector. */
+  moreFields?: FieldData[];
   /** Absent for MLP runs: the report shows a note instead. */
   network?: NetworkView;
   history: HistoryData;
+  /**
+   * Results by key: `relL2`, `maxAbsErr`, `mse`, `loss`, `params`, `steps`, `evaluations`,
+   * `seconds`, `backend`, `status`, `testSet`…, and per unknown U `relL2:U`, `maxAbsErr:U`, `mse:U`;
+   * shown with words (`metricLabel`).
+   */
   metrics: Record<string, number | string | null>;
   settings: Record<string, string | number | boolean | null>;
 }

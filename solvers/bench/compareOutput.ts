@@ -3,9 +3,8 @@
  * rel. L2-against-time curves, JSON, and two SVG charts (rel. L2 against wall time and against
  * parameter count). Pure text builders plus one writer; nothing here prints.
  */
-import { join } from 'node:path';
 import { lineChartSvg } from '../../viz/index.js';
-import { writeFileAtomic } from '../../src/io/files.js';
+import { writeFileSet } from '../../src/io/files.js';
 import type { CompareResult, CompareRow } from '../compare.js';
 
 /** Line colours (Tableau 10). */
@@ -21,10 +20,20 @@ export function sci(v: number | null, digits = 2): string {
   return v === null || !Number.isFinite(v) ? 'n/a' : v.toExponential(digits);
 }
 
-/** The stdout table: one line per model (cost, final loss and each term's unweighted mean square, error), columns padded to align. */
-export function compareTable(result: CompareResult): string[] {
+/** Names of the unknowns with their own errors in the rows, when there are several (one unknown: its errors are the pooled ones). */
+export function unknownNames(rows: readonly Pick<CompareRow, 'perUnknown'>[]): string[] {
+  const names = Object.keys(rows.find((r) => r.perUnknown)?.perUnknown ?? {});
+  return names.length > 1 ? names : [];
+}
+
+/**
+ * The stdout table: one line per model (cost, final loss and each term's unweighted mean square,
+ * error pooled and per unknown), columns padded to align. Takes any list of rows.
+ */
+export function compareTable(result: Pick<CompareResult, 'rows'>): string[] {
   const termNames = Object.keys(result.rows[0]?.terms ?? {});
-  const header = ['model', 'params', 'evals', 'seconds', 'loss', ...termNames, 'mse', 'rel. L2', '± std', 'seeds'];
+  const unknowns = unknownNames(result.rows);
+  const header = ['model', 'params', 'evals', 'seconds', 'loss', ...termNames, 'mse', 'rel. L2', '± std', ...unknowns.map((u) => `rel. L2 ${u}`), 'seeds'];
   const body = result.rows.map((r) => [
     `${modelLabel(r)}${r.grids ? ` G${r.grids.join('→')}` : ''}`,
     String(r.params),
@@ -35,6 +44,7 @@ export function compareTable(result: CompareResult): string[] {
     sci(r.mse),
     sci(r.relL2),
     sci(r.relL2Std, 1),
+    ...unknowns.map((u) => sci(r.perUnknown?.[u]?.relL2 ?? null)),
     String(r.seeds),
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((row) => row[c]!.length)));
@@ -48,12 +58,21 @@ const csvCell = (v: string | number | null): string => {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
-/** rows.csv: one line per model with the `--json` field names as columns (terms as `loss:NAME`). */
-export function compareCsv(result: CompareResult): string {
+/**
+ * rows.csv: one line per model with the `--json` field names as columns (terms as `loss:NAME`;
+ * with several unknowns also `relL2:U`, `relL2Std:U`, `maxAbsErr:U` for each unknown U).
+ */
+export function compareCsv(result: Pick<CompareResult, 'rows'>): string {
   const termNames = Object.keys(result.rows[0]?.terms ?? {});
-  const columns = ['model', 'width', 'grids', 'params', 'evaluations', 'seconds', 'loss', ...termNames.map((n) => `loss:${n}`), 'mse', 'relL2', 'relL2Std', 'maxAbsErr', 'seeds'];
+  const unknowns = unknownNames(result.rows);
+  const perUnknown = unknowns.flatMap((u) => [`relL2:${u}`, `relL2Std:${u}`, `maxAbsErr:${u}`]);
+  const columns = ['model', 'width', 'grids', 'params', 'evaluations', 'seconds', 'loss', ...termNames.map((n) => `loss:${n}`), 'mse', 'relL2', 'relL2Std', 'maxAbsErr', ...perUnknown, 'seeds'];
   const lines = result.rows.map((r) =>
-    [r.model, r.width.join(' '), r.grids?.join(' ') ?? null, r.params, r.evaluations, r.seconds, r.loss, ...termNames.map((n) => r.terms[n] ?? null), r.mse, r.relL2, r.relL2Std, r.maxAbsErr, r.seeds].map(csvCell).join(','),
+    [
+      r.model, r.width.join(' '), r.grids?.join(' ') ?? null, r.params, r.evaluations, r.seconds, r.loss, ...termNames.map((n) => r.terms[n] ?? null), r.mse, r.relL2, r.relL2Std, r.maxAbsErr,
+      ...unknowns.flatMap((u) => { const e = r.perUnknown?.[u]; return e ? [e.relL2, e.relL2Std, e.maxAbsErr] : [null, null, null]; }),
+      r.seeds,
+    ].map(csvCell).join(','),
   );
   return [columns.map(csvCell).join(','), ...lines].join('\n') + '\n';
 }
@@ -96,11 +115,5 @@ export async function writeCompareOutputs(dir: string, result: CompareResult, ex
     ['error-vs-time.svg', errorVsTimeSvg(result)],
     ['error-vs-params.svg', errorVsParamsSvg(result)],
   ];
-  const paths: string[] = [];
-  for (const [name, text] of files) {
-    const path = join(dir, name);
-    await writeFileAtomic(path, text);
-    paths.push(path);
-  }
-  return paths;
+  return writeFileSet(dir, files.map(([name, contents]) => ({ name, contents })));
 }

@@ -9,7 +9,7 @@ import { KanpinnInputError } from '../../src/index.js';
 import { SUITE_NAMES, suiteMarkdown, type SuiteFile, type SuiteName } from './results.js';
 
 /** Where the committed result files live, relative to the repository root. */
-export const RESULTS_DIR = 'test/bench/results';
+export const RESULTS_DIR = 'bench/results';
 
 const open = (s: SuiteName): string => `<!-- bench:${s} -->`;
 const close = (s: SuiteName): string => `<!-- /bench:${s} -->`;

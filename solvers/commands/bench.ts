@@ -17,6 +17,7 @@ import { RESULTS_DIR, sectionsFromResults, updateReadme } from '../bench/readme.
 import { SUITE_NAMES, saveSuiteFile, suiteMarkdown, type SuiteFile, type SuiteName } from '../bench/results.js';
 import { writeFileAtomic } from '../../src/io/files.js';
 import { printError, printJson, printLine } from '../cliUtil.js';
+import { prepareOutputDir } from '../outputs.js';
 
 interface BenchArgs {
   suite: string;
@@ -78,8 +79,8 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       .option('readme', { type: 'boolean', default: false, describe: 'rewrite the README Benchmarks section from the saved results (runs no suite)' })
       .option('results', { type: 'string', default: RESULTS_DIR, describe: 'with --readme: folder of the saved SUITE.json files' })
       .option('readme-file', { type: 'string', default: 'README.md', describe: 'with --readme: the README to rewrite' })
-      .example('$0 bench --suite accuracy --save test/bench/results', 'the accuracy suite of record (< 30 min)')
-      .example('$0 bench --readme', 'regenerate the README tables from test/bench/results') as never,
+      .example('$0 bench --suite accuracy --save bench/results', 'the accuracy suite of record (< 30 min)')
+      .example('$0 bench --readme', 'regenerate the README tables from bench/results') as never,
   handler: async (args) => {
     if (args.readme) {
       const sections = sectionsFromResults(args.results);
@@ -88,6 +89,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       printLine(`updated ${args.readmeFile}: ${Object.keys(sections).join(', ') || 'no result files found, markers only'}`);
       return;
     }
+    if (args.save !== undefined) prepareOutputDir(args.save, '--save');
     if (args.suite === 'symbolic') {
       // Interpretability timings (hello-KAN workflow, symbolic fitting vs pykan, Example 6): JSON only.
       await setBackend(args.backend ? parseBackendName(args.backend, '--backend') : defaultBackendName());

@@ -19,8 +19,9 @@ function printReport(report: CheckReport): void {
   printLine(`problem ${report.problem}: ${report.ok ? 'ok' : 'FAILED'}`);
   printLine(`  variables ${report.variables.join(', ')}; unknowns ${report.unknowns.join(', ')}; ${report.terms.length} terms`);
   printLine(`  test set: ${report.testSet ? `${report.testSet.count} points (${report.testSet.source})` : 'none (no exact solution or reference data)'}`);
+  for (const line of report.nonFinite) printLine(`  not finite: ${line}`);
   if (!report.hasExact) {
-    printLine('  no exact solution: the definition is valid; residuals not measured');
+    printLine(`  no exact solution: ${report.ok ? 'the definition is valid' : 'the definition parses but its residuals are not finite'}; residuals not measured`);
     return;
   }
   printLine(`  exact solution: ${report.method === 'symbolic' ? 'symbolic derivatives (mathjs)' : 'central finite differences (float64)'}`);

@@ -5,7 +5,9 @@ import { defaultBackendName, KanpinnInputError, parseBackendName, setBackend } f
 import { compareTable, modelLabel, writeCompareOutputs } from '../bench/compareOutput.js';
 import { parseIntList, printError, printJson, printLine } from '../cliUtil.js';
 import { compareModels, compareWidth, type CompareModel } from '../compare.js';
+import { preflightCompare } from '../preflight.js';
 import { progressReporter } from '../progress.js';
+import { catchInterrupts } from '../signals.js';
 import { solveOptionsFromArgs, trainingFlags, type TrainingArgs } from '../trainingFlags.js';
 
 interface CompareArgs extends TrainingArgs {
@@ -49,15 +51,15 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     const training = solveOptionsFromArgs(args);
     delete training.model;
     const models = modelsFromArgs(args, problem);
+    preflightCompare(problem, training, models, args.out);
     await setBackend(args.backend ? parseBackendName(args.backend, '--backend') : defaultBackendName());
-    const controller = new AbortController();
-    const onSignal = (): void => controller.abort();
-    process.once('SIGINT', onSignal);
+    // Ctrl-C and SIGTERM stop training, then the outputs are written (handlers stay until then).
+    const interrupts = catchInterrupts();
     let progress: ReturnType<typeof progressReporter> | null = null;
     let result;
     try {
       result = await compareModels(problem, { models, seeds: args.seeds, training }, {
-        signal: controller.signal,
+        signal: interrupts.signal,
         onRun: ({ index, total, model, seed }) => {
           progress?.stop();
           progress = progressReporter(!args.quiet, `${index + 1}/${total} ${modelLabel(model)} seed ${seed}`);
@@ -66,7 +68,6 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       });
     } finally {
       (progress as ReturnType<typeof progressReporter> | null)?.stop();
-      process.removeListener('SIGINT', onSignal);
     }
     let files: string[] = [];
     if (args.out) files = await writeCompareOutputs(args.out, result, { command: `kanpinn compare ${process.argv.slice(3).join(' ')}`.trim() });
@@ -76,11 +77,12 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       for (const line of compareTable(result)) printLine(line);
       if (files.length) printLine(`wrote ${files.join(', ')}`);
     }
-    if (controller.signal.aborted) {
-      printError('kanpinn: interrupted; rows cover the runs finished so far');
-      process.exitCode = 130;
+    if (interrupts.received()) {
+      printError(`kanpinn: interrupted (${interrupts.received()}); rows cover the runs finished so far`);
+      process.exitCode = interrupts.exitCode()!;
     } else if (result.rows.some((r) => r.status.includes('diverged'))) {
       printError(`kanpinn: diverged: ${result.rows.filter((r) => r.status.includes('diverged')).map(modelLabel).join(', ')} (parameters of the best step were used)`);
     }
+    interrupts.dispose();
   },
 };

@@ -4,6 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { defaultBackendName, defaultSymbolicLibrary, KanpinnInputError, parseBackendName, parseCsv, setBackend } from '../../src/index.js';
 import { parseIntList, printError, printJson, printLine } from '../cliUtil.js';
 import { runSupervisedFit, SUPERVISED_FIT_DEFAULTS, writeFitOutputs } from '../fit.js';
+import { FIT_OUTPUT_FILES, prepareOutputDir } from '../outputs.js';
 
 interface FitArgs {
   data: string;
@@ -60,6 +61,7 @@ export const fitCommand: CommandModule<object, FitArgs> = {
     check(args.testFraction, 'test-fraction', args.testFraction > 0 && args.testFraction < 1, 'a number in (0, 1)');
     check(args.k, 'k', Number.isInteger(args.k) && args.k >= 1 && args.k <= 10, 'an integer from 1 to 10');
     check(args.digits, 'digits', Number.isInteger(args.digits) && args.digits >= 2 && args.digits <= 17, 'an integer from 2 to 17');
+    if (args.out !== undefined) prepareOutputDir(args.out, '--out', FIT_OUTPUT_FILES);
     let text: string;
     try {
       text = await readFile(args.data, 'utf8');
@@ -85,6 +87,7 @@ export const fitCommand: CommandModule<object, FitArgs> = {
         testFraction: args.testFraction,
         seed: args.seed,
         digits: args.digits,
+        source: args.data,
       },
       (stage) => {
         if (!args.quiet && !args.json) printError(`fit: ${stage}`);
@@ -101,7 +104,9 @@ export const fitCommand: CommandModule<object, FitArgs> = {
     else {
       printLine(`KAN [${summary.width.join(',')}] on ${summary.rows.train} rows, ${summary.params} parameters, ${summary.steps} steps, ${summary.seconds.toFixed(1)} s`);
       printLine(`  test RMSE ${summary.rmse.toExponential(3)}  train RMSE ${summary.trainRmse.toExponential(3)}`);
+      if (summary.formulaRmse !== null) printLine(`  test RMSE of the numeric model ${summary.numericRmse.toExponential(3)}, of the printed formula ${summary.formulaRmse.toExponential(3)}`);
       if (summary.formula !== null) printLine(`  ${summary.target} = ${summary.formula}`);
+      for (const warning of summary.warnings) printLine(`  warning: ${warning}`);
       if (summary.numericEdges.length) printLine(`  no formula: edges still numeric (best r² below --r2-threshold): ${summary.numericEdges.join(', ')}`);
       if (files.length) printLine(`  wrote ${files.join(', ')}`);
     }

@@ -4,6 +4,7 @@ import { createRng, KanpinnInputError, loadModel, modelView, type KanModel } fro
 import { writeFileAtomic } from '../../src/io/files.js';
 import { renderNetworkHtml, renderNetworkSvg } from '../../viz/index.js';
 import { printLine } from '../cliUtil.js';
+import { checkViewMemory, prepareOutputFile } from '../outputs.js';
 
 interface PlotArgs {
   model: string;
@@ -41,9 +42,11 @@ export const plotCommand: CommandModule<object, PlotArgs> = {
     const kind = args.out.endsWith('.svg') ? 'svg' : args.out.endsWith('.html') ? 'html' : null;
     if (kind === null) throw new KanpinnInputError(`--out: expected a file name ending in .svg or .html, got "${args.out}"`);
     if (!Number.isInteger(args.points) || args.points < 2) throw new KanpinnInputError(`--points: expected an integer >= 2, got ${args.points}`);
+    prepareOutputFile(args.out, '--out');
     const model = await loadModel(args.model);
     try {
       if (model.kind !== 'kan') throw new KanpinnInputError(`plot: ${args.model} holds an MLP; the diagram needs a KAN`);
+      checkViewMemory(model.width, args.points, '--points');
       const view = modelView(model, gridRangePoints(model, args.points, args.seed));
       const title = `KAN [${model.width.join(', ')}]`;
       await writeFileAtomic(args.out, kind === 'svg' ? renderNetworkSvg(view, { title }) : renderNetworkHtml(view, { title }));

@@ -1,10 +1,11 @@
 /** `kanpinn predict <model>`: evaluate a saved model on points from a CSV, a grid of the domain or the test set. */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, rename, unlink, readFile } from 'node:fs/promises';
+import { rename, unlink, readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { KanpinnInputError } from '../../src/index.js';
 import { printError, printLine } from '../cliUtil.js';
+import { prepareOutputFile } from '../outputs.js';
 import { checkModelFits, problemOf, readModelFile } from '../modelInput.js';
 import { gridPoints, parseDerivatives, pointsFromCsv, predictChunks, predictPlan, testPoints, type PredictPoints, type PredictSummary } from '../predict.js';
 
@@ -32,7 +33,6 @@ interface Sink {
 }
 
 async function fileSink(path: string): Promise<Sink> {
-  await mkdir(dirname(path), { recursive: true });
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const stream: WriteStream = createWriteStream(temp);
   const failed = new Promise<never>((_, reject) => stream.once('error', reject));
@@ -87,6 +87,7 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
     if (!Number.isInteger(args.chunk) || args.chunk < 1) throw new KanpinnInputError(`--chunk: expected an integer >= 1, got ${args.chunk}`);
     const format = args.out === undefined ? (args.json ? 'json' : 'csv') : extname(args.out).toLowerCase().slice(1);
     if (format !== 'csv' && format !== 'json') throw new KanpinnInputError(`--out: expected a file name ending in .csv or .json, got "${args.out}"`);
+    if (args.out !== undefined) prepareOutputFile(args.out, '--out');
     const loaded = await readModelFile(args.model);
     const { model } = loaded;
     try {

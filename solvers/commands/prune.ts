@@ -4,6 +4,7 @@ import { accuracy, KanpinnInputError, prune, PRUNE_DEFAULTS, saveModel } from '.
 import { printJson, printLine } from '../cliUtil.js';
 import { checkModelFits, problemOf, readModelFile } from '../modelInput.js';
 import { domainSample, modelFilePath, parsePositiveInt, parseThreshold } from '../interpretFlags.js';
+import { prepareOutputFile } from '../outputs.js';
 
 interface PruneArgs {
   model: string;
@@ -37,6 +38,7 @@ export const pruneCommand: CommandModule<object, PruneArgs> = {
     const edgeThreshold = args.edgeThreshold === undefined ? 3 * nodeThreshold : parseThreshold(args.edgeThreshold, 'edge-threshold');
     const samples = parsePositiveInt(args.samples, 'samples');
     const out = modelFilePath(args.out);
+    prepareOutputFile(out, '--out');
     const loaded = await readModelFile(args.model);
     const { model } = loaded;
     try {

@@ -4,7 +4,9 @@ import { resolveProblem } from '../../problems/index.js';
 import { printError, printJson, printLine } from '../cliUtil.js';
 import { solveProblem, writeOutputs, type SolveOptions, type SolveSummary } from '../solve.js';
 import type { Problem } from '../../src/index.js';
+import { preflightSolve } from '../preflight.js';
 import { progressReporter } from '../progress.js';
+import { catchInterrupts } from '../signals.js';
 import { solveOptionsFromArgs, trainingFlags, type TrainingArgs } from '../trainingFlags.js';
 
 interface SolveArgs extends TrainingArgs {
@@ -50,16 +52,15 @@ export const solveCommand: CommandModule<object, SolveArgs> = {
   handler: async (args) => {
     const problem = resolveProblem(args.problem);
     const options = solveOptionsFromArgs(args);
-    const controller = new AbortController();
-    const onSignal = (): void => controller.abort();
-    process.once('SIGINT', onSignal);
+    preflightSolve(problem, options, args.out);
+    // Ctrl-C and SIGTERM stop training, then the outputs are written (handlers stay until then).
+    const interrupts = catchInterrupts();
     const progress = progressReporter(!args.quiet, `${problem.name} ${options.model}`);
     let outcome;
     try {
-      outcome = await solveProblem(problem, options, { onProgress: progress.update, signal: controller.signal });
+      outcome = await solveProblem(problem, options, { onProgress: progress.update, signal: interrupts.signal });
     } finally {
       progress.stop();
-      process.removeListener('SIGINT', onSignal);
     }
     const { model, result, summary, options: effective } = outcome;
     for (const warning of result.warnings) printError(`warning: ${warning}`);
@@ -73,15 +74,19 @@ export const solveCommand: CommandModule<object, SolveArgs> = {
       printLine(`  ${summary.status}: ${summary.steps} steps, ${summary.evaluations} loss evaluations, ${summary.seconds.toFixed(1)} s`);
       printLine(`  loss ${fmt(summary.loss)}  ${Object.entries(summary.terms).map(([k, v]) => `${k} ${fmt(v, 2)}`).join('  ')}`);
       printLine(`  rel. L2 ${fmt(summary.relL2)}  max |error| ${fmt(summary.maxAbsErr)}${summary.testSet ? `  on ${summary.testSet}` : ''}`);
+      const perUnknown = Object.entries(summary.perUnknown ?? {});
+      if (perUnknown.length > 1) for (const [name, a] of perUnknown) printLine(`    ${name}: rel. L2 ${fmt(a.relL2)}  max |error| ${fmt(a.maxAbsErr)}`);
       if (files.length) printLine(`  wrote ${files.join(', ')}`);
     }
     if (result.status === 'diverged') {
       printError(`kanpinn: ${result.message}`);
       process.exitCode = 1;
-    } else if (result.status === 'interrupted') {
-      printError(`kanpinn: ${result.message}${args.out ? '; outputs written' : ''}`);
-      process.exitCode = 130;
+    } else if (result.status === 'interrupted' || interrupts.received()) {
+      const by = interrupts.received();
+      printError(`kanpinn: ${result.status === 'interrupted' ? result.message : 'training finished'}${by ? ` (${by})` : ''}${args.out ? '; outputs written' : ''}`);
+      process.exitCode = interrupts.exitCode() ?? 130;
     }
+    interrupts.dispose();
     model.dispose();
   },
 };

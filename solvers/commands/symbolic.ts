@@ -21,6 +21,7 @@ import {
 import { printError, printJson, printLine } from '../cliUtil.js';
 import { domainSample, modelFilePath, parseEdge, parsePositiveInt } from '../interpretFlags.js';
 import { checkModelFits, problemOf, readModelFile } from '../modelInput.js';
+import { prepareOutputFile } from '../outputs.js';
 
 interface SymbolicArgs {
   model: string;
@@ -122,6 +123,7 @@ export const symbolicCommand: CommandModule<object, SymbolicArgs> = {
     parsePositiveInt(args.samples, 'samples');
     parsePositiveInt(args.digits, 'digits');
     if (args.out !== undefined && !changing) throw new KanpinnInputError('--out: only with --fix or --auto (nothing else changes the model)');
+    if (args.out !== undefined) prepareOutputFile(modelFilePath(args.out), '--out');
     const library = parseLibrary(args.lib);
     const loaded = await readModelFile(args.model);
     const model = loaded.model;

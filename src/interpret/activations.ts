@@ -4,8 +4,10 @@
  * Attribution, pruning and symbolic fitting read these; pykan keeps them as `acts` and `spline_postacts`.
  */
 import { KanpinnInputError, describe } from '../errors.js';
+import { createJetPlan } from '../jet/plan.js';
 import { kanEdgeForward } from '../kan/edgeKernel.js';
 import { layerGeometry, readLayerParams } from '../kan/kanLayer.js';
+import { kanLayerForward } from '../kan/layerKernel.js';
 import type { KanModel } from '../kan/model.js';
 import { flattenPoints } from '../model/evaluate.js';
 import type { PointsInput } from '../model/types.js';
@@ -19,23 +21,23 @@ export interface Activations {
   edges: Float32Array[];
 }
 
-/** Runs the network once on `points`, keeping every layer's inputs and edge values. */
+/**
+ * Runs the network once on `points`, keeping every layer's inputs and edge values (the one way to
+ * get them: plots, attribution, pruning and symbolic fitting all read this).
+ */
 export function collectActivations(model: KanModel, points: PointsInput, where = 'points'): Activations {
   const { data, count } = flattenPoints(points, model.inputs.length, where);
   if (count < 1) throw new KanpinnInputError(`${where}: expected at least one point, found none`);
   const inputs: Float32Array[] = [data];
   const edges: Float32Array[] = [];
+  const valuePlan = createJetPlan([], model.inputs.length);
   for (const layer of model.layers) {
     const X = inputs[inputs.length - 1]!;
-    const E = kanEdgeForward(layerGeometry(layer), X, count, readLayerParams(layer));
-    const Y = new Float32Array(count * layer.nOut);
-    for (let n = 0; n < count; n++) {
-      for (let i = 0; i < layer.nIn; i++) {
-        for (let j = 0; j < layer.nOut; j++) Y[n * layer.nOut + j] = Y[n * layer.nOut + j]! + E[(n * layer.nIn + i) * layer.nOut + j]!;
-      }
-    }
-    edges.push(E);
-    inputs.push(Y);
+    const geometry = layerGeometry(layer);
+    const params = readLayerParams(layer);
+    edges.push(kanEdgeForward(geometry, X, count, params));
+    // the next layer's input from the layer kernel itself, so it equals what model.evaluate computes
+    inputs.push(kanLayerForward(geometry, valuePlan, X, count, params));
   }
   return { count, inputs, edges };
 }

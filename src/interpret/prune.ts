@@ -6,7 +6,8 @@
  */
 import { KanpinnInputError, describe } from '../errors.js';
 import type { KanLayer } from '../kan/kanLayer.js';
-import { createKan, newVariable, type KanModel, type KanOptions } from '../kan/model.js';
+import { createKan, type KanModel, type KanOptions } from '../kan/model.js';
+import { newVariable } from '../model/variables.js';
 import type { PointsInput } from '../model/types.js';
 import { checkEdge } from './activations.js';
 import { attribute } from './attribution.js';

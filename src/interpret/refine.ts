@@ -6,7 +6,8 @@
  */
 import { KanpinnInputError, describe } from '../errors.js';
 import type { GridFitReport, GridUpdateOptions } from '../kan/gridUpdate.js';
-import { updateGrid, type KanModel } from '../kan/model.js';
+import { updateGrid } from '../kan/gridUpdate.js';
+import type { KanModel } from '../kan/model.js';
 import { flattenPoints } from '../model/evaluate.js';
 import type { PointsInput } from '../model/types.js';
 import { cloneKan } from './prune.js';

@@ -12,7 +12,7 @@ import type { PointsInput } from '../model/types.js';
 import { fitSymbolicFunction, SYMBOLIC_FIT_DEFAULTS, type SymbolicFitOptions } from '../symbolic/fit.js';
 import { buildSymbolicFormula, type FormulaEdge, type FormulaNetwork, type FormulaOptions, type SymbolicFormula } from '../symbolic/formula.js';
 import { defaultSymbolicLibrary, type AffineParams, type SymbolicLibrary } from '../symbolic/library.js';
-import { suggestSymbolic as rankCandidates, type SuggestSymbolicOptions, type SymbolicCandidate } from '../symbolic/suggest.js';
+import { rankSymbolicCandidates, type SuggestSymbolicOptions, type SymbolicCandidate } from '../symbolic/suggest.js';
 import { normalizeNetwork } from './normalize.js';
 import { checkEdge, collectActivations, columnStd, edgeSamples, type Activations } from './activations.js';
 
@@ -23,13 +23,13 @@ import { checkEdge, collectActivations, columnStd, edgeSamples, type Activations
  */
 export function suggestSymbolic(model: KanModel, l: number, i: number, j: number, points: PointsInput, options: Partial<SuggestSymbolicOptions> = {}): SymbolicCandidate[] {
   checkEdge(model, l, i, j, 'suggestSymbolic');
-  return suggestOn(model, collectActivations(model, points, 'suggestSymbolic: points'), l, i, j, options);
+  return suggestOn(model, collectActivations(model, points, 'suggestSymbolic: points'), l, i, j, options, 'suggestSymbolic');
 }
 
-function suggestOn(model: KanModel, acts: Activations, l: number, i: number, j: number, options: Partial<SuggestSymbolicOptions>): SymbolicCandidate[] {
+function suggestOn(model: KanModel, acts: Activations, l: number, i: number, j: number, options: Partial<SuggestSymbolicOptions>, where: string): SymbolicCandidate[] {
   const { xs, ys } = edgeSamples(model, acts, l, i, j);
   const scale = columnStd(acts.inputs[l + 1]!, acts.count, model.layers[l]!.nOut, j) || 1;
-  return rankCandidates(xs, ys, { scale, ...options });
+  return rankSymbolicCandidates(xs, ys, { scale, ...options }, where);
 }
 
 /** Options of `fixSymbolic`. */
@@ -131,7 +131,7 @@ export function autoSymbolic(model: KanModel, points: PointsInput, options: Part
           setSymbolicEdge(layer, i, j, o.library.require('0', 'autoSymbolic'), { a: 1, b: 0, c: 0, d: 0 });
           continue;
         }
-        const ranked = suggestOn(model, acts, l, i, j, { ...o.suggest, library: o.library, candidates: o.candidates });
+        const ranked = suggestOn(model, acts, l, i, j, { ...o.suggest, library: o.library, candidates: o.candidates }, 'autoSymbolic');
         const best = ranked[0]!;
         if (best.r2 < o.r2Threshold) {
           report.skipped.push({ layer: l, i, j, best: best.name, r2: best.r2 });

@@ -4,7 +4,7 @@
  * for a symbolic edge, its formula. The shape is viz's `NetworkView`, so `renderNetworkSvg` and
  * `renderNetworkHtml` take it as is (the library does not import viz).
  */
-import { edgeValues } from '../kan/edges.js';
+import { edgeValues } from './edges.js';
 import type { KanModel } from '../kan/model.js';
 import { symbolicEdgeParams } from '../kan/symbolicState.js';
 import type { PointsInput } from '../model/types.js';

@@ -3,15 +3,17 @@
  * with everything needed to rebuild a model exactly (widths, grids, knots, k, masks, values, and the
  * optional symbolic edges of a layer: function names from the default library and (a, b, c, d)).
  * Float32 parameters are written as the shortest decimal that reads back to the same float32, so a
- * round trip is bit for bit. Loading checks every field and refuses a file it cannot trust.
+ * round trip is bit for bit (except that JSON writes −0 as 0). Loading checks every field and refuses a file it cannot trust.
  */
 import { KanpinnInputError } from '../errors.js';
-import { BASE_FUNCTIONS } from '../kan/baseFunctions.js';
+import { nodeFs, writeFileAtomic } from './files.js';
+import { BASE_FUNCTIONS } from '../jet/baseFunctions.js';
 import type { KanLayer, SymbolicLayerState } from '../kan/kanLayer.js';
 import { defaultSymbolicLibrary, type SymbolicFunction } from '../symbolic/library.js';
-import { createKan, newVariable, type KanOptions } from '../kan/model.js';
-import type { Model } from '../model/create.js';
-import { createMlp, MLP_ACTIVATIONS, type MlpLayer, type MlpOptions } from '../model/mlp.js';
+import { createKan, type KanOptions } from '../kan/model.js';
+import { newVariable } from '../model/variables.js';
+import type { Model } from '../createModel.js';
+import { createMlp, MLP_ACTIVATIONS, type MlpLayer, type MlpOptions } from '../mlp/mlp.js';
 
 export const MODEL_FORMAT = 'kanpinn-model';
 export const MODEL_VERSION = 1;
@@ -55,7 +57,21 @@ export interface ModelJson {
   meta?: Record<string, unknown>;
 }
 
-const list = (a: ArrayLike<number>): number[] => Array.from(a);
+/**
+ * The shortest decimal that reads back to the same float32. JSON alone would print the float64
+ * expansion of the float32 value (0.1f as 0.10000000149011612); 9 significant digits always suffice.
+ */
+function shortestFloat32(v: number): number {
+  if (!Number.isFinite(v) || v === 0) return v;
+  for (let digits = 1; digits < 9; digits++) {
+    const d = Number(v.toPrecision(digits));
+    if (Math.fround(d) === v) return d;
+  }
+  return v;
+}
+
+/** Float32 values as their shortest decimals; float64 values (knots) exactly. */
+const list = (a: ArrayLike<number>): number[] => (a instanceof Float32Array ? Array.from(a, shortestFloat32) : Array.from(a));
 
 /** The model as a plain JSON value (see `ModelJson`). */
 export function modelToJson(model: Model, meta?: Record<string, unknown>): ModelJson {
@@ -214,18 +230,16 @@ export function modelFromJson(value: unknown): Model {
 
 /** Writes the model file atomically (temp file + rename). Node only. */
 export async function saveModel(model: Model, path: string, meta?: Record<string, unknown>): Promise<void> {
-  const { writeFileAtomic } = await import('./files.js');
   await writeFileAtomic(path, `${JSON.stringify(modelToJson(model, meta))}\n`);
 }
 
 /** Reads and validates a model file. Node only. */
 export async function loadModel(path: string): Promise<Model> {
-  const { readFile } = await import('node:fs/promises');
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = nodeFs().readFileSync(path, 'utf8');
   } catch (error) {
-    throw new KanpinnInputError(`model file: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new KanpinnInputError(`model file: cannot read ${path}: ${(error as { code?: string }).code ?? (error as Error).message}`);
   }
   let parsed: unknown;
   try {

@@ -4,18 +4,26 @@
  * the activation scales mean_n |φ_ij| that the sparsification regulariser and attribution need,
  * differentiably. Only the value channel: no jets, so it is cheap, and it is used only when asked.
  */
-import { baseDerivatives } from './baseFunctions.js';
+import { baseDerivatives } from '../jet/baseFunctions.js';
 import { edgePolynomials, monomialJet, splineParamGrads, type LayerGeometry, type LayerGradients, type LayerParams } from './layerKernel.js';
 import { tableSpan } from './splineTables.js';
 import { symbolicEdgeJet, symbolicEdgeParamGrad } from './symbolicEdge.js';
 
-/** φ_ij(x_ni) for all points and edges: X [N, nIn] → E [N, nIn, nOut] (row-major). */
-export function kanEdgeForward(geo: LayerGeometry, X: Float32Array, N: number, p: LayerParams): Float32Array {
+/**
+ * φ_ij(x_ni) for all points and edges: X [N, nIn] → E [N, nIn, nOut] (row-major). Computed in
+ * float64; `E` may be a Float64Array for callers that fit to the values (grid refits).
+ */
+export function kanEdgeForward<T extends Float32Array | Float64Array = Float32Array>(
+  geo: LayerGeometry,
+  X: Float32Array | Float64Array,
+  N: number,
+  p: LayerParams,
+  E: T = new Float32Array(N * geo.nIn * geo.nOut) as T,
+): T {
   const { nIn, nOut, k } = geo;
   const k1 = k + 1;
   const Q = geo.tables[0]!.intervals;
   const raw = edgePolynomials(geo, p.coef);
-  const E = new Float32Array(N * nIn * nOut);
   const mono = new Float64Array(k1);
   const powers = new Float64Array(k1);
   const bv = new Float64Array(1);

@@ -8,8 +8,17 @@
  * cover the new grid densely (plus the samples), so it is well posed whatever the sample count;
  * with fewer distinct samples than intervals the breakpoints fall back to uniform.
  */
-import { CholeskyDecomposition, Matrix } from 'ml-matrix';
-import { basisMatrix, extendKnots, type Knots } from './spline.js';
+import * as tf from '@tensorflow/tfjs';
+import { KanpinnInputError } from '../errors.js';
+import { createJetPlan } from '../jet/plan.js';
+import { newVariable } from '../model/variables.js';
+import { kanEdgeForward } from './edgeKernel.js';
+import { layerGeometry, readLayerParams } from './kanLayer.js';
+import { kanLayerForward, type LayerGeometry, type LayerParams } from './layerKernel.js';
+import type { KanModel } from './model.js';
+import { extendKnots, type Knots } from './spline.js';
+import { fitCoefficients } from './splineFit.js';
+import { splineTable } from './splineTables.js';
 
 /** Options of a grid update. */
 export interface GridUpdateOptions {
@@ -98,57 +107,15 @@ function fitPoints(samples: Float64Array, knots: Knots, k: number, nBasis: numbe
 }
 
 /**
- * Least-squares coefficients on `newKnots` reproducing y_old (rows = points, cols = outputs).
- * Returns [nOut, nBasis] row-major.
+ * Spline part Σ_m c_m B_m(x) of every edge of one input at xs → [xs.length, nOut], computed by the
+ * layer's own edge kernel (one input, base and scale switched off), so a refit reproduces exactly
+ * the function the network evaluates. `coef` is this input's [nOut, nBasis] block.
  */
-export function fitCoefficients(
-  newKnots: Knots,
-  k: number,
-  xs: Float64Array,
-  yOld: Float64Array,
-  nOut: number,
-  smoothness: number,
-  weights?: Float64Array,
-): Float64Array {
-  const nBasis = newKnots.length - k - 1;
-  const B = new Matrix(xs.length, nBasis);
-  const dense = basisMatrix(newKnots, k, xs);
-  const w = (n: number): number => (weights ? Math.sqrt(weights[n]!) : 1);
-  for (let n = 0; n < xs.length; n++) for (let m = 0; m < nBasis; m++) B.set(n, m, w(n) * dense[n * nBasis + m]!);
-  const Y = new Matrix(xs.length, nOut);
-  for (let n = 0; n < xs.length; n++) for (let j = 0; j < nOut; j++) Y.set(n, j, w(n) * yOld[n * nOut + j]!);
-  const Bt = B.transpose();
-  const A = Bt.mmul(B);
-  const scale = Math.max(1e-12, A.trace() / nBasis);
-  for (let m = 0; m < nBasis; m++) A.set(m, m, A.get(m, m) + 1e-10 * scale);
-  // λ·D₂ᵀD₂ with D₂ the second-difference operator.
-  const lambda = smoothness * scale;
-  for (let m = 0; m + 2 < nBasis; m++) {
-    const idx = [m, m + 1, m + 2];
-    const w = [1, -2, 1];
-    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) A.set(idx[a]!, idx[b]!, A.get(idx[a]!, idx[b]!) + lambda * w[a]! * w[b]!);
-  }
-  const rhs = Bt.mmul(Y);
-  const solution = new CholeskyDecomposition(A).solve(rhs);
-  const out = new Float64Array(nOut * nBasis);
-  for (let j = 0; j < nOut; j++) for (let m = 0; m < nBasis; m++) out[j * nBasis + m] = solution.get(m, j);
-  return out;
-}
-
-/** Spline part Σ_m c_m B_m(x) of every edge of one input at xs → [xs.length, nOut]. */
-export function splineValues(knots: Knots, k: number, coef: Float32Array | Float64Array, input: number, nOut: number, xs: Float64Array): Float64Array {
+function splineValues(knots: Knots, k: number, coef: Float32Array, nOut: number, xs: Float64Array): Float64Array {
   const nBasis = knots.length - k - 1;
-  const basis = basisMatrix(knots, k, xs);
-  const out = new Float64Array(xs.length * nOut);
-  for (let n = 0; n < xs.length; n++) {
-    for (let j = 0; j < nOut; j++) {
-      let sum = 0;
-      const base = (input * nOut + j) * nBasis;
-      for (let m = 0; m < nBasis; m++) sum += coef[base + m]! * basis[n * nBasis + m]!;
-      out[n * nOut + j] = sum;
-    }
-  }
-  return out;
+  const geo: LayerGeometry = { nIn: 1, nOut, k, nBasis, base: 'zero', tables: [splineTable(knots, k)] };
+  const params: LayerParams = { coef, scaleBase: new Float32Array(nOut), scaleSp: new Float32Array(nOut).fill(1), mask: new Float32Array(nOut).fill(1) };
+  return kanEdgeForward(geo, xs, xs.length, params, new Float64Array(xs.length * nOut));
 }
 
 /**
@@ -193,15 +160,66 @@ export function refitInput(
     warning = `input ${input}: samples span no range; grid range kept`;
   }
   const { xs, weights } = fitPoints(rangeSamples ? Float64Array.from([...samples, ...rangeSamples]) : samples, knots, k, newGrid + k);
-  const yOld = splineValues(oldKnots, k, coef, input, nOut, xs);
+  const oldBasis = oldKnots.length - k - 1;
+  const yOld = splineValues(oldKnots, k, coef.subarray(input * nOut * oldBasis, (input + 1) * nOut * oldBasis), nOut, xs);
   const fitted = fitCoefficients(knots, k, xs, yOld, nOut, options.smoothness, weights);
-  const nBasis = newGrid + k;
-  const asLayer = new Float64Array((input + 1) * nOut * nBasis);
-  asLayer.set(fitted, input * nOut * nBasis);
-  const yNew = splineValues(knots, k, asLayer, input, nOut, xs);
+  const yNew = splineValues(knots, k, Float32Array.from(fitted), nOut, xs);
   let maxDeviation = 0;
   for (let i = 0; i < samples.length * nOut; i++) maxDeviation = Math.max(maxDeviation, Math.abs(yNew[i]! - yOld[i]!));
   const report: GridFitReport = { input, method, maxDeviation };
   if (warning) report.warning = warning;
   return { knots, coef: fitted, report };
+}
+
+/**
+ * Grid update (same G) or extension (new G per layer) from the distribution of each layer's
+ * inputs at `points` (knots at their quantiles); `rangePoints` only widen the range the grid covers
+ * (boundary and initial points: clustered on faces, they would pull knots together); the spline coefficients are refit so edge functions are kept. Layers are
+ * processed in order, each seeing inputs from the already-updated layers before it.
+ */
+export function updateGrid(
+  model: KanModel,
+  points: Float32Array,
+  count: number,
+  newGrid?: number,
+  options: Partial<GridUpdateOptions> = {},
+  rangePoints?: { coords: Float32Array; count: number },
+): GridFitReport[][] {
+  const opts = { ...GRID_UPDATE_DEFAULTS, ...options };
+  if (newGrid !== undefined && (!Number.isInteger(newGrid) || newGrid < 1)) {
+    throw new KanpinnInputError(`grid: expected an integer >= 1, got ${newGrid}`);
+  }
+  const reports: GridFitReport[][] = [];
+  let inputs = points.subarray(0, count * model.inputs.length);
+  let rangeInputs = rangePoints ? rangePoints.coords.subarray(0, rangePoints.count * model.inputs.length) : undefined;
+  const rangeCount = rangePoints?.count ?? 0;
+  const valuePlan = createJetPlan([], model.inputs.length);
+  for (const layer of model.layers) {
+    const G = newGrid ?? layer.grid;
+    const coef = layer.coef.dataSync() as Float32Array;
+    const newCoef = new Float32Array(layer.nIn * layer.nOut * (G + layer.k));
+    const layerReports: GridFitReport[] = [];
+    const knots = layer.knots.map((old, i) => {
+      const samples = Float64Array.from({ length: count }, (_, n) => inputs[n * layer.nIn + i]!);
+      const extra = rangeInputs ? Float64Array.from({ length: rangeCount }, (_, n) => rangeInputs![n * layer.nIn + i]!) : undefined;
+      const fit = refitInput(old, layer.k, coef, i, layer.nOut, G, samples, opts, extra);
+      newCoef.set(Float32Array.from(fit.coef), i * layer.nOut * (G + layer.k));
+      layerReports.push(fit.report);
+      return fit.knots;
+    });
+    layer.knots = knots;
+    layer.grid = G;
+    if (layer.coef.shape[2] === G + layer.k) {
+      tf.tidy(() => layer.coef.assign(tf.tensor3d(newCoef, [layer.nIn, layer.nOut, G + layer.k])));
+    } else {
+      layer.coef.dispose();
+      layer.coef = newVariable(newCoef, [layer.nIn, layer.nOut, G + layer.k]);
+    }
+    reports.push(layerReports);
+    const geometry = layerGeometry(layer);
+    const params = readLayerParams(layer);
+    inputs = kanLayerForward(geometry, valuePlan, inputs, count, params);
+    if (rangeInputs) rangeInputs = kanLayerForward(geometry, valuePlan, rangeInputs, rangeCount, params);
+  }
+  return reports;
 }

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { JetPlan } from '../jet/plan.js';
-import type { BaseFunction } from './baseFunctions.js';
+import type { BaseFunction } from '../jet/baseFunctions.js';
 import { kanEdgeBackward, kanEdgeForward } from './edgeKernel.js';
 import { kanLayerBackward, kanLayerForward, type LayerGeometry, type LayerGradients, type LayerParams } from './layerKernel.js';
 import type { Knots } from './spline.js';

@@ -14,7 +14,7 @@
 import { cachedKernel, compileKernel, falling, range } from '../jet/codegen.js';
 import { compileJet, type JetFactorsBackFn, type JetFactorsFn } from '../jet/factors.js';
 import type { JetPlan } from '../jet/plan.js';
-import { baseDerivatives, type BaseFunction } from './baseFunctions.js';
+import { baseDerivatives, type BaseFunction } from '../jet/baseFunctions.js';
 import { tableSpan, type SplineTable } from './splineTables.js';
 
 /** The arrays a generated pass reads and writes. */

@@ -13,7 +13,7 @@
 import type { JetPlan } from '../jet/plan.js';
 import { fallingTable } from '../jet/codegen.js';
 import { compileJet } from '../jet/factors.js';
-import { baseDerivatives, type BaseFunction } from './baseFunctions.js';
+import { baseDerivatives, type BaseFunction } from '../jet/baseFunctions.js';
 import { tableSpan, type SplineTable } from './splineTables.js';
 import { symbolicEdgeJet, symbolicEdgeParamGrad, type SymbolicLayerParams } from './symbolicEdge.js';
 import { constantFactors, generatedBackward, generatedForward, type GeneratedArgs } from './layerCodegen.js';

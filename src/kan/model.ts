@@ -1,18 +1,18 @@
 /**
  * The KAN model: layers of learnable B-spline edge functions (pykan's parameterisation and
- * initialisation), forward jets through the fused kernel, grid update and extension.
+ * initialisation) and forward jets through the fused kernel (grid update: gridUpdate.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { KanpinnInputError } from '../errors.js';
-import { createJetPlan, type JetPlan } from '../jet/plan.js';
+import type { JetPlan } from '../jet/plan.js';
 import { evaluateModel } from '../model/evaluate.js';
 import type { EvaluateOptions, ModelBase, PointsInput } from '../model/types.js';
+import { defaultInputNames, defaultOutputNames, newVariable } from '../model/variables.js';
 import { createRng } from '../random.js';
-import { BASE_FUNCTIONS, type BaseFunction } from './baseFunctions.js';
-import { fitCoefficients, GRID_UPDATE_DEFAULTS, refitInput, type GridFitReport, type GridUpdateOptions } from './gridUpdate.js';
-import { kanLayerJet, layerGeometry, readLayerParams, type KanLayer } from './kanLayer.js';
-import { kanLayerForward } from './layerKernel.js';
+import { BASE_FUNCTIONS, type BaseFunction } from '../jet/baseFunctions.js';
+import { kanLayerJet, type KanLayer } from './kanLayer.js';
 import { uniformKnots } from './spline.js';
+import { fitCoefficients } from './splineFit.js';
 
 /** Options of a KAN; every field but `width` has a default in `KAN_DEFAULTS`. */
 export interface KanOptions {
@@ -49,18 +49,6 @@ export const KAN_DEFAULTS: Omit<KanOptions, 'width' | 'inputs' | 'outputs'> = {
   scaleBaseMu: 0,
   scaleBaseSigma: 1,
 };
-
-/** Default input names by dimension: x, y, z, t then x4, x5, … */
-export function defaultInputNames(dim: number): string[] {
-  const names = ['x', 'y', 'z', 't'];
-  return Array.from({ length: dim }, (_, i) => (dim <= 4 ? names[i]! : `x${i + 1}`));
-}
-
-/** Default output names: u, v, w then u4, u5, … */
-export function defaultOutputNames(dim: number): string[] {
-  const names = ['u', 'v', 'w'];
-  return Array.from({ length: dim }, (_, i) => (dim <= 3 ? names[i]! : `u${i + 1}`));
-}
 
 /** A KAN: its layers plus the model interface. */
 export interface KanModel extends ModelBase {
@@ -106,11 +94,6 @@ function rangeOf(options: KanOptions, l: number, i: number): [number, number] {
     throw new KanpinnInputError(`gridRange: expected [lo, hi] with lo < hi${perInput ? ` for input ${i}` : ''}, got ${JSON.stringify(range)}`);
   }
   return range;
-}
-
-/** A trainable variable holding a copy of `values` (unnamed: tfjs gives it a unique name). */
-export function newVariable(values: Float32Array, shape: number[]): tf.Variable {
-  return tf.tidy(() => tf.variable(tf.tensor(values, shape)));
 }
 
 /** Builds layers with pykan's initialisation from the options' seed. */
@@ -188,67 +171,4 @@ export function createKan(partial: Partial<KanOptions> & { width: number[] }, la
     },
   };
   return model;
-}
-
-/** Values entering each layer at the points: [layers][N · nIn] row-major, plus the output. */
-export function layerActivations(model: KanModel, points: Float32Array, count: number): Float32Array[] {
-  const plan = createJetPlan([], model.inputs.length);
-  const acts: Float32Array[] = [points.subarray(0, count * model.inputs.length)];
-  for (const layer of model.layers) {
-    acts.push(kanLayerForward(layerGeometry(layer), plan, acts[acts.length - 1]!, count, readLayerParams(layer)));
-  }
-  return acts;
-}
-
-/**
- * Grid update (same G) or extension (new G per layer) from the distribution of each layer's
- * inputs at `points` (knots at their quantiles); `rangePoints` only widen the range the grid covers
- * (boundary and initial points: clustered on faces, they would pull knots together); the spline coefficients are refit so edge functions are kept. Layers are
- * processed in order, each seeing inputs from the already-updated layers before it.
- */
-export function updateGrid(
-  model: KanModel,
-  points: Float32Array,
-  count: number,
-  newGrid?: number,
-  options: Partial<GridUpdateOptions> = {},
-  rangePoints?: { coords: Float32Array; count: number },
-): GridFitReport[][] {
-  const opts = { ...GRID_UPDATE_DEFAULTS, ...options };
-  if (newGrid !== undefined && (!Number.isInteger(newGrid) || newGrid < 1)) {
-    throw new KanpinnInputError(`grid: expected an integer >= 1, got ${newGrid}`);
-  }
-  const reports: GridFitReport[][] = [];
-  let inputs = points.subarray(0, count * model.inputs.length);
-  let rangeInputs = rangePoints ? rangePoints.coords.subarray(0, rangePoints.count * model.inputs.length) : undefined;
-  const rangeCount = rangePoints?.count ?? 0;
-  const valuePlan = createJetPlan([], model.inputs.length);
-  for (const layer of model.layers) {
-    const G = newGrid ?? layer.grid;
-    const coef = layer.coef.dataSync() as Float32Array;
-    const newCoef = new Float32Array(layer.nIn * layer.nOut * (G + layer.k));
-    const layerReports: GridFitReport[] = [];
-    const knots = layer.knots.map((old, i) => {
-      const samples = Float64Array.from({ length: count }, (_, n) => inputs[n * layer.nIn + i]!);
-      const extra = rangeInputs ? Float64Array.from({ length: rangeCount }, (_, n) => rangeInputs![n * layer.nIn + i]!) : undefined;
-      const fit = refitInput(old, layer.k, coef, i, layer.nOut, G, samples, opts, extra);
-      newCoef.set(Float32Array.from(fit.coef), i * layer.nOut * (G + layer.k));
-      layerReports.push(fit.report);
-      return fit.knots;
-    });
-    layer.knots = knots;
-    layer.grid = G;
-    if (layer.coef.shape[2] === G + layer.k) {
-      tf.tidy(() => layer.coef.assign(tf.tensor3d(newCoef, [layer.nIn, layer.nOut, G + layer.k])));
-    } else {
-      layer.coef.dispose();
-      layer.coef = newVariable(newCoef, [layer.nIn, layer.nOut, G + layer.k]);
-    }
-    reports.push(layerReports);
-    const geometry = layerGeometry(layer);
-    const params = readLayerParams(layer);
-    inputs = kanLayerForward(geometry, valuePlan, inputs, count, params);
-    if (rangeInputs) rangeInputs = kanLayerForward(geometry, valuePlan, rangeInputs, rangeCount, params);
-  }
-  return reports;
 }

@@ -31,6 +31,8 @@ export interface TermCheck {
   maxAbs: number | null;
   /** PDE terms: max |residual with every unknown and derivative set to 0|, the source term's scale. */
   sourceScale?: number;
+  /** Residual values that are NaN or ±Infinity (with the unknowns set to 0, and on the exact solution when there is one). */
+  nonFinite: number;
 }
 
 /** What `checkProblem` found. */
@@ -49,13 +51,32 @@ export interface CheckReport {
   maxConditionError: number | null;
   bounds: { relResidual: number; conditionError: number };
   terms: TermCheck[];
+  /** One line per term whose residual is not finite somewhere (e.g. `"pde": "u_xx + 1/0"`); any line makes `ok` false. */
+  nonFinite: string[];
   testSet: { count: number; source: string } | null;
   variables: string[];
   unknowns: string[];
 }
 
-function maxAbs(t: tf.Tensor): number {
-  const values = t.dataSync();
+/** Residual values: read once so that max |r| and the non-finite count come from the same evaluation. */
+function residualValues(term: LossTerm, scope: () => Scope): Float32Array {
+  return tf.tidy(() => term.residual(scope()).dataSync() as Float32Array);
+}
+
+/** Index of the first non-finite value (−1 when all are finite) and how many there are. */
+function nonFiniteOf(values: Float32Array): { count: number; first: number } {
+  let count = 0;
+  let first = -1;
+  values.forEach((v, i) => {
+    if (!Number.isFinite(v)) {
+      count++;
+      if (first < 0) first = i;
+    }
+  });
+  return { count, first };
+}
+
+function maxAbsOf(values: Float32Array): number {
   let max = 0;
   for (const v of values) max = Math.max(max, Number.isNaN(v) ? Infinity : Math.abs(v));
   return max;
@@ -81,15 +102,30 @@ function buildScope(problem: Problem, points: TermPoints, derivatives: string[],
 export function checkProblem(problem: Problem, options: Partial<CheckOptions> = {}): CheckReport {
   const { seed, points, residualBound, conditionBound } = { ...CHECK_DEFAULTS, ...options };
   const exact = problem.exactDerivative;
+  const nonFinite: string[] = [];
   const terms: TermCheck[] = problem.terms.map((term, index) => {
     const count = points ?? Math.max(64, term.region === 'interior' ? problem.defaults.interiorPoints : problem.defaults.boundaryPoints);
     const sampled = term.sample(count, createRng(seed + index), 'random');
-    const check: TermCheck = { name: term.name, kind: term.kind, points: sampled.count, derivatives: [...term.derivatives], maxAbs: null };
+    const check: TermCheck = { name: term.name, kind: term.kind, points: sampled.count, derivatives: [...term.derivatives], maxAbs: null, nonFinite: 0 };
     const coords64 = Float64Array.from(sampled.coords);
+    const note = (values: Float32Array, what: string): void => {
+      const { count: bad, first } = nonFiniteOf(values);
+      if (bad === 0) return;
+      check.nonFinite += bad;
+      // A residual may stack several parts (an initial value and rate): map back to the point.
+      const row = first % Math.max(1, sampled.count);
+      const dim = problem.variables.length;
+      const at = problem.variables.map((v, d) => `${v} = ${Number((sampled.coords[row * dim + d] as number).toPrecision(4))}`).join(', ');
+      nonFinite.push(`${term.name}: the residual ${what} is ${values[first]} at ${bad} of ${values.length} values (first at ${at})`);
+    };
+    const zero = residualValues(term, () => buildScope(problem, sampled, term.derivatives, () => undefined));
+    note(zero, 'with the unknowns set to 0');
+    if (term.kind === 'pde') check.sourceScale = maxAbsOf(zero);
     if (exact) {
-      check.maxAbs = tf.tidy(() => maxAbs(term.residual(buildScope(problem, sampled, term.derivatives, (n) => exact(n, coords64, sampled.count)))));
+      const onExact = residualValues(term, () => buildScope(problem, sampled, term.derivatives, (n) => exact(n, coords64, sampled.count)));
+      if (check.nonFinite === 0) note(onExact, 'on the exact solution');
+      check.maxAbs = maxAbsOf(onExact);
     }
-    if (term.kind === 'pde') check.sourceScale = tf.tidy(() => maxAbs(term.residual(buildScope(problem, sampled, term.derivatives, () => undefined))));
     return check;
   });
   const pde = terms.filter((t) => t.kind === 'pde');
@@ -99,7 +135,8 @@ export function checkProblem(problem: Problem, options: Partial<CheckOptions> = 
   const sourceScale = pde.reduce((m, t) => Math.max(m, t.sourceScale ?? 0), 0);
   const relResidual = maxResidual === null ? null : maxResidual / Math.max(1, sourceScale);
   const maxConditionError = maxOf(conditions);
-  const ok = relResidual === null || (relResidual <= residualBound && (maxConditionError ?? 0) <= conditionBound);
+  const withinBounds = relResidual === null || (relResidual <= residualBound && (maxConditionError ?? 0) <= conditionBound);
+  const ok = withinBounds && nonFinite.length === 0;
   const testSet = problem.testSet ? problem.testSet() : undefined;
   return {
     problem: problem.name,
@@ -113,6 +150,7 @@ export function checkProblem(problem: Problem, options: Partial<CheckOptions> = 
     maxConditionError,
     bounds: { relResidual: residualBound, conditionError: conditionBound },
     terms,
+    nonFinite,
     testSet: testSet ? { count: testSet.count, source: testSet.source } : null,
     variables: [...problem.variables],
     unknowns: [...problem.unknowns],

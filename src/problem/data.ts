@@ -4,7 +4,7 @@ import { KanpinnInputError, describe } from '../errors.js';
 import type { ExprContext } from './expr/parse.js';
 import type { TermBase } from './conditionTerms.js';
 import type { LossTerm } from './types.js';
-import { readText, resolvePath } from './files.js';
+import { readText, resolvePath } from '../io/files.js';
 import { parseRows } from './reference.js';
 
 /** A data term from inline `points`/`values` or a `file` of rows `x y … u`. */

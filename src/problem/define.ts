@@ -14,13 +14,14 @@ import { buildPdeTerms } from './pdeTerms.js';
 import { buildConditionTerm } from './conditionTerms.js';
 import { finiteDifferenceExact, symbolicExact } from './exact.js';
 import type { ExactEvaluator } from './exact.js';
-import { readText, resolvePath } from './files.js';
+import { readText, resolvePath } from '../io/files.js';
 import { parseRows } from './reference.js';
 import { SPEC_FIELDS } from './spec.js';
 import type { ProblemSpec } from './spec.js';
 import { meshTestSet, referenceTestSet } from './testSet.js';
 import type { Problem, SamplingMethod, SolverHint } from './types.js';
 import { checkFields, isRecord } from './validate.js';
+import { checkDataInDomain, checkSelectors, orderDefines } from './inputChecks.js';
 import { HINT_FIELDS, SAMPLING_METHODS, parseSolverHint } from '../train/options.js';
 
 /** Options of `defineProblem`. */
@@ -72,6 +73,8 @@ export function defineProblem(spec: ProblemSpec | Record<string, unknown>, optio
   const conditions = spec.conditions ?? [];
   if (!Array.isArray(conditions)) throw new KanpinnInputError(`conditions: expected an array, got ${describe(conditions)}`);
   conditions.forEach((condition, i) => terms.push(buildConditionTerm(condition, i, domain, ctx, options.baseDir)));
+  checkSelectors(conditions, ctx);
+  checkDataInDomain(conditions, terms, domain);
 
   const exact = parseExact(spec.exact, ctx, domain);
   const reference = parseReference(spec.reference, variables, unknowns, options.baseDir);
@@ -151,10 +154,10 @@ function parseDefines(value: unknown, ctx: ExprContext, taken: string[]): Map<st
   const defines = new Map<string, MathNode>();
   if (value === undefined) return defines;
   if (!isRecord(value)) throw new KanpinnInputError(`define: expected an object of expressions like { "f": "sin(pi*x)" }, got ${describe(value)}`);
-  for (const [key, source] of Object.entries(value)) {
+  for (const [key, source] of orderDefines(value)) {
     if (!IDENTIFIER.test(key) || key in CONSTANTS || FUNCTION_NAMES.includes(key)) throw new KanpinnInputError(`define.${key}: expected a name that is not a constant or a function`);
     if (taken.includes(key)) throw new KanpinnInputError(`define.${key}: '${key}' is already a variable, an unknown or a parameter`);
-    // Earlier defines are visible to later ones, in the order written.
+    // orderDefines puts every define after those it uses, so each sees what it needs.
     defines.set(key, parseExpression(source, `define.${key}`, { ...ctx, defines }).node);
   }
   return defines;

@@ -6,7 +6,7 @@
  * so nothing in `src/` imports from `problems/`.
  */
 import { KanpinnInputError } from '../errors.js';
-import { nodeFs, nodePath, readText } from './files.js';
+import { nodeFs, nodePath, readText } from '../io/files.js';
 import { defineProblem } from './define.js';
 import type { Problem } from './types.js';
 import { isRecord, suggestion } from './validate.js';

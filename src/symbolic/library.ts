@@ -152,7 +152,7 @@ export function createSymbolicLibrary(specs: readonly SymbolicFunctionSpec[] = B
   return library;
 }
 
-/** The process-wide default library that `suggestSymbolic` and `buildSymbolicFormula` use unless given another. */
+/** The process-wide default library that `rankSymbolicCandidates` and `buildSymbolicFormula` use unless given another. */
 export const defaultSymbolicLibrary: SymbolicLibrary = createSymbolicLibrary();
 
 /** Adds a user function to the default library (validated: name free, f, f', f'' finite on [-10, 10]). */

@@ -20,7 +20,7 @@ import type { SymbolicFitOptions, SymbolicFit } from './fit.js';
 import { defaultSymbolicLibrary } from './library.js';
 import type { ScalarFunction, SymbolicLibrary } from './library.js';
 
-/** Options of `suggestSymbolic`. */
+/** Options of `rankSymbolicCandidates` and `suggestSymbolic`. */
 export interface SuggestSymbolicOptions {
   /** Candidate names; default every function in `library`. */
   readonly candidates: readonly string[] | undefined;
@@ -60,15 +60,15 @@ export interface SymbolicCandidate extends SymbolicFit {
   readonly score: number;
 }
 
-function checkOptions(o: SuggestSymbolicOptions): void {
+function checkOptions(o: SuggestSymbolicOptions, where: string): void {
   const positive: Array<keyof SuggestSymbolicOptions> = ['r2Floor', 'scale'];
   const nonNegative: Array<keyof SuggestSymbolicOptions> = ['complexityWeight', 'tieTolerance', 'zeroTolerance'];
   for (const key of [...positive, ...nonNegative]) {
     const value = o[key];
     const ok = typeof value === 'number' && Number.isFinite(value) && (positive.includes(key) ? value > 0 : value >= 0);
-    if (!ok) throw new KanpinnInputError(`suggestSymbolic: options.${key}: expected a finite number ${positive.includes(key) ? '> 0' : '>= 0'}, found ${describe(value)}`);
+    if (!ok) throw new KanpinnInputError(`${where}: options.${key}: expected a finite number ${positive.includes(key) ? '> 0' : '>= 0'}, found ${describe(value)}`);
   }
-  if (!(typeof o.topK === 'number' && o.topK >= 1)) throw new KanpinnInputError(`suggestSymbolic: options.topK: expected a number >= 1, found ${describe(o.topK)}`);
+  if (!(typeof o.topK === 'number' && o.topK >= 1)) throw new KanpinnInputError(`${where}: options.topK: expected a number >= 1, found ${describe(o.topK)}`);
 }
 
 /** Orders candidates: repeatedly take, among those within `tolerance` of the best remaining score, the simplest (then earliest). */
@@ -94,15 +94,17 @@ function rank(candidates: Array<SymbolicCandidate & { order: number }>, toleranc
 /**
  * Fits every candidate to the samples (xs, ys: [n]) of one edge and ranks them, best first.
  * Each result: name, params {a, b, c, d} of y ≈ c·f(a·x + b) + d, r2, complexity, score.
+ * (`suggestSymbolic` in interpret/ does this for an edge of a model.) `where` names the caller in
+ * error messages.
  */
-export function suggestSymbolic(xs: ArrayLike<number>, ys: ArrayLike<number>, options: Partial<SuggestSymbolicOptions> = {}): SymbolicCandidate[] {
+export function rankSymbolicCandidates(xs: ArrayLike<number>, ys: ArrayLike<number>, options: Partial<SuggestSymbolicOptions> = {}, where = 'rankSymbolicCandidates'): SymbolicCandidate[] {
   const o: SuggestSymbolicOptions = { ...SUGGEST_SYMBOLIC_DEFAULTS, ...options };
-  checkOptions(o);
+  checkOptions(o, where);
   const fitOptions = { ...SYMBOLIC_FIT_DEFAULTS, ...o.fit };
   const names = o.candidates ?? o.library.names();
-  if (names.length === 0) throw new KanpinnInputError('suggestSymbolic: options.candidates: expected at least one name, found none');
-  const entries = names.map((name, i) => o.library.require(name, `suggestSymbolic: options.candidates[${i}]`));
-  const samples = prepareEdgeSamples(xs, ys, 'suggestSymbolic', fitOptions.gridSamples);
+  if (names.length === 0) throw new KanpinnInputError(`${where}: options.candidates: expected at least one name, found none`);
+  const entries = names.map((name, i) => o.library.require(name, `${where}: options.candidates[${i}]`));
+  const samples = prepareEdgeSamples(xs, ys, where, fitOptions.gridSamples);
   const constant = Math.sqrt(samples.syy / samples.t.length) <= o.zeroTolerance * o.scale;
   // Aliases (sqrt and x^0.5) share f: fit once.
   const byFunction = new Map<ScalarFunction, SymbolicFit>();

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { KanpinnInputError, describe } from '../errors.js';
 import { createJetPlan } from '../jet/plan.js';
-import type { Model } from '../model/create.js';
+import type { Model } from '../createModel.js';
 import { inputJetTensor } from '../model/evaluate.js';
 import type { LbfgsOptions } from './lbfgs.js';
 import { optimize, type LoopResult } from './loop.js';

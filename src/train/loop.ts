@@ -8,8 +8,8 @@
  * Step numbers in results and messages count from 1, as the history's `step` column does: step k
  * is the k-th optimizer step, and its row holds the loss measured during it.
  */
-import { updateGrid } from '../kan/model.js';
-import type { Model } from '../model/create.js';
+import { updateGrid } from '../kan/gridUpdate.js';
+import type { Model } from '../createModel.js';
 import { Adam } from './adam.js';
 import { Lbfgs, type LbfgsOptions, type Objective } from './lbfgs.js';
 import { learningRates, type TrainingOptions } from './options.js';

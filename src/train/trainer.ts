@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { backendName } from '../backend.js';
 import { KanpinnInputError } from '../errors.js';
-import type { Model } from '../model/create.js';
+import type { Model } from '../createModel.js';
 import type { Problem, TermPoints } from '../problem/types.js';
 import { createRng, type Rng } from '../random.js';
 import type { LbfgsOptions } from './lbfgs.js';
@@ -146,7 +146,9 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
   const dim = problem.variables.length;
   let weights = problem.terms.map((t) => options.weights[t.name] ?? t.weight);
   const termNames = problem.terms.map((t) => t.name);
-  const columns = ['step', 'stage', 'grid', 'evaluations', 'seconds', 'loss', ...termNames.map((n) => `loss:${n}`), 'relL2', 'maxAbsErr', ...(options.regularization ? ['reg'] : [])];
+  // With several unknowns, each one's rel. L2 too (the pooled one is dominated by the largest).
+  const ownErrors = problem.unknowns.length > 1 ? problem.unknowns : [];
+  const columns = ['step', 'stage', 'grid', 'evaluations', 'seconds', 'loss', ...termNames.map((n) => `loss:${n}`), 'relL2', 'maxAbsErr', ...ownErrors.map((u) => `relL2:${u}`), ...(options.regularization ? ['reg'] : [])];
   const rows: number[][] = [];
   const test = problem.testSet ? problem.testSet() : undefined;
 
@@ -223,7 +225,7 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
           const totalStep = at.totalStep + 1;
           const measure = options.evalEvery > 0 && (totalStep % options.evalEvery === 0 || at.step === at.stageLength - 1);
           if (measure && test) latest = accuracy(model, test);
-          const metrics = measure && latest ? [latest.relL2, latest.maxAbsErr] : [NaN, NaN];
+          const metrics = [measure && latest ? latest.relL2 : NaN, measure && latest ? latest.maxAbsErr : NaN, ...ownErrors.map((u) => (measure && latest ? latest.unknowns[u]?.relL2 ?? NaN : NaN))];
           // Stages count from 1 in the history, as on the progress bar.
           rows.push([totalStep, at.stage + 1, at.grid ?? NaN, evaluations, seconds(), loss, ...lastTerms, ...metrics, ...(options.regularization ? [lastReg] : [])]);
           options.onProgress?.({

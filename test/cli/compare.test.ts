@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../solvers/cli.js';
 import { capture } from './capture.js';
@@ -44,6 +45,36 @@ describe('kanpinn compare', () => {
     expect(lines[2]).toMatch(/^KAN \[1,3,1\] G3→4 /);
     expect(lines[3]).toMatch(/^MLP \[1,5,1\] /);
     expect(readFileSync(join(dir, 'rows.csv'), 'utf8').trim().split('\n')).toHaveLength(3);
+  }, 60_000);
+
+  it('with several unknowns the table, JSON and rows.csv give each unknown its own rel. L2 (issue 11, defect 3)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kanpinn-compare-unknowns-'));
+    const biharmonic = fileURLToPath(new URL('../viz/problems/biharmonic1d.json', import.meta.url));
+    const io = capture();
+    expect(await main(['compare', biharmonic, '--kan', '4', '--mlp', '6', '--seeds', '2', '--json', '--out', dir, '--steps', '3', '--grids', '5', '--quiet', '--backend', 'cpu'])).toBe(0);
+    type Errors = { relL2: number; relL2Std: number; maxAbsErr: number; mse: number };
+    const result = JSON.parse(io.out()) as { rows: { relL2: number; maxAbsErr: number; perUnknown: Record<string, Errors> }[] };
+    for (const row of result.rows) {
+      expect(Object.keys(row.perUnknown)).toEqual(['u', 'v']);
+      expect(row.perUnknown.u!.relL2Std).toBeGreaterThan(0);
+      expect(row.perUnknown.u!.relL2).not.toBeCloseTo(row.relL2, 3);
+    }
+    const csv = readFileSync(join(dir, 'rows.csv'), 'utf8').trim().split('\n');
+    const columns = csv[0]!.split(',');
+    expect(columns).toEqual(expect.arrayContaining(['relL2:u', 'relL2Std:u', 'maxAbsErr:u', 'relL2:v', 'relL2Std:v', 'maxAbsErr:v']));
+    expect(Number(csv[1]!.split(',')[columns.indexOf('relL2:v')])).toBeCloseTo(result.rows[0]!.perUnknown.v!.relL2, 12);
+    vi.restoreAllMocks();
+    const table = capture();
+    expect(await main(['compare', biharmonic, '--kan', '4', '--steps', '1', '--grids', '5', '--quiet', '--backend', 'cpu'])).toBe(0);
+    const lines = table.out().split('\n');
+    expect(lines[1]).toMatch(/rel\. L2 +± std +rel\. L2 u +rel\. L2 v +seeds$/);
+    expect(lines[2]).toMatch(/^KAN \[1,4,2\] G5 .* \d\.\d\de[-+]\d+ +\d\.\d\de[-+]\d+ +1$/);
+  }, 60_000);
+
+  it('a single unknown adds no per-unknown columns', async () => {
+    const io = capture();
+    expect(await main(['compare', 'poisson1d', '--kan', '3', ...TINY])).toBe(0);
+    expect(io.out().split('\n')[1]).toMatch(/± std +seeds$/);
   }, 60_000);
 
   it('refuses --seeds 0 with one line', async () => {

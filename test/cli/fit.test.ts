@@ -29,11 +29,34 @@ describe('kanpinn fit', () => {
     const io = capture();
     const code = await main(['fit', file('sum.csv', table), '--json', '--width', '2,1', '--grids', '5,8', '--steps', '15', '--symbolic', '--candidates', 'x,x^2,sin', '--digits', '3']);
     expect(code).toBe(0);
-    const result = JSON.parse(io.out()) as { rmse: number; formula: string | null; params: number; rows: { train: number; test: number } };
+    const result = JSON.parse(io.out()) as { rmse: number; numericRmse: number; formulaRmse: number; warnings: string[]; formula: string | null; params: number; rows: { train: number; test: number } };
     expect(result.rows).toEqual({ train: 115, test: 29 });
     expect(result.rmse).toBeLessThan(0.05);
     expect(result.formula).toMatch(/sin\(3\.14 \* a\)/);
     expect(result.params).toBeGreaterThan(0);
+    // The printed formula, with its 3 digits, is evaluated on the test rows: close to, not equal to, the model's error.
+    expect(result.formulaRmse).toBeLessThan(0.05);
+    expect(result.numericRmse).toBeLessThan(0.05);
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('reports both errors and says so when the formula is worse than the numeric model', async () => {
+    const io = capture();
+    // Only x among the candidates: sin(πa) becomes a straight line, far from the spline it replaces.
+    const code = await main(['fit', file('worse.csv', table), '--width', '2,1', '--grids', '5', '--steps', '10', '--no-prune', '--symbolic', '--candidates', 'x', '--quiet']);
+    expect(code).toBe(0);
+    const lines = io.out().split('\n');
+    const errors = lines.find((l) => l.includes('of the printed formula'));
+    const [numeric, formula] = [...(errors ?? '').matchAll(/(\d\.\d+e[-+]\d+)/g)].map((m) => Number(m[1]));
+    expect(formula).toBeGreaterThan(10 * (numeric as number));
+    expect(lines.find((l) => l.startsWith('  warning: '))).toMatch(/^  warning: the formula's test RMSE \S+ is worse than the numeric model's \S+; try the defaults/);
+  });
+
+  it('refuses a CSV with too few rows to fit, naming the file and the count', async () => {
+    const io = capture();
+    const path = file('two.csv', 'a,b,y\n1,2,3\n4,5,6\n');
+    expect(await main(['fit', path])).toBe(2);
+    expect(io.err()).toBe(`kanpinn: ${path}: 2 data rows; a fit needs at least 10 (some are held out for the test RMSE)\n`);
   });
 
   const bad: [string, string, string[], string][] = [

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../src/backend.js';
 import { modelFromJson, modelToJson } from '../../src/io/modelFile.js';
-import { fitCoefficients } from '../../src/kan/gridUpdate.js';
+import { fitCoefficients } from '../../src/kan/splineFit.js';
 import { createKan, type KanModel } from '../../src/kan/model.js';
 import { autoSymbolic, fixSymbolic, suggestSymbolic, symbolicFormula, unfixSymbolic } from '../../src/interpret/symbolic.js';
 import { createRng } from '../../src/random.js';

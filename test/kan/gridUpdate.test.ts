@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../src/backend.js';
 import { breakpointsFromSamples, GRID_UPDATE_DEFAULTS } from '../../src/kan/gridUpdate.js';
-import { createKan, layerActivations, updateGrid } from '../../src/kan/model.js';
+import { updateGrid } from '../../src/kan/gridUpdate.js';
+import { createKan } from '../../src/kan/model.js';
+import { collectActivations } from '../../src/interpret/activations.js';
 import { isUniform } from '../../src/kan/spline.js';
 import { createRng } from '../../src/random.js';
 
@@ -101,10 +103,10 @@ describe('grid update', () => {
     for (let q = 1; q < placed.points.length; q++) expect(placed.points[q]!).toBeGreaterThan(placed.points[q - 1]!);
   });
 
-  it('sees each layer its real inputs (layerActivations)', () => {
+  it('sees each layer its real inputs (collectActivations)', () => {
     const model = trainedLikeKan(7);
     const pts = samples(10, 3);
-    const acts = layerActivations(model, pts, 10);
+    const acts = collectActivations(model, pts).inputs;
     expect(acts.length).toBe(3);
     expect(Array.from(acts[2]!)).toEqual(Array.from(model.evaluate(pts).u!));
     model.dispose();

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../src/backend.js';
-import { fitCoefficients } from '../../src/kan/gridUpdate.js';
+import { fitCoefficients } from '../../src/kan/splineFit.js';
 import { createKan, type KanModel } from '../../src/kan/model.js';
-import { createMlp } from '../../src/model/mlp.js';
+import { createMlp } from '../../src/mlp/mlp.js';
 import { jetTensors, planFor } from '../../src/model/evaluate.js';
 import { createRng } from '../../src/random.js';
 import { expectFlatTensorCount, expectGradientsMatchFiniteDifferences, finiteDifference, referenceKan, referenceMlp } from './reference.js';

@@ -1,11 +1,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../src/backend.js';
 import { loadModel, modelFromJson, modelToJson, saveModel } from '../../src/io/modelFile.js';
-import { createKan, updateGrid } from '../../src/kan/model.js';
-import { createMlp } from '../../src/model/mlp.js';
+import { updateGrid } from '../../src/kan/gridUpdate.js';
+import { createKan } from '../../src/kan/model.js';
+import { createMlp } from '../../src/mlp/mlp.js';
 
 beforeAll(async () => {
   await setBackend('wasm');
@@ -30,6 +32,20 @@ describe('model file', () => {
     const b = loaded.evaluate(probe, { derivatives: names });
     for (const n of names) expect(bits(b[n]!)).toEqual(bits(a[n]!));
     expect(JSON.parse(readFileSync(path, 'utf8')).meta).toEqual({ problem: 'test' });
+    model.dispose();
+    loaded.dispose();
+  });
+
+  it('writes each float32 parameter as the shortest decimal that reads back to it', () => {
+    const model = createMlp({ width: [1, 3, 1], seed: 1 });
+    const weight = Float32Array.from([0.1, 1 / 3, -2.5e-7]);
+    model.layers[0]!.weight.assign(tf.tensor2d(weight, [1, 3]));
+    const text = JSON.stringify(modelToJson(model));
+    expect(text).toContain('"weight":[0.1,0.33333334,-2.5e-7]');
+    expect(text).not.toContain('0.10000000149011612');
+    const loaded = modelFromJson(JSON.parse(text));
+    if (loaded.kind !== 'mlp') throw new Error('expected an MLP back');
+    expect(bits(loaded.layers[0]!.weight.dataSync() as Float32Array)).toEqual(bits(weight));
     model.dispose();
     loaded.dispose();
   });

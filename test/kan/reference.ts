@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
 import type { KanModel } from '../../src/kan/model.js';
-import type { MlpModel } from '../../src/model/mlp.js';
+import type { MlpModel } from '../../src/mlp/mlp.js';
 import { jetTensors } from '../../src/model/evaluate.js';
 
 function coxDeBoor(t: ArrayLike<number>, m: number, k: number, x: number): number {

@@ -100,7 +100,7 @@ describe('built-in problems', () => {
 describe('a JSON problem written outside the repository', () => {
   it('loads, checks and is complete for training', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kanpinn-user-'));
-    writeFileSync(join(dir, 'obs.dat'), '# x y u\n0.5 0.5 0.0625\n0.25 0.75 0.03515625\n');
+    writeFileSync(join(dir, 'obs.dat'), '# x y u\n0.5 0.8 0.16\n0.25 0.75 0.03515625\n');
     const path = join(dir, 'my-problem.json');
     writeFileSync(
       path,

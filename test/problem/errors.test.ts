@@ -1,8 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { KanpinnInputError, defineProblem, loadProblem, resolveProblem } from '../../src/index.js';
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it, vi } from 'vitest';
+import { KanpinnInputError, checkProblem, defineProblem, loadProblem, resolveProblem } from '../../src/index.js';
+import type { LossTerm } from '../../src/index.js';
+import { main } from '../../solvers/cli.js';
+import { capture } from '../cli/capture.js';
 
 const base = {
   name: 'p',
@@ -58,6 +62,10 @@ const cases: [string, Record<string, unknown>, string][] = [
   ['a polygon touching itself at a vertex', { ...base, domain: { type: 'polygon', vertices: [[0, 0], [2, 0], [2, 2], [1, 0], [0, 2]] } }, 'domain.vertices: the polygon is self-intersecting (edge 0 ([0, 0] to [2, 0]) meets edge 2 ([2, 2] to [1, 0])); list the vertices in order along the boundary'],
   ['a polygon with a repeated vertex', { ...base, domain: { type: 'polygon', vertices: [[0, 0], [1, 0], [1, 0], [0, 1]] } }, 'domain.vertices: vertices 1 and 2 coincide at [1, 0]; list each corner once'],
   ['a polygon on one line', { ...base, domain: { type: 'polygon', vertices: [[0, 0], [1, 0], [2, 0]] } }, 'domain.vertices: the polygon is self-intersecting (edge 2 ([2, 0] to [0, 0]) folds back along edge 1 ([1, 0] to [2, 0])); list the vertices in order along the boundary'],
+  ['an on selector that is a number, not a condition', { ...base, conditions: [{ type: 'dirichlet', on: 'x + 1', value: 0 }] }, 'conditions[0].on: expected "boundary" or a condition such as "x == 0" or "y > 0.5 and x < 1", got the number-valued "x + 1"'],
+  ['a data point outside the domain', { ...base, conditions: [base.conditions[0], { type: 'data', points: [[0.5, 0.5], [1.5, 0.2], [2, 2]], values: [0, 0, 0] }] }, "conditions[1].points[1] lies outside the domain (x = 1.5, y = 0.2; 2 of 3 points do; the domain's bounding box is x in [0, 1], y in [0, 1])"],
+  ['defines that use each other in a circle', { ...base, define: { a: 'b + x', b: '2 * a' } }, 'define.a: circular definition (a uses b uses a)'],
+  ['a define that uses itself', { ...base, define: { f: 'f + 1' } }, 'define.f: circular definition (f uses f)'],
   ['an unreadable reference file', { ...base, reference: 'missing.dat' }, `reference: cannot read "${join(dir, 'missing.dat')}" (no such file)`],
 ];
 
@@ -72,6 +80,56 @@ describe('bad problem definitions are refused with one line naming the field', (
     for (const vertices of [lShape, [...lShape].reverse(), straight]) {
       expect(defineProblem({ ...base, domain: { type: 'polygon', vertices } }).variables).toEqual(['x', 'y']);
     }
+  });
+
+  it('a data file with a point outside the domain names the file row', () => {
+    writeFileSync(join(dir, 'outside.dat'), '# x y u\n0.5 0.5 1\n0.5 -3 1\n');
+    const spec = { ...base, conditions: [{ type: 'data', file: 'outside.dat' }] };
+    expect(refused(spec, { baseDir: dir })).toBe("conditions[0].file: data row 2 (counting from 1) lies outside the domain (x = 0.5, y = -3; 1 of 2 points do; the domain's bounding box is x in [0, 1], y in [0, 1])");
+  });
+
+  it('data points on the boundary and in a time interval are accepted', () => {
+    const spec = { ...base, variables: ['x'], time: [0, 1], domain: { type: 'interval', min: 0, max: 1 }, pde: 'u_t - u_xx', conditions: [{ type: 'data', points: [[0, 0], [1, 1], [0.3, 0.5]], values: [1, 2, 3] }] };
+    expect(defineProblem(spec).terms.map((t) => t.kind)).toEqual(['pde', 'data']);
+  });
+
+  it('on selectors that are conditions are accepted: comparisons, and/or/not, parentheses, c ? p : q', () => {
+    for (const on of ['x == 0', '(x == 0 or y == 1)', 'not (x > 0.5)', 'x < 0.5 ? y == 0 : y == 1']) {
+      expect(defineProblem({ ...base, conditions: [{ type: 'dirichlet', on, value: 0 }] }).terms).toHaveLength(2);
+    }
+  });
+
+  it('a define may use another written after it (dependency order, not file order)', () => {
+    const pde = (problem: ReturnType<typeof defineProblem>): tf.Tensor => {
+      const scope = { x: tf.tensor1d([0.25, 0.5]), y: tf.tensor1d([0.1, 0.2]), u_xx: tf.tensor1d([0, 0]), u_yy: tf.tensor1d([0, 0]) };
+      return (problem.terms[0] as LossTerm).residual(scope);
+    };
+    const later = defineProblem({ ...base, define: { g: '2 * f + h', f: 'sin(pi * x)', h: 'y' }, pde: 'u_xx + u_yy - g' });
+    const inOrder = defineProblem({ ...base, define: { h: 'y', f: 'sin(pi * x)', g: '2 * f + h' }, pde: 'u_xx + u_yy - g' });
+    expect(Array.from(pde(later).dataSync())).toEqual(Array.from(pde(inOrder).dataSync()));
+    expect(pde(later).dataSync()[0]).toBeCloseTo(-(2 * Math.sin(Math.PI / 4) + 0.1), 5);
+  });
+
+  it('check fails on a residual that is not finite, naming the term', () => {
+    const report = checkProblem(defineProblem({ ...base, pde: 'u_xx + u_yy + 1/0' }));
+    expect(report.ok).toBe(false);
+    expect(report.nonFinite).toHaveLength(1);
+    expect(report.nonFinite[0]).toMatch(/^pde: the residual with the unknowns set to 0 is Infinity at 400 of 400 values \(first at x = [\d.]+, y = [\d.]+\)$/);
+    const value = checkProblem(defineProblem({ ...base, conditions: [{ type: 'dirichlet', value: 'log(x)' }] }));
+    expect(value.ok).toBe(false);
+    expect(value.nonFinite[0]).toMatch(/^conditions\[0\]\.dirichlet: the residual with the unknowns set to 0 is -?Infinity at \d+ of \d+ values/);
+    expect(checkProblem(defineProblem(base)).nonFinite).toEqual([]);
+  });
+
+  it('kanpinn check exits 1 and prints the non-finite term', async () => {
+    const path = join(dir, 'infinite.json');
+    writeFileSync(path, JSON.stringify({ ...base, pde: 'u_xx + 1/0' }));
+    const io = capture();
+    expect(await main(['check', path])).toBe(1);
+    expect(io.out()).toContain('problem p: FAILED');
+    expect(io.out()).toMatch(/not finite: pde: the residual with the unknowns set to 0 is Infinity at 400 of 400 values/);
+    vi.restoreAllMocks();
+    process.exitCode = undefined;
   });
 
   it('a reference file with the wrong column count', () => {

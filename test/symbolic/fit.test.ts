@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/random.js';
 import { defaultSymbolicLibrary } from '../../src/symbolic/library.js';
 import { fitSymbolicFunction } from '../../src/symbolic/fit.js';
-import { suggestSymbolic } from '../../src/symbolic/suggest.js';
+import { rankSymbolicCandidates } from '../../src/symbolic/suggest.js';
 import type { AffineParams } from '../../src/symbolic/library.js';
 
 /** Names that describe the same family of curves c·f(a·x + b) + d (exact identities). */
@@ -72,13 +72,13 @@ function maxRelativeError(fitted: number[], truth: number[]): number {
   return Math.max(...fitted.map((v, i) => Math.abs(v - (truth[i] as number)))) / range;
 }
 
-describe('suggestSymbolic recovers every library function', () => {
+describe('rankSymbolicCandidates recovers every library function', () => {
   for (const [index, { name, y, range, jump }] of CASES.entries()) {
     for (const noisy of [false, true]) {
       it(`${name}${range ? ` on [${range.join(', ')}]` : ''}${noisy ? ' with 0.1% noise' : ''}`, () => {
         const { xs, clean } = samples(y, range);
         const ys = noisy ? withNoise(clean, 100 + index) : clean;
-        const [top] = suggestSymbolic(xs, ys);
+        const [top] = rankSymbolicCandidates(xs, ys);
         expect(top).toBeDefined();
         if (top === undefined) return;
         expect(equivalents(name)).toContain(top.name);

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../src/backend.js';
 import { createKan } from '../../src/kan/model.js';
 import { modelFromJson, modelToJson } from '../../src/io/modelFile.js';
-import { createMlp } from '../../src/model/mlp.js';
+import { createMlp } from '../../src/mlp/mlp.js';
 import { train } from '../../src/train/trainer.js';
 import { poissonFixture } from './poissonFixture.js';
 

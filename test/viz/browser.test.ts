@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { renderNetworkHtml, renderNetworkSvg, renderReport } from '../../viz/index.js';
 import { startBrowser, openPage } from './browser.js';
 import type { Browser, OpenedPage } from './browser.js';
-import { boxReport, HOLES, heatReport, holesReport, poissonReport, syntheticNetwork } from './fixtures.js';
+import { boxReport, HOLES, heatReport, holesReport, poissonReport, syntheticNetwork, twoUnknownReport } from './fixtures.js';
 import { changedFraction, decodePng, luminanceStd } from './png.js';
 import type { Image } from './png.js';
 
@@ -48,6 +48,7 @@ beforeAll(async () => {
   pages.heat = write('heat.html', renderReport(heatReport()));
   pages.holes = write('holes.html', renderReport(holesReport()));
   pages.box = write('box.html', renderReport(boxReport()));
+  pages.twoUnknowns = write('two-unknowns.html', renderReport(twoUnknownReport()));
   pages.network = write('network.html', renderNetworkHtml(syntheticNetwork([2, 10, 1]), { title: 'KAN [2, 10, 1]' }));
   writeFileSync(join(OUT, 'network.svg'), renderNetworkSvg(syntheticNetwork([2, 10, 1]), { title: 'KAN [2, 10, 1]' }));
   browser = await startBrowser();
@@ -148,6 +149,70 @@ describe('reports in chromium', () => {
     expect(changedFraction(before, await shot(page, 'canvas.surface', 'box-slice-0.png'))).toBeGreaterThan(CHANGED);
     expect(changedFraction(map0, await shot(page, 'canvas.heatmap', 'box-map-0.png'))).toBeGreaterThan(CHANGED);
     expect(await page.locator('#network .note').textContent()).toContain('MLP');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('two unknowns: the selector switches the solution view to v and back (issue 11, defect 3)', async () => {
+    const { page, errors } = await open('twoUnknowns');
+    expect(await page.locator('#unknown-selector button').allTextContents()).toEqual(['u', 'v']);
+    expect(await page.locator('#solution-unknown').textContent()).toBe('u');
+    const surfaceU = await shot(page, '.unknown-field[data-unknown="u"] canvas.surface', 'two-unknowns-u.png');
+    expect(await page.locator('.unknown-field[data-unknown="v"] canvas.surface').count()).toBe(0);
+    await page.click('#unknown-selector button[data-unknown="v"]');
+    expect(await page.locator('#solution-unknown').textContent()).toBe('v');
+    expect(await page.evaluate(() => window.kanpinnReport?.unknown)).toBe('v');
+    expect(await page.locator('.unknown-field[data-unknown="u"]').isVisible()).toBe(false);
+    const surfaceV = await shot(page, '.unknown-field[data-unknown="v"] canvas.surface', 'two-unknowns-v.png');
+    expect(luminanceStd(surfaceV)).toBeGreaterThan(BLANK_STD);
+    expect(changedFraction(surfaceU, surfaceV)).toBeGreaterThan(CHANGED);
+    expect(await page.locator('.unknown-field[data-unknown="v"] .stats-panel').textContent()).toMatch(/min v-19\.\d/);
+    await page.click('#unknown-selector button[data-unknown="u"]');
+    expect(await page.locator('.unknown-field[data-unknown="u"]').isVisible()).toBe(true);
+    expect(await page.locator('#unknown-selector button.active').textContent()).toBe('u');
+    expect(await page.locator('.badge small').allTextContents()).toEqual(['rel. L2 error (all unknowns)', 'max |error| (all unknowns)', 'rel. L2 error of u', 'rel. L2 error of v', 'parameters', 'seconds', 'backend']);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('after a WebGL context loss and restore, the 3-D view and the network are drawn again (issue 11, defect 7)', async () => {
+    const { page, errors } = await open('poisson');
+    const surface0 = await shot(page, 'canvas.surface', 'restore-surface-before.png');
+    const network0 = await shot(page, 'canvas.network', 'restore-network-before.png');
+    const cycled = await page.evaluate(async () => {
+      const cycle = async (canvas: HTMLCanvasElement): Promise<boolean> => {
+        const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | null;
+        const ext = gl?.getExtension('WEBGL_lose_context');
+        if (!gl || !ext) return false;
+        const event = (name: string): Promise<void> => new Promise((resolve) => canvas.addEventListener(name, () => resolve(), { once: true }));
+        const lost = event('webglcontextlost');
+        ext.loseContext();
+        await lost;
+        // Restoring is allowed only once the lost event's dispatch has finished.
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        const restored = event('webglcontextrestored');
+        ext.restoreContext();
+        await restored;
+        // Let the page's own handlers run and a frame pass.
+        await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+        return !gl.isContextLost();
+      };
+      return [await cycle(document.querySelector<HTMLCanvasElement>('canvas.surface')!), await cycle(document.querySelector<HTMLCanvasElement>('canvas.network')!)];
+    });
+    expect(cycled).toEqual([true, true]);
+    const surface1 = await shot(page, 'canvas.surface', 'restore-surface-after.png');
+    const network1 = await shot(page, 'canvas.network', 'restore-network-after.png');
+    expect(luminanceStd(surface1)).toBeGreaterThan(BLANK_STD);
+    expect(luminanceStd(network1)).toBeGreaterThan(BLANK_STD);
+    // The same pictures as before, background included (not black): almost no pixel differs.
+    expect(changedFraction(surface0, surface1)).toBeLessThan(CHANGED);
+    expect(changedFraction(network0, network1)).toBeLessThan(CHANGED);
+    // Still interactive: switching the 3-D view's quantity redraws on the restored context.
+    await page.click('button[data-quantity="error"]');
+    const surface2 = await shot(page, 'canvas.surface', 'restore-surface-error.png');
+    expect(changedFraction(surface1, surface2)).toBeGreaterThan(CHANGED);
+    // …on the page's light background, not on black (the corner pixel is background).
+    expect(Math.min(...Array.from(surface2.data.subarray(0, 3)))).toBeGreaterThan(230);
     expect(errors).toEqual([]);
     await page.close();
   });

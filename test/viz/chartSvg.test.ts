@@ -4,7 +4,7 @@
  * and log axes leave room around the data.
  */
 import { describe, expect, it } from 'vitest';
-import { lineChartSvg, legendCorner } from '../../viz/chartSvg.js';
+import { lineChartSvg, legendCorner, tickLabels } from '../../viz/chartSvg.js';
 import { historyCharts } from '../../viz/index.js';
 
 const PLOT = { left: 0, top: 0, width: 200, height: 100 };
@@ -56,6 +56,46 @@ describe('lineChartSvg', () => {
     const svg = lineChartSvg([{ name: 'relL2', xs: [1, 2], ys: [0.0017, 0.009], color: '#000' }], { logY: true });
     const labels = [...svg.matchAll(/text-anchor="end" dominant-baseline="middle" fill="#444">([^<]+)</g)].map((m) => m[1]);
     expect(labels).toEqual(['0.002', '0.005']);
+  });
+
+  it('labels a log axis whose values stay in a narrow band (0.660 → 0.649) with distinct round values (issue 11, defect 9)', () => {
+    const xs = Array.from({ length: 50 }, (_, k) => k);
+    const svg = lineChartSvg([{ name: 'relL2', xs, ys: xs.map((k) => 0.66 - (0.011 * k) / 49), color: '#000' }], { logY: true, height: 320 });
+    const labels = [...svg.matchAll(/<text class="y-tick" x="[\d.]+" y="([\d.]+)"[^>]*>([^<]+)</g)].map((m) => ({ y: Number(m[1]), v: Number(m[2]) }));
+    expect(labels.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(labels.map((l) => l.v)).size).toBe(labels.length);
+    for (const l of labels) expect(l.v).toBeGreaterThan(0.645), expect(l.v).toBeLessThan(0.665);
+    // Labels sit where their values are: higher values higher up (smaller y).
+    const sorted = [...labels].sort((a, b) => a.v - b.v);
+    for (let k = 1; k < sorted.length; k++) expect(sorted[k]!.y).toBeLessThan(sorted[k - 1]!.y);
+  });
+
+  it('tick labels get more digits until neighbours differ', () => {
+    expect(tickLabels([1.001, 1.002, 1.003], 3)).toEqual(['1.001', '1.002', '1.003']);
+    expect(tickLabels([0.1, 0.2], 3)).toEqual(['0.1', '0.2']);
+  });
+
+  it('the loss legend does not cover a grid-extension label (issue 11, defect 9)', () => {
+    // Loss terms falling from left to right: the legend's first choice is the top-right corner, where the G=20 label is.
+    const xs = Array.from({ length: 30 }, (_, k) => k);
+    const series = ['loss', 'loss:pde', 'loss:conditions[0].dirichlet'].map((name, i) => ({ name, xs, ys: xs.map((k) => (i + 1) * Math.exp(-k / 4)), color: '#000' }));
+    const markers = [{ x: 9.5, label: 'G=10' }, { x: 19.5, label: 'G=20' }];
+    const svg = lineChartSvg(series, { logY: true, width: 600, height: 320, markers });
+    const legend = /<rect class="legend" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"/.exec(svg);
+    const below = svg.includes('class="legend below"');
+    expect(legend !== null || below).toBe(true);
+    if (legend) {
+      const [x, y, w, h] = legend.slice(1).map(Number) as [number, number, number, number];
+      for (const m of svg.matchAll(/<g class="marker">.*?<text x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]+)</g)) {
+        const tx = Number(m[1]), ty = Number(m[2]), tw = m[3]!.length * 6;
+        const overlaps = tx < x + w && tx + tw > x && ty - 10 < y + h && ty > y;
+        expect(overlaps, `legend ${x},${y} ${w}x${h} covers ${m[3]} at ${tx},${ty}`).toBe(false);
+      }
+    }
+    // Without markers the same chart keeps its legend top-right, so the test above did move it.
+    const plain = /<rect class="legend" x="([\d.]+)" y="([\d.]+)"/.exec(lineChartSvg(series, { logY: true, width: 600, height: 320 }));
+    expect(plain && Number(plain[2])).toBe(34);
+    expect(legendCorner([], 50, 30, PLOT, [{ x: 150, y: 2, w: 30, h: 12 }])).toEqual([6, 6]);
   });
 
   it('historyCharts marks each grid extension half-way between the records around it', () => {

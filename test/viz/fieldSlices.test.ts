@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeField, frameStats, line1D, slice2D, valueRange } from '../../viz/fieldSlices.js';
+import { decodeField, frameStatRows, frameStats, line1D, slice2D, valueRange } from '../../viz/fieldSlices.js';
 import { fieldPayload } from '../../viz/payload.js';
 import type { FieldData } from '../../viz/index.js';
 import { boxReport, HOLES, heatReport, holesReport, linspace } from './fixtures.js';
@@ -101,5 +101,25 @@ describe('frame statistics', () => {
     expect(st.relL2).toBeUndefined();
     expect(st.min).toBe(0);
     expect(st.max).toBe(6);
+  });
+
+  it('where the exact solution is zero on a frame, give the absolute errors and no rel. L2 (issue 11, defect 9)', () => {
+    // u* = sin(πx) sin(πt): zero at t = 0 (exactly, and as float32 rounding noise at t = 1).
+    const xs = [0, 0.25, 0.5, 0.75, 1], ts = [0, 0.5, 1];
+    const exact: number[] = [], predicted: number[] = [];
+    for (const t of ts) for (const x of xs) { const e = Math.sin(Math.PI * x) * Math.sin(Math.PI * t); exact.push(e); predicted.push(e + 0.01); }
+    const field = decodeField(fieldPayload({ axes: [{ name: 'x', values: xs }], times: ts, unknown: 'u', predicted, exact }));
+    for (const frame of [0, 2]) {
+      const st = frameStats(field, frame);
+      expect(st.relL2).toBeUndefined();
+      expect(st.maxAbsError).toBeCloseTo(0.01, 6);
+      expect(st.rmsError).toBeCloseTo(0.01, 6);
+      const rows = frameStatRows(st, 'u');
+      expect(rows.map(([k]) => k)).toEqual(['grid points inside', 'min u', 'max u', 'max |error|', 'rms error (exact u is 0 here)']);
+      expect(rows.some(([, v]) => v === 'NaN')).toBe(false);
+    }
+    const middle = frameStats(field, 1);
+    expect(middle.relL2).toBeGreaterThan(0);
+    expect(frameStatRows(middle, 'u').map(([k]) => k)).toContain('rel. L2 error');
   });
 });

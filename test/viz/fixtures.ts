@@ -116,3 +116,17 @@ export function boxReport(n = 16): ReportData {
   const report = base('Box 3-D (synthetic)', 'box3d', ['x', 'y', 'z'], field);
   return report;
 }
+
+/** Two unknowns on [−1, 1]² (n × n): u as in `poissonReport`, v = −2π² u (ten times larger), both in the report. */
+export function twoUnknownReport(n = 40): ReportData {
+  const report = poissonReport(n);
+  const u = report.field!;
+  const scale = -2 * Math.PI ** 2;
+  const v: FieldData = { axes: u.axes, unknown: 'v', predicted: Array.from(u.predicted, (p, k) => scale * p + 0.3 * Math.cos(k)), exact: Array.from(u.exact!, (e) => scale * e) };
+  report.problem.unknowns = ['u', 'v'];
+  report.moreFields = [v];
+  report.metrics = { ...report.metrics, 'relL2:u': 0.21, 'maxAbsErr:u': 0.04, 'relL2:v': 0.0102, 'maxAbsErr:v': 0.3 };
+  report.network = syntheticNetwork([2, 5, 2], 4);
+  report.network.outputNames = ['u', 'v'];
+  return report;
+}

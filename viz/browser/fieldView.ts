@@ -6,7 +6,7 @@
 import type { ColormapName } from '../colormap.js';
 import { lineChartSvg } from '../chartSvg.js';
 import type { ChartSeries } from '../chartSvg.js';
-import { frameStats, line1D, slice2D, valueRange } from '../fieldSlices.js';
+import { frameStatRows, frameStats, line1D, slice2D, valueRange } from '../fieldSlices.js';
 import type { DecodedField, Quantity } from '../fieldSlices.js';
 import { escapeXml, formatNumber } from '../format.js';
 import { createHeatmapCanvas, drawHeatmap } from './heatmap.js';
@@ -137,14 +137,7 @@ export function mountField(root: HTMLElement, field: DecodedField): FieldHandle 
         surface.show(s, ranges.get(state.quantity)!, mapOf(state.quantity), mode, dims === 3 ? field.axes[2]!.name : u, markerY);
       }
     }
-    const st = frameStats(field, state.frame);
-    const rows: [string, string][] = [
-      ['grid points inside', String(st.points)],
-      [`min ${u}`, formatNumber(st.min, 4)],
-      [`max ${u}`, formatNumber(st.max, 4)],
-      ...(st.maxAbsError !== undefined ? [['max |error|', formatNumber(st.maxAbsError, 3)] as [string, string]] : []),
-      ...(st.relL2 !== undefined ? [['rel. L2 error', formatNumber(st.relL2, 3)] as [string, string]] : []),
-    ];
+    const rows = frameStatRows(frameStats(field, state.frame), u);
     const where = field.timeDependent ? ` at t = ${formatNumber(t, 4)}` : dims === 3 ? ' (whole volume)' : '';
     stats.innerHTML = `<h3>On the grid${where}</h3><table class="kv">${rows.map(([k, v]) => `<tr><td>${escapeXml(k)}</td><td>${escapeXml(v)}</td></tr>`).join('')}</table>`;
     if (lines) {

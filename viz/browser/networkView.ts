@@ -65,6 +65,12 @@ export function mountNetwork(root: HTMLElement, view: NetworkView): NetworkHandl
   }
   addLabels(wrap, layout, drawn, scale);
   renderer.render(scene, camera);
+  // The picture is drawn once; after a context loss and restore three.js rebuilds its GL state
+  // (clear colour back to black) but draws nothing, so set the colour again and draw.
+  canvas.addEventListener('webglcontextrestored', () => {
+    renderer.setClearColor(new Color('#ffffff'));
+    renderer.render(scene, camera);
+  });
 
   const dialog = createDialog();
   const hit = (clientX: number, clientY: number): { slot: EdgeLayout; edge: EdgeView } | undefined => {

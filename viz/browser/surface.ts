@@ -20,6 +20,7 @@ import { textSprite } from './textSprite.js';
 export type SurfaceMode = { kind: 'height' } | { kind: 'flat'; level: number };
 
 const HEIGHT = 1.0;
+const CLEAR_COLOR = '#fafbfc';
 
 /** A three.js canvas that shows one slice at a time; `show` updates it in place. */
 export class SurfaceView {
@@ -37,9 +38,15 @@ export class SurfaceView {
     this.renderer = new WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
     this.renderer.setPixelRatio(Math.min(2, window.devicePixelRatio || 1));
     this.renderer.setSize(width, height);
-    this.renderer.setClearColor(new Color('#fafbfc'));
+    this.renderer.setClearColor(new Color(CLEAR_COLOR));
     this.canvas = this.renderer.domElement;
     this.canvas.className = 'surface';
+    // After a context loss three.js rebuilds its GL state on restore (clear colour back to black)
+    // but draws nothing: set the colour again and draw (three.js's own listener has run first).
+    this.canvas.addEventListener('webglcontextrestored', () => {
+      this.renderer.setClearColor(new Color(CLEAR_COLOR));
+      this.render();
+    });
     container.appendChild(this.canvas);
     this.camera = new PerspectiveCamera(32, width / height, 0.05, 50);
     this.camera.position.set(3.1, 2.6, 3.4);

@@ -8,11 +8,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { KanpinnInputError } from '../errors.js';
 import type { JetPlan } from '../jet/plan.js';
-import { defaultInputNames, defaultOutputNames, newVariable } from '../kan/model.js';
+import { defaultInputNames, defaultOutputNames, newVariable } from '../model/variables.js';
 import { createRng } from '../random.js';
 import { activationJet } from './activationKernel.js';
-import { evaluateModel } from './evaluate.js';
-import type { EvaluateOptions, ModelBase, PointsInput } from './types.js';
+import { evaluateModel } from '../model/evaluate.js';
+import type { EvaluateOptions, ModelBase, PointsInput } from '../model/types.js';
 
 export const MLP_ACTIVATIONS = ['tanh', 'sin', 'silu'] as const;
 export type MlpActivation = (typeof MLP_ACTIVATIONS)[number];

@@ -1,7 +1,7 @@
 /** `createModel`: one entry for both model kinds, so callers compare KAN and MLP on the same footing. */
-import { KanpinnInputError } from '../errors.js';
-import { createKan, type KanModel, type KanOptions } from '../kan/model.js';
-import { createMlp, type MlpModel, type MlpOptions } from './mlp.js';
+import { KanpinnInputError } from './errors.js';
+import { createKan, type KanModel, type KanOptions } from './kan/model.js';
+import { createMlp, type MlpModel, type MlpOptions } from './mlp/mlp.js';
 
 /** A KAN or an MLP. */
 export type Model = KanModel | MlpModel;

@@ -5,10 +5,10 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createJetPlan } from '../../src/jet/plan.js';
-import { activationKernelSource, generatedActivationBackward, generatedActivationForward } from '../../src/model/activationCodegen.js';
-import { activationBackward, activationForward, useGeneratedActivationKernels, type KernelActivation } from '../../src/model/activationKernel.js';
+import { activationKernelSource, generatedActivationBackward, generatedActivationForward } from '../../src/mlp/activationCodegen.js';
+import { activationBackward, activationForward, useGeneratedActivationKernels, type KernelActivation } from '../../src/mlp/activationKernel.js';
 import { createRng } from '../../src/random.js';
-import { expectClose } from './reference.js';
+import { expectClose } from '../kan/reference.js';
 
 afterAll(() => {
   useGeneratedActivationKernels(true);

@@ -4,7 +4,7 @@
  * the input channels, the activation's derivatives are locals (tanh and sin in closed form), and
  * the loops over channels and orders are unrolled. Same arithmetic as the loop kernel, which
  * stays as the reference and the fallback where code generation is not allowed
- * (test/kan/activationCodegen.test.ts compares the two).
+ * (test/mlp/activationCodegen.test.ts compares the two).
  */
 import { cachedKernel, compileKernel, range } from '../jet/codegen.js';
 import { jetSource } from '../jet/factors.js';

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { JetPlan } from '../jet/plan.js';
-import { baseDerivatives } from '../kan/baseFunctions.js';
+import { baseDerivatives } from '../jet/baseFunctions.js';
 import { compileJet } from '../jet/factors.js';
 import { generatedActivationBackward, generatedActivationForward } from './activationCodegen.js';
 

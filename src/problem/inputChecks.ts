@@ -1,0 +1,113 @@
+/**
+ * Checks of a problem spec that need more than one field at a time: `define`s in dependency order,
+ * `on` selectors that are conditions (not numbers), and data points that lie in the domain.
+ */
+import { FunctionNode, SymbolNode, parse } from 'mathjs';
+import type { MathNode } from 'mathjs';
+import { KanpinnInputError, describe } from '../errors.js';
+import { createRng } from '../random.js';
+import type { Domain } from './domain.js';
+import type { ExprContext } from './expr/parse.js';
+import { parseExpression } from './expr/parse.js';
+import type { LossTerm } from './types.js';
+import { isRecord } from './validate.js';
+
+/** Names a source refers to as symbols (not as functions); empty when it does not parse (the parser says why later). */
+function referencedNames(source: unknown): Set<string> {
+  const names = new Set<string>();
+  if (typeof source !== 'string') return names;
+  let tree: MathNode;
+  try {
+    tree = parse(source);
+  } catch {
+    return names;
+  }
+  tree.traverse((node, path, parent) => {
+    if (node instanceof SymbolNode && !(parent instanceof FunctionNode && path === 'fn')) names.add(node.name);
+  });
+  return names;
+}
+
+/**
+ * The entries of a `define` object in dependency order: a define may use any other, written
+ * before or after it (JSON objects carry no meaningful order for a reader). Among independent
+ * defines the written order is kept. A cycle is refused, naming it.
+ */
+export function orderDefines(defines: Record<string, unknown>): [string, unknown][] {
+  const keys = Object.keys(defines);
+  const uses = new Map(keys.map((key) => [key, [...referencedNames(defines[key])].filter((name) => name in defines)]));
+  const ordered: [string, unknown][] = [];
+  const done = new Set<string>();
+  while (ordered.length < keys.length) {
+    const next = keys.find((key) => !done.has(key) && (uses.get(key) ?? []).every((name) => done.has(name)));
+    if (next === undefined) {
+      const cycle = findCycle(keys.filter((key) => !done.has(key)), uses);
+      throw new KanpinnInputError(`define.${cycle[0]}: circular definition (${cycle.join(' uses ')})`);
+    }
+    done.add(next);
+    ordered.push([next, defines[next]]);
+  }
+  return ordered;
+}
+
+/** A cycle among `pending` (each uses at least one other pending name), as [a, b, …, a]. */
+function findCycle(pending: string[], uses: Map<string, string[]>): string[] {
+  const path: string[] = [];
+  let current = pending[0] as string;
+  while (!path.includes(current)) {
+    path.push(current);
+    current = (uses.get(current) ?? []).find((name) => pending.includes(name)) as string;
+  }
+  return [...path.slice(path.indexOf(current)), current];
+}
+
+const COMPARISONS = new Set(['equal', 'unequal', 'smaller', 'smallerEq', 'larger', 'largerEq', 'and', 'or', 'not', 'xor']);
+
+/** Whether a parsed `on` expression yields a truth value (a comparison, a logical combination, or `c ? p : q` of those). */
+function isCondition(node: MathNode): boolean {
+  switch (node.type) {
+    case 'ParenthesisNode':
+      return isCondition((node as unknown as { content: MathNode }).content);
+    case 'OperatorNode':
+      return COMPARISONS.has((node as unknown as { fn: string }).fn);
+    case 'ConditionalNode': {
+      const c = node as unknown as { trueExpr: MathNode; falseExpr: MathNode };
+      return isCondition(c.trueExpr) && isCondition(c.falseExpr);
+    }
+    default:
+      return false;
+  }
+}
+
+/** Refuses an `on` selector that is a number rather than a condition (`"x + 1"` would select every boundary point). */
+export function checkSelectors(conditions: readonly unknown[], ctx: ExprContext): void {
+  conditions.forEach((condition, i) => {
+    if (!isRecord(condition) || typeof condition.on !== 'string' || condition.on === 'boundary') return;
+    const field = `conditions[${i}].on`;
+    const { node } = parseExpression(condition.on, field, { ...ctx, allowUnknowns: false, boolean: true });
+    if (!isCondition(node)) {
+      throw new KanpinnInputError(`${field}: expected "boundary" or a condition such as "x == 0" or "y > 0.5 and x < 1", got the number-valued ${describe(condition.on)}`);
+    }
+  });
+}
+
+/** Refuses data terms with points outside the closed domain (a unit or column-order mistake, and the network is not trained there). */
+export function checkDataInDomain(conditions: readonly unknown[], terms: readonly LossTerm[], domain: Domain): void {
+  conditions.forEach((condition, i) => {
+    if (!isRecord(condition) || condition.type !== 'data') return;
+    const term = terms.find((t) => t.kind === 'data' && t.name.startsWith(`conditions[${i}].`));
+    if (!term) return;
+    const points = term.sample(0, createRng(0), 'random'); // data terms return their fixed points
+    const inside = domain.contains(points.coords, points.count);
+    const outside = inside.reduce((n, v) => n + (v ? 0 : 1), 0);
+    if (outside === 0) return;
+    const first = inside.indexOf(0);
+    const dim = domain.variables.length;
+    const at = domain.variables.map((v, d) => `${v} = ${Number((points.coords[first * dim + d] as number).toPrecision(6))}`).join(', ');
+    const where = condition.file !== undefined ? `.file: data row ${first + 1} (counting from 1)` : `.points[${first}]`;
+    const spans = domain.variables.map((v, d) => `${v} in [${domain.bounds.min[d]}, ${domain.bounds.max[d]}]`).join(', ');
+    throw new KanpinnInputError(
+      `conditions[${i}]${where} lies outside the domain (${at}; ${outside} of ${points.count} points do; the domain's bounding box is ${spans})`,
+    );
+  });
+}
