@@ -150,7 +150,7 @@ export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps:
       const at: StepAt = { stage, stages: spec.grids.length, grid, step, stageLength, totalStep, totalSteps };
       if (spec.signal?.aborted) {
         status = 'interrupted';
-        message = `interrupted after step ${totalStep} of ${totalSteps}`;
+        message = `interrupted at step ${totalStep}`; // the last completed step, the last row of the history
         break outer;
       }
       if (model.kind === 'kan' && options.gridUpdateEvery > 0 && step > 0 && step % options.gridUpdateEvery === 0 && step < options.gridUpdateUntil) {
