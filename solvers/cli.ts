@@ -40,6 +40,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { command: 'symbolic <model>', describe: 'read a saved KAN as a formula: suggest, fix or auto-fix symbolic edges, then print the formula and its error', tensors: true, config: false, load: async () => as((await import('./commands/symbolic.js')).symbolicCommand) },
   { command: 'plot <model>', describe: 'draw a saved KAN: every edge function, importance as opacity, symbolic edges with formulas', tensors: true, config: false, load: async () => as((await import('./commands/plot.js')).plotCommand) },
   { command: 'bench', describe: 'run a benchmark suite: eval (cost per loss+gradient), accuracy (time to accuracy, KAN vs MLP), paper (the KAN paper claim), symbolic (interpretability timings)', tensors: true, config: false, load: async () => as((await import('./commands/bench.js')).benchCommand) },
+  { command: 'sweep [sweep]', describe: 'run many solves (problems × models × optimizers × seeds) on local worker processes or a BullMQ queue', tensors: true, config: false, load: async () => as((await import('./commands/sweep.js')).sweepCommand) },
+  { command: 'worker', describe: 'take sweep runs from a BullMQ queue (see `kanpinn sweep --redis`) and run them, until Ctrl-C', tensors: false, config: false, load: async () => as((await import('./commands/worker.js')).workerCommand) },
 ];
 
 /** Exit codes: 0 ok, 1 failure while running, 2 bad input, 130 interrupted. */
@@ -60,14 +62,48 @@ function chosen(argv: readonly string[]): CommandEntry | undefined {
   return undefined;
 }
 
-/** Adds `--config FILE` to a command: a JSON object of its flags (names as on the command line, with or without dashes); flags given on the command line win. */
-function withConfig(y: Argv): Argv {
-  return y.config('config', 'JSON file of flags, e.g. the config.json that `solve --out` writes; command-line flags win', (path: string) => readConfigFile(path));
+/** The path after `--config` (or in `--config=PATH`) in argv, if any. */
+function configPath(argv: readonly string[]): string | undefined {
+  for (let k = 0; k < argv.length; k++) {
+    const word = argv[k]!;
+    if (word === '--') break;
+    if (word === '--config') return argv[k + 1] ?? '';
+    if (word.startsWith('--config=')) return word.slice('--config='.length);
+  }
+  return undefined;
+}
+
+/**
+ * Adds `--config FILE` to a command: a JSON object of its flags (names as on the command line, with
+ * or without dashes). The file is read before parsing (so its errors are ours, one line) and given
+ * to yargs as a config object, below the command line in precedence.
+ */
+function withConfig(y: Argv, config: Record<string, unknown> | undefined): Argv {
+  const described = y.option('config', { type: 'string', describe: 'JSON file of flags, e.g. the config.json that `solve --out` writes; command-line flags win' });
+  return config ? described.config(config) : described;
+}
+
+/**
+ * The command with `--config FILE`; its positional `<problem>` becomes optional on the command line
+ * (`[problem]`) because the config file may name it, and is checked once the config is applied.
+ */
+function configurable(module: AnyCommand, config: Record<string, unknown> | undefined): AnyCommand {
+  const builder = module.builder;
+  const handler = module.handler;
+  return {
+    ...module,
+    command: String(module.command).replace('<problem>', '[problem]'),
+    builder: (y: Argv) => withConfig(typeof builder === 'function' ? (builder(y as never) as unknown as Argv) : y.options(builder ?? {}), config) as never,
+    handler: (args) => {
+      const given = (args as { problem?: unknown }).problem;
+      if (typeof given !== 'string' || given === '') throw new KanpinnInputError('problem: name a problem (a built-in name or a .json file) on the command line or as "problem" in --config');
+      return handler(args);
+    },
+  };
 }
 
 /** Reads `--config FILE`; one-line errors naming the flag. */
 export function readConfigFile(path: string): Record<string, unknown> {
-  // yargs calls this synchronously while parsing; the file is small.
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -115,14 +151,8 @@ async function build(argv: string[]): Promise<Argv> {
       continue;
     }
     const module = await c.load();
-    const builder = module.builder;
-    parser = parser.command({
-      ...module,
-      builder: (y: Argv) => {
-        const built = typeof builder === 'function' ? (builder(y as never) as unknown as Argv) : y.options(builder ?? {});
-        return (c.config ? withConfig(built) : built) as never;
-      },
-    } as AnyCommand);
+    const path = c.config ? configPath(argv) : undefined;
+    parser = parser.command(c.config ? configurable(module, path === undefined ? undefined : readConfigFile(path)) : module);
   }
   return parser;
 }

@@ -166,9 +166,11 @@ export async function runSupervisedFit(data: CsvData, partial: Partial<Supervise
       latex = f!.latex;
       formulaRmse = printedFormulaRmse(f!.expression, inputs, test);
       if (!(formulaRmse <= FORMULA_WORSE_FACTOR * numericRmse)) {
+        // A larger --lamb prunes harder; when it pruned to the wrong structure the default is the first thing to try.
+        const remedy = o.lamb > SUPERVISED_FIT_DEFAULTS.lamb ? `--lamb ${SUPERVISED_FIT_DEFAULTS.lamb} (the default)` : 'another --seed or fewer --candidates';
         warnings.push(
           `the formula's test RMSE ${formulaRmse.toExponential(2)} is worse than the numeric model's ${numericRmse.toExponential(2)}; ` +
-            'try the defaults (--lamb 0.001), other --candidates, or keep the numeric model (no --symbolic)',
+            `try ${remedy}, or keep the numeric model (no --symbolic)`,
         );
       }
     }

@@ -5,7 +5,7 @@
  */
 import { modelView, type Model, type Problem, type TrainResult } from '../src/index.js';
 import type { FieldData, ReportData } from '../viz/index.js';
-import type { SolveSummary } from './solve.js';
+import type { SolveSummary } from './summary.js';
 
 const linspace = (lo: number, hi: number, n: number): number[] => Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
 

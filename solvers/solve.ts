@@ -11,7 +11,6 @@ import {
   train,
   type Model,
   type ModelOptions,
-  type OptimizerName,
   type Problem,
   type ProgressEvent,
   type SolveOptions,
@@ -20,37 +19,13 @@ import {
 import { writeFileSet } from '../src/io/files.js';
 import { SOLVE_OUTPUT_FILES } from './outputs.js';
 import { buildReport } from './reportData.js';
+import type { SolveSummary } from './summary.js';
 import { renderReport } from '../viz/index.js';
 
 /** What a user chooses for one solve, and its defaults: the training options' schema owns both. */
 export { SOLVE_DEFAULTS, type SolveOptions } from '../src/index.js';
 
-/** The result object of `solve --json` (DESIGN.md's contract, extended). */
-export interface SolveSummary {
-  problem: string;
-  model: 'kan' | 'mlp';
-  width: number[];
-  grid: number | null;
-  grids: number[] | null;
-  params: number;
-  backend: string;
-  optimizer: OptimizerName;
-  steps: number;
-  evaluations: number;
-  seconds: number;
-  loss: number;
-  terms: Record<string, number>;
-  relL2: number | null;
-  maxAbsErr: number | null;
-  mse: number | null;
-  /** The same errors for each unknown alone, keyed by name (the fields above pool them); null (or absent) without a test set. */
-  perUnknown?: Record<string, { relL2: number; maxAbsErr: number; mse: number }> | null;
-  testSet: string | null;
-  status: TrainResult['status'];
-  message: string;
-  seed: number;
-  warnings: string[];
-}
+export type { SolveSummary } from './summary.js';
 
 /** Full layer widths for the problem: [inputs, hidden…, unknowns]. */
 export function widthFor(problem: Problem, options: SolveOptions): number[] {

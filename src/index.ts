@@ -51,8 +51,7 @@ export { loadProblem, resolveProblem, listProblems, registerProblem, builtinName
 export type { BuiltinProblem, ProblemInfo } from './problem/registry.js';
 export { checkProblem, CHECK_DEFAULTS } from './problem/check.js';
 export type { CheckOptions, CheckReport, TermCheck } from './problem/check.js';
-export { parseDerivativeName } from './problem/expr/names.js';
-export type { DerivativeName as ParsedDerivativeName } from './problem/expr/names.js';
+export { parseDerivativeName } from './jet/names.js';
 export { buildGeometry } from './problem/geometry/build.js';
 export type { Geometry, PointSet } from './problem/geometry/types.js';
 export { createDomain } from './problem/domain.js';

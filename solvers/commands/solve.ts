@@ -6,6 +6,7 @@ import { solveProblem, writeOutputs, type SolveOptions, type SolveSummary } from
 import type { Problem } from '../../src/index.js';
 import { preflightSolve } from '../preflight.js';
 import { progressReporter } from '../progress.js';
+import { effectiveConfig, writeRunConfig } from '../runConfig.js';
 import { catchInterrupts } from '../signals.js';
 import { solveOptionsFromArgs, trainingFlags, type TrainingArgs } from '../trainingFlags.js';
 
@@ -66,7 +67,8 @@ export const solveCommand: CommandModule<object, SolveArgs> = {
     for (const warning of result.warnings) printError(`warning: ${warning}`);
     let files: string[] = [];
     if (args.out) {
-      files = await writeOutputs(args.out, problem, model, result, summary, runSettings(problem, summary, effective));
+      files = await writeOutputs(args.out, problem, model, result, summary, { ...runSettings(problem, summary, effective), config: JSON.stringify(effectiveConfig(args)) });
+      files.push(await writeRunConfig(args.out, args));
     }
     if (args.json) printJson({ ...summary, ...(args.out ? { files } : {}) });
     else {

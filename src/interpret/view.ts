@@ -84,6 +84,6 @@ function safeFormula(p: { name: string; a: number; b: number; c: number; d: numb
   try {
     return edgeFormula(p, variable, digits);
   } catch {
-    return edgeFormula(p, 'x', digits);
+    return edgeFormula(p, 'x', digits); // an input named like a mathjs constant or function (e, pi, sin) cannot be a formula variable
   }
 }

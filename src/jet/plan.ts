@@ -9,53 +9,29 @@
  * sub-multisets of D.
  */
 import { KanpinnInputError } from '../errors.js';
+import { parseDerivativeName } from './names.js';
+import type { DerivativeName } from './names.js';
 
 /** A derivative request resolved against variables and outputs: `u_xy` → output 0, axes [0, 1]. */
-export interface DerivativeName {
-  name: string;
-  output: number;
-  axes: number[];
-}
-
-/** The highest order supported along one axis, and for mixed derivatives. */
-export const MAX_ORDER_SINGLE_AXIS = 4;
-export const MAX_ORDER_MIXED = 2;
+export type { DerivativeName } from './names.js';
 
 /**
- * Parses `u`, `u_x`, `u_xx`, `u_xy`, `u_tt`, `u_xxxx` (variables matched greedily, longest first).
- * Throws naming the derivative when it is malformed or beyond the supported orders.
+ * Parses `u`, `u_x`, `u_xx`, `u_xy`, `u_tt`, `u_xxyy` through the one name parser
+ * (`parseDerivativeName`); throws naming the derivative when it is malformed, beyond
+ * MAX_DERIVATIVE_ORDER, or not of one of `outputs`.
  */
 export function parseDerivative(name: string, variables: readonly string[], outputs: readonly string[]): DerivativeName {
-  const underscore = name.indexOf('_');
-  const head = underscore < 0 ? name : name.slice(0, underscore);
-  const output = outputs.indexOf(head);
-  if (output < 0) {
+  let parsed: DerivativeName | undefined;
+  try {
+    parsed = parseDerivativeName(name, variables, outputs);
+  } catch (error) {
+    throw new KanpinnInputError(`derivatives: ${(error as Error).message}`);
+  }
+  if (parsed === undefined) {
+    const head = name.split('_')[0] as string;
     throw new KanpinnInputError(`derivatives: unknown output '${head}' in '${name}' (outputs are ${outputs.join(', ')})`);
   }
-  if (underscore < 0) return { name, output, axes: [] };
-  let rest = name.slice(underscore + 1);
-  const byLength = [...variables].sort((a, b) => b.length - a.length);
-  const axes: number[] = [];
-  while (rest.length > 0) {
-    const variable = byLength.find((v) => rest.startsWith(v));
-    if (variable === undefined) {
-      throw new KanpinnInputError(
-        `derivatives: cannot read '${name}': '${rest}' is not a variable (variables are ${variables.join(', ')})`,
-      );
-    }
-    axes.push(variables.indexOf(variable));
-    rest = rest.slice(variable.length);
-  }
-  if (axes.length === 0) throw new KanpinnInputError(`derivatives: '${name}' names no variable after '_'`);
-  axes.sort((a, b) => a - b);
-  const distinct = new Set(axes).size;
-  if (distinct > 1 && axes.length > MAX_ORDER_MIXED) {
-    throw new KanpinnInputError(`derivatives: '${name}' is a mixed derivative of order ${axes.length}; at most ${MAX_ORDER_MIXED} is supported`);
-  }
-  if (axes.length > MAX_ORDER_SINGLE_AXIS) {
-    throw new KanpinnInputError(`derivatives: '${name}' has order ${axes.length}; at most ${MAX_ORDER_SINGLE_AXIS} is supported`);
-  }
-  return { name, output, axes };
+  return parsed;
 }
 
 /** One Faà di Bruno term of a channel: `coefficient · f^{(order)} · Π x_{blocks}`. */

@@ -5,7 +5,7 @@
  * differentiably. Only the value channel: no jets, so it is cheap, and it is used only when asked.
  */
 import { baseDerivatives } from '../jet/baseFunctions.js';
-import { edgePolynomials, monomialJet, splineParamGrads, type LayerGeometry, type LayerGradients, type LayerParams } from './layerKernel.js';
+import { edgePolynomials, monomialJet, splineEdgeJet, splineParamGrads, type LayerGeometry, type LayerGradients, type LayerParams } from './layerKernel.js';
 import { tableSpan } from './splineTables.js';
 import { symbolicEdgeJet, symbolicEdgeParamGrad } from './symbolicEdge.js';
 
@@ -42,17 +42,9 @@ export function kanEdgeForward<T extends Float32Array | Float64Array = Float32Ar
         const e = i * nOut + j;
         const mk = mask[e]!;
         if (mk === 0) continue;
-        let value: number;
-        if (sym !== null && sym.mask[e] !== 0) {
-          symbolicEdgeJet(sym, e, x, mk, 0, fz, phi);
-          value = phi[0]!;
-        } else {
-          let spline = 0;
-          const a = (e * Q + q) * k1;
-          if (q >= 0) for (let pp = 0; pp <= k; pp++) spline += raw[a + pp]! * mono[pp]!;
-          value = mk * (scaleBase[e]! * bv[0]! + scaleSp[e]! * spline);
-        }
-        E[(n * nIn + i) * nOut + j] = value;
+        if (sym !== null && sym.mask[e] !== 0) symbolicEdgeJet(sym, e, x, mk, 0, fz, phi);
+        else splineEdgeJet(raw, (e * Q + q) * k1, q, mono, k, 0, mk * scaleBase[e]!, mk * scaleSp[e]!, bv, phi);
+        E[(n * nIn + i) * nOut + j] = phi[0]!;
       }
     }
   }
@@ -99,16 +91,9 @@ export function kanEdgeBackward(geo: LayerGeometry, X: Float32Array, N: number, 
         }
         dSb[e] = dSb[e]! + mk * v * bv[0]!;
         const a = (e * Q + q) * k1;
-        if (q < 0) {
-          dx += v * mk * scaleBase[e]! * bv[1]!;
-          continue;
-        }
-        let slope = 0;
-        for (let pp = 0; pp <= k; pp++) {
-          dRaw[a + pp] = dRaw[a + pp]! + v * mono[pp]!;
-          slope += raw[a + pp]! * mono[k1 + pp]!;
-        }
-        dx += v * mk * (scaleBase[e]! * bv[1]! + scaleSp[e]! * slope);
+        if (q >= 0) for (let pp = 0; pp <= k; pp++) dRaw[a + pp] = dRaw[a + pp]! + v * mono[pp]!;
+        splineEdgeJet(raw, a, q, mono, k, 1, mk * scaleBase[e]!, mk * scaleSp[e]!, bv, phi);
+        dx += v * phi[1]!;
       }
       if (dX) dX[n * nIn + i] = dx;
     }

@@ -107,6 +107,21 @@ export function monomialJet(u: number, invH: number, k: number, orders: number, 
 const FALLING_WIDTH = 12;
 const FALLING = fallingTable(FALLING_WIDTH);
 
+/**
+ * φ^{(m)}(x), m = 0..orders, of one spline edge at x (the loop kernels' single formula for φ):
+ *   φ^{(m)} = sb · b^{(m)}(x) + sp · Σ_{p ≥ m} raw[a + p] · mono[m·(k+1) + p],
+ * with sb, sp already multiplied by the mask, raw at offset a = (e·Q + q)·(k+1) (see
+ * `edgePolynomials`), mono from `monomialJet` and q < 0 (outside the grid) for no spline part.
+ */
+export function splineEdgeJet(raw: Float64Array, a: number, q: number, mono: Float64Array, k: number, orders: number, sb: number, sp: number, bv: Float64Array, phi: Float64Array): void {
+  const k1 = k + 1;
+  for (let m = 0; m <= orders; m++) {
+    let spline = 0;
+    if (q >= 0) for (let pp = m; pp <= k; pp++) spline += raw[a + pp]! * mono[m * k1 + pp]!;
+    phi[m] = sb * bv[m]! + sp * spline;
+  }
+}
+
 /** Forward jets: X [C, N, nIn] → Y [C, N, nOut]. */
 export function kanLayerForward(geo: LayerGeometry, plan: JetPlan, X: Float32Array, N: number, p: LayerParams): Float32Array {
   const { nIn, nOut, k } = geo;
@@ -148,16 +163,7 @@ export function kanLayerForward(geo: LayerGeometry, plan: JetPlan, X: Float32Arr
         const mk = mask[e]!;
         if (mk === 0) continue;
         if (sym !== null && sym.mask[e] !== 0) symbolicEdgeJet(sym, e, x, mk, M, fz, phi);
-        else {
-          const sb = mk * scaleBase[e]!;
-          const sp = mk * scaleSp[e]!;
-          const a = (e * Q + q) * k1;
-          for (let m = 0; m <= M; m++) {
-            let spline = 0;
-            if (q >= 0) for (let pp = m; pp <= k; pp++) spline += raw[a + pp]! * mono[m * k1 + pp]!;
-            phi[m] = sb * bv[m]! + sp * spline;
-          }
-        }
+        else splineEdgeJet(raw, (e * Q + q) * k1, q, mono, k, M, mk * scaleBase[e]!, mk * scaleSp[e]!, bv, phi);
         acc[j] = acc[j]! + phi[0]!;
         for (let c = 1; c < C; c++) {
           let sum = 0;
@@ -274,13 +280,7 @@ export function kanLayerBackward(
           }
         }
         if (needInputGrad) {
-          const sb = mk * scaleBase[e]!;
-          const sp = mk * scaleSp[e]!;
-          for (let m = 0; m <= orders; m++) {
-            let spline = 0;
-            if (q >= 0) for (let pp = m; pp <= k; pp++) spline += raw[a + pp]! * mono[m * k1 + pp]!;
-            phi[m] = sb * bv[m]! + sp * spline;
-          }
+          splineEdgeJet(raw, a, q, mono, k, orders, mk * scaleBase[e]!, mk * scaleSp[e]!, bv, phi);
           for (let m = 0; m <= M; m++) {
             dx += g[m]! * phi[m + 1]!;
             for (let c = 0; c < C; c++) dS[c * M1 + m] = dS[c * M1 + m]! + dyc[c]! * phi[m]!;

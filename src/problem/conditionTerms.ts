@@ -47,6 +47,9 @@ export function buildConditionTerm(spec: unknown, index: number, domain: Domain,
   if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) throw new KanpinnInputError(`${field}.weight: expected a finite number >= 0, got ${describe(weight)}`);
   const name = `${field}.${kind}`;
   const base = { name, weight, unknown, field };
+  if (domain.spatial.length === 0 && kind !== 'initial' && kind !== 'data') {
+    throw new KanpinnInputError(`${field}.type: a time-only problem has no spatial boundary; use "initial" or "data" conditions, got "${kind}"`);
+  }
   switch (kind) {
     case 'dirichlet':
     case 'neumann':

@@ -5,6 +5,8 @@
 import type { MathNode } from 'mathjs';
 import { KanpinnInputError, describe } from '../errors.js';
 import { buildGeometry, finiteBound } from './geometry/build.js';
+import { createPoint } from './geometry/point.js';
+import type { Geometry } from './geometry/types.js';
 import { createDomain } from './domain.js';
 import type { Domain } from './domain.js';
 import type { ExprContext } from './expr/parse.js';
@@ -21,7 +23,7 @@ import type { ProblemSpec } from './spec.js';
 import { meshTestSet, referenceTestSet } from './testSet.js';
 import type { Problem, SamplingMethod, SolverHint } from './types.js';
 import { checkFields, isRecord } from './validate.js';
-import { checkDataInDomain, checkSelectors, orderDefines } from './inputChecks.js';
+import { checkDataInDomain, checkSelectors, orderDefines, refuseNulls } from './inputChecks.js';
 import { HINT_FIELDS, SAMPLING_METHODS, parseSolverHint } from '../train/options.js';
 
 /** Options of `defineProblem`. */
@@ -44,12 +46,14 @@ const IDENTIFIER = /^[A-Za-z][A-Za-z0-9]*$/;
 export function defineProblem(spec: ProblemSpec | Record<string, unknown>, options: DefineOptions = {}): Problem {
   if (!isRecord(spec)) throw new KanpinnInputError(`problem: expected an object, got ${describe(spec)}`);
   checkFields(spec, SPEC_FIELDS, '');
+  refuseNulls(spec);
   const name = spec.name;
   if (typeof name !== 'string' || name.trim() === '') throw new KanpinnInputError(`name: expected a non-empty string, got ${describe(name)}`);
   const description = spec.description ?? '';
   if (typeof description !== 'string') throw new KanpinnInputError(`description: expected a string, got ${describe(description)}`);
   const timed = spec.time !== undefined;
-  const spatial = names(spec.variables, 'variables', ['x']);
+  // A time-only problem (an ODE) lists no spatial variable.
+  const spatial = timed && Array.isArray(spec.variables) && spec.variables.length === 0 ? [] : names(spec.variables, 'variables', ['x']);
   if (timed && spatial.includes('t')) throw new KanpinnInputError(`variables: 't' is the time variable; list only the spatial variables when "time" is given`);
   const variables = timed ? [...spatial, 't'] : spatial;
   const unknowns = spec.unknowns === undefined ? ['u'] : names(spec.unknowns, 'unknowns', ['u']);
@@ -62,8 +66,7 @@ export function defineProblem(spec: ProblemSpec | Record<string, unknown>, optio
   const defines = parseDefines(spec.define, base, [...variables, ...unknowns, ...Object.keys(params)]);
   const ctx: ExprContext = { ...base, defines };
 
-  if (spec.domain === undefined) throw new KanpinnInputError('domain: missing (expected e.g. { "type": "rectangle", "min": [0, 0], "max": [1, 1] })');
-  const domain = createDomain(buildGeometry(spec.domain, 'domain', spatial.length, params), spatial, time);
+  const domain = createDomain(parseSpace(spec.domain, spatial, params), spatial, time);
   const weights = spec.weights;
   if (weights !== undefined) {
     if (!isRecord(weights)) throw new KanpinnInputError(`weights: expected an object like { "pde": 0.01 }, got ${describe(weights)}`);
@@ -114,6 +117,16 @@ export function defineProblem(spec: ProblemSpec | Record<string, unknown>, optio
   return problem;
 }
 
+/** The spatial domain; a time-only problem has none (the 0-D point). */
+function parseSpace(value: unknown, spatial: string[], params: Record<string, number>): Geometry {
+  if (spatial.length === 0) {
+    if (value !== undefined) throw new KanpinnInputError('domain: a time-only problem ("variables": []) has no spatial domain; remove "domain"');
+    return createPoint();
+  }
+  if (value === undefined) throw new KanpinnInputError('domain: missing (expected e.g. { "type": "rectangle", "min": [0, 0], "max": [1, 1] })');
+  return buildGeometry(value, 'domain', spatial.length, params);
+}
+
 function parseTime(value: unknown, params: Record<string, number>): [number, number] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value) || value.length !== 2) {
@@ -125,6 +138,9 @@ function parseTime(value: unknown, params: Record<string, number>): [number, num
 }
 
 function names(value: unknown, field: string, example: string[]): string[] {
+  if (field === 'variables' && Array.isArray(value) && value.length === 0) {
+    throw new KanpinnInputError('variables: expected at least one spatial variable, or "time": [t0, t1] for a time-only problem (ODE)');
+  }
   if (!Array.isArray(value) || value.length === 0) throw new KanpinnInputError(`${field}: expected a non-empty array of names like ${JSON.stringify(example)}, got ${describe(value)}`);
   const seen = new Set<string>();
   return value.map((v, i) => {

@@ -2,12 +2,12 @@
  * Exact solutions: mathjs expressions (values and derivatives by symbolic differentiation) or
  * float64 TypeScript functions (derivatives by central differences in float64).
  */
-import { derivative } from 'mathjs';
 import type { MathNode } from 'mathjs';
+import { differentiate } from './expr/derivative.js';
 import { KanpinnInputError } from '../errors.js';
 import { compileNumeric, evaluateRows } from './expr/numeric.js';
 import type { NumericFn } from './expr/numeric.js';
-import { parseDerivativeName } from './expr/names.js';
+import { parseDerivativeName } from '../jet/names.js';
 import type { ExactFunction } from './spec.js';
 
 /** Values of unknowns and their derivatives at row-major float64 coords [count, variables]. */
@@ -26,7 +26,7 @@ export function symbolicExact(nodes: MathNode[], variables: readonly string[], u
     const parsed = parseDerivativeName(name, variables, unknowns);
     if (!parsed) throw new KanpinnInputError(`exact: '${name}' is not an unknown or a derivative`);
     let node = nodes[unknowns.indexOf(parsed.unknown)] as MathNode;
-    for (const axis of parsed.axes) node = derivative(node, variables[axis] as string, { simplify: false });
+    for (const axis of parsed.axes) node = differentiate(node, variables[axis] as string);
     const fn = compileNumeric(node, variables);
     cache.set(name, fn);
     return fn;

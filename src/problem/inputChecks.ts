@@ -12,6 +12,18 @@ import { parseExpression } from './expr/parse.js';
 import type { LossTerm } from './types.js';
 import { isRecord } from './validate.js';
 
+/**
+ * Refuses `null` anywhere in a spec: no field takes it, and treating it as "absent" in some places
+ * and as a wrong type in others made the loader lenient where the JSON Schema is not.
+ */
+export function refuseNulls(value: unknown, path = ''): void {
+  if (value === null) throw new KanpinnInputError(`${path || 'problem'}: null is not a value here; leave the field out or give a value`);
+  if (Array.isArray(value)) value.forEach((v, i) => refuseNulls(v, `${path}[${i}]`));
+  else if (isRecord(value) && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const [key, v] of Object.entries(value)) refuseNulls(v, path ? `${path}.${key}` : key);
+  }
+}
+
 /** Names a source refers to as symbols (not as functions); empty when it does not parse (the parser says why later). */
 function referencedNames(source: unknown): Set<string> {
   const names = new Set<string>();
@@ -82,8 +94,9 @@ function isCondition(node: MathNode): boolean {
 /** Refuses an `on` selector that is a number rather than a condition (`"x + 1"` would select every boundary point). */
 export function checkSelectors(conditions: readonly unknown[], ctx: ExprContext): void {
   conditions.forEach((condition, i) => {
-    if (!isRecord(condition) || typeof condition.on !== 'string' || condition.on === 'boundary') return;
+    if (!isRecord(condition) || condition.on === undefined || condition.on === 'boundary') return;
     const field = `conditions[${i}].on`;
+    if (typeof condition.on !== 'string') throw new KanpinnInputError(`${field}: expected "boundary" or a condition such as "x == 0", got ${describe(condition.on)}`);
     const { node } = parseExpression(condition.on, field, { ...ctx, allowUnknowns: false, boolean: true });
     if (!isCondition(node)) {
       throw new KanpinnInputError(`${field}: expected "boundary" or a condition such as "x == 0" or "y > 0.5 and x < 1", got the number-valued ${describe(condition.on)}`);

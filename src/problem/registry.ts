@@ -85,7 +85,8 @@ export function loadProblem(path: string): Problem {
   try {
     spec = JSON.parse(text);
   } catch (error) {
-    throw new KanpinnInputError(`problem: "${path}" is not valid JSON (${(error as Error).message})`);
+    // V8 quotes the text near the error, newlines included; the message must stay on one line.
+    throw new KanpinnInputError(`problem: "${path}" is not valid JSON (${(error as Error).message.replace(/\s+/g, ' ')})`);
   }
   if (!isRecord(spec)) throw new KanpinnInputError(`problem: "${path}" must hold a JSON object`);
   return defineProblem(spec, { baseDir: nodePath().dirname(nodePath().resolve(path)) });

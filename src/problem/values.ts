@@ -10,7 +10,7 @@ import { parseExpression } from './expr/parse.js';
 import type { ExprContext } from './expr/parse.js';
 import { compileNumeric, evaluateRows } from './expr/numeric.js';
 import { compileTensor } from './expr/tensor.js';
-import { parseDerivativeName } from './expr/names.js';
+import { parseDerivativeName } from '../jet/names.js';
 import type { Expression, TensorFunction } from './spec.js';
 import type { Scope } from './types.js';
 

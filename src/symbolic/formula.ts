@@ -143,7 +143,7 @@ function tidy(node: MathNode, o: FormulaOptions): MathNode {
   try {
     return tidySigns(math.simplify(node, {}, SIMPLIFY_OPTIONS));
   } catch {
-    return node;
+    return node; // simplification is cosmetic: a formula mathjs cannot simplify is still the right formula
   }
 }
 

@@ -18,6 +18,7 @@ import { accuracy, type Accuracy } from './metrics.js';
 import { flattenGrads, readParams, writeParams } from './params.js';
 import { checkOptions, TRAINING_DEFAULTS, type TrainingOptions } from './options.js';
 import { buildTermData, causalBins, disposeTermData, termLosses, termScope, type TermData } from './termData.js';
+import { resolveTermWeights } from '../problem/weights.js';
 
 export type { OptimizerName } from './options.js';
 
@@ -72,11 +73,7 @@ function validate(options: TrainOptions, problem: Problem, model: Model): void {
   if (model.inputs.length !== problem.variables.length) {
     throw new KanpinnInputError(`model: has ${model.inputs.length} inputs but problem ${problem.name} has variables ${problem.variables.join(', ')}`);
   }
-  for (const name of Object.keys(options.weights)) {
-    if (!problem.terms.some((t) => t.name === name)) {
-      throw new KanpinnInputError(`weights: unknown term "${name}" (terms are ${problem.terms.map((t) => t.name).join(', ')})`);
-    }
-  }
+  resolveTermWeights(problem.terms, options.weights);
 }
 
 /** Number of points for a term from the options, else the problem's defaults. */
@@ -144,7 +141,7 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
   const seconds = (): number => (performance.now() - start) / 1000;
   const rng = createRng(options.seed);
   const dim = problem.variables.length;
-  let weights = problem.terms.map((t) => options.weights[t.name] ?? t.weight);
+  let weights = resolveTermWeights(problem.terms, options.weights);
   const termNames = problem.terms.map((t) => t.name);
   // With several unknowns, each one's rel. L2 too (the pooled one is dominated by the largest).
   const ownErrors = problem.unknowns.length > 1 ? problem.unknowns : [];

@@ -39,7 +39,7 @@ describe('kanpinn compare', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kanpinn-compare-'));
     const io = capture();
     expect(await main(['compare', 'poisson1d', '--kan', '3', '--mlp', '5', '--out', dir, ...TINY])).toBe(0);
-    expect(readdirSync(dir).sort()).toEqual(['compare.json', 'curves.csv', 'error-vs-params.svg', 'error-vs-time.svg', 'rows.csv']);
+    expect(readdirSync(dir).sort()).toEqual(['compare.json', 'config.json', 'curves.csv', 'error-vs-params.svg', 'error-vs-time.svg', 'rows.csv']);
     const lines = io.out().split('\n');
     expect(lines[1]).toMatch(/^model\s+params/);
     expect(lines[2]).toMatch(/^KAN \[1,3,1\] G3→4 /);

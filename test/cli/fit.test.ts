@@ -49,7 +49,7 @@ describe('kanpinn fit', () => {
     const errors = lines.find((l) => l.includes('of the printed formula'));
     const [numeric, formula] = [...(errors ?? '').matchAll(/(\d\.\d+e[-+]\d+)/g)].map((m) => Number(m[1]));
     expect(formula).toBeGreaterThan(10 * (numeric as number));
-    expect(lines.find((l) => l.startsWith('  warning: '))).toMatch(/^  warning: the formula's test RMSE \S+ is worse than the numeric model's \S+; try the defaults/);
+    expect(lines.find((l) => l.startsWith('  warning: '))).toMatch(/^  warning: the formula's test RMSE \S+ is worse than the numeric model's \S+; try another --seed or fewer --candidates, or keep the numeric model \(no --symbolic\)$/);
   });
 
   it('refuses a CSV with too few rows to fit, naming the file and the count', async () => {

@@ -38,7 +38,7 @@ describe.skipIf(!BUILT)('signals', () => {
     expect(code).toBe(SIGNAL_EXIT_CODES.SIGTERM);
     expect(code).toBe(143);
     expect(stderr).toMatch(/^kanpinn: interrupted at step \d+; .*\(SIGTERM\); outputs written\n$/m);
-    expect(readdirSync(dir).sort()).toEqual(['history.csv', 'metrics.json', 'model.json', 'report.html']);
+    expect(readdirSync(dir).sort()).toEqual(['config.json', 'history.csv', 'metrics.json', 'model.json', 'report.html']);
     const metrics = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as { status: string; steps: number };
     expect(metrics.status).toBe('interrupted');
     expect(metrics.steps).toBeLessThan(100000);
@@ -63,6 +63,6 @@ describe.skipIf(!BUILT)('signals', () => {
     const run = startCli(['solve', 'poisson2d', '--steps', '1', '--grids', '3', '--points', '20', '--boundary-points', '8', '--quiet', '--out', dir]);
     const ended = await run.ended;
     expect(ended.code, ended.stderr).toBe(0);
-    expect(readdirSync(dir).sort()).toEqual(['history.csv', 'metrics.json', 'model.json', 'report.html']);
+    expect(readdirSync(dir).sort()).toEqual(['config.json', 'history.csv', 'metrics.json', 'model.json', 'report.html']);
   });
 });

@@ -129,8 +129,8 @@ describe('forward jets', () => {
     expect(Array.from(flat)).toEqual(Array.from(rows));
     expect(() => model.evaluate([[0.1, 0.2, 0.3]])).toThrow('points[0]: expected 2 coordinates, got 3');
     expect(() => model.evaluate(new Float32Array(3))).toThrow('points: flat array length 3 is not a multiple of the input dimension 2');
-    expect(() => model.evaluate([[0, 0]], { derivatives: ['u_q'] })).toThrow("derivatives: cannot read 'u_q': 'q' is not a variable (variables are x, y)");
-    expect(() => model.evaluate([[0, 0]], { derivatives: ['u_xxy'] })).toThrow("derivatives: 'u_xxy' is a mixed derivative of order 3; at most 2 is supported");
+    expect(() => model.evaluate([[0, 0]], { derivatives: ['u_q'] })).toThrow("derivatives: unknown derivative 'u_q': 'q' is not a variable (variables are x, y)");
+    expect(() => model.evaluate([[0, 0]], { derivatives: ['u_xxyyy'] })).toThrow("derivatives: unsupported derivative 'u_xxyyy': order 5, at most 4 is supported");
     model.dispose();
   });
 });

@@ -26,8 +26,10 @@ function scope(extra: Record<string, number[]> = {}): Record<string, tf.Tensor1D
 }
 
 describe('parseDerivativeName', () => {
-  it('parses unknowns and derivatives of order 1-2 (mixed) and 3-4 along one axis', () => {
-    expect(parseDerivativeName('u', ['x', 'y'], ['u'])).toEqual({ unknown: 'u', axes: [], canonical: 'u' });
+  it('parses unknowns and derivatives up to order 4, mixed or along one axis', () => {
+    expect(parseDerivativeName('u', ['x', 'y'], ['u'])).toEqual({ name: 'u', unknown: 'u', output: 0, axes: [], canonical: 'u' });
+    expect(parseDerivativeName('u_yxyx', ['x', 'y'], ['u'])?.canonical).toBe('u_xxyy');
+    expect(parseDerivativeName('v_xxt', ['x', 't'], ['u', 'v'])).toMatchObject({ unknown: 'v', output: 1, axes: [0, 0, 1] });
     expect(parseDerivativeName('u_yx', ['x', 'y'], ['u'])?.canonical).toBe('u_xy');
     expect(parseDerivativeName('v_tt', ['x', 't'], ['u', 'v'])?.axes).toEqual([1, 1]);
     expect(parseDerivativeName('u_xxxx', ['x'], ['u'])?.axes).toEqual([0, 0, 0, 0]);
@@ -36,7 +38,7 @@ describe('parseDerivativeName', () => {
 
   it('refuses unknown variables, empty suffixes and unsupported orders', () => {
     expect(() => parseDerivativeName('u_q', ['x', 'y'], ['u'])).toThrow("unknown derivative 'u_q': 'q' is not a variable (variables are x, y)");
-    expect(() => parseDerivativeName('u_xxy', ['x', 'y'], ['u'])).toThrow("unsupported derivative 'u_xxy'");
+    expect(() => parseDerivativeName('u_xxyyy', ['x', 'y'], ['u'])).toThrow("unsupported derivative 'u_xxyyy': order 5, at most 4 is supported");
     expect(() => parseDerivativeName('u_xxxxx', ['x'], ['u'])).toThrow("unsupported derivative 'u_xxxxx'");
     expect(() => parseDerivativeName('u_', ['x'], ['u'])).toThrow(KanpinnInputError);
   });

@@ -7,8 +7,11 @@ import { ConstantNode, FunctionNode, OperatorNode, ParenthesisNode, SymbolNode, 
 import type { MathNode } from 'mathjs';
 import { KanpinnInputError, describe } from '../../errors.js';
 import { suggestion } from '../validate.js';
-import { BINARY_FUNCTIONS, CONSTANTS, FUNCTION_NAMES, UNARY_FUNCTIONS } from './functions.js';
-import { parseDerivativeName } from './names.js';
+import { BINARY_FUNCTIONS, CONSTANTS, FUNCTION_NAMES, ORDER_FUNCTIONS, UNARY_FUNCTIONS } from './functions.js';
+import { differentiate } from './derivative.js';
+import type { SymbolDerivative } from './derivative.js';
+import { compileNumeric } from './numeric.js';
+import { parseDerivativeName } from '../../jet/names.js';
 
 /** What an expression may refer to. */
 export interface ExprContext {
@@ -20,8 +23,10 @@ export interface ExprContext {
   defines: ReadonlyMap<string, MathNode>;
   /** Whether unknowns and their derivatives may appear (PDEs, defines); not in values or `exact`. */
   allowUnknowns: boolean;
-  /** Whether comparisons and `and`/`or`/`not` may appear (an `on` selector). */
+  /** Whether the expression is a boolean selector (an `on`); comparisons and conditionals are allowed everywhere. */
   boolean?: boolean;
+  /** Inside `div(…)`, where `grad(…)` may appear. */
+  insideDiv?: boolean;
 }
 
 /** A rewritten expression and the scope names it reads (variables, unknowns, derivatives). */
@@ -65,23 +70,32 @@ function rewrite(node: MathNode, field: string, ctx: ExprContext, symbols: Set<s
       return rewriteSymbol((node as SymbolNode).name, field, ctx, symbols);
     case 'OperatorNode': {
       const op = node as OperatorNode;
-      const allowed = ARITHMETIC.has(op.fn) || (ctx.boolean === true && LOGIC.has(op.fn));
-      if (!allowed) throw new KanpinnInputError(`${field}: the operator '${op.op}' is not allowed here`);
+      // Comparisons are 1 or 0, so piecewise terms read as (x < 0.5) * a or x < 0.5 ? a : b.
+      if (!ARITHMETIC.has(op.fn) && !LOGIC.has(op.fn)) throw new KanpinnInputError(`${field}: the operator '${op.op}' is not allowed here`);
       return new OperatorNode(op.op as never, op.fn as never, op.args.map(recurse), op.implicit);
     }
     case 'ConditionalNode': {
-      if (ctx.boolean !== true) throw new KanpinnInputError(`${field}: the conditional '? :' is not allowed here`);
       const c = node as ConditionalNode;
       return new ConditionalNode(recurse(c.condition), recurse(c.trueExpr), recurse(c.falseExpr));
     }
+    case 'RelationalNode':
+      throw new KanpinnInputError(`${field}: chained comparisons such as a < b < c are not allowed; write (a < b) and (b < c)`);
     case 'FunctionNode': {
       const f = node as FunctionNode;
       const name = f.fn.type === 'SymbolNode' ? (f.fn as unknown as SymbolNode).name : '';
       if (name === 'lap') return expandLaplacian(f, field, ctx, symbols);
+      if (name === 'div') return expandDivergence(f, field, ctx, symbols);
+      if (name === 'grad') {
+        if (ctx.insideDiv !== true) throw new KanpinnInputError(`${field}: grad() is allowed only inside div(), e.g. div(k*grad(u))`);
+        if (f.args.length !== 1) throw new KanpinnInputError(`${field}: grad() takes 1 argument, got ${f.args.length}`);
+        return new FunctionNode('grad', f.args.map(recurse));
+      }
       const arity = name in UNARY_FUNCTIONS ? 1 : name in BINARY_FUNCTIONS ? 2 : -1;
       if (arity < 0) throw new KanpinnInputError(`${field}: unknown function '${name || f.fn.toString()}'${suggestion(name, FUNCTION_NAMES)}`);
       if (f.args.length !== arity) throw new KanpinnInputError(`${field}: ${name}() takes ${arity} argument${arity > 1 ? 's' : ''}, got ${f.args.length}`);
-      return new FunctionNode(name, f.args.map(recurse));
+      const args = f.args.map(recurse);
+      if (ORDER_FUNCTIONS.includes(name)) args[0] = integerOrder(args[0] as MathNode, name, field);
+      return new FunctionNode(name, args);
     }
     default:
       throw new KanpinnInputError(`${field}: '${node.toString()}' is not allowed in an expression (${node.type})`);
@@ -132,18 +146,79 @@ function assertNoUnknowns(node: MathNode, defineName: string, field: string, ctx
   });
 }
 
+/** The first argument of besselj/bessely: a constant integer (params allowed), folded to a number. */
+function integerOrder(node: MathNode, name: string, field: string): MathNode {
+  const constant = symbolNames(node).size === 0 ? compileNumeric(node, [])([]) : NaN;
+  if (!Number.isInteger(constant)) throw new KanpinnInputError(`${field}: ${name}(n, x) needs an integer constant order n, got '${node.toString()}'`);
+  return new ConstantNode(constant);
+}
+
+/** Symbol names of a rewritten tree (not function names). */
+function symbolNames(node: MathNode): Set<string> {
+  const names = new Set<string>();
+  node.traverse((n, _path, parent) => {
+    if (n.type === 'SymbolNode' && !(parent && parent.type === 'FunctionNode' && (parent as FunctionNode).fn === n)) names.add((n as SymbolNode).name);
+  });
+  return names;
+}
+
+/** Differentiates unknowns and their derivatives by appending the axis: u_x → u_xy (canonical), checked against the order limit. */
+function unknownDerivative(field: string, ctx: ExprContext): SymbolDerivative {
+  return (name, variable) => {
+    if (ctx.variables.includes(name)) return undefined;
+    const written = `${name}${name.includes('_') ? '' : '_'}${variable}`;
+    let parsed;
+    try {
+      parsed = parseDerivativeName(written, ctx.variables, ctx.unknowns);
+    } catch (error) {
+      throw new KanpinnInputError(`${field}: ${(error as Error).message}`);
+    }
+    return parsed ? new SymbolNode(parsed.canonical) : undefined;
+  };
+}
+
+/** Rewrites an operator's argument with its own symbol set (the operator's result names its own). */
+function operand(arg: MathNode, field: string, ctx: ExprContext): MathNode {
+  return rewrite(arg, field, ctx, new Set());
+}
+
+/** Adds the result's symbols (variables, unknowns and canonical derivatives) to `symbols`. */
+function collect(node: MathNode, symbols: Set<string>): MathNode {
+  for (const name of symbolNames(node)) symbols.add(name);
+  return node;
+}
+
+/** lap(E) = Σ over the spatial variables of ∂²E/∂v², for any expression E (lap(lap(u)) is the bilaplacian). */
 function expandLaplacian(f: FunctionNode, field: string, ctx: ExprContext, symbols: Set<string>): MathNode {
-  const arg = f.args[0];
-  if (f.args.length !== 1 || arg === undefined || arg.type !== 'SymbolNode' || !ctx.unknowns.includes((arg as SymbolNode).name)) {
-    throw new KanpinnInputError(`${field}: lap() expects one unknown (${ctx.unknowns.join(', ')}), got lap(${f.args.map((a) => a.toString()).join(', ')})`);
-  }
-  if (!ctx.allowUnknowns) throw new KanpinnInputError(`${field}: 'lap(${(arg as SymbolNode).name})' cannot appear here (expected an expression over ${ctx.variables.join(', ')} and parameters)`);
-  const unknown = (arg as SymbolNode).name;
+  if (f.args.length !== 1) throw new KanpinnInputError(`${field}: lap() takes 1 argument, got ${f.args.length}`);
+  if (ctx.spatial.length === 0) throw new KanpinnInputError(`${field}: lap() needs spatial variables (this problem has none)`);
+  const arg = operand(f.args[0] as MathNode, field, ctx);
+  const hook = unknownDerivative(field, ctx);
+  const terms = ctx.spatial.map((v) => differentiate(differentiate(arg, v, hook), v, hook));
+  const sum = terms.reduce((a, b) => new OperatorNode('+', 'add', [a, b]));
+  return collect(new ParenthesisNode(sum), symbols);
+}
+
+/**
+ * div(F) = Σ_v ∂F_v/∂v, where F_v is F with every grad(E) replaced by ∂E/∂v: div(k*grad(u)) is
+ * (k u_x)_x + (k u_y)_y, product rule included.
+ */
+function expandDivergence(f: FunctionNode, field: string, ctx: ExprContext, symbols: Set<string>): MathNode {
+  if (f.args.length !== 1) throw new KanpinnInputError(`${field}: div() takes 1 argument, got ${f.args.length}`);
+  if (ctx.spatial.length === 0) throw new KanpinnInputError(`${field}: div() needs spatial variables (this problem has none)`);
+  const flux = operand(f.args[0] as MathNode, field, { ...ctx, insideDiv: true });
+  let hasGrad = false;
+  flux.traverse((n) => {
+    if (n.type === 'FunctionNode' && ((n as FunctionNode).fn as unknown as SymbolNode).name === 'grad') hasGrad = true;
+  });
+  if (!hasGrad) throw new KanpinnInputError(`${field}: div() expects a flux written with grad(), e.g. div(k*grad(u))`);
+  const hook = unknownDerivative(field, ctx);
   const terms = ctx.spatial.map((v) => {
-    const name = `${unknown}_${v}${v}`;
-    symbols.add(parseDerivativeName(name, ctx.variables, ctx.unknowns)?.canonical ?? name);
-    return new SymbolNode(name) as MathNode;
+    const component = flux.transform((n) =>
+      n.type === 'FunctionNode' && ((n as FunctionNode).fn as unknown as SymbolNode).name === 'grad' ? new ParenthesisNode(differentiate((n as FunctionNode).args[0] as MathNode, v, hook)) : n,
+    );
+    return differentiate(component, v, hook);
   });
   const sum = terms.reduce((a, b) => new OperatorNode('+', 'add', [a, b]));
-  return new ParenthesisNode(sum);
+  return collect(new ParenthesisNode(sum), symbols);
 }

@@ -5,10 +5,11 @@
  * scope when present, recomputed from the coordinates otherwise).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ConstantNode, FunctionNode, MathNode, OperatorNode, ParenthesisNode, SymbolNode } from 'mathjs';
+import type { ConditionalNode, ConstantNode, FunctionNode, MathNode, OperatorNode, ParenthesisNode, SymbolNode } from 'mathjs';
 import type { Scope } from '../types.js';
 import { compileNumeric } from './numeric.js';
 import type { NumericFn } from './numeric.js';
+import { besselj, bessely } from './special.js';
 
 type Value = tf.Tensor | number;
 type Compiled = { constant: number } | { eval: (scope: Scope) => tf.Tensor; deps: Set<string> };
@@ -57,6 +58,7 @@ const UNARY_TF: Readonly<Record<string, (x: tf.Tensor) => tf.Tensor>> = {
   sech: (x) => tf.reciprocal(tf.cosh(x)),
   csch: (x) => tf.reciprocal(tf.sinh(x)),
   coth: (x) => tf.reciprocal(tf.tanh(x)),
+  erf: tf.erf,
 };
 
 /** Compiles `node` (validated by parseExpression) to a tensor closure; the result has one entry per point. */
@@ -124,6 +126,12 @@ function walkNode(n: MathNode, child: (n: MathNode) => Compiled, symbols: Set<st
       const name = (f.fn as unknown as SymbolNode).name;
       const args = f.args.map(child);
       if (name === 'pow' || name === 'atan2') return combine(args, (a, b) => (name === 'pow' ? power(a, b) : tf.atan2(a, b)), (a, b) => (name === 'pow' ? a ** b : Math.atan2(a, b)));
+      if (name === 'besselj' || name === 'bessely') {
+        const [order, x] = args as [Compiled, Compiled];
+        const n = 'constant' in order ? order.constant : NaN;
+        if ('constant' in x) return { constant: (name === 'besselj' ? besselj : bessely)(n, x.constant) };
+        return { deps: x.deps, eval: (scope) => besselTensor(name, n, x.eval(scope)) };
+      }
       const op = UNARY_TF[name];
       if (!op) throw new Error(`compileTensor: unknown function ${name}`);
       const a = args[0] as Compiled;
@@ -132,9 +140,74 @@ function walkNode(n: MathNode, child: (n: MathNode) => Compiled, symbols: Set<st
     }
     case 'OperatorNode':
       return operator(n as OperatorNode, child);
+    case 'ConditionalNode':
+      return conditional(n as ConditionalNode, child);
     default:
       throw new Error(`compileTensor: unsupported node ${n.type}`);
   }
+}
+
+/**
+ * c ? a : b as where(c ≠ 0, a, b): the gradient is the taken branch's. A coordinate-only test is
+ * hoisted to a float64 column; a test on unknowns is built from `step`, whose gradient is zero,
+ * because tfjs comparisons have no gradient and would throw inside the loss gradient.
+ */
+function conditional(c: ConditionalNode, child: (n: MathNode) => Compiled): Compiled {
+  const test = child(c.condition);
+  const a = child(c.trueExpr);
+  const b = child(c.falseExpr);
+  if ('constant' in test) return test.constant !== 0 ? a : b;
+  const deps = new Set([...test.deps, ...('deps' in a ? a.deps : []), ...('deps' in b ? b.deps : [])]);
+  const ea = 'constant' in a ? () => a.constant : a.eval;
+  const eb = 'constant' in b ? () => b.constant : b.eval;
+  return {
+    deps,
+    eval: (scope) => {
+      const mask = tf.cast(test.eval(scope), 'bool');
+      const ta = ea(scope);
+      const tb = eb(scope);
+      return tf.where(mask, typeof ta === 'number' ? tf.scalar(ta) : ta, typeof tb === 'number' ? tf.scalar(tb) : tb);
+    },
+  };
+}
+
+/** 1 where p ≠ 0, else 0, with a zero gradient. */
+function truth(p: tf.Tensor): tf.Tensor {
+  return tf.step(tf.abs(p));
+}
+
+function tensorOf(v: Value): tf.Tensor {
+  return typeof v === 'number' ? tf.scalar(v) : v;
+}
+
+/** Comparisons and logic as 1/0 tensors built from `step` (zero gradient; comparisons have none). */
+const LOGIC_TF: Readonly<Record<string, { op: (a: Value, b: Value) => tf.Tensor; fold: (a: number, b: number) => number }>> = {
+  larger: { op: (a, b) => tf.step(tf.sub(a, b)), fold: (a, b) => (a > b ? 1 : 0) },
+  smaller: { op: (a, b) => tf.step(tf.sub(b, a)), fold: (a, b) => (a < b ? 1 : 0) },
+  largerEq: { op: (a, b) => tf.sub(1, tf.step(tf.sub(b, a))), fold: (a, b) => (a >= b ? 1 : 0) },
+  smallerEq: { op: (a, b) => tf.sub(1, tf.step(tf.sub(a, b))), fold: (a, b) => (a <= b ? 1 : 0) },
+  equal: { op: (a, b) => tf.sub(1, truth(tf.sub(a, b))), fold: (a, b) => (a === b ? 1 : 0) },
+  unequal: { op: (a, b) => truth(tf.sub(a, b)), fold: (a, b) => (a !== b ? 1 : 0) },
+  and: { op: (a, b) => tf.mul(truth(tensorOf(a)), truth(tensorOf(b))), fold: (a, b) => (a !== 0 && b !== 0 ? 1 : 0) },
+  or: { op: (a, b) => truth(tf.add(tf.abs(a), tf.abs(b))), fold: (a, b) => (a !== 0 || b !== 0 ? 1 : 0) },
+  xor: { op: (a, b) => tf.abs(tf.sub(truth(tensorOf(a)), truth(tensorOf(b)))), fold: (a, b) => ((a !== 0) !== (b !== 0) ? 1 : 0) },
+};
+
+/**
+ * besselj/bessely of a tensor: values computed in float64 on the CPU (tfjs has no Bessel
+ * functions), gradient Z_n' = (Z_{n−1} − Z_{n+1}) / 2. Slow (reads the tensor back), so meant for
+ * coordinate-only arguments, which are hoisted to columns and never reach this path in training.
+ */
+function besselTensor(name: 'besselj' | 'bessely', order: number, x: tf.Tensor): tf.Tensor {
+  const f = name === 'besselj' ? besselj : bessely;
+  const apply = (n: number, t: tf.Tensor): tf.Tensor => tf.tensor(Float32Array.from(t.dataSync(), (v) => f(n, v)), t.shape);
+  const op = tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const t = inputs[0] as tf.Tensor;
+    const save = inputs[1] as tf.GradSaveFunc;
+    save([t]);
+    return { value: apply(order, t), gradFunc: (dy, saved) => tf.mul(dy, tf.div(tf.sub(apply(order - 1, saved[0] as tf.Tensor), apply(order + 1, saved[0] as tf.Tensor)), 2)) };
+  });
+  return op(x);
 }
 
 function power(a: Value, b: Value): Value {
@@ -176,8 +249,13 @@ function operator(op: OperatorNode, child: (n: MathNode) => Compiled): Compiled 
       return combine(args, (p, q) => (typeof q === 'number' ? mulValues(p, 1 / q) : tf.div(p, q)), (p, q) => p / q);
     case 'pow':
       return combine(args, power, (p, q) => p ** q);
-    default:
+    case 'not':
+      return 'constant' in a ? { constant: a.constant === 0 ? 1 : 0 } : { deps: a.deps, eval: (scope) => tf.sub(1, truth(a.eval(scope))) };
+    default: {
+      const logic = LOGIC_TF[op.fn];
+      if (logic) return combine(args, logic.op, logic.fold);
       throw new Error(`compileTensor: unsupported operator ${op.fn}`);
+    }
   }
 }
 

@@ -26,7 +26,8 @@ export type DomainSpec =
 /** The domain types accepted in `domain.type`. */
 export const DOMAIN_TYPES = ['interval', 'rectangle', 'box', 'disk', 'ball', 'polygon', 'union', 'intersection', 'difference'] as const;
 
-const FIELDS: Record<(typeof DOMAIN_TYPES)[number], string[]> = {
+/** Fields allowed on each domain type (also the source of the JSON Schema's domain properties). */
+export const FIELDS: Record<(typeof DOMAIN_TYPES)[number], string[]> = {
   interval: ['type', 'min', 'max'],
   rectangle: ['type', 'min', 'max'],
   box: ['type', 'min', 'max'],

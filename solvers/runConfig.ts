@@ -1,0 +1,30 @@
+/**
+ * A run's flags as a file: `--config run.json` reads them (yargs' config support, wired in cli.ts;
+ * flags on the command line win) and `--out` writes the effective ones as config.json, so that
+ * `kanpinn solve --config runs/x/config.json` repeats the run.
+ */
+import { join } from 'node:path';
+import { writeFileAtomic } from '../src/io/files.js';
+
+/** Flags that say where and how to print, not what to compute: left out of config.json. */
+const NOT_CONFIG = new Set(['_', '$0', 'config', 'out', 'json', 'quiet', 'help', 'version', 'h']);
+
+/**
+ * The flags of a parsed command line (after `--config` and defaults are applied) as a config object:
+ * the kebab-case flag names (yargs also adds camelCase copies, dropped here) with defined values.
+ */
+export function effectiveConfig(args: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const config: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(args)) {
+    if (NOT_CONFIG.has(key) || /[A-Z]/.test(key) || value === undefined) continue;
+    config[key] = value;
+  }
+  return config;
+}
+
+/** Writes `dir/config.json` (atomically) and returns its path. */
+export async function writeRunConfig(dir: string, args: Readonly<Record<string, unknown>>): Promise<string> {
+  const file = join(dir, 'config.json');
+  await writeFileAtomic(file, `${JSON.stringify(effectiveConfig(args), null, 2)}\n`);
+  return file;
+}

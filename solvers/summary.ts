@@ -1,0 +1,32 @@
+/**
+ * The summary of one solve, on its own so that the report builder (reportData.ts) can take it
+ * without importing the solver that calls the report builder.
+ */
+import type { OptimizerName, TrainResult } from '../src/index.js';
+
+/** The result object of `solve --json` (DESIGN.md's contract, extended). */
+export interface SolveSummary {
+  problem: string;
+  model: 'kan' | 'mlp';
+  width: number[];
+  grid: number | null;
+  grids: number[] | null;
+  params: number;
+  backend: string;
+  optimizer: OptimizerName;
+  steps: number;
+  evaluations: number;
+  seconds: number;
+  loss: number;
+  terms: Record<string, number>;
+  relL2: number | null;
+  maxAbsErr: number | null;
+  mse: number | null;
+  /** The same errors for each unknown alone, keyed by name (the fields above pool them); null (or absent) without a test set. */
+  perUnknown?: Record<string, { relL2: number; maxAbsErr: number; mse: number }> | null;
+  testSet: string | null;
+  status: TrainResult['status'];
+  message: string;
+  seed: number;
+  warnings: string[];
+}
