@@ -2,10 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Test files that run for long (2,000-step training, a headless browser, the CLI comparison, the
- * benchmark suites' own checks). `npx vitest --project unit` leaves them out for a fast loop;
+ * benchmark suites' own checks, the built CLI killed by signals, the library bundled for a browser). `npx vitest --project unit` leaves them out for a fast loop;
  * `npm test` runs both projects.
  */
-const LONG = ['test/train/longRun.test.ts', 'test/viz/browser.test.ts', 'test/cli/compare.test.ts', 'test/bench-suites/**/*.test.ts'];
+const LONG = ['test/train/longRun.test.ts', 'test/viz/browser.test.ts', 'test/cli/compare.test.ts', 'test/bench-suites/**/*.test.ts', 'test/cli/faultInjection.test.ts', 'test/cli/signals.test.ts', 'test/io/browserBundle.test.ts'];
 
 export default defineConfig({
   test: {

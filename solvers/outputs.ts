@@ -9,6 +9,8 @@ import { prepareOutputFolder } from '../src/io/files.js';
 
 /** The files `solve --out` writes, in the order they are committed. */
 export const SOLVE_OUTPUT_FILES = ['model.json', 'metrics.json', 'history.csv', 'report.html'] as const;
+/** The flags of a run, written beside the outputs of `solve --out` and `compare --out` (runConfig.ts). */
+export const CONFIG_FILE = 'config.json';
 /** The files `compare --out` writes. */
 export const COMPARE_OUTPUT_FILES = ['compare.json', 'rows.csv', 'curves.csv', 'error-vs-time.svg', 'error-vs-params.svg'] as const;
 /** The files `fit --out` writes. */

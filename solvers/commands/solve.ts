@@ -6,7 +6,7 @@ import { solveProblem, writeOutputs, type SolveOptions, type SolveSummary } from
 import type { Problem } from '../../src/index.js';
 import { preflightSolve } from '../preflight.js';
 import { progressReporter } from '../progress.js';
-import { effectiveConfig, writeRunConfig } from '../runConfig.js';
+import { effectiveConfig, runConfigFile } from '../runConfig.js';
 import { catchInterrupts } from '../signals.js';
 import { solveOptionsFromArgs, trainingFlags, type TrainingArgs } from '../trainingFlags.js';
 
@@ -67,8 +67,7 @@ export const solveCommand: CommandModule<object, SolveArgs> = {
     for (const warning of result.warnings) printError(`warning: ${warning}`);
     let files: string[] = [];
     if (args.out) {
-      files = await writeOutputs(args.out, problem, model, result, summary, { ...runSettings(problem, summary, effective), config: JSON.stringify(effectiveConfig(args)) });
-      files.push(await writeRunConfig(args.out, args));
+      files = await writeOutputs(args.out, problem, model, result, summary, { ...runSettings(problem, summary, effective), config: JSON.stringify(effectiveConfig(args)) }, [runConfigFile(args)]);
     }
     if (args.json) printJson({ ...summary, ...(args.out ? { files } : {}) });
     else {

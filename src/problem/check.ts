@@ -12,7 +12,7 @@ export interface CheckOptions {
   seed: number;
   /** Points per term (default: the problem's defaults by region, at least 64). */
   points?: number;
-  /** Bound on max |PDE residual| / max(1, source scale). */
+  /** Bound on max |PDE residual| / max(1, source scale, the equation's own scale). */
   residualBound: number;
   /** Bound on max |condition error| (boundary, periodic, initial). */
   conditionBound: number;
@@ -31,6 +31,8 @@ export interface TermCheck {
   maxAbs: number | null;
   /** PDE terms: max |residual with every unknown and derivative set to 0|, the source term's scale. */
   sourceScale?: number;
+  /** PDE terms on the exact solution: max Σ |addend| of the residual, the equation's own scale. */
+  termScale?: number;
   /** Residual values that are NaN or ±Infinity (with the unknowns set to 0, and on the exact solution when there is one). */
   nonFinite: number;
 }
@@ -44,7 +46,7 @@ export interface CheckReport {
   method: 'symbolic' | 'finite-difference' | null;
   /** Max |residual| over the PDE terms (null without an exact solution). */
   maxResidual: number | null;
-  /** maxResidual / max(1, sourceScale). */
+  /** maxResidual / max(1, sourceScale, the largest PDE term's scale Σ |addend|). */
   relResidual: number | null;
   sourceScale: number | null;
   /** Max |error| over boundary, periodic and initial terms (data terms are reported, not bounded). */
@@ -125,6 +127,10 @@ export function checkProblem(problem: Problem, options: Partial<CheckOptions> = 
       const onExact = residualValues(term, () => buildScope(problem, sampled, term.derivatives, (n) => exact(n, coords64, sampled.count)));
       if (check.nonFinite === 0) note(onExact, 'on the exact solution');
       check.maxAbs = maxAbsOf(onExact);
+      const scale = term.scale?.bind(term);
+      if (term.kind === 'pde' && scale) {
+        check.termScale = tf.tidy(() => maxAbsOf(scale(buildScope(problem, sampled, term.derivatives, (n) => exact(n, coords64, sampled.count))).dataSync() as Float32Array));
+      }
     }
     return check;
   });
@@ -133,7 +139,9 @@ export function checkProblem(problem: Problem, options: Partial<CheckOptions> = 
   const maxOf = (list: TermCheck[]): number | null => (exact ? list.reduce((m, t) => Math.max(m, t.maxAbs ?? 0), 0) : null);
   const maxResidual = maxOf(pde);
   const sourceScale = pde.reduce((m, t) => Math.max(m, t.sourceScale ?? 0), 0);
-  const relResidual = maxResidual === null ? null : maxResidual / Math.max(1, sourceScale);
+  // Relative to the equation's own scale too: float32 rounding of large terms is not a failure.
+  const termScale = pde.reduce((m, t) => Math.max(m, t.termScale ?? 0), 0);
+  const relResidual = maxResidual === null ? null : maxResidual / Math.max(1, sourceScale, termScale);
   const maxConditionError = maxOf(conditions);
   const withinBounds = relResidual === null || (relResidual <= residualBound && (maxConditionError ?? 0) <= conditionBound);
   const ok = withinBounds && nonFinite.length === 0;

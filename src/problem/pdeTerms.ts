@@ -1,5 +1,6 @@
 /** PDE residual terms: one per equation, on interior points, from expressions or tensor functions. */
 import * as tf from '@tensorflow/tfjs';
+import type { MathNode, OperatorNode, ParenthesisNode } from 'mathjs';
 import { KanpinnInputError, describe } from '../errors.js';
 import type { Rng } from '../random.js';
 import type { Domain } from './domain.js';
@@ -67,6 +68,7 @@ function buildPdeTerm(source: Expression | TensorFunction, field: string, weight
         for (const column of compiled.hoisted) out[column.name] = Float32Array.from(evaluateRows(column.evaluate, coords, count, width));
         return out;
       };
+  const addends = additiveTerms(parsed.node).map((node) => compileTensor(node, { variables: ctx.variables }).evaluate);
   return {
     name,
     kind: 'pde',
@@ -75,7 +77,19 @@ function buildPdeTerm(source: Expression | TensorFunction, field: string, weight
     derivatives: sortNames(derivatives, ctx),
     sample: sample(extras),
     residual: compiled.evaluate,
+    scale: (scope) => addends.map((f) => tf.abs(f(scope))).reduce((a, b) => tf.add(a, b)) as tf.Tensor1D,
   };
+}
+
+/** The top-level addends of a sum (signs dropped): `a - (b + c)` → a, b, c. */
+export function additiveTerms(node: MathNode): MathNode[] {
+  if (node.type === 'ParenthesisNode') return additiveTerms((node as ParenthesisNode).content);
+  if (node.type === 'OperatorNode') {
+    const op = node as OperatorNode;
+    if (op.fn === 'add' || op.fn === 'subtract') return op.args.flatMap(additiveTerms);
+    if (op.fn === 'unaryMinus' || op.fn === 'unaryPlus') return additiveTerms(op.args[0] as MathNode);
+  }
+  return [node];
 }
 
 /** Unknowns first, then derivatives by order, as a stable readable list. */

@@ -47,6 +47,12 @@ export interface LossTerm {
    * returns a 1-D tensor (any length: a periodic term may pair its points). Called inside `tf.tidy`.
    */
   residual(scope: Scope): tf.Tensor1D;
+  /**
+   * Optional addition: the pointwise size of the residual's own terms, Σ |addend| (for
+   * `u_tt - c^2*u_xx`: |u_tt| + |c² u_xx|), so that `check` can judge float32 rounding of large
+   * terms relative to the equation's scale. Called inside `tf.tidy`.
+   */
+  scale?(scope: Scope): tf.Tensor1D;
 }
 
 /** A test set: points with the exact or reference values of every unknown. */

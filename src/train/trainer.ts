@@ -19,6 +19,7 @@ import { flattenGrads, readParams, writeParams } from './params.js';
 import { checkOptions, TRAINING_DEFAULTS, type TrainingOptions } from './options.js';
 import { buildTermData, causalBins, disposeTermData, termLosses, termScope, type TermData } from './termData.js';
 import { resolveTermWeights } from '../problem/weights.js';
+import { splineDegreeWarnings } from '../problem/warnings.js';
 
 export type { OptimizerName } from './options.js';
 
@@ -141,6 +142,8 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
   const seconds = (): number => (performance.now() - start) / 1000;
   const rng = createRng(options.seed);
   const dim = problem.variables.length;
+  // Said before training: a KAN whose spline degree is below the PDE's derivative order.
+  const warnings = model.kind === 'kan' ? splineDegreeWarnings(problem, model.options.k) : [];
   let weights = resolveTermWeights(problem.terms, options.weights);
   const termNames = problem.terms.map((t) => t.name);
   // With several unknowns, each one's rel. L2 too (the pooled one is dominated by the largest).
@@ -270,7 +273,7 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
     accuracy: final,
     params: model.paramCount(),
     history: { columns, rows },
-    warnings: loop.warnings,
+    warnings: [...warnings, ...loop.warnings],
   };
   data.forEach(disposeTermData);
   return result;

@@ -170,6 +170,10 @@ describe('reports in chromium', () => {
     await page.click('#unknown-selector button[data-unknown="u"]');
     expect(await page.locator('.unknown-field[data-unknown="u"]').isVisible()).toBe(true);
     expect(await page.locator('#unknown-selector button.active').textContent()).toBe('u');
+    // Both views are mounted now, and no element id appears twice.
+    const ids = await page.evaluate(() => Array.from(document.querySelectorAll('[id]'), (e) => e.id));
+    expect(ids).toContain('surface-title-1');
+    expect(ids.length).toBe(new Set(ids).size);
     expect(await page.locator('.badge small').allTextContents()).toEqual(['rel. L2 error (all unknowns)', 'max |error| (all unknowns)', 'rel. L2 error of u', 'rel. L2 error of v', 'parameters', 'seconds', 'backend']);
     expect(errors).toEqual([]);
     await page.close();

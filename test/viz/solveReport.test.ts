@@ -168,4 +168,26 @@ describe('reports of real solves in chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('two unknowns (biharmonic split into u and v): cards, a curve and a field per unknown, the selector switches the profile', async () => {
+    const problem = resolveProblem(fileURLToPath(new URL('./problems/biharmonic1d.json', import.meta.url)));
+    const { model, result, summary } = await solveProblem(problem, BUDGET);
+    const dir = join(scratch, 'biharmonic');
+    mkdirSync(dir);
+    const files = await writeOutputs(dir, problem, model, result, summary, { seed: 0 });
+    model.dispose();
+    const { page, errors } = await openPage(browser!, pathToFileURL(files[3]!).href);
+    expect(await page.locator('.badge small').allTextContents()).toEqual(expect.arrayContaining(['rel. L2 error of u', 'rel. L2 error of v']));
+    expect(await page.locator('#training svg[data-role="relL2"] polyline.series').evaluateAll((ps) => ps.map((p) => p.getAttribute('data-name')))).toEqual(['all unknowns', 'u', 'v']);
+    const title = (): Promise<string | null> => page.locator('.unknown-field:not([hidden]) svg[data-role="profile"] text').first().textContent();
+    expect(await title()).toBe('u(x)');
+    await page.click('#unknown-selector button[data-unknown="v"]');
+    expect(await title()).toBe('v(x)');
+    // v = −π² sin(πx): the exact profile reaches −π² ≈ −9.87, so the axis runs past −9.
+    const ticks = await page.locator('.unknown-field:not([hidden]) svg[data-role="profile"] text.y-tick').allTextContents();
+    expect(Math.min(...ticks.map(Number))).toBeLessThan(-8);
+    await page.screenshot({ path: join(OUT, 'solve-biharmonic-v.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
 });

@@ -16,7 +16,13 @@ import { SurfaceView } from './surface.js';
 interface FieldState { quantity: Quantity; frame: number; slice: number; playing: boolean }
 
 /** Handles the page's tests and scripts can use. */
-export interface FieldHandle { frames: number; setFrame(frame: number): void; surface?: HTMLCanvasElement }
+export interface FieldHandle {
+  frames: number;
+  setFrame(frame: number): void;
+  /** Stops the time animation (when the view is hidden, e.g. another unknown is chosen). */
+  pause(): void;
+  surface?: HTMLCanvasElement;
+}
 
 const TITLES: Record<Quantity, string> = { predicted: 'predicted', exact: 'exact', error: 'error (predicted − exact)' };
 const mapOf = (q: Quantity): ColormapName => (q === 'error' ? 'diverging' : 'viridis');
@@ -28,8 +34,8 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   return node;
 }
 
-/** Builds the solution section inside `root`. */
-export function mountField(root: HTMLElement, field: DecodedField): FieldHandle {
+/** Builds the solution section inside `root`; `ids` is appended to its element ids (one view per unknown on a page). */
+export function mountField(root: HTMLElement, field: DecodedField, ids = ''): FieldHandle {
   const quantities: Quantity[] = field.exact ? ['predicted', 'exact', 'error'] : ['predicted'];
   const frames = field.times.length;
   const dims = field.axes.length;
@@ -63,9 +69,9 @@ export function mountField(root: HTMLElement, field: DecodedField): FieldHandle 
   let playButton: HTMLButtonElement | undefined;
   let timer: number | undefined;
   if (field.timeDependent && frames > 1) {
-    timeSlider = el('input', { type: 'range', id: 'time-slider', min: '0', max: String(frames - 1), step: '1', value: '0', 'aria-label': 'time' });
-    timeLabel = el('span', { id: 'time-label' });
-    playButton = el('button', { type: 'button', id: 'play-button' }, 'Play');
+    timeSlider = el('input', { type: 'range', id: `time-slider${ids}`, min: '0', max: String(frames - 1), step: '1', value: '0', 'aria-label': 'time' });
+    timeLabel = el('span', { id: `time-label${ids}` });
+    playButton = el('button', { type: 'button', id: `play-button${ids}` }, 'Play');
     const slider = timeSlider;
     slider.addEventListener('input', () => { state.frame = Number(slider.value); redraw(); });
     playButton.addEventListener('click', () => {
@@ -74,16 +80,16 @@ export function mountField(root: HTMLElement, field: DecodedField): FieldHandle 
       else window.clearInterval(timer);
       redraw();
     });
-    controls.append(el('label', { for: 'time-slider' }, 'time'), slider, playButton, timeLabel);
+    controls.append(el('label', { for: `time-slider${ids}` }, 'time'), slider, playButton, timeLabel);
   }
   let sliceSlider: HTMLInputElement | undefined;
   let sliceLabel: HTMLSpanElement | undefined;
   if (dims === 3) {
-    sliceSlider = el('input', { type: 'range', id: 'slice-slider', min: '0', max: String(nz - 1), step: '1', value: String(state.slice), 'aria-label': 'slice' });
-    sliceLabel = el('span', { id: 'slice-label' });
+    sliceSlider = el('input', { type: 'range', id: `slice-slider${ids}`, min: '0', max: String(nz - 1), step: '1', value: String(state.slice), 'aria-label': 'slice' });
+    sliceLabel = el('span', { id: `slice-label${ids}` });
     const slider = sliceSlider;
     slider.addEventListener('input', () => { state.slice = Number(slider.value); redraw(); });
-    controls.append(el('label', { for: 'slice-slider' }, `slice ${field.axes[2]!.name}`), slider, sliceLabel);
+    controls.append(el('label', { for: `slice-slider${ids}` }, `slice ${field.axes[2]!.name}`), slider, sliceLabel);
   }
 
   const heatmaps = new Map<Quantity, HTMLCanvasElement>();
@@ -101,9 +107,11 @@ export function mountField(root: HTMLElement, field: DecodedField): FieldHandle 
   const column = hasSurface && dims === 1 ? el('div', { class: 'field-column' }) : grid;
   if (column !== grid) grid.appendChild(column);
   let surface: SurfaceView | undefined;
+  let surfaceTitle: HTMLHeadingElement | undefined;
   if (hasSurface) {
     const panel = el('div', { class: 'panel surface-panel' });
-    const title = el('h3', { id: 'surface-title' });
+    const title = el('h3', { id: `surface-title${ids}` });
+    surfaceTitle = title;
     const wrap = el('div', { class: 'surface-wrap' });
     panel.append(title, wrap, el('div', { class: 'hint' }, 'drag to rotate, scroll to zoom, right-drag to pan'));
     column.appendChild(panel);
@@ -130,8 +138,7 @@ export function mountField(root: HTMLElement, field: DecodedField): FieldHandle 
     }
     if (surface) {
       const s = slice2D(field, state.quantity, state.frame, state.slice);
-      const title = root.querySelector('#surface-title');
-      if (title) title.textContent = `${TITLES[state.quantity]}${state.quantity === 'error' ? '' : ` ${u}`} — 3-D view`;
+      if (surfaceTitle) surfaceTitle.textContent = `${TITLES[state.quantity]}${state.quantity === 'error' ? '' : ` ${u}`} — 3-D view`;
       if (s) {
         const mode = dims === 3 ? { kind: 'flat' as const, level: state.slice / Math.max(1, nz - 1) } : { kind: 'height' as const };
         surface.show(s, ranges.get(state.quantity)!, mapOf(state.quantity), mode, dims === 3 ? field.axes[2]!.name : u, markerY);
@@ -158,6 +165,13 @@ export function mountField(root: HTMLElement, field: DecodedField): FieldHandle 
     redraw();
   }
 
+  function pause(): void {
+    if (!state.playing) return;
+    state.playing = false;
+    window.clearInterval(timer);
+    redraw();
+  }
+
   redraw();
-  return { frames, setFrame, ...(surface ? { surface: surface.canvas } : {}) };
+  return { frames, setFrame, pause, ...(surface ? { surface: surface.canvas } : {}) };
 }

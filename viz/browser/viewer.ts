@@ -44,8 +44,12 @@ function mountFields(root: HTMLElement, fields: FieldPayload[], handle: ReportHa
     const chosen = boxes.get(name);
     const payload = fields.find((f) => f.unknown === name);
     if (!chosen || !payload) throw new Error(`kanpinn viewer: no field for unknown '${name}' (have ${fields.map((f) => f.unknown).join(', ')})`);
-    for (const entry of boxes.values()) entry.box.hidden = entry !== chosen;
-    chosen.view ??= mountField(chosen.box, decodeField(payload));
+    for (const entry of boxes.values()) {
+      entry.box.hidden = entry !== chosen;
+      if (entry !== chosen) entry.view?.pause();
+    }
+    // The first unknown keeps the plain element ids (#time-slider…); the others get a suffix.
+    chosen.view ??= mountField(chosen.box, decodeField(payload), payload === fields[0] ? '' : `-${fields.indexOf(payload)}`);
     handle.field = chosen.view;
     handle.unknown = name;
     if (heading) heading.textContent = name;
