@@ -3,8 +3,7 @@
  * flags on the command line win) and `--out` writes the effective ones as config.json, so that
  * `kanpinn solve --config runs/x/config.json` repeats the run.
  */
-import { join } from 'node:path';
-import { writeFileAtomic } from '../src/io/files.js';
+import type { OutputFile } from '../src/io/files.js';
 
 /** Flags that say where and how to print, not what to compute: left out of config.json. */
 const NOT_CONFIG = new Set(['_', '$0', 'config', 'out', 'json', 'quiet', 'help', 'version', 'h']);
@@ -22,9 +21,7 @@ export function effectiveConfig(args: Readonly<Record<string, unknown>>): Record
   return config;
 }
 
-/** Writes `dir/config.json` (atomically) and returns its path. */
-export async function writeRunConfig(dir: string, args: Readonly<Record<string, unknown>>): Promise<string> {
-  const file = join(dir, 'config.json');
-  await writeFileAtomic(file, `${JSON.stringify(effectiveConfig(args), null, 2)}\n`);
-  return file;
+/** config.json as one file of a run's output set (committed with the others, see writeFileSet). */
+export function runConfigFile(args: Readonly<Record<string, unknown>>): OutputFile {
+  return { name: 'config.json', contents: `${JSON.stringify(effectiveConfig(args), null, 2)}\n` };
 }

@@ -16,7 +16,7 @@ import {
   type SolveOptions,
   type TrainResult,
 } from '../src/index.js';
-import { writeFileSet } from '../src/io/files.js';
+import { writeFileSet, type OutputFile } from '../src/io/files.js';
 import { SOLVE_OUTPUT_FILES } from './outputs.js';
 import { buildReport } from './reportData.js';
 import type { SolveSummary } from './summary.js';
@@ -108,8 +108,8 @@ export function historyCsv(history: TrainResult['history']): string {
   return [history.columns.join(','), ...history.rows.map((r) => r.map(cell).join(','))].join('\n') + '\n';
 }
 
-/** Writes model.json, metrics.json, history.csv and report.html into `dir` as one set (see writeFileSet). */
-export async function writeOutputs(dir: string, problem: Problem, model: Model, result: TrainResult, summary: SolveSummary, settings: Record<string, string | number | boolean | null>): Promise<string[]> {
+/** Writes model.json, metrics.json, history.csv, report.html and `extra` files into `dir` as one set (see writeFileSet). */
+export async function writeOutputs(dir: string, problem: Problem, model: Model, result: TrainResult, summary: SolveSummary, settings: Record<string, string | number | boolean | null>, extra: readonly OutputFile[] = []): Promise<string[]> {
   const meta = { problem: problem.name, relL2: summary.relL2, date: new Date().toISOString() };
   const contents = [
     `${JSON.stringify(modelToJson(model, meta))}\n`,
@@ -117,5 +117,5 @@ export async function writeOutputs(dir: string, problem: Problem, model: Model, 
     historyCsv(result.history),
     renderReport(buildReport(problem, model, result, summary, settings)),
   ];
-  return writeFileSet(dir, SOLVE_OUTPUT_FILES.map((name, i) => ({ name, contents: contents[i]! })));
+  return writeFileSet(dir, [...SOLVE_OUTPUT_FILES.map((name, i) => ({ name, contents: contents[i]! })), ...extra]);
 }

@@ -4,7 +4,7 @@
  * parameter count). Pure text builders plus one writer; nothing here prints.
  */
 import { lineChartSvg } from '../../viz/index.js';
-import { writeFileSet } from '../../src/io/files.js';
+import { writeFileSet, type OutputFile } from '../../src/io/files.js';
 import type { CompareResult, CompareRow } from '../compare.js';
 
 /** Line colours (Tableau 10). */
@@ -107,7 +107,7 @@ export function errorVsParamsSvg(result: CompareResult): string {
 }
 
 /** Writes compare.json, rows.csv, curves.csv, error-vs-time.svg and error-vs-params.svg into `dir`. */
-export async function writeCompareOutputs(dir: string, result: CompareResult, extra: Record<string, unknown> = {}): Promise<string[]> {
+export async function writeCompareOutputs(dir: string, result: CompareResult, extra: Record<string, unknown> = {}, more: readonly OutputFile[] = []): Promise<string[]> {
   const files: [string, string][] = [
     ['compare.json', `${JSON.stringify({ ...result, ...extra }, null, 2)}\n`],
     ['rows.csv', compareCsv(result)],
@@ -115,5 +115,5 @@ export async function writeCompareOutputs(dir: string, result: CompareResult, ex
     ['error-vs-time.svg', errorVsTimeSvg(result)],
     ['error-vs-params.svg', errorVsParamsSvg(result)],
   ];
-  return writeFileSet(dir, files.map(([name, contents]) => ({ name, contents })));
+  return writeFileSet(dir, [...files.map(([name, contents]) => ({ name, contents })), ...more]);
 }

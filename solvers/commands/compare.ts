@@ -7,7 +7,7 @@ import { parseIntList, printError, printJson, printLine } from '../cliUtil.js';
 import { compareModels, compareWidth, type CompareModel } from '../compare.js';
 import { preflightCompare } from '../preflight.js';
 import { progressReporter } from '../progress.js';
-import { effectiveConfig, writeRunConfig } from '../runConfig.js';
+import { effectiveConfig, runConfigFile } from '../runConfig.js';
 import { catchInterrupts } from '../signals.js';
 import { solveOptionsFromArgs, trainingFlags, type TrainingArgs } from '../trainingFlags.js';
 
@@ -71,8 +71,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       (progress as ReturnType<typeof progressReporter> | null)?.stop();
     }
     let files: string[] = [];
-    if (args.out) files = await writeCompareOutputs(args.out, result, { command: `kanpinn compare ${process.argv.slice(3).join(' ')}`.trim(), config: effectiveConfig(args) });
-    if (args.out) files.push(await writeRunConfig(args.out, args));
+    if (args.out) files = await writeCompareOutputs(args.out, result, { command: `kanpinn compare ${process.argv.slice(3).join(' ')}`.trim(), config: effectiveConfig(args) }, [runConfigFile(args)]);
     if (args.json) printJson({ ...result, ...(args.out ? { files } : {}) });
     else {
       printLine(`${result.problem}: ${result.optimizer}, ${result.steps} steps per KAN stage (an MLP gets the same total in one stage), ${result.points.interior} interior + ${result.points.boundary} boundary points, backend ${result.backend}${result.testSet ? `, test set ${result.testSet}` : ''}`);

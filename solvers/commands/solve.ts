@@ -5,7 +5,7 @@ import { printError, printJson, printLine } from '../cliUtil.js';
 import { solveProblem, writeOutputs } from '../solve.js';
 import { preflightSolve } from '../preflight.js';
 import { progressReporter } from '../progress.js';
-import { effectiveConfig, writeRunConfig } from '../runConfig.js';
+import { effectiveConfig, runConfigFile } from '../runConfig.js';
 import { catchInterrupts } from '../signals.js';
 import { solveOptionsFromArgs, trainingFlags, type TrainingArgs } from '../trainingFlags.js';
 
@@ -60,8 +60,7 @@ export const solveCommand: CommandModule<object, SolveArgs> = {
         seed: effective.seed,
         backend: summary.backend,
         config: JSON.stringify(effectiveConfig(args)),
-      });
-      files.push(await writeRunConfig(args.out, args));
+      }, [runConfigFile(args)]);
     }
     if (args.json) printJson({ ...summary, ...(args.out ? { files } : {}) });
     else {

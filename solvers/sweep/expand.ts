@@ -45,7 +45,7 @@ export function canonicalJson(value: unknown): string {
 const hash = (value: unknown): string => createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 12);
 
 /** Identity of a problem for the hash: a built-in by name, a file by its content. */
-function problemIdentity(key: string, problem: Problem): string {
+export function problemIdentity(key: string, problem: Problem): string {
   if (!key.includes('/') && !key.includes('\\') && !key.endsWith('.json')) return `builtin:${problem.name}`;
   return `file:${createHash('sha256').update(readFileSync(key)).digest('hex')}`;
 }
@@ -63,16 +63,15 @@ export function fullWidth(problem: Problem, given: number[], field: string): num
 
 /**
  * The settings a run trains with, written one way: full widths, the grid stages `solveProblem`
- * will use, and no settings of the other model kind (an MLP ignores grids; a KAN, activations).
+ * will use, and no settings of the other model kind (an MLP ignores k and grid updates; a KAN,
+ * activations).
  */
 export function effectiveSettings(problem: Problem, settings: RunSettings): Omit<SolveOptions, 'seed'> {
   const { seed: _seed, ...options } = resolveSolveOptions(problem, { ...settings, seed: 0 });
   options.width = widthFor(problem, { ...options, seed: 0 });
   if (options.grid !== null && settings.grids === undefined) options.grids = [options.grid];
-  if (options.model === 'mlp') {
-    const { grid: _g, k: _k, grids: _gs, gridUpdateEvery: _e, gridUpdateUntil: _u, ...mlp } = options;
-    return { ...mlp, grid: null, k: 0, grids: null, gridUpdateEvery: 0, gridUpdateUntil: 0 };
-  }
+  // An MLP trains steps × grids.length steps in one stage, so its grids stay; the KAN-only settings go.
+  if (options.model === 'mlp') return { ...options, grid: null, k: 0, gridUpdateEvery: 0, gridUpdateUntil: 0 };
   return { ...options, activation: 'tanh' };
 }
 
@@ -89,6 +88,38 @@ function loadProblemOf(key: string, field: string): Problem {
 const modelText = (model: string, width: number[], grids: number[] | null): string =>
   `${model.toUpperCase()} [${width.join(',')}]${grids ? ` G${grids.join('→')}` : ''}`;
 
+/** Where a configuration's runs come from: its problem (key, loaded problem, identity for the hash) and settings. */
+export interface ConfigurationSource {
+  /** Built-in name or absolute path (what workers resolve). */
+  key: string;
+  problem: Problem;
+  /** `problemIdentity` of the problem. */
+  identity: string;
+  settings: RunSettings;
+  /** Label without the problem name; null: "KAN [2,10,1] G5→10→20". */
+  name: string | null;
+}
+
+/** The runs of one configuration, one per seed, with their ids (hash of the effective settings with the seed). */
+export function configurationRuns(source: ConfigurationSource, seeds: readonly number[], backend: BackendName, limits: { timeout: number | null; attempts: number }): RunSpec[] {
+  const { problem, identity, settings } = source;
+  const effective = effectiveSettings(problem, settings);
+  const grids = effective.model === 'kan' ? effective.grids : null;
+  const configLabel = `${problem.name} ${source.name ?? modelText(effective.model, effective.width as number[], grids)}`;
+  const config = hash({ problem: identity, settings: effective, backend });
+  return seeds.map((seed) => ({
+    id: hash({ problem: identity, settings: { ...effective, seed }, backend }),
+    config,
+    configLabel,
+    problem: source.key,
+    problemName: problem.name,
+    seed,
+    settings,
+    backend,
+    ...limits,
+  }));
+}
+
 /** Every run of the sweep, problems × models × optimizers × seeds (seeds innermost), on `backend`. */
 export function expandSweep(spec: SweepSpec, backend: BackendName): RunSpec[] {
   const runs: RunSpec[] = [];
@@ -100,26 +131,9 @@ export function expandSweep(spec: SweepSpec, backend: BackendName): RunSpec[] {
         const settings: RunSettings = { ...spec.fixed, ...entry.settings, ...optimizer.settings, ...model.settings };
         if (settings.width) settings.width = fullWidth(problem, settings.width, model.settings.width ? `models[${m}].width` : 'width');
         const effective = effectiveSettings(problem, settings);
-        const width = effective.width as number[];
-        const grids = effective.model === 'kan' ? effective.grids : null;
-        const parts = [problem.name, model.name ?? modelText(effective.model, width, grids)];
-        if (optimizer.name || spec.optimizers.length > 1) parts.push(optimizer.name ?? `${effective.optimizer} #${o}`);
-        const configLabel = parts.join(' ');
-        const config = hash({ problem: identity, settings: effective, backend });
-        for (const seed of spec.seeds) {
-          runs.push({
-            id: hash({ problem: identity, settings: { ...effective, seed }, backend }),
-            config,
-            configLabel,
-            problem: entry.problem,
-            problemName: problem.name,
-            seed,
-            settings,
-            backend,
-            timeout: spec.timeout,
-            attempts: spec.attempts,
-          });
-        }
+        const modelName = model.name ?? modelText(effective.model, effective.width as number[], effective.model === 'kan' ? effective.grids : null);
+        const name = optimizer.name || spec.optimizers.length > 1 ? `${modelName} ${optimizer.name ?? `${effective.optimizer} #${o}`}` : modelName;
+        runs.push(...configurationRuns({ key: entry.problem, problem, identity, settings, name }, spec.seeds, backend, { timeout: spec.timeout, attempts: spec.attempts }));
       });
     });
   });

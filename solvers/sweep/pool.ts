@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildReply } from './child.js';
 import type { RunSpec } from './expand.js';
-import type { RunRecord } from './runOne.js';
+import type { RunRecord } from './records.js';
 import { runDir } from './store.js';
 
 /** Events of the pool, for the progress display. */

@@ -10,23 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SandboxedJob } from 'bullmq';
 import type { RunSpec } from './expand.js';
-import { runOne, type RunRecord } from './runOne.js';
+import { RETURNED_FILES, STORE_ENV, type JobResult } from './records.js';
+import { runOne } from './runOne.js';
 import { runDir } from './store.js';
-
-/** What a job returns to the submitter. */
-export interface JobResult {
-  record: RunRecord;
-  /** File name → text, sent back when the worker has no shared store; null when `stored` is set. */
-  files: Record<string, string> | null;
-  /** The run's folder in the worker's `--store`. */
-  stored: string | null;
-}
-
-/** Files sent back through Redis (report.html, with its bundled viewer, is left to the store). */
-export const RETURNED_FILES = ['model.json', 'metrics.json', 'history.csv'];
-
-/** Environment variable through which `kanpinn worker --store` reaches the sandboxed processes. */
-export const STORE_ENV = 'KANPINN_SWEEP_STORE';
 
 // The worker process is gone (killed): BullMQ will hand the job to another worker, so stop here.
 process.on('disconnect', () => process.exit(1));

@@ -8,10 +8,10 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import { KanpinnInputError } from '../../src/index.js';
+import { KanpinnInputError } from '../../src/errors.js';
 import type { RunSpec } from './expand.js';
 import type { PoolHooks, PoolResult } from './pool.js';
-import { STORE_ENV, type JobResult } from './processor.js';
+import { STORE_ENV, type JobResult } from './records.js';
 import { runDir, writeRemoteRun } from './store.js';
 
 /** The default queue name (`--queue` picks another, e.g. one per team or test). */

@@ -9,7 +9,7 @@ import { errorVsParamsSvg, errorVsTimeSvg, sci } from '../bench/compareOutput.js
 import { aggregateRuns, sampleStd, type CompareResult } from '../compare.js';
 import type { SolveSummary } from '../solve.js';
 import type { RunSpec } from './expand.js';
-import type { RunRecord } from './runOne.js';
+import type { RunRecord } from './records.js';
 
 /** One run in results.json: where it stands, plus every `solve --json` field once it is done. */
 export type RunRow = {

@@ -6,35 +6,28 @@
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import { resolveProblem } from '../../problems/index.js';
-import { setBackend, type BackendName } from '../../src/index.js';
+import { setBackend, type BackendName, type Problem } from '../../src/index.js';
 import { writeFileAtomic } from '../../src/io/files.js';
 import { errorCurve, type ErrorCurve } from '../compare.js';
-import { solveProblem, writeOutputs, type SolveSummary } from '../solve.js';
+import { solveProblem, writeOutputs, type SolveHooks } from '../solve.js';
 import type { RunSpec } from './expand.js';
+import { RECORD_FILE, type RunRecord } from './records.js';
 
-/** What a finished run leaves in `run.json` and sends back: the `solve --json` summary and its error curve. */
-export interface RunRecord {
-  id: string;
-  config: string;
-  configLabel: string;
-  problem: string;
-  problemName: string;
-  seed: number;
-  summary: SolveSummary;
-  curve: ErrorCurve;
-  /** Output files in the run's folder (names only). */
-  files: string[];
-  /** host:pid of the process that ran it. */
-  worker: string;
-}
-
-/** The marker file of a finished run. */
-export const RECORD_FILE = 'run.json';
+export type { RunRecord };
 
 let backendInUse: BackendName | null = null;
 
 /** Error thrown when a run is stopped by its timeout or a cancel. */
 export class RunStoppedError extends Error {}
+
+/**
+ * Trains one run of a sweep or a comparison in this process: `solveProblem` with the run's settings
+ * and seed (the path of `kanpinn solve`), plus its rel. L2 against time from the history.
+ */
+export async function trainRun(run: RunSpec, problem: Problem, hooks: SolveHooks = {}): Promise<Awaited<ReturnType<typeof solveProblem>> & { curve: ErrorCurve }> {
+  const outcome = await solveProblem(problem, { ...run.settings, seed: run.seed }, hooks);
+  return { ...outcome, curve: errorCurve(outcome.result.history, run.seed) };
+}
 
 /**
  * Trains the run and writes model.json, metrics.json, history.csv, report.html and run.json into
@@ -46,7 +39,7 @@ export async function runOne(run: RunSpec, dir: string, signal?: AbortSignal): P
     backendInUse = run.backend;
   }
   const problem = resolveProblem(run.problem);
-  const { model, result, summary, options } = await solveProblem(problem, { ...run.settings, seed: run.seed }, signal ? { signal } : {});
+  const { model, result, summary, options, curve } = await trainRun(run, problem, signal ? { signal } : {});
   try {
     if (result.status === 'interrupted') throw new RunStoppedError(`stopped after ${summary.steps} steps (${String(signal?.reason ?? 'interrupted')})`);
     const files = await writeOutputs(dir, problem, model, result, summary, {
@@ -67,7 +60,7 @@ export async function runOne(run: RunSpec, dir: string, signal?: AbortSignal): P
       problemName: run.problemName,
       seed: run.seed,
       summary,
-      curve: errorCurve(result.history, run.seed),
+      curve,
       files: [...files.map((f) => basename(f)), RECORD_FILE],
       worker: `${hostname()}:${process.pid}`,
     };

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../src/io/files.js';
-import { RECORD_FILE, type RunRecord } from './runOne.js';
+import { RECORD_FILE, type RunRecord } from './records.js';
 
 /** The folder of one run. */
 export function runDir(out: string, id: string): string {

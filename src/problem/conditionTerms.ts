@@ -18,6 +18,7 @@ import { CONDITION_FIELDS, CONDITION_TYPES } from './spec.js';
 import type { Expression, TensorFunction } from './spec.js';
 import type { LossTerm, SamplingMethod, Scope, TermPoints } from './types.js';
 import { checkFields, isRecord, suggestion } from './validate.js';
+import { parseDerivativeName } from '../jet/names.js';
 import { compileValue } from './values.js';
 import type { CoordinateValue } from './values.js';
 import { periodicTerm } from './periodic.js';
@@ -39,10 +40,7 @@ export function buildConditionTerm(spec: unknown, index: number, domain: Domain,
   }
   const kind = type as (typeof CONDITION_TYPES)[number];
   checkFields(spec, CONDITION_FIELDS[kind], field);
-  const unknown = spec.unknown ?? ctx.unknowns[0];
-  if (typeof unknown !== 'string' || !ctx.unknowns.includes(unknown)) {
-    throw new KanpinnInputError(`${field}.unknown: expected one of ${ctx.unknowns.join(', ')}, got ${describe(spec.unknown)}`);
-  }
+  const unknown = conditionUnknown(spec.unknown ?? ctx.unknowns[0], kind, field, ctx);
   const weight = spec.weight ?? 1;
   if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) throw new KanpinnInputError(`${field}.weight: expected a finite number >= 0, got ${describe(weight)}`);
   const name = `${field}.${kind}`;
@@ -66,6 +64,26 @@ export function buildConditionTerm(spec: unknown, index: number, domain: Domain,
       throw new KanpinnInputError(`${field}.type: unknown ${String(never)}`);
     }
   }
+}
+
+/** Kinds whose `unknown` may be a derivative (`u_x`, `u_xxx`): the quantity they set is read as is. */
+const DERIVATIVE_UNKNOWN_KINDS: readonly string[] = ['dirichlet', 'data'];
+
+/** The condition's `unknown`: an unknown, or for dirichlet and data a derivative of one (canonical name). */
+function conditionUnknown(value: unknown, kind: string, field: string, ctx: ExprContext): string {
+  const expected = `expected one of ${ctx.unknowns.join(', ')}${DERIVATIVE_UNKNOWN_KINDS.includes(kind) ? ` or a derivative such as ${ctx.unknowns[0]}_${ctx.variables[0]}` : ''}`;
+  if (typeof value !== 'string') throw new KanpinnInputError(`${field}.unknown: ${expected}, got ${describe(value)}`);
+  let parsed;
+  try {
+    parsed = parseDerivativeName(value, ctx.variables, ctx.unknowns);
+  } catch (error) {
+    throw new KanpinnInputError(`${field}.unknown: ${(error as Error).message}`);
+  }
+  if (parsed === undefined) throw new KanpinnInputError(`${field}.unknown: ${expected}, got ${describe(value)}`);
+  if (parsed.axes.length > 0 && !DERIVATIVE_UNKNOWN_KINDS.includes(kind)) {
+    throw new KanpinnInputError(`${field}.unknown: a ${kind} condition takes an unknown (${ctx.unknowns.join(', ')}); a derivative such as '${value}' is allowed for dirichlet and data conditions`);
+  }
+  return parsed.canonical;
 }
 
 /** Common fields of a condition term under construction. */
@@ -116,7 +134,8 @@ function read(scope: Scope, column: string, value: CoordinateValue): tf.Tensor |
 
 /** Float32 columns of the non-constant values, named by their keys. */
 function valueColumns(values: Record<string, CoordinateValue>): ExtraColumns | undefined {
-  const entries = Object.entries(values).filter(([, v]) => v.constant === undefined);
+  // Operator values (reading unknowns) depend on the model: computed in the residual, not sampled.
+  const entries = Object.entries(values).filter(([, v]) => v.constant === undefined && v.reads === undefined);
   if (entries.length === 0) return undefined;
   return (coords, count) => Object.fromEntries(entries.map(([key, v]) => [key, v.atPoints(coords, count)]));
 }
@@ -130,7 +149,7 @@ function column(scope: Scope, name: string): tf.Tensor1D {
 function boundaryTerm(kind: 'dirichlet' | 'neumann' | 'robin', spec: Record<string, unknown>, base: TermBase, domain: Domain, ctx: ExprContext): LossTerm {
   const { field, unknown } = base;
   const stream = selectedBoundary(spec.on, field, domain, ctx);
-  const values: Record<string, CoordinateValue> = { __g: compileValue(spec.value as Expression | TensorFunction, `${field}.value`, ctx) };
+  const values: Record<string, CoordinateValue> = { __g: compileValue(spec.value as Expression | TensorFunction, `${field}.value`, ctx, true) };
   if (kind === 'robin') {
     values.__alpha = compileValue(spec.alpha as Expression, `${field}.alpha`, ctx);
     values.__beta = compileValue(spec.beta as Expression, `${field}.beta`, ctx);
@@ -140,7 +159,8 @@ function boundaryTerm(kind: 'dirichlet' | 'neumann' | 'robin', spec: Record<stri
   const normals = ctx.spatial.map((v) => `n_${v}`);
   const normalDerivative = (scope: Scope): tf.Tensor =>
     gradient.map((name, d) => tf.mul(column(scope, normals[d] as string), column(scope, name))).reduce((a, b) => tf.add(a, b));
-  const derivatives = kind === 'dirichlet' ? [unknown] : kind === 'neumann' ? gradient : [unknown, ...gradient];
+  const own = kind === 'dirichlet' ? [unknown] : kind === 'neumann' ? gradient : [unknown, ...gradient];
+  const derivatives = [...new Set([...own, ...(g.reads ?? [])])];
   const residual = (scope: Scope): tf.Tensor1D => {
     switch (kind) {
       case 'dirichlet':
@@ -175,10 +195,11 @@ function initialTerm(spec: Record<string, unknown>, base: TermBase, domain: Doma
   if (!domain.time) throw new KanpinnInputError(`${field}: an initial condition needs "time": [t0, t1] in the problem`);
   if (spec.value === undefined && spec.rate === undefined) throw new KanpinnInputError(`${field}: expected "value" (u at t0) and/or "rate" (u_t at t0)`);
   const values: Record<string, CoordinateValue> = {};
-  if (spec.value !== undefined) values.__g = compileValue(spec.value as Expression | TensorFunction, `${field}.value`, ctx);
-  if (spec.rate !== undefined) values.__rate = compileValue(spec.rate as Expression | TensorFunction, `${field}.rate`, ctx);
+  if (spec.value !== undefined) values.__g = compileValue(spec.value as Expression | TensorFunction, `${field}.value`, ctx, true);
+  if (spec.rate !== undefined) values.__rate = compileValue(spec.rate as Expression | TensorFunction, `${field}.rate`, ctx, true);
   const rateName = `${unknown}_t`;
-  const derivatives = [...(values.__g ? [unknown] : []), ...(values.__rate ? [rateName] : [])];
+  const reads = [...(values.__g?.reads ?? []), ...(values.__rate?.reads ?? [])];
+  const derivatives = [...new Set([...(values.__g ? [unknown] : []), ...(values.__rate ? [rateName] : []), ...reads])];
   const extras = valueColumns(values);
   return {
     name: base.name,

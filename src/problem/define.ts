@@ -23,7 +23,7 @@ import type { ProblemSpec } from './spec.js';
 import { meshTestSet, referenceTestSet } from './testSet.js';
 import type { Problem, SamplingMethod, SolverHint } from './types.js';
 import { checkFields, isRecord } from './validate.js';
-import { checkDataInDomain, checkSelectors, orderDefines, refuseNulls } from './inputChecks.js';
+import { checkDataInDomain, checkSelectors, checkTestMeshSize, orderDefines, refuseNulls } from './inputChecks.js';
 import { HINT_FIELDS, SAMPLING_METHODS, parseSolverHint } from '../train/options.js';
 
 /** Options of `defineProblem`. */
@@ -250,5 +250,6 @@ function parseTestMesh(value: unknown, variables: string[]): number[] | undefine
   if (!Array.isArray(mesh) || mesh.length !== variables.length || !mesh.every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 2)) {
     throw new KanpinnInputError(`test.mesh: expected ${variables.length} integers >= 2 (points along ${variables.join(', ')}), got ${describe(mesh)}`);
   }
+  checkTestMeshSize(mesh as number[]);
   return mesh as number[];
 }

@@ -124,3 +124,14 @@ export function checkDataInDomain(conditions: readonly unknown[], terms: readonl
     );
   });
 }
+
+/** Most test-mesh points a problem may ask for: the mesh is built in memory and the model evaluated on all of it. */
+export const MAX_TEST_POINTS = 4_000_000;
+
+/** Refuses a `test.mesh` whose point count (the product) exceeds MAX_TEST_POINTS (1e7 × 1e7 used to fail with "Invalid typed array length"). */
+export function checkTestMeshSize(mesh: readonly number[]): void {
+  const total = mesh.reduce((p, n) => p * n, 1);
+  if (total > MAX_TEST_POINTS) {
+    throw new KanpinnInputError(`test.mesh: ${mesh.join(' × ')} = ${total.toPrecision(3)} points; at most ${MAX_TEST_POINTS} (fewer points per axis)`);
+  }
+}

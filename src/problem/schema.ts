@@ -31,7 +31,7 @@ const DEFS: Record<string, JsonSchema> = {
 const TOP: Record<(typeof SPEC_FIELDS)[number], JsonSchema> = {
   name: { type: 'string', minLength: 1, pattern: '\\S' },
   description: { type: 'string' },
-  variables: { ...names, description: 'spatial variables; t is added when "time" is given' },
+  variables: { ...names, minItems: 0, description: 'spatial variables; t is added when "time" is given ([] with "time" and no "domain": a time-only problem, an ODE)' },
   time: { type: 'array', items: ref('number'), minItems: 2, maxItems: 2 },
   params: { type: 'object', additionalProperties: { type: 'number' } },
   define: { type: 'object', additionalProperties: ref('expression') },
@@ -58,7 +58,14 @@ const TOP: Record<(typeof SPEC_FIELDS)[number], JsonSchema> = {
 };
 
 /** Fields of the top level the validator requires. */
-const TOP_REQUIRED = ['name', 'variables', 'domain', 'pde'];
+const TOP_REQUIRED = ['name', 'variables', 'pde'];
+
+/** "domain" is required unless the problem is time-only ("variables": [] with "time", and no domain). */
+const TIME_ONLY: JsonSchema = {
+  if: { properties: { variables: { maxItems: 0 } }, required: ['variables'] },
+  then: { required: ['time'], not: { required: ['domain'] } },
+  else: { required: ['domain'] },
+};
 
 /** Condition fields by name (the same meaning on every condition type). */
 const CONDITION_PROPERTIES: Record<string, JsonSchema> = {
@@ -144,6 +151,7 @@ export function problemSchema(): JsonSchema {
     title: 'kanpinn problem file',
     description: 'A PDE problem for kanpinn (see README, "Problems as JSON"). Generated from the loader\'s field tables by problemSchema().',
     ...closedObject(SPEC_FIELDS, (field) => TOP[field as (typeof SPEC_FIELDS)[number]], TOP_REQUIRED),
+    ...TIME_ONLY,
     $defs: {
       ...DEFS,
       domain: { oneOf: domains },

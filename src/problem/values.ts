@@ -19,12 +19,17 @@ export interface CoordinateValue {
   constant?: number;
   /** Float32 values at row-major float64 coords [count, variables]. */
   atPoints(coords: Float64Array, count: number): Float32Array;
-  /** The value as tensor ops over the scope's coordinate columns. */
+  /** The value as tensor ops over the scope's coordinate columns (and, for an operator value, the unknowns it reads). */
   tensor(scope: Scope): tf.Tensor;
+  /** An operator value's unknowns and derivatives (`u_xx`, `v`): it depends on the model, so it is computed in the residual. */
+  reads?: string[];
 }
 
-/** Compiles a condition value (expression or tensor function of the coordinates) found at `field`. */
-export function compileValue(source: Expression | TensorFunction | undefined, field: string, ctx: ExprContext): CoordinateValue {
+/**
+ * Compiles a condition value (expression or tensor function of the coordinates) found at `field`;
+ * with `operator`, an expression may also read unknowns and derivatives (u_xx(1) = 0, ∂u/∂n = -k v).
+ */
+export function compileValue(source: Expression | TensorFunction | undefined, field: string, ctx: ExprContext, operator = false): CoordinateValue {
   if (source === undefined) throw new KanpinnInputError(`${field}: missing (expected an expression over ${ctx.variables.join(', ')})`);
   if (typeof source === 'function') {
     probeScopeNames(source, field, ctx, false);
@@ -39,7 +44,18 @@ export function compileValue(source: Expression | TensorFunction | undefined, fi
       tensor: source,
     };
   }
-  const parsed = parseExpression(source, field, { ...ctx, allowUnknowns: false });
+  const parsed = parseExpression(source, field, { ...ctx, allowUnknowns: operator });
+  const reads = parsed.symbols.filter((name) => !ctx.variables.includes(name));
+  if (reads.length > 0) {
+    const compiled = compileTensor(parsed.node, { variables: ctx.variables });
+    return {
+      reads,
+      atPoints: () => {
+        throw new Error(`${field}: an operator value depends on the model and has no per-point column`);
+      },
+      tensor: compiled.evaluate,
+    };
+  }
   const numeric = compileNumeric(parsed.node, ctx.variables);
   const compiled = compileTensor(parsed.node, { variables: ctx.variables });
   const constant = parsed.symbols.length === 0 ? numeric([]) : undefined;

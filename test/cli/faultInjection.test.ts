@@ -15,7 +15,7 @@ import { BUILT, startCli } from './spawn.js';
 
 const RUNS = 20;
 const SEED = 2026;
-const OUTPUTS = ['history.csv', 'metrics.json', 'model.json', 'report.html'];
+const OUTPUTS = ['config.json', 'history.csv', 'metrics.json', 'model.json', 'report.html'];
 const args = (dir: string, seed: number): string[] => [
   'solve', 'poisson2d', '--optimizer', 'adam', '--steps', '30', '--grids', '3', '--points', '24', '--boundary-points', '8', '--eval-every', '20',
   '--seed', String(seed), '--quiet', '--out', dir,

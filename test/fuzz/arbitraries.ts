@@ -3,7 +3,7 @@
  * then a few fields replaced, deleted or added with hostile values), expressions from a token soup,
  * and CLI argument lists mixing valid small values with garbage.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 
@@ -12,6 +12,14 @@ export function fuzzRuns(fallback: number): number {
   const env = Number(process.env.FUZZ_RUNS);
   return Number.isInteger(env) && env > 0 ? env : fallback;
 }
+
+/** Long runs: appends `line` to the file named by `FUZZ_LOG` (progress survives a run cut short). */
+export function fuzzLog(line: string): void {
+  if (process.env.FUZZ_LOG) appendFileSync(process.env.FUZZ_LOG, `${new Date().toISOString()} ${line}\n`);
+}
+
+/** Time limit of a fuzz test: generous for the long run, bounded in npm test. */
+export const FUZZ_TIMEOUT_MS = process.env.FUZZ_RUNS ? 4 * 3600_000 : 180_000;
 
 /** Fixed seed so that `npm test` is deterministic; `FUZZ_SEED` varies it for the long run. */
 export const FUZZ_SEED = Number.isInteger(Number(process.env.FUZZ_SEED)) && process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 20261129;

@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KanpinnInputError, checkProblem, defineProblem, loadProblem } from '../../src/index.js';
 import type { Problem } from '../../src/index.js';
-import { FUZZ_SEED, PROBLEMS_DIR, ROOT, TEMPLATES, fuzzRuns, mutatedSpec } from './arbitraries.js';
+import { FUZZ_SEED, FUZZ_TIMEOUT_MS, fuzzLog, PROBLEMS_DIR, ROOT, TEMPLATES, fuzzRuns, mutatedSpec } from './arbitraries.js';
 
 const validateSchema = new Ajv2020({ allowUnionTypes: true }).compile(JSON.parse(readFileSync(join(ROOT, 'problems', 'schema', 'problem.schema.json'), 'utf8')) as object);
 const dir = mkdtempSync(join(tmpdir(), 'kanpinn-fuzz-'));
@@ -55,6 +55,7 @@ describe('fuzz: the problem loader', () => {
   it('every mutated spec loads or is refused with one line; loaded ones check finite and fit the schema', () => {
     fc.assert(
       fc.property(mutatedSpec, ({ spec }) => {
+        if ((counts.accepted + counts.refused) % 5000 === 0) fuzzLog(`loader: ${JSON.stringify(counts)}`);
         const outcome = load(() => defineProblem(spec as Record<string, unknown>, { baseDir: PROBLEMS_DIR }));
         if ('message' in outcome) {
           counts.refused++;
@@ -75,10 +76,12 @@ describe('fuzz: the problem loader', () => {
     // The generator must exercise both outcomes, or the property says little.
     expect(counts.accepted).toBeGreaterThan(20);
     expect(counts.refused).toBeGreaterThan(100);
-  });
+    fuzzLog(`loader done: ${JSON.stringify(counts)}`);
+  }, FUZZ_TIMEOUT_MS);
 
   it('every JSON file with corrupted text loads or is refused with one line', () => {
     const texts = TEMPLATES.map((t) => JSON.stringify(t, null, 1));
+    let done = 0;
     const edit = fc.record({
       template: fc.nat({ max: texts.length - 1 }),
       at: fc.nat(),
@@ -87,6 +90,7 @@ describe('fuzz: the problem loader', () => {
     });
     fc.assert(
       fc.property(edit, ({ template, at, cut, insert }) => {
+        if (done++ % 5000 === 0) fuzzLog(`corrupted JSON: ${done - 1} cases`);
         const text = texts[template] as string;
         const pos = at % (text.length + 1);
         const path = join(dir, 'fuzz.json');
@@ -96,5 +100,6 @@ describe('fuzz: the problem loader', () => {
       }),
       { numRuns: fuzzRuns(600), seed: FUZZ_SEED },
     );
-  });
+    fuzzLog(`corrupted JSON done: ${done} cases`);
+  }, FUZZ_TIMEOUT_MS);
 });

@@ -29,6 +29,18 @@ const cases: [string, Record<string, unknown>, string][] = [
   ['a ball hole of the wrong dimension', { ...base, domain: { type: 'difference', of: { type: 'box', min: [0, 0, 0], max: [1, 1, 1] }, minus: [{ type: 'disk', center: [0.5, 0.5, 0.5], radius: 0.2 }] } }, 'domain.minus[0].center: expected 2 numbers, got 3 (use "ball" for 3 or more dimensions)'],
   ['a bound expression with an unknown name', { ...base, domain: { type: 'box', min: ['-L', 0, 0], max: [1, 1, 1] } }, "domain.min[0]: unknown variable 'L' (only numbers, pi, e and params may appear here)"],
   ['a time bound expression that is not finite', { ...base, time: [0, '1/0'] }, 'time[1]: "1/0" evaluates to Infinity, expected a finite number'],
+  ['a chained comparison', { ...base, pde: 'lap(u) + (0 < x < 1 ? 1 : 0)' }, 'pde: chained comparisons such as a < b < c are not allowed; write (a < b) and (b < c)'],
+  ['a Bessel order that is not an integer', { ...base, pde: 'lap(u) + besselj(x, 1)' }, "pde: besselj(n, x) needs an integer constant order n, got 'x'"],
+  ['an unknown inside erf in an exact solution', { ...base, exact: 'erf(u)' }, "exact: 'u' cannot appear here (expected an expression over x, y, z and parameters)"],
+  ['a derivative as the unknown of a neumann condition', { ...base, conditions: [{ type: 'neumann', unknown: 'u_x', value: 0 }] }, "conditions[0].unknown: a neumann condition takes an unknown (u); a derivative such as 'u_x' is allowed for dirichlet and data conditions"],
+  ['an unknown that is not an output', { ...base, conditions: [{ type: 'dirichlet', unknown: 'w_x', value: 0 }] }, 'conditions[0].unknown: expected one of u or a derivative such as u_x, got "w_x"'],
+  ['a derivative unknown of order 5', { ...base, conditions: [{ type: 'data', unknown: 'u_xxxyy', points: [[0, 0, 0]], values: [1] }] }, "conditions[0].unknown: unsupported derivative 'u_xxxyy': order 5, at most 4 is supported"],
+  ['grad outside div', { ...base, pde: 'lap(u) + grad(u)' }, 'pde: grad() is allowed only inside div(), e.g. div(k*grad(u))'],
+  ['div without grad', { ...base, pde: 'div(u)' }, 'pde: div() expects a flux written with grad(), e.g. div(k*grad(u))'],
+  ['a derivative of order 5', { ...base, pde: 'lap(u_xxx)' }, "pde: unsupported derivative 'u_xxxxx': order 5, at most 4 is supported"],
+  ['a time-only problem with a domain', { name: 'ode', variables: [], time: [0, 1], domain: { type: 'interval', min: 0, max: 1 }, pde: 'u_t + u' }, 'domain: a time-only problem ("variables": []) has no spatial domain; remove "domain"'],
+  ['a time-only problem with a boundary condition', { name: 'ode', variables: [], time: [0, 1], pde: 'u_t + u', conditions: [{ type: 'neumann', value: 0 }] }, 'conditions[0].type: a time-only problem has no spatial boundary; use "initial" or "data" conditions, got "neumann"'],
+  ['no variables without time', { name: 'ode', variables: [], pde: 'u + 1' }, 'variables: expected at least one spatial variable, or "time": [t0, t1] for a time-only problem (ODE)'],
 ];
 
 describe('kanpinn check refuses bad new fields with one line, exit 2', () => {

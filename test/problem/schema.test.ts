@@ -42,6 +42,26 @@ describe('the JSON Schema of problem files', () => {
     expect(ok).toBe(true);
   });
 
+  it('accepts what the problem language gained: balls, expression bounds, piecewise terms, time-only problems', () => {
+    const good: Record<string, unknown>[] = [
+      { ...base, variables: ['x', 'y', 'z'], domain: { type: 'difference', of: { type: 'box', min: [0, 0, 0], max: [1, 1, 1] }, minus: [{ type: 'ball', center: [0.5, 0.5, 0.5], radius: 0.2 }] }, pde: 'lap(lap(u)) + (x < 0.5 ? 1 : 2)' },
+      { ...base, domain: { type: 'rectangle', min: ['-pi', 0], max: ['pi', 1] }, pde: 'div((1 + x^2)*grad(u)) + erf(x) + besselj(1, y)' },
+      { name: 'ode', variables: [], time: [0, 1], pde: 'u_t + u', conditions: [{ type: 'initial', value: 1 }] },
+    ];
+    for (const spec of good) {
+      expect(loaderError(spec), JSON.stringify(spec)).toBeNull();
+      expect(validate(spec), JSON.stringify(validate.errors)).toBe(true);
+    }
+    const bad: Record<string, unknown>[] = [
+      { name: 'ode', variables: [], time: [0, 1], domain: { type: 'interval', min: 0, max: 1 }, pde: 'u_t + u' },
+      { name: 'ode', variables: [], pde: 'u_t + u' },
+    ];
+    for (const spec of bad) {
+      expect(loaderError(spec), JSON.stringify(spec)).not.toBeNull();
+      expect(validate(spec), JSON.stringify(spec)).toBe(false);
+    }
+  });
+
   it('refuses what the loader refuses as unknown or missing fields', () => {
     const bad: Record<string, unknown>[] = [
       { ...base, conditons: [] },
