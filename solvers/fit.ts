@@ -104,8 +104,8 @@ function toFitData(data: CsvData): FitData {
   return { inputs, targets: Float32Array.from(data.target), count: data.target.length };
 }
 
-/** Runs the workflow on parsed data; returns the final model and the summary. */
-export async function runSupervisedFit(data: CsvData, partial: Partial<SupervisedFitOptions> = {}, onStage?: (stage: string) => void): Promise<{ model: KanModel; summary: SupervisedFitSummary; history: FitResult['history'][] }> {
+/** Runs the workflow on parsed data; returns the final model and the summary. An aborted `signal` ends the current stage and skips the rest. */
+export async function runSupervisedFit(data: CsvData, partial: Partial<SupervisedFitOptions> = {}, onStage?: (stage: string) => void, signal?: AbortSignal): Promise<{ model: KanModel; summary: SupervisedFitSummary; history: FitResult['history'][] }> {
   const o = { ...SUPERVISED_FIT_DEFAULTS, ...partial };
   if (data.target.length < MIN_FIT_ROWS) {
     throw new KanpinnInputError(`${o.source}: ${data.target.length} data rows; a fit needs at least ${MIN_FIT_ROWS} (some are held out for the test RMSE)`);
@@ -127,7 +127,7 @@ export async function runSupervisedFit(data: CsvData, partial: Partial<Supervise
   let evaluations = 0;
   let steps = 0;
   const run = async (lamb: number, gridUpdateEvery = 5): Promise<void> => {
-    const r = await fit(model, train, { steps: o.steps, regularization: { lamb }, test, gridUpdateEvery });
+    const r = await fit(model, train, { steps: o.steps, regularization: { lamb }, test, gridUpdateEvery, signal });
     histories.push(r.history);
     evaluations += r.evaluations;
     steps += r.steps;
@@ -138,12 +138,14 @@ export async function runSupervisedFit(data: CsvData, partial: Partial<Supervise
   };
   onStage?.('fit');
   await run(o.lamb);
-  if (o.prune) {
+  const stopped = (): boolean => signal?.aborted === true;
+  if (o.prune && !stopped()) {
     onStage?.('prune');
     replace(prune(model, train.inputs));
     await run(0);
   }
   for (const grid of o.grids.slice(1)) {
+    if (stopped()) break;
     onStage?.(`refine ${grid}`);
     replace(refine(model, grid, train.inputs).model);
     await run(0);
@@ -154,7 +156,8 @@ export async function runSupervisedFit(data: CsvData, partial: Partial<Supervise
   let formulaRmse: number | null = null;
   let latex: string | null = null;
   let numericEdges: string[] = [];
-  if (o.symbolic) {
+  if (stopped()) warnings.push('interrupted: the stages after the current one were skipped');
+  if (o.symbolic && !stopped()) {
     onStage?.('symbolic');
     const report = autoSymbolic(model, train.inputs, { candidates: o.candidates ?? undefined, r2Threshold: o.r2Threshold });
     numericEdges = report.skipped.map((s) => `(${s.layer},${s.i},${s.j})`);

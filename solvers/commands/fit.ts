@@ -5,6 +5,7 @@ import { defaultBackendName, defaultSymbolicLibrary, KanpinnInputError, parseBac
 import { parseIntList, printError, printJson, printLine } from '../cliUtil.js';
 import { runSupervisedFit, SUPERVISED_FIT_DEFAULTS, writeFitOutputs } from '../fit.js';
 import { FIT_OUTPUT_FILES, prepareOutputDir } from '../outputs.js';
+import { catchInterrupts } from '../signals.js';
 
 interface FitArgs {
   data: string;
@@ -72,6 +73,8 @@ export const fitCommand: CommandModule<object, FitArgs> = {
     const candidates = args.candidates ? args.candidates.split(',').map((s) => s.trim()) : null;
     for (const name of candidates ?? []) defaultSymbolicLibrary.require(name, '--candidates');
     await setBackend(args.backend ? parseBackendName(args.backend, '--backend') : defaultBackendName());
+    // Ctrl-C and SIGTERM end the current stage, then the outputs are written (handlers stay until then).
+    const interrupts = catchInterrupts();
     const { model, summary, history } = await runSupervisedFit(
       data,
       {
@@ -92,6 +95,7 @@ export const fitCommand: CommandModule<object, FitArgs> = {
       (stage) => {
         if (!args.quiet && !args.json) printError(`fit: ${stage}`);
       },
+      interrupts.signal,
     );
     let files: string[] = [];
     if (args.out) {
@@ -110,6 +114,11 @@ export const fitCommand: CommandModule<object, FitArgs> = {
       if (summary.numericEdges.length) printLine(`  no formula: edges still numeric (best r² below --r2-threshold): ${summary.numericEdges.join(', ')}`);
       if (files.length) printLine(`  wrote ${files.join(', ')}`);
     }
+    if (interrupts.received()) {
+      printError(`kanpinn: interrupted (${interrupts.received()})${args.out ? '; outputs written' : ''}`);
+      process.exitCode = interrupts.exitCode()!;
+    }
+    interrupts.dispose();
     model.dispose();
   },
 };

@@ -63,16 +63,15 @@ export function fullWidth(problem: Problem, given: number[], field: string): num
 
 /**
  * The settings a run trains with, written one way: full widths, the grid stages `solveProblem`
- * will use, and no settings of the other model kind (an MLP ignores grids; a KAN, activations).
+ * will use, and no settings of the other model kind (an MLP ignores k and grid updates; a KAN,
+ * activations).
  */
 export function effectiveSettings(problem: Problem, settings: RunSettings): Omit<SolveOptions, 'seed'> {
   const { seed: _seed, ...options } = resolveSolveOptions(problem, { ...settings, seed: 0 });
   options.width = widthFor(problem, { ...options, seed: 0 });
   if (options.grid !== null && settings.grids === undefined) options.grids = [options.grid];
-  if (options.model === 'mlp') {
-    const { grid: _g, k: _k, grids: _gs, gridUpdateEvery: _e, gridUpdateUntil: _u, ...mlp } = options;
-    return { ...mlp, grid: null, k: 0, grids: null, gridUpdateEvery: 0, gridUpdateUntil: 0 };
-  }
+  // An MLP trains steps × grids.length steps in one stage, so its grids stay; the KAN-only settings go.
+  if (options.model === 'mlp') return { ...options, grid: null, k: 0, gridUpdateEvery: 0, gridUpdateUntil: 0 };
   return { ...options, activation: 'tanh' };
 }
 

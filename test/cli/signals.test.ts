@@ -55,6 +55,27 @@ describe.skipIf(!BUILT)('signals', () => {
     expect(existsSync(join(dir, 'model.json'))).toBe(true);
   });
 
+  it('fit: SIGTERM ends the current stage, skips the rest, writes the outputs and exits with 143', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'kanpinn-fit-sigterm-'));
+    const csv = join(root, 'data.csv');
+    writeFileSync(csv, `x,y\n${Array.from({ length: 60 }, (_, i) => `${i / 60},${Math.sin(3 * (i / 60))}`).join('\n')}\n`);
+    const dir = join(root, 'run');
+    const run = startCli(['fit', csv, '--steps', '100000', '--grids', '3,5', '--out', dir]);
+    // "fit: fit" is printed as the first stage starts, after the handlers are set.
+    await waitFor(() => run.stderr().includes('fit: fit'), START_SECONDS, 'the first fit stage');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    run.child.kill('SIGTERM');
+    const ended = await run.ended;
+    expect(ended.signal, ended.stderr).toBeNull();
+    expect(ended.code).toBe(143);
+    expect(ended.stderr).not.toContain('fit: refine');
+    expect(ended.stderr).toMatch(/^kanpinn: interrupted \(SIGTERM\); outputs written\n$/m);
+    expect(readdirSync(dir).sort()).toEqual(['fit.json', 'history.csv', 'kan.svg', 'model.json', 'network.html']);
+    const summary = JSON.parse(readFileSync(join(dir, 'fit.json'), 'utf8')) as { steps: number; warnings: string[] };
+    expect(summary.steps).toBeLessThan(100000);
+    expect(summary.warnings).toContain('interrupted: the stages after the current one were skipped');
+  });
+
   it('temp files left by a writer killed with kill -9 are removed by the next write to the folder', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kanpinn-stale-'));
     const dead = spawnSync(process.execPath, ['-e', '']).pid!;

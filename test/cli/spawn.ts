@@ -21,6 +21,8 @@ export interface Ended {
 export interface Running {
   child: ChildProcess;
   ended: Promise<Ended>;
+  /** What it wrote to stderr so far. */
+  stderr(): string;
 }
 
 /** Starts `kanpinn ...argv` with stdio piped (stderr is not a terminal, as under a job scheduler). */
@@ -34,7 +36,7 @@ export function startCli(argv: string[]): Running {
   const ended = new Promise<Ended>((resolve) => {
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, seconds: (performance.now() - start) / 1000 }));
   });
-  return { child, ended };
+  return { child, ended, stderr: () => stderr };
 }
 
 /** Resolves once `check()` holds, polling every 20 ms; rejects after `seconds`. */

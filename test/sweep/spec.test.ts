@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../solvers/cli.js';
+import { COMMANDS, main } from '../../solvers/cli.js';
 import { expandSweep } from '../../solvers/sweep/expand.js';
 import { loadSweep, parseSweep } from '../../solvers/sweep/spec.js';
 import { connectionFromUrl } from '../../solvers/sweep/queue.js';
@@ -54,6 +54,10 @@ describe('sweep files', () => {
     expect(full.map((r) => r.id)).toEqual(a.slice(0, 3).map((r) => r.id));
     // a setting equal to the default changes nothing; a different one changes every id
     expect(expand({ ...BASE, fixed: { ...BASE.fixed, k: 3 } }).map((r) => r.id)).toEqual(a.map((r) => r.id));
+    // an MLP trains steps × stages, so its grids count; the KAN's spline degree does not
+    const mlp = (fixed: object): string[] => expand({ ...BASE, problems: ['poisson1d'], models: [{ model: 'mlp', width: [6] }], fixed: { ...BASE.fixed, ...fixed } }).map((r) => r.id);
+    expect(mlp({ k: 5 })).toEqual(mlp({}));
+    expect(mlp({ grids: [3] })).not.toEqual(mlp({}));
     const other = expand({ ...BASE, fixed: { ...BASE.fixed, steps: 2 } });
     expect(other.some((r) => a.some((s) => s.id === r.id))).toBe(false);
   });
@@ -100,6 +104,14 @@ describe('sweep files', () => {
     const runs = expandSweep(loadSweep(join(import.meta.dirname, '../../problems/sweeps/kan-vs-mlp.json')), 'wasm');
     expect(runs).toHaveLength(20);
     expect([...new Set(runs.map((r) => r.configLabel))]).toEqual(['poisson2d KAN [2,10,1] G5→10→20', 'poisson2d MLP [2,16,16,1]', 'heat1d KAN [2,10,1] G5→10', 'heat1d MLP [2,16,16,1]']);
+  });
+
+  it('sweep and worker are listed with the command and description of their modules', async () => {
+    for (const name of ['sweep', 'worker']) {
+      const entry = COMMANDS.find((c) => c.command.split(' ')[0] === name)!;
+      const module = await entry.load();
+      expect([module.command, module.describe]).toEqual([entry.command, entry.describe]);
+    }
   });
 
   it('reads host, port, password and database from a Redis URL', () => {

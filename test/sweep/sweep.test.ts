@@ -61,7 +61,7 @@ describe('kanpinn sweep on the local pool', () => {
     local = out;
     for (const row of out.runs) {
       const io = capture();
-      const width = row.model === 'kan' ? ['--width', '3', '--grids', '3'] : ['--width', '6'];
+      const width = row.model === 'kan' ? ['--width', '3', '--grids', '3'] : ['--width', '6', '--grids', '3'];
       const code = await main(['solve', row.problem, '--model', row.model!, ...width, '--steps', '1', '--points', '30', '--boundary-points', '12', '--seed', String(row.seed), ...COMMON]);
       vi.restoreAllMocks();
       expect(code).toBe(0);
@@ -92,6 +92,19 @@ describe('kanpinn sweep on the local pool', () => {
     expect(statSync(record).mtimeMs).toBe(before);
     expect(table(out)).toEqual(table(local!));
   }, 30_000);
+
+  it('compare, a small sweep in one process, reports the same numbers as the sweep', async () => {
+    expect(local).not.toBeNull();
+    const io = capture();
+    const code = await main(['compare', 'poisson1d', '--kan', '3', '--mlp', '6', '--grids', '3', '--steps', '1', '--points', '30', '--boundary-points', '12', '--seeds', '3', ...COMMON]);
+    vi.restoreAllMocks();
+    expect(code).toBe(0);
+    const rows = (JSON.parse(io.out()) as { rows: { params: number; evaluations: number; loss: number; relL2: number; relL2Std: number; maxAbsErr: number; mse: number }[] }).rows;
+    const configurations = local!.configurations.slice(0, 2);
+    expect(rows.map((r) => [r.params, r.evaluations, r.loss, r.relL2, r.relL2Std, r.maxAbsErr, r.mse])).toEqual(
+      configurations.map((c) => [c.params, c.mean.evaluations, c.mean.loss, c.mean.relL2, c.std.relL2, c.mean.maxAbsErr, c.mean.mse]),
+    );
+  }, 60_000);
 
   it('reports a run that fails every try (here its timeout) with its error and exits 1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kanpinn-sweep-fail-'));
