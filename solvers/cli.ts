@@ -48,8 +48,8 @@ export const COMMANDS: readonly CommandEntry[] = [
 export const EXIT = { ok: 0, failed: 1, badInput: 2, interrupted: 130 } as const;
 
 /** The backend flag's help: every backend, the default and the environment variable. */
-const BACKEND_HELP =
-  'tfjs backend: wasm (default), cpu, tensorflow (native CPU, needs @tensorflow/tfjs-node), tensorflow-gpu (CUDA, needs @tensorflow/tfjs-node-gpu), webgpu (needs @tensorflow/tfjs-backend-webgpu); default from KANPINN_BACKEND';
+export const BACKEND_HELP =
+  'tfjs backend: wasm (default, ships with kanpinn), cpu (pure JS), tensorflow (native; needs the optional @tensorflow/tfjs-node, or @tensorflow/tfjs-node-gpu for CUDA), webgl (browsers), webgpu (needs the optional @tensorflow/tfjs-backend-webgpu); without the flag, the environment variable KANPINN_BACKEND, else wasm';
 
 /** The command named in `argv`: the first word that is a command's name (options and their values are skipped by not matching). */
 function chosen(argv: readonly string[]): CommandEntry | undefined {

@@ -77,7 +77,7 @@ export interface SupervisedFitSummary {
   numericRmse: number;
   /** Test RMSE of the printed formula (its rounded numbers) on the test rows; null without a formula. */
   formulaRmse: number | null;
-  /** Things the user should know: the formula worse than the numeric model, pruning down to a constant. */
+  /** Things the user should know (the formula worse than the numeric model). */
   warnings: string[];
   formula: string | null;
   latex: string | null;
@@ -151,7 +151,6 @@ export async function runSupervisedFit(data: CsvData, partial: Partial<Supervise
     await run(0);
   }
   const warnings: string[] = [];
-  if (model.paramCount() === 0) warnings.push('pruning removed every edge: the model is a constant; lower --lamb or add rows');
   const numericRmse = rmse(model, test);
   let formula: string | null = null;
   let formulaRmse: number | null = null;

@@ -6,6 +6,12 @@
 /** Bad input from a user: an option, a problem definition, a file. The CLI prints `message` alone. */
 export class KanpinnInputError extends Error {
   override readonly name = 'KanpinnInputError';
+
+  constructor(message: string, options?: ErrorOptions) {
+    // Messages quote what the user wrote (a key, an expression, a parser's excerpt), which may hold
+    // line breaks; the one-line promise is kept here, once, with the breaks shown as \n.
+    super(message.replace(/\r?\n/g, '\\n'), options);
+  }
 }
 
 /** A backend that was asked for is not installed or could not start. */

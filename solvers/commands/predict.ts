@@ -1,9 +1,9 @@
 /** `kanpinn predict <model>`: evaluate a saved model on points from a CSV, a grid of the domain or the test set. */
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { rename, unlink, readFile } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { KanpinnInputError } from '../../src/index.js';
+import { openAtomicWriter } from '../../src/io/files.js';
 import { printError, printLine } from '../cliUtil.js';
 import { prepareOutputFile } from '../outputs.js';
 import { checkModelFits, problemOf, readModelFile } from '../modelInput.js';
@@ -33,22 +33,11 @@ interface Sink {
 }
 
 async function fileSink(path: string): Promise<Sink> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const stream: WriteStream = createWriteStream(temp);
-  const failed = new Promise<never>((_, reject) => stream.once('error', reject));
-  failed.catch(() => undefined);
-  const write = (text: string): Promise<void> =>
-    Promise.race([failed, new Promise<void>((resolve) => (stream.write(text) ? resolve() : stream.once('drain', () => resolve())))]);
+  const writer = openAtomicWriter(path);
   return {
-    write,
-    close: async () => {
-      await Promise.race([failed, new Promise<void>((resolve) => stream.end(() => resolve()))]);
-      await rename(temp, path);
-    },
-    abort: async () => {
-      stream.destroy();
-      await unlink(temp).catch(() => undefined);
-    },
+    write: async (text) => writer.write(text),
+    close: async () => writer.close(),
+    abort: async () => writer.abort(),
   };
 }
 

@@ -23,6 +23,9 @@ interface NodeFs {
   readdirSync(path: string): string[];
   statSync(path: string, options: { throwIfNoEntry: false }): Stats | undefined;
   mkdirSync(path: string): void;
+  openSync(path: string, flags: string): number;
+  writeSync(fd: number, data: string): number;
+  closeSync(fd: number): void;
   renameSync(from: string, to: string): void;
   unlinkSync(path: string): void;
 }
@@ -276,6 +279,48 @@ function unlinkQuietly(file: string): void {
   } catch {
     // Never written or already gone.
   }
+}
+
+/** A file written in pieces (rows streamed out of a long computation); see `openAtomicWriter`. */
+export interface AtomicWriter {
+  write(text: string): void;
+  /** Renames the finished temp file over the target. */
+  close(): void;
+  /** Deletes the temp file; the target keeps its old contents. */
+  abort(): void;
+}
+
+/**
+ * Opens `path` for writing in pieces so that readers see the old file or the whole new one: the
+ * pieces go to a temp file in the same folder (cleaned by `repairFolder` if the process is killed),
+ * `close` renames it over `path`. The folder is repaired first, as by every write.
+ */
+export function openAtomicWriter(path: string): AtomicWriter {
+  const fs = nodeFs();
+  const p = nodePath();
+  const dir = p.dirname(path);
+  ensureDirectory(dir, 'output folder');
+  repairFolder(dir);
+  const temp = p.join(dir, tempName(p.basename(path)));
+  let fd: number | null = fs.openSync(temp, 'w');
+  const closeFd = (): void => {
+    if (fd !== null) fs.closeSync(fd);
+    fd = null;
+  };
+  return {
+    write(text) {
+      if (fd === null) throw new Error(`openAtomicWriter: ${path} is already closed`);
+      fs.writeSync(fd, text);
+    },
+    close() {
+      closeFd();
+      fs.renameSync(temp, path);
+    },
+    abort() {
+      closeFd();
+      unlinkQuietly(temp);
+    },
+  };
 }
 
 /** Writes `text` to `path` so that readers see the old file or the whole new one, never a part. */

@@ -17,7 +17,8 @@ import { buildConditionTerm } from './conditionTerms.js';
 import { finiteDifferenceExact, symbolicExact } from './exact.js';
 import type { ExactEvaluator } from './exact.js';
 import { readText, resolvePath } from '../io/files.js';
-import { parseRows } from './reference.js';
+import { REFERENCE_FORMATS, parseReferenceFile } from './reference.js';
+import type { ReferenceFormat } from './reference.js';
 import { SPEC_FIELDS } from './spec.js';
 import type { ProblemSpec } from './spec.js';
 import { meshTestSet, referenceTestSet } from './testSet.js';
@@ -80,7 +81,7 @@ export function defineProblem(spec: ProblemSpec | Record<string, unknown>, optio
   checkDataInDomain(conditions, terms, domain);
 
   const exact = parseExact(spec.exact, ctx, domain);
-  const reference = parseReference(spec.reference, variables, unknowns, options.baseDir);
+  const reference = parseReference(spec.reference, variables, spatial.length, unknowns, options.baseDir);
   const defaults = parsePoints(spec.points, variables.length);
   const solver = parseSolver(spec.solver);
   if (solver) defaults.solver = solver;
@@ -191,14 +192,25 @@ function parseExact(value: unknown, ctx: ExprContext, domain: Domain): ExactEval
   return symbolicExact(nodes, ctx.variables, ctx.unknowns);
 }
 
-function parseReference(value: unknown, variables: string[], unknowns: string[], baseDir?: string): { rows: number[][]; source: string } | undefined {
+function parseReference(value: unknown, variables: string[], spatial: number, unknowns: string[], baseDir?: string): { rows: number[][]; source: string } | undefined {
   if (value === undefined) return undefined;
   const columns = variables.length + unknowns.length;
   const labels = [...variables, ...unknowns];
-  if (typeof value === 'string') {
-    const path = resolvePath(value, baseDir);
-    const rows = parseRows(readText(path, 'reference'), columns, labels, 'reference');
-    return { rows, source: value.split(/[\\/]/).pop() ?? value };
+  const timed = variables.length > spatial;
+  const fromFile = (file: string, format?: ReferenceFormat): { rows: number[][]; source: string } => {
+    const path = resolvePath(file, baseDir);
+    const rows = parseReferenceFile(readText(path, 'reference'), spatial, timed, labels, unknowns.length, 'reference', format);
+    return { rows, source: file.split(/[\\/]/).pop() ?? file };
+  };
+  if (typeof value === 'string') return fromFile(value);
+  if (isRecord(value) && value.file !== undefined) {
+    checkFields(value, ['file', 'format'], 'reference');
+    if (typeof value.file !== 'string' || value.file === '') throw new KanpinnInputError(`reference.file: expected a path to a data file, got ${describe(value.file)}`);
+    const format = value.format;
+    if (format !== undefined && !(REFERENCE_FORMATS as readonly unknown[]).includes(format)) {
+      throw new KanpinnInputError(`reference.format: expected one of ${REFERENCE_FORMATS.join(', ')}, got ${describe(format)}`);
+    }
+    return fromFile(value.file, format as ReferenceFormat | undefined);
   }
   if (isRecord(value) && Array.isArray(value.rows)) {
     const rows = value.rows.map((row, i) => {
@@ -210,7 +222,7 @@ function parseReference(value: unknown, variables: string[], unknowns: string[],
     if (rows.length === 0) throw new KanpinnInputError('reference.rows: expected at least one row');
     return { rows, source: typeof value.source === 'string' ? value.source : 'reference' };
   }
-  throw new KanpinnInputError(`reference: expected a path to a data file or { rows: [...] }, got ${describe(value)}`);
+  throw new KanpinnInputError(`reference: expected a path to a data file, { "file": …, "format": … } or { "rows": [...] }, got ${describe(value)}`);
 }
 
 /** The optional `"solver": { "grids": [5, 10], "steps": 75, "optimizer": "adam", … }` hint, checked by the training options' own rules. */

@@ -44,6 +44,12 @@ const TOP: Record<(typeof SPEC_FIELDS)[number], JsonSchema> = {
     anyOf: [
       { type: 'string', description: 'path of a data file of rows "x y … u", relative to the problem file' },
       { type: 'object', properties: { rows: { type: 'array', items: { type: 'array', items: { type: 'number' } }, minItems: 1 }, source: { type: 'string' } }, required: ['rows'] },
+      {
+        type: 'object',
+        properties: { file: { type: 'string', minLength: 1 }, format: { enum: ['rows', 'comsol-grid-time'], description: 'rows "x … [t] u …", or a COMSOL grid export with one column per time (auto-detected when absent)' } },
+        required: ['file'],
+        additionalProperties: false,
+      },
     ],
   },
   weights: { type: 'object', properties: { pde: { anyOf: [{ type: 'number', minimum: 0 }, { type: 'array', items: { type: 'number', minimum: 0 } }] } }, additionalProperties: false },

@@ -97,7 +97,8 @@ export interface ProblemSpec {
   pde: Expression | TensorFunction | (Expression | TensorFunction)[];
   conditions?: ConditionSpec[];
   exact?: string | string[] | ExactFunction;
-  reference?: string | ReferenceData;
+  /** A data file (rows, or a COMSOL export with one column per time), `{ file, format }`, or inline rows. */
+  reference?: string | ReferenceData | { file: string; format?: 'rows' | 'comsol-grid-time' };
   /** Default loss weights: `pde` one number or one per PDE. */
   weights?: { pde?: number | number[] };
   /** Default point counts and sampling method. */

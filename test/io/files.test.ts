@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KanpinnInputError } from '../../src/errors.js';
-import { ensureDirectory, prepareOutputFolder, readText, repairFolder, writeFileAtomic, writeFileSet } from '../../src/io/files.js';
+import { ensureDirectory, openAtomicWriter, prepareOutputFolder, readText, repairFolder, writeFileAtomic, writeFileSet } from '../../src/io/files.js';
 
 const folder = (): string => mkdtempSync(join(tmpdir(), 'kanpinn-files-'));
 
@@ -100,6 +100,32 @@ describe('writeFileSet', () => {
     writeFileSync(join(dir, journal), '[]');
     repairFolder(dir);
     expect(hidden(dir)).toEqual([journal]);
+  });
+});
+
+describe('openAtomicWriter', () => {
+  it('keeps the old file while the pieces are written, and replaces it whole on close', () => {
+    const dir = folder();
+    const file = join(dir, 'u.csv');
+    writeFileSync(file, 'old\n');
+    const writer = openAtomicWriter(file);
+    writer.write('x,u\n');
+    writer.write('0,1\n');
+    expect(readFileSync(file, 'utf8')).toBe('old\n');
+    writer.close();
+    expect(readFileSync(file, 'utf8')).toBe('x,u\n0,1\n');
+    expect(hidden(dir)).toEqual([]);
+  });
+
+  it('leaves the old file and no temp file on abort', () => {
+    const dir = folder();
+    const file = join(dir, 'u.csv');
+    writeFileSync(file, 'old\n');
+    const writer = openAtomicWriter(file);
+    writer.write('half');
+    writer.abort();
+    expect(readFileSync(file, 'utf8')).toBe('old\n');
+    expect(hidden(dir)).toEqual([]);
   });
 });
 

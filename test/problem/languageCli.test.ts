@@ -41,6 +41,8 @@ const cases: [string, Record<string, unknown>, string][] = [
   ['a time-only problem with a domain', { name: 'ode', variables: [], time: [0, 1], domain: { type: 'interval', min: 0, max: 1 }, pde: 'u_t + u' }, 'domain: a time-only problem ("variables": []) has no spatial domain; remove "domain"'],
   ['a time-only problem with a boundary condition', { name: 'ode', variables: [], time: [0, 1], pde: 'u_t + u', conditions: [{ type: 'neumann', value: 0 }] }, 'conditions[0].type: a time-only problem has no spatial boundary; use "initial" or "data" conditions, got "neumann"'],
   ['no variables without time', { name: 'ode', variables: [], pde: 'u + 1' }, 'variables: expected at least one spatial variable, or "time": [t0, t1] for a time-only problem (ODE)'],
+  ['an unknown reference format', { ...base, reference: { file: 'ref.dat', format: 'comsol' } }, 'reference.format: expected one of rows, comsol-grid-time, got "comsol"'],
+  ['a reference file that is not a string', { ...base, reference: { file: 3 } }, 'reference.file: expected a path to a data file, got 3'],
 ];
 
 describe('kanpinn check refuses bad new fields with one line, exit 2', () => {

@@ -31,7 +31,7 @@ const base = {
 
 describe('the JSON Schema of problem files', () => {
   it('problems/schema/problem.schema.json is the generator output (regenerate with npm run schema)', () => {
-    expect(readFileSync(schemaPath, 'utf8')).toBe(schemaText());
+    expect(readFileSync(schemaPath, 'utf8'), 'problems/schema/problem.schema.json is stale: run npm run schema').toBe(schemaText());
   });
 
   const builtins = readdirSync(join(root, 'problems')).filter((file) => file.endsWith('.json'));
