@@ -2,7 +2,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { resolveProblem } from '../../problems/index.js';
 import { printError, printJson, printLine } from '../cliUtil.js';
-import { solveProblem, writeOutputs } from '../solve.js';
+import { solveProblem, writeOutputs, type SolveOptions, type SolveSummary } from '../solve.js';
+import type { Problem } from '../../src/index.js';
 import { preflightSolve } from '../preflight.js';
 import { progressReporter } from '../progress.js';
 import { effectiveConfig, runConfigFile } from '../runConfig.js';
@@ -18,6 +19,25 @@ interface SolveArgs extends TrainingArgs {
 }
 
 const fmt = (v: number | null, digits = 3): string => (v === null || !Number.isFinite(v) ? 'n/a' : v.toExponential(digits));
+
+/** The settings the report lists for a solve: what was asked, with the real step budget of the model kind. */
+export function runSettings(problem: Problem, summary: SolveSummary, effective: SolveOptions): Record<string, string | number | boolean | null> {
+  return {
+    command: `kanpinn solve ${process.argv.slice(3).join(' ')}`.trim(),
+    model: summary.model,
+    width: summary.width.join(','),
+    grids: summary.grids?.join(',') ?? null,
+    optimizer: summary.optimizer,
+    // A KAN's budget is per stage; an MLP trains one stage of the same total (see stagePlan).
+    steps: summary.model === 'kan' ? `${effective.steps} per stage` : effective.steps * (effective.grids?.length ?? 1),
+    'adam steps': effective.optimizer === 'adam+lbfgs' ? (summary.model === 'kan' ? `${effective.adamSteps} per stage` : effective.adamSteps * (effective.grids?.length ?? 1)) : null,
+    'lbfgs history': effective.optimizer === 'adam' ? null : effective.lbfgsHistory,
+    'grid updates': summary.grids ? (effective.gridUpdateEvery > 0 ? `every ${effective.gridUpdateEvery} steps while step < ${effective.gridUpdateUntil}` : 'off') : null,
+    weights: problem.terms.map((t) => `${t.name}=${effective.weights[t.name] ?? t.weight}`).join(', '),
+    seed: effective.seed,
+    backend: summary.backend,
+  };
+}
 
 export const solveCommand: CommandModule<object, SolveArgs> = {
   command: 'solve <problem>',
@@ -47,20 +67,7 @@ export const solveCommand: CommandModule<object, SolveArgs> = {
     for (const warning of result.warnings) printError(`warning: ${warning}`);
     let files: string[] = [];
     if (args.out) {
-      files = await writeOutputs(args.out, problem, model, result, summary, {
-        command: `kanpinn solve ${process.argv.slice(3).join(' ')}`.trim(),
-        model: summary.model,
-        width: summary.width.join(','),
-        grids: summary.grids?.join(',') ?? null,
-        optimizer: summary.optimizer,
-        steps: effective.steps,
-        'lbfgs history': effective.optimizer === 'adam' ? null : effective.lbfgsHistory,
-        'grid updates': summary.grids ? (effective.gridUpdateEvery > 0 ? `every ${effective.gridUpdateEvery} steps while step < ${effective.gridUpdateUntil}` : 'off') : null,
-        weights: problem.terms.map((t) => `${t.name}=${effective.weights[t.name] ?? t.weight}`).join(', '),
-        seed: effective.seed,
-        backend: summary.backend,
-        config: JSON.stringify(effectiveConfig(args)),
-      }, [runConfigFile(args)]);
+      files = await writeOutputs(args.out, problem, model, result, summary, { ...runSettings(problem, summary, effective), config: JSON.stringify(effectiveConfig(args)) }, [runConfigFile(args)]);
     }
     if (args.json) printJson({ ...summary, ...(args.out ? { files } : {}) });
     else {

@@ -1,21 +1,19 @@
 /**
  * Supervised fitting (pykan's `fit`): minimises mean((f(x) − y)²) + λ·reg over the model's
- * parameters with L-BFGS or Adam, updating a KAN's grids from the training inputs every
- * `gridUpdateEvery` steps while step < `gridUpdateUntil` (pykan: every 5 while < 50, step 0
- * included). With λ = 0 the forward pass is the plain value-only kernel; with λ > 0 it is the
+ * parameters in the shared optimisation loop (`./loop.ts`: L-BFGS, Adam or both, a KAN's grid
+ * updates from the training inputs every `gridUpdateEvery` steps while step < `gridUpdateUntil`,
+ * from step `gridUpdateEvery` on, the best parameters kept when a run stops early). With λ = 0 the forward pass is the plain value-only kernel; with λ > 0 it is the
  * per-edge kernel, which gives the prediction and the activation scales in one pass.
  */
 import * as tf from '@tensorflow/tfjs';
 import { KanpinnInputError, describe } from '../errors.js';
 import { createJetPlan } from '../jet/plan.js';
-import { updateGrid } from '../kan/gridUpdate.js';
-import type { KanModel } from '../kan/model.js';
 import type { Model } from '../createModel.js';
 import { inputJetTensor } from '../model/evaluate.js';
-import { Adam } from './adam.js';
-import { Lbfgs, type LbfgsOptions } from './lbfgs.js';
-import { checkOptions, learningRates, TRAINING_DEFAULTS, type TrainingOptions } from './options.js';
-import { flattenGrads, readParams, writeParams } from './params.js';
+import type { LbfgsOptions } from './lbfgs.js';
+import { optimize, type LoopResult } from './loop.js';
+import { checkOptions, TRAINING_DEFAULTS, type TrainingOptions } from '../options/training.js';
+import { flattenGrads, writeParams } from './params.js';
 import { edgeForward, resolveRegularization, sparsityPenalty, type RegularizationOptions } from './regularization.js';
 
 /** A data set: inputs [count, inputs] and targets [count, outputs], row-major. */
@@ -98,12 +96,11 @@ export function rmse(model: Model, data: FitData): number {
 /** Fits `model` to `train` in place (see the module comment); resolves with the history. */
 export async function fit(model: Model, train: FitData, partial: Partial<FitOptions> = {}): Promise<FitResult> {
   const o: FitOptions = { ...FIT_DEFAULTS, ...checkOptions(partial, 'fit: ') };
-  const rates = learningRates(o);
   checkData(model, train, 'fit: train');
   if (o.test) checkData(model, o.test, 'fit: test');
   const reg = resolveRegularization(o.regularization);
-  const isKan = model.kind === 'kan';
-  const useReg = isKan && reg.lamb > 0;
+  // The regularised objective needs a KAN's per-edge pass; narrowed once here.
+  const regularized = model.kind === 'kan' && reg.lamb > 0 ? model : null;
   const start = performance.now();
   const { count } = train;
   const [d, nOut] = [model.inputs.length, model.outputs.length];
@@ -111,20 +108,18 @@ export async function fit(model: Model, train: FitData, partial: Partial<FitOpti
   const x2d = tf.tensor2d(train.inputs.subarray(0, count * d), [count, d]);
   const jetIn = inputJetTensor(plan, train.inputs, count);
   const y = tf.tensor2d(train.targets.subarray(0, count * nOut), [count, nOut]);
-  let evaluations = 0;
   let lastMse = NaN;
   let lastReg = 0;
   const objective = (x: Float64Array): { loss: number; grad: Float64Array } => {
     writeParams(model, x);
-    evaluations++;
     const out = tf.tidy(() => {
       let mse: tf.Scalar | undefined;
       let penalty: tf.Scalar | undefined;
       const { value, grads } = tf.variableGrads(() => {
-        if (useReg) {
-          const forward = edgeForward(model as KanModel, x2d, count);
+        if (regularized) {
+          const forward = edgeForward(regularized, x2d, count);
           mse = tf.keep(tf.mean(tf.square(tf.sub(forward.output, y))) as tf.Scalar);
-          penalty = tf.keep(sparsityPenalty(model as KanModel, forward.scales, reg));
+          penalty = tf.keep(sparsityPenalty(regularized, forward.scales, reg));
           return tf.add(mse, tf.mul(penalty, reg.lamb)) as tf.Scalar;
         }
         const pred = model.jetForward(plan, jetIn, count).reshape([count, nOut]);
@@ -141,58 +136,37 @@ export async function fit(model: Model, train: FitData, partial: Partial<FitOpti
   };
 
   const rows: number[][] = [];
-  let x = readParams(model);
-  let best = { loss: Infinity, x: x.slice() };
-  const lbfgs = new Lbfgs({ lr: rates.lbfgs, historySize: o.lbfgsHistory, ...o.lbfgs });
-  const adam = new Adam({ lr: rates.adam });
-  let status: FitResult['status'] = 'completed';
-  let message = 'completed';
-  let step = 0;
+  const seconds = (): number => (performance.now() - start) / 1000;
+  let loop: LoopResult;
   try {
-    for (; step < o.steps; step++) {
-      if (o.signal?.aborted) {
-        status = 'interrupted';
-        message = `interrupted at step ${step}`;
-        break;
-      }
-      if (isKan && o.gridUpdateEvery > 0 && step % o.gridUpdateEvery === 0 && step < o.gridUpdateUntil) {
-        updateGrid(model as KanModel, train.inputs, count);
-        x = readParams(model);
-        lbfgs.reset();
-      }
-      let loss: number;
-      if (o.optimizer === 'adam') {
-        const r = objective(x);
-        loss = r.loss;
-        if (Number.isFinite(loss) && r.grad.every(Number.isFinite)) adam.step(x, r.grad);
-      } else {
-        loss = lbfgs.step(objective, x).finalLoss;
-      }
-      if (!Number.isFinite(loss)) {
-        status = 'diverged';
-        message = `non-finite loss at step ${step}`;
-        break;
-      }
-      writeParams(model, x);
-      if (loss < best.loss) best = { loss, x: x.slice() };
-      const testRmse = o.test ? rmse(model, o.test) : null;
-      rows.push([step + 1, evaluations, (performance.now() - start) / 1000, Math.sqrt(lastMse), testRmse ?? NaN, lastReg]);
-      o.onStep?.({ step: step + 1, steps: o.steps, trainRmse: Math.sqrt(lastMse), testRmse, reg: lastReg, evaluations });
-      if ((step + 1) % 5 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
-    }
-    if (status === 'diverged' && best.loss < Infinity) {
-      writeParams(model, best.x);
-      message += '; best parameters restored';
-    }
+    loop = await optimize(
+      {
+        model,
+        options: o,
+        grids: [null],
+        objective,
+        gridPoints: () => ({ points: { coords: train.inputs, count } }),
+        afterStep: (at, _loss, evaluations) => {
+          const testRmse = o.test ? rmse(model, o.test) : null;
+          rows.push([at.totalStep + 1, evaluations, seconds(), Math.sqrt(lastMse), testRmse ?? NaN, lastReg]);
+          o.onStep?.({ step: at.totalStep + 1, steps: at.totalSteps, trainRmse: Math.sqrt(lastMse), testRmse, reg: lastReg, evaluations });
+        },
+        explainNonFinite: () => (Number.isFinite(lastMse) ? 'regularisation' : 'mean squared error'),
+        signal: o.signal,
+      },
+      o.steps,
+      o.optimizer === 'adam+lbfgs' ? o.adamSteps : 0,
+    );
   } finally {
     tf.dispose([x2d, jetIn, y]);
   }
+  const { status, message, evaluations } = loop;
   return {
     status,
     message,
-    steps: rows.length,
+    steps: loop.steps,
     evaluations,
-    seconds: (performance.now() - start) / 1000,
+    seconds: seconds(),
     trainRmse: rmse(model, train),
     testRmse: o.test ? rmse(model, o.test) : null,
     reg: lastReg,

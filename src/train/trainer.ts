@@ -1,31 +1,27 @@
 /**
- * The PINN trainer: minimises Σ_terms w·mean(residual²) over the model's parameters with Adam
- * and/or L-BFGS, stage by stage over a grid-extension schedule (KAN), with grid updates from the
- * current activations of all training points early in each stage (pykan: every 5 steps while
- * step < 50), optional point
- * resampling and residual-based refinement, metrics at intervals, and a guard that stops on a
- * non-finite loss with the best parameters restored. It never prints: progress goes to callbacks.
+ * The PINN trainer: minimises Σ_terms w·mean(residual²) over the model's parameters in the shared
+ * optimisation loop (`./loop.ts`: stages, grid updates, Adam and/or L-BFGS, stop rules), and adds
+ * what is PINN-specific: sampled points per term (grid updates follow the interior points),
+ * resampling, residual-based refinement, weight annealing, causal weighting, metrics on the test set
+ * at intervals. It never prints: progress goes to callbacks.
  */
 import * as tf from '@tensorflow/tfjs';
 import { backendName } from '../backend.js';
 import { KanpinnInputError } from '../errors.js';
-import { updateGrid } from '../kan/gridUpdate.js';
-import type { KanModel } from '../kan/model.js';
 import type { Model } from '../createModel.js';
 import type { Problem, TermPoints } from '../problem/types.js';
 import { createRng, type Rng } from '../random.js';
-import { Adam } from './adam.js';
-import { Lbfgs, type LbfgsOptions } from './lbfgs.js';
+import type { LbfgsOptions } from './lbfgs.js';
+import { optimize, stagePlan, type LoopResult, type PointSet } from './loop.js';
 import { annealWeights } from './annealing.js';
 import { accuracy, type Accuracy } from './metrics.js';
 import { flattenGrads, readParams, writeParams } from './params.js';
-import { checkOptions, learningRates, TRAINING_DEFAULTS, type TrainingOptions } from './options.js';
-import { learningRateAt } from './schedule.js';
+import { checkOptions, TRAINING_DEFAULTS, type TrainingOptions } from '../options/training.js';
 import { buildTermData, causalBins, disposeTermData, termLosses, termScope, type TermData } from './termData.js';
 import { resolveTermWeights } from '../problem/weights.js';
 import { splineDegreeWarnings } from '../problem/warnings.js';
 
-export type { OptimizerName } from './options.js';
+export type { OptimizerName } from '../options/training.js';
 
 /** Options of `train`: the training options (see `./options.ts`) plus what only a library caller passes. */
 export interface TrainOptions extends TrainingOptions {
@@ -108,10 +104,10 @@ function concatPoints(sets: TermPoints[], dim: number): { coords: Float32Array; 
  * points only widen the range the grid covers (clustered on faces such as t = 0, they would pull
  * knots together and let the spline jump between a face and the interior).
  */
-function gridSamples(data: TermData[], dim: number): { interior: { coords: Float32Array; count: number }; rest: { coords: Float32Array; count: number } } {
+function gridSamples(data: TermData[], dim: number): { points: PointSet; range: PointSet } {
   const inner = data.filter((d) => d.term.region === 'interior').map((d) => d.points);
   const outer = data.filter((d) => d.term.region !== 'interior').map((d) => d.points);
-  return { interior: concatPoints(inner.length ? inner : outer, dim), rest: concatPoints(outer, dim) };
+  return { points: concatPoints(inner.length ? inner : outer, dim), range: concatPoints(outer, dim) };
 }
 
 /** Merges extra points into a term's point set (residual-based refinement). */
@@ -134,24 +130,20 @@ function appendPoints(a: TermPoints, b: TermPoints, dim: number): TermPoints {
 }
 
 /**
- * Trains `model` on `problem` in place and returns the result. Stops early on a non-finite loss
- * (best parameters restored) or when `signal` aborts; the result says which.
+ * Trains `model` on `problem` in place and returns the result: the PINN objective (weighted mean
+ * squared residuals of the problem's terms at sampled points) in the shared loop (`./loop.ts`), with
+ * resampling, residual-based refinement and weight annealing between steps. Stops early on a
+ * non-finite loss (best parameters restored) or when `signal` aborts; the result says which.
  */
 export async function train(problem: Problem, model: Model, partial: Partial<TrainOptions> = {}): Promise<TrainResult> {
   const options: TrainOptions = { ...TRAIN_DEFAULTS, ...checkOptions(partial) };
   validate(options, problem, model);
-  const rates = learningRates(options);
   const start = performance.now();
   const seconds = (): number => (performance.now() - start) / 1000;
   const rng = createRng(options.seed);
-  const warnings: string[] = [];
-  const isKan = model.kind === 'kan';
-  if (isKan) warnings.push(...splineDegreeWarnings(problem, (model as KanModel).options.k));
-  const grids = isKan ? (options.grids ?? [(model as KanModel).layers[0]!.grid]) : [null];
-  const stepsPerStage = isKan ? options.steps : options.steps * (options.grids?.length ?? 1);
-  const adamSteps = options.optimizer === 'adam+lbfgs' ? (isKan ? options.adamSteps : options.adamSteps * (options.grids?.length ?? 1)) : 0;
-  const stageLength = stepsPerStage + adamSteps;
-  const totalSteps = stageLength * grids.length;
+  const dim = problem.variables.length;
+  // Said before training: a KAN whose spline degree is below the PDE's derivative order.
+  const warnings = model.kind === 'kan' ? splineDegreeWarnings(problem, model.options.k) : [];
   let weights = resolveTermWeights(problem.terms, options.weights);
   const termNames = problem.terms.map((t) => t.name);
   // With several unknowns, each one's rel. L2 too (the pooled one is dominated by the largest).
@@ -168,21 +160,19 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
     data = points.map((p, i) => {
       const d = buildTermData(problem, model, problem.terms[i]!, p);
       if (options.causal > 0 && problem.time && d.term.kind === 'pde') {
-        const dim = problem.variables.length;
         d.causal = causalBins(p, dim, dim - 1, problem.time, options.causal, options.causalBins);
       }
       return d;
     });
-    regPoints = options.regularization ? concatPoints(points, problem.variables.length) : null;
+    regPoints = options.regularization ? concatPoints(points, dim) : null;
   };
   setPoints(samplePoints(problem, options, rng));
 
-  let evaluations = 0;
   let lastTerms = new Float64Array(problem.terms.length);
   let lastReg = NaN;
+  /** Loss and gradient at x; not counted here (the loop counts the evaluations it asks for). */
   const objective = (x: Float64Array): { loss: number; grad: Float64Array } => {
     writeParams(model, x);
-    evaluations++;
     const out = tf.tidy(() => {
       let terms: tf.Tensor1D | undefined;
       let reg: tf.Scalar | undefined;
@@ -202,121 +192,88 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
     return result;
   };
 
-  let x = readParams(model);
-  let best = { loss: Infinity, x: x.slice(), step: 0 };
-  let status: TrainStatus = 'completed';
-  let message = 'completed';
-  let totalStep = 0;
-  let loss = NaN;
   let latest = null as Accuracy | null;
-
-  const record = (stage: number, grid: number | null, withMetrics: boolean): void => {
-    if (withMetrics && test) latest = accuracy(model, test);
-    rows.push([totalStep, stage, grid ?? NaN, evaluations, seconds(), loss, ...lastTerms, withMetrics && latest ? latest.relL2 : NaN, withMetrics && latest ? latest.maxAbsErr : NaN, ...ownErrors.map((u) => (withMetrics && latest ? latest.unknowns[u]?.relL2 ?? NaN : NaN)), ...(options.regularization ? [lastReg] : [])]);
-  };
-  const badTerms = (): string => termNames.filter((_, i) => !Number.isFinite(lastTerms[i]!)).join(', ') || 'total';
-
-  outer: for (let stage = 0; stage < grids.length; stage++) {
-    const grid = grids[stage]!;
-    if (isKan && grid !== null && grid !== (model as KanModel).layers[0]!.grid) {
-      const { interior, rest } = gridSamples(data, problem.variables.length);
-      const reports = updateGrid(model as KanModel, interior.coords, interior.count, grid, {}, rest);
-      for (const r of reports.flat()) if (r.warning) warnings.push(`stage ${stage} grid ${grid}: ${r.warning}`);
-      x = readParams(model);
-      best = { loss: Infinity, x: x.slice(), step: totalStep };
-    }
-    const lbfgs = new Lbfgs({ lr: rates.lbfgs, historySize: options.lbfgsHistory, ...options.lbfgs });
-    const adam = new Adam({ lr: rates.adam });
-    for (let step = 0; step < stageLength; step++) {
-      if (options.signal?.aborted) {
-        status = 'interrupted';
-        message = `interrupted at step ${totalStep}`;
-        break outer;
-      }
-      if (isKan && options.gridUpdateEvery > 0 && step % options.gridUpdateEvery === 0 && step < options.gridUpdateUntil && step > 0) {
-        const { interior, rest } = gridSamples(data, problem.variables.length);
-        const reports = updateGrid(model as KanModel, interior.coords, interior.count, undefined, {}, rest);
-        for (const r of reports.flat()) if (r.warning) warnings.push(`step ${totalStep}: ${r.warning}`);
-        x = readParams(model);
-        lbfgs.reset();
-      }
-      if (options.resampleEvery > 0 && step > 0 && step % options.resampleEvery === 0) {
-        setPoints(samplePoints(problem, options, rng));
-        lbfgs.reset();
-      }
-      if (options.refineEvery > 0 && options.refineAdd > 0 && step > 0 && step % options.refineEvery === 0) {
-        refineByResidual(problem, model, options, rng, data, setPoints);
-        lbfgs.reset();
-      }
-      if (options.annealEvery > 0 && step % options.annealEvery === 0) {
-        weights = annealWeights(model, data, weights, options.annealAlpha);
-        evaluations += data.length;
-        lbfgs.reset();
-      }
-      const useAdam = options.optimizer === 'adam' || (options.optimizer === 'adam+lbfgs' && step < adamSteps);
-      if (useAdam) {
-        const { loss: value, grad } = objective(x);
-        loss = value;
-        if (!Number.isFinite(value) || !grad.every(Number.isFinite)) {
-          status = 'diverged';
-          message = `non-finite loss at step ${totalStep} (term ${badTerms()})`;
-          break outer;
-        }
-        adam.step(x, grad, learningRateAt(options.schedule, rates.adam, step, useAdam && options.optimizer === 'adam' ? stageLength : adamSteps));
-      } else {
-        const info = lbfgs.step(objective, x);
-        loss = info.finalLoss;
-        if (info.reason === 'nonFiniteStart' || info.reason === 'nonFiniteLineSearch' || !Number.isFinite(info.loss)) {
-          status = 'diverged';
-          message = `non-finite loss at step ${totalStep} (term ${badTerms()}): ${info.reason}`;
-          break outer;
-        }
-      }
-      writeParams(model, x);
-      if (loss < best.loss) best = { loss, x: x.slice(), step: totalStep };
-      totalStep++;
-      const measure = options.evalEvery > 0 && (totalStep % options.evalEvery === 0 || step === stageLength - 1);
-      record(stage, grid, measure);
-      options.onProgress?.({
-        stage,
-        stages: grids.length,
-        grid,
-        step: step + 1,
-        stepsInStage: stageLength,
-        totalStep,
-        totalSteps,
-        loss,
-        relL2: latest?.relL2 ?? null,
-        evaluations,
-        seconds: seconds(),
-      });
-      // Let signals (Ctrl-C) and timers run between steps.
-      if (totalStep % 5 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
-    }
+  const plan = stagePlan(model, options, options.grids);
+  let loop: LoopResult;
+  try {
+    loop = await optimize(
+      {
+        model,
+        options,
+        grids: plan.grids,
+        objective,
+        gridPoints: () => gridSamples(data, dim),
+        beforeStep: ({ step }) => {
+          let objectiveChanged = false;
+          let evaluations = 0;
+          if (options.resampleEvery > 0 && step % options.resampleEvery === 0) {
+            setPoints(samplePoints(problem, options, rng));
+            objectiveChanged = true;
+          }
+          if (options.refineEvery > 0 && step % options.refineEvery === 0) {
+            refineByResidual(problem, model, options, rng, data, setPoints);
+            objectiveChanged = true;
+          }
+          if (options.annealEvery > 0 && step % options.annealEvery === 0) {
+            weights = annealWeights(model, data, weights, options.annealAlpha);
+            evaluations += data.length;
+            objectiveChanged = true;
+          }
+          return { objectiveChanged, evaluations };
+        },
+        afterStep: (at, loss, evaluations) => {
+          const totalStep = at.totalStep + 1;
+          const measure = options.evalEvery > 0 && (totalStep % options.evalEvery === 0 || at.step === at.stageLength - 1);
+          if (measure && test) latest = accuracy(model, test);
+          const metrics = [measure && latest ? latest.relL2 : NaN, measure && latest ? latest.maxAbsErr : NaN, ...ownErrors.map((u) => (measure && latest ? latest.unknowns[u]?.relL2 ?? NaN : NaN))];
+          // Stages count from 1 in the history, as on the progress bar.
+          rows.push([totalStep, at.stage + 1, at.grid ?? NaN, evaluations, seconds(), loss, ...lastTerms, ...metrics, ...(options.regularization ? [lastReg] : [])]);
+          options.onProgress?.({
+            stage: at.stage,
+            stages: at.stages,
+            grid: at.grid,
+            step: at.step + 1,
+            stepsInStage: at.stageLength,
+            totalStep,
+            totalSteps: at.totalSteps,
+            loss,
+            relL2: latest?.relL2 ?? null,
+            evaluations,
+            seconds: seconds(),
+          });
+        },
+        explainNonFinite: () => {
+          const bad = termNames.filter((_, i) => !Number.isFinite(lastTerms[i]!));
+          return bad.length ? `term ${bad.join(', ')}` : 'total loss';
+        },
+        signal: options.signal,
+      },
+      plan.stepsPerStage,
+      plan.adamSteps,
+    );
+  } catch (error) {
+    data.forEach(disposeTermData);
+    throw error;
   }
 
-  if (status !== 'completed' && best.loss < Infinity) {
-    writeParams(model, best.x);
-    loss = best.loss;
-    message += `; parameters restored from step ${best.step} (loss ${best.loss.toExponential(3)})`;
-  }
   const final = test ? accuracy(model, test) : null;
-  // Final loss terms at the final parameters.
-  objective(readParams(model));
+  // The loss and its terms at the final parameters (a measurement for the result, not an optimizer
+  // evaluation): after Adam the last step's loss was measured before its update.
+  const finalLoss = objective(readParams(model)).loss;
   const result: TrainResult = {
-    status,
-    message,
+    status: loop.status,
+    message: loop.message,
     backend: backendName(),
-    steps: totalStep,
-    evaluations,
+    steps: loop.steps,
+    evaluations: loop.evaluations,
     seconds: seconds(),
-    loss: Number.isFinite(loss) ? loss : lastTerms.reduce((s, v, i) => s + v * weights[i]!, 0),
+    loss: Number.isFinite(finalLoss) ? finalLoss : lastTerms.reduce((s, v, i) => s + v * weights[i]!, 0),
     terms: Object.fromEntries(termNames.map((n, i) => [n, lastTerms[i]!])),
     weights: Object.fromEntries(termNames.map((n, i) => [n, weights[i]!])),
     accuracy: final,
     params: model.paramCount(),
     history: { columns, rows },
-    warnings,
+    warnings: [...warnings, ...loop.warnings],
   };
   data.forEach(disposeTermData);
   return result;

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveProblem } from '../../problems/index.js';
 import { main } from '../../solvers/cli.js';
+import { loadModel } from '../../src/io/modelFile.js';
+import { runSettings } from '../../solvers/commands/solve.js';
 import { resolveSolveOptions, solveProblem } from '../../solvers/solve.js';
 import { solveOptionsFromArgs } from '../../solvers/trainingFlags.js';
 import { capture } from './capture.js';
@@ -93,6 +95,36 @@ describe('kanpinn solve', () => {
       expect(io.err()).toBe(message);
       vi.restoreAllMocks();
     }
+  });
+
+  it('writes the best model and the report when a run diverges, and says why in words (issue 11, defect 1)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kanpinn-nan-'));
+    const io = capture();
+    const code = await main(['solve', 'poisson2d', '--optimizer', 'adam', '--lr', '1e30', '--steps', '5', '--grids', '3', '--points', '40', '--boundary-points', '16', '--quiet', '--out', dir]);
+    expect(code).toBe(1);
+    expect(io.err()).toMatch(/^kanpinn: the loss became non-finite during step \d+ \(term [^)]+\); kept the best parameters seen, from step 1 \(loss [\d.e+-]+\)\n$/);
+    for (const file of ['model.json', 'metrics.json', 'history.csv', 'report.html']) expect(existsSync(join(dir, file)), file).toBe(true);
+    const saved = await loadModel(join(dir, 'model.json'));
+    expect(saved.variables().every((v) => v.dataSync().every((c) => Number.isFinite(c) && Math.abs(c) < 1e6))).toBe(true);
+    saved.dispose();
+  });
+
+  it('numbers stages from 1 in history.csv and counts the same evaluations there as in the summary (issue 11, defect 13)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kanpinn-hist-'));
+    const io = capture();
+    expect(await main(['solve', 'poisson2d', ...TINY, '--json', '--out', dir])).toBe(0);
+    const summary = JSON.parse(io.out()) as { evaluations: number };
+    const rows = readFileSync(join(dir, 'history.csv'), 'utf8').trim().split('\n').slice(1).map((r) => r.split(',').map(Number));
+    expect(rows.map((r) => r[1])).toEqual([1, 1, 2, 2]);
+    expect(rows.at(-1)![3]).toBe(summary.evaluations);
+  });
+
+  it("shows an MLP's real step count in the report settings (issue 11, defect 13)", async () => {
+    const problem = resolveProblem('poisson2d');
+    const run = await solveProblem(problem, { model: 'mlp', steps: 2, grids: [3, 4], points: 30, boundaryPoints: 12 });
+    run.model.dispose();
+    expect(run.summary.steps).toBe(4);
+    expect(runSettings(problem, run.summary, run.options).steps).toBe(4);
   });
 
   it("takes the L-BFGS memory and grid updates from the problem's solver hint; flags win", async () => {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../src/backend.js';
 import { createKan } from '../../src/kan/model.js';
+import { modelFromJson, modelToJson } from '../../src/io/modelFile.js';
 import { createMlp } from '../../src/mlp/mlp.js';
 import { train } from '../../src/train/trainer.js';
 import { poissonFixture } from './poissonFixture.js';
@@ -45,9 +46,47 @@ describe('train', () => {
     const model = createKan({ width: [2, 3, 1], grid: 4, seed: 3 });
     const result = await train(poissonFixture({ poisonAfter: 30 }), model, { steps: 10, seed: 0, gridUpdateEvery: 0 });
     expect(result.status).toBe('diverged');
-    expect(result.message).toMatch(/^non-finite loss at step \d+ \(term pde\): nonFinite\w+; parameters restored from step \d+ \(loss [\d.e+-]+\)$/);
+    // In words, with the history's step numbers, and no internal stop code (issue 11, defect 1).
+    expect(result.message).toMatch(/^the loss became non-finite during step \d+ \(term pde\); kept the best parameters seen, from step \d+ \(loss [\d.e+-]+\)$/);
     expect(model.variables().every((v) => v.dataSync().every(Number.isFinite))).toBe(true);
     expect(Number.isFinite(result.accuracy!.relL2)).toBe(true);
+    model.dispose();
+  });
+
+  it('keeps exactly the best parameters seen when Adam diverges: a reloaded model has the reported loss (issue 11, defect 1)', async () => {
+    const model = createKan({ width: [2, 3, 1], grid: 4, seed: 3 });
+    const initial = model.variables().map((v) => Array.from(v.dataSync()));
+    const result = await train(poissonFixture(), model, { optimizer: 'adam', lr: 1e30, steps: 20, seed: 0, gridUpdateEvery: 0 });
+    expect(result.status).toBe('diverged');
+    expect(result.message).not.toMatch(/nonFinite/);
+    // Adam's first step measures the loss at the initial parameters, then jumps by ~1e30: the best is the start.
+    expect(result.message).toMatch(/^the loss became non-finite during step \d+ \(term [^)]+\); kept the best parameters seen, from step 1 \(loss /);
+    expect(model.variables().map((v) => Array.from(v.dataSync()))).toEqual(initial);
+    const reloaded = modelFromJson(JSON.parse(JSON.stringify(modelToJson(model))));
+    const again = await train(poissonFixture(), reloaded, { steps: 0, seed: 0 });
+    expect(again.loss).toBe(result.loss);
+    expect(Number.isFinite(again.loss)).toBe(true);
+    model.dispose();
+    reloaded.dispose();
+  });
+
+  it('restores the initial parameters when the first L-BFGS step diverges, and says so in words', async () => {
+    const model = createKan({ width: [2, 3, 1], grid: 4, seed: 3 });
+    const initial = model.variables().map((v) => Array.from(v.dataSync()));
+    const result = await train(poissonFixture(), model, { optimizer: 'lbfgs', lr: 1e30, steps: 5, seed: 0, gridUpdateEvery: 0 });
+    expect(result.status).toBe('diverged');
+    expect(result.message).toMatch(/^the loss became non-finite during step 1 \(term [^)]+\); kept the best parameters seen, from step 1 \(loss [\d.e+-]+\)$/);
+    expect(model.variables().map((v) => Array.from(v.dataSync()))).toEqual(initial);
+    expect(Number.isFinite(result.loss)).toBe(true);
+    model.dispose();
+  });
+
+  it('names the last completed step when interrupted, as the history does', async () => {
+    const model = createKan({ width: [2, 3, 1], grid: 3, seed: 4 });
+    const controller = new AbortController();
+    const result = await train(poissonFixture(), model, { steps: 50, gridUpdateEvery: 0, onProgress: (e) => e.totalStep === 3 && controller.abort(), signal: controller.signal });
+    expect(result.message).toMatch(/^interrupted at step 3; kept the best parameters seen, from step [123] \(loss /);
+    expect(result.history.rows.at(-1)![0]).toBe(3);
     model.dispose();
   });
 

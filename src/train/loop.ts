@@ -1,0 +1,209 @@
+/**
+ * The optimisation loop that the PINN trainer (`train`) and supervised fitting (`fit`) share:
+ * stages over a KAN grid-extension schedule, grid updates early in each stage, Adam and/or L-BFGS
+ * steps on an objective, the best parameters seen, and the stop rules (non-finite loss, abort).
+ * Each caller plugs in its objective, the points the grid follows, and what it does around a step
+ * (the PINN resamples, refines and anneals before a step; both record history after it).
+ *
+ * Step numbers in results and messages count from 1, as the history's `step` column does: step k
+ * is the k-th optimizer step, and its row holds the loss measured during it.
+ */
+import { updateGrid } from '../kan/gridUpdate.js';
+import type { Model } from '../createModel.js';
+import { Adam } from './adam.js';
+import { Lbfgs, type LbfgsOptions, type Objective } from './lbfgs.js';
+import { learningRates, type TrainingOptions } from '../options/training.js';
+import { readParams, writeParams } from './params.js';
+import { learningRateAt } from '../options/schedule.js';
+
+/** The training options the loop reads. */
+export type LoopOptions = Pick<TrainingOptions, 'optimizer' | 'steps' | 'adamSteps' | 'lr' | 'schedule' | 'lbfgsHistory' | 'gridUpdateEvery' | 'gridUpdateUntil'> & {
+  /** L-BFGS settings beyond `lbfgsHistory` and the learning rate. */
+  lbfgs: Partial<LbfgsOptions>;
+};
+
+/** Points as one row-major array. */
+export interface PointSet {
+  coords: Float32Array;
+  count: number;
+}
+
+/** Where the loop is: stage and step (0-based within the stage), and the steps completed before this one. */
+export interface StepAt {
+  stage: number;
+  stages: number;
+  grid: number | null;
+  step: number;
+  stageLength: number;
+  totalStep: number;
+  totalSteps: number;
+}
+
+/** What a caller's hook before a step did. */
+export interface BeforeStep {
+  /** The objective changed (new points or weights): the L-BFGS memory and the best loss so far no longer apply. */
+  objectiveChanged?: boolean;
+  /** Objective evaluations the hook spent (counted with the loop's own). */
+  evaluations?: number;
+}
+
+/** What `optimize` needs from its caller. */
+export interface LoopSpec {
+  model: Model;
+  options: LoopOptions;
+  /** One entry per stage: the KAN grid of the stage (null: keep the model's). */
+  grids: (number | null)[];
+  /** Loss and gradient at x (it writes x into the model). */
+  objective: Objective;
+  /** The points a KAN grid update or extension follows; `range` points only widen the range the grid covers. */
+  gridPoints: () => { points: PointSet; range?: PointSet };
+  /** Work before a step (not at the first step of a stage, which starts fresh). */
+  beforeStep?: (at: StepAt) => BeforeStep | void;
+  /** After a step: history and progress. `loss` is the loss the step measured. */
+  afterStep: (at: StepAt, loss: number, evaluations: number) => void;
+  /** Names the part of the objective that was non-finite at the last evaluation ("term pde"), for messages. */
+  explainNonFinite?: () => string;
+  signal?: AbortSignal;
+}
+
+export type LoopStatus = 'completed' | 'diverged' | 'interrupted';
+
+/** What `optimize` did; the model holds the final parameters (the best seen when the run did not complete). */
+export interface LoopResult {
+  status: LoopStatus;
+  /** In words, with the step numbers of the history. */
+  message: string;
+  /** Steps completed. */
+  steps: number;
+  totalSteps: number;
+  /** Objective evaluations, the hooks' included. */
+  evaluations: number;
+  /** The loss at the model's final parameters as last measured (the best seen when restored); NaN when none was finite. */
+  loss: number;
+  /** Grid-update warnings, with the step. */
+  warnings: string[];
+}
+
+/** Steps per stage: a KAN's budget is per stage; an MLP trains one stage of the same total. */
+export function stagePlan(model: Model, options: LoopOptions, grids: number[] | null): { grids: (number | null)[]; stepsPerStage: number; adamSteps: number } {
+  if (model.kind === 'kan') {
+    return { grids: grids ?? [model.layers[0]!.grid], stepsPerStage: options.steps, adamSteps: options.optimizer === 'adam+lbfgs' ? options.adamSteps : 0 };
+  }
+  const stages = grids?.length ?? 1;
+  return { grids: [null], stepsPerStage: options.steps * stages, adamSteps: options.optimizer === 'adam+lbfgs' ? options.adamSteps * stages : 0 };
+}
+
+/**
+ * Grid update (same size) or extension (`grid`) of a KAN from the caller's points; keeps the
+ * model's `options.grid` true (it is saved in model.json).
+ */
+function placeGrid(model: Model, spec: LoopSpec, where: string, warnings: string[], grid?: number): void {
+  if (model.kind !== 'kan') return;
+  const { points, range } = spec.gridPoints();
+  const reports = updateGrid(model, points.coords, points.count, grid, {}, range);
+  for (const r of reports.flat()) if (r.warning) warnings.push(`${where}: ${r.warning}`);
+  model.options.grid = model.layers[0]!.grid;
+}
+
+/**
+ * Runs the loop (see the module comment). Grid updates run at steps every, 2·every, … while
+ * step < `gridUpdateUntil` of each stage, not at step 0: there the grid has just been placed (over
+ * the data's range when the model was made, or on the very points by the stage's extension), and
+ * an update would only refit the untrained initial coefficients (pykan's `fit` updates at step 0
+ * too; the PINN trainer never did, and a test of it got worse with it). A non-finite loss or
+ * gradient stops the run (Adam and L-BFGS alike) and restores the best parameters seen.
+ */
+export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps: number): Promise<LoopResult> {
+  const { model, options } = spec;
+  const rates = learningRates(options);
+  const stageLength = stepsPerStage + adamSteps;
+  const totalSteps = stageLength * spec.grids.length;
+  const warnings: string[] = [];
+  let evaluations = 0;
+  let totalStep = 0;
+  let x = readParams(model);
+  // The best loss seen, paired with the very parameters that produced it, and the step (1-based) that evaluated them.
+  let best: { loss: number; x: Float64Array; step: number } = { loss: Infinity, x: x.slice(), step: 0 };
+  let lastLoss = Number.NaN;
+  const forgetBest = (): void => {
+    best = { loss: Infinity, x: readParams(model), step: totalStep };
+  };
+  const evaluate: Objective = (point) => {
+    const r = spec.objective(point);
+    evaluations++;
+    if (Number.isFinite(r.loss) && r.loss < best.loss && r.grad.every(Number.isFinite)) best = { loss: r.loss, x: Float64Array.from(point), step: totalStep + 1 };
+    return r;
+  };
+  let status: LoopStatus = 'completed';
+  let message = 'completed';
+
+  outer: for (let stage = 0; stage < spec.grids.length; stage++) {
+    const grid = spec.grids[stage]!;
+    if (model.kind === 'kan' && grid !== null && grid !== model.layers[0]!.grid) {
+      placeGrid(model, spec, `stage ${stage + 1} grid ${grid}`, warnings, grid);
+      x = readParams(model);
+      forgetBest();
+    }
+    const lbfgs = new Lbfgs({ lr: rates.lbfgs, historySize: options.lbfgsHistory, ...options.lbfgs });
+    const adam = new Adam({ lr: rates.adam });
+    for (let step = 0; step < stageLength; step++) {
+      const at: StepAt = { stage, stages: spec.grids.length, grid, step, stageLength, totalStep, totalSteps };
+      if (spec.signal?.aborted) {
+        status = 'interrupted';
+        message = `interrupted at step ${totalStep}`; // the last completed step, the last row of the history
+        break outer;
+      }
+      if (model.kind === 'kan' && options.gridUpdateEvery > 0 && step > 0 && step % options.gridUpdateEvery === 0 && step < options.gridUpdateUntil) {
+        placeGrid(model, spec, `step ${totalStep + 1}`, warnings);
+        x = readParams(model);
+        lbfgs.reset();
+        forgetBest();
+      }
+      if (step > 0 && spec.beforeStep) {
+        const done = spec.beforeStep(at);
+        if (done?.evaluations) evaluations += done.evaluations;
+        if (done?.objectiveChanged) {
+          lbfgs.reset();
+          forgetBest();
+        }
+      }
+      const useAdam = options.optimizer === 'adam' || (options.optimizer === 'adam+lbfgs' && step < adamSteps);
+      let loss: number;
+      let finite: boolean;
+      if (useAdam) {
+        const r = evaluate(x);
+        loss = r.loss;
+        finite = Number.isFinite(loss) && r.grad.every(Number.isFinite);
+        if (finite) adam.step(x, r.grad, learningRateAt(options.schedule, rates.adam, step, options.optimizer === 'adam' ? stageLength : adamSteps));
+      } else {
+        const info = lbfgs.step(evaluate, x);
+        loss = info.finalLoss;
+        finite = info.reason !== 'nonFiniteStart' && info.reason !== 'nonFiniteLineSearch' && Number.isFinite(info.loss) && Number.isFinite(loss);
+      }
+      if (!finite) {
+        const what = spec.explainNonFinite?.() ?? '';
+        status = 'diverged';
+        message = `the loss became non-finite during step ${totalStep + 1}${what ? ` (${what})` : ''}`;
+        break outer;
+      }
+      writeParams(model, x);
+      lastLoss = loss;
+      totalStep++;
+      spec.afterStep(at, loss, evaluations);
+      // Let signals (Ctrl-C) and timers run between steps.
+      if (totalStep % 5 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  }
+
+  if (status !== 'completed') {
+    writeParams(model, best.x);
+    if (best.loss < Infinity) {
+      lastLoss = best.loss;
+      message += `; kept the best parameters seen, from step ${best.step} (loss ${best.loss.toExponential(3)})`;
+    } else {
+      lastLoss = Number.NaN;
+      message += best.step === 0 ? '; no finite loss was seen, kept the initial parameters' : `; no finite loss was seen since step ${best.step}, kept the parameters of then`;
+    }
+  }
+  return { status, message, steps: totalStep, totalSteps, evaluations, loss: lastLoss, warnings };
+}
