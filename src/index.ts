@@ -30,8 +30,8 @@ export { saveModel, loadModel, modelToJson, modelFromJson, MODEL_FORMAT, MODEL_V
 export type { ModelJson } from './io/modelFile.js';
 export { train, TRAIN_DEFAULTS } from './train/trainer.js';
 export type { TrainOptions, TrainResult, TrainStatus, ProgressEvent, OptimizerName } from './train/trainer.js';
-export { TRAINING_DEFAULTS, MODEL_DEFAULTS, SOLVE_DEFAULTS, OPTION_SPECS, OPTIMIZERS, checkOptions, parseOptionText, hintOptions, learningRates } from './train/options.js';
-export type { TrainingOptions, ModelChoice, SolveOptions, OptionSpec, OptionKind } from './train/options.js';
+export { TRAINING_DEFAULTS, MODEL_DEFAULTS, SOLVE_DEFAULTS, OPTION_SPECS, OPTIMIZERS, checkOptions, parseOptionText, hintOptions, learningRates } from './options/training.js';
+export type { TrainingOptions, ModelChoice, SolveOptions, OptionSpec, OptionKind } from './options/training.js';
 export { accuracy } from './train/metrics.js';
 export type { Accuracy } from './train/metrics.js';
 export { readParams, writeParams } from './train/params.js';
@@ -40,8 +40,8 @@ export { Lbfgs, LBFGS_DEFAULTS, TORCH_LBFGS_DEFAULTS, strongWolfe, cubicInterpol
 export type { Objective, LbfgsOptions, LbfgsStepInfo, LbfgsStopReason, LineSearchKind, LineSearchResult, StrongWolfeOptions } from './train/lbfgs.js';
 export { Adam, ADAM_DEFAULTS, validateAdamOptions } from './train/adam.js';
 export type { AdamOptions, WeightDecayMode } from './train/adam.js';
-export { learningRateAt, parseSchedule, formatSchedule, SCHEDULE_FORMS } from './train/schedule.js';
-export type { Schedule } from './train/schedule.js';
+export { learningRateAt, parseSchedule, formatSchedule, SCHEDULE_FORMS } from './options/schedule.js';
+export type { Schedule } from './options/schedule.js';
 export type { Problem, LossTerm, Scope, TermPoints, TestSet, SamplingMethod, SolverHint, TermKind } from './problem/types.js';
 export { defineProblem, DEFAULT_POINTS } from './problem/define.js';
 export type { DefineOptions } from './problem/define.js';
