@@ -46,13 +46,15 @@ function builtin<T>(name: string): T | null {
 }
 
 /**
- * Work units (points × work per point, as the callers count them) below which a kernel stays on
- * the calling thread, and the work each further thread must get. Measured on the 2-core build
- * machine (Node 20, load average ≈ 20 from other sessions, so ratios from interleaved runs):
- * KAN layer passes and MLP activation jets timed with 1 and 2 threads at 250…40,000 points; two
- * threads were no slower than one from ≈ 20,000 units, the cost of one dispatch (a message per
- * worker, a wake-up, shared copies of the inputs) being ≈ 0.1–0.3 ms. See test/engine/ and
- * `kanpinn bench --suite eval --threads 1|2`.
+ * Work units (points × work per point as the callers count them: KAN edges × jet channels, MLP
+ * neurons × jet channels) below which a kernel stays on the calling thread, and the work each
+ * further thread must bring. How it was set (2026-11-29, the 2-core build machine at load average
+ * ≈ 20 from other sessions, so no quiet timings): one threaded dispatch of an empty kernel costs a
+ * median 13 µs round trip (p90 18 µs); the kernels cost ≈ 10–55 ns per unit on one thread
+ * (forward + backward, load-inflated). 20,000 units give each thread ≥ 0.2 ms of work, ≥ 10× the
+ * dispatch. Interleaved 1-vs-2-thread timings under that load were slower with 2 threads at every
+ * size (the second core is busy with other processes), so the ratio crossover is still to be
+ * re-measured on a quiet machine (scripts in the engine-threads report).
  */
 export const THREAD_MIN_WORK = 20_000;
 
@@ -102,6 +104,8 @@ interface Slot {
   errors: Uint8Array;
   job: number;
   exited: boolean;
+  /** Kernel keys whose source this worker has been sent (it compiles each once). */
+  compiled: Set<string>;
 }
 
 let pool: Slot[] = [];
@@ -128,7 +132,7 @@ function startWorker(api: WorkerThreads): Slot {
   const worker = new api.Worker(WORKER_SOURCE, { eval: true, workerData: { ctl: ctlBuffer, errors: errorBuffer, port: port2 }, transferList: [port2] });
   worker.unref();
   port1.unref();
-  const slot: Slot = { worker, port: port1, ctl: new Int32Array(ctlBuffer), errors: new Uint8Array(errorBuffer), job: 0, exited: false };
+  const slot: Slot = { worker, port: port1, ctl: new Int32Array(ctlBuffer), errors: new Uint8Array(errorBuffer), job: 0, exited: false, compiled: new Set() };
   worker.on('exit', () => {
     slot.exited = true;
   });
@@ -169,15 +173,22 @@ export interface ThreadedKernel {
   source: () => string;
 }
 
-const localKernels = new Map<string, (...args: unknown[]) => void>();
+interface Compiled {
+  source: string;
+  run: (...args: unknown[]) => void;
+}
 
-function localKernel(kernel: ThreadedKernel): (...args: unknown[]) => void {
-  let fn = localKernels.get(kernel.key);
-  if (fn === undefined) {
-    fn = (new Function(`return ${kernel.source()}`) as () => (...args: unknown[]) => void)();
-    localKernels.set(kernel.key, fn);
+const localKernels = new Map<string, Compiled>();
+
+/** The kernel's source and its compiled function on the calling thread (the workers compile the same text). */
+function localKernel(kernel: ThreadedKernel): Compiled {
+  let hit = localKernels.get(kernel.key);
+  if (hit === undefined) {
+    const source = kernel.source();
+    hit = { source, run: (new Function(`return ${source}`) as () => (...args: unknown[]) => void)() };
+    localKernels.set(kernel.key, hit);
   }
-  return fn;
+  return hit;
 }
 
 /**
@@ -242,7 +253,8 @@ export function runThreaded(call: ThreadedCall): void {
   const T = call.threads;
   const slots = ensurePool(T - 1);
   if (slots === null) throw new Error('kernel threads: worker_threads is not available here');
-  const source = call.kernel.source();
+  const local = localKernel(call.kernel);
+  const key = call.kernel.key;
   const bounds = Array.from({ length: T + 1 }, (_, t) => Math.round((call.points * t) / T));
   const slices: Float64Array[][] = [];
   for (let w = 1; w < T; w++) {
@@ -257,14 +269,16 @@ export function runThreaded(call: ThreadedCall): void {
     }
     slices.push(own);
     slot.job += 1;
-    slot.port.postMessage({ key: call.kernel.key, source, n0: bounds[w], n1: bounds[w + 1], args });
+    const source = slot.compiled.has(key) ? null : local.source;
+    slot.compiled.add(key);
+    slot.port.postMessage({ key, source, n0: bounds[w], n1: bounds[w + 1], args });
     Atomics.store(slot.ctl, CTL.GO, slot.job);
     Atomics.notify(slot.ctl, CTL.GO);
   }
   const started = Date.now();
   let failure: Error | null = null;
   try {
-    localKernel(call.kernel)(bounds[0], bounds[1], ...call.args);
+    local.run(bounds[0], bounds[1], ...call.args);
   } catch (error) {
     failure = error instanceof Error ? error : new Error(String(error));
   }

@@ -8,7 +8,7 @@
  *   [STATUS] 0 ok / 1 the job threw (message in the error buffer), [READY] 1 once started.
  * A job arrives as a message read synchronously with `receiveMessageOnPort` after GO changes:
  *   { key, source, n0, n1, args }: the kernel `source` evaluates to `function (n0, n1, ...args)`,
- *   compiled once per `key` and cached.
+ *   compiled once per `key` and cached; it is sent with a key's first job only (null after).
  */
 
 /** Indices of the control words of one worker. */
@@ -46,6 +46,7 @@ for (;;) {
     const job = received.message;
     let kernel = kernels.get(job.key);
     if (kernel === undefined) {
+      if (job.source === null) throw new Error('kernel worker: no source for kernel ' + job.key);
       kernel = new Function('return ' + job.source)();
       kernels.set(job.key, kernel);
     }
