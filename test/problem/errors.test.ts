@@ -139,6 +139,19 @@ describe('bad problem definitions are refused with one line naming the field', (
     process.exitCode = undefined;
   });
 
+  it('kanpinn check refuses a bad or repeated --seed with one line', async () => {
+    for (const [flags, message] of [
+      [['--seed', 'abc'], /^kanpinn: --seed: .*"abc".*\n$/],
+      [['--seed', '1.5'], /^kanpinn: --seed: .*1\.5.*\n$/],
+      [['--seed', '1', '--seed', '2'], /^kanpinn: --seed: given 2 times; give it once\n$/],
+    ] as const) {
+      const io = capture();
+      expect(await main(['check', 'poisson1d', ...flags])).toBe(2);
+      expect(io.err()).toMatch(message);
+      vi.restoreAllMocks();
+    }
+  });
+
   it('a reference file with the wrong column count', () => {
     writeFileSync(join(dir, 'two.dat'), '% x y u\n0 0 1\n0.5 0.5\n');
     expect(refused({ ...base, reference: 'two.dat' }, { baseDir: dir })).toBe('reference: expected 3 columns (x y u) per row, line 3 has 2');
