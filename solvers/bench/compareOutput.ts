@@ -4,7 +4,7 @@
  * parameter count). Pure text builders plus one writer; nothing here prints.
  */
 import { lineChartSvg } from '../../viz/index.js';
-import { writeFileSet, type OutputFile } from '../../src/io/files.js';
+import { writeFileSet, type OutputFile } from '../../src/internal.js';
 import type { CompareResult, CompareRow } from '../compare.js';
 
 /** Line colours (Tableau 10). */

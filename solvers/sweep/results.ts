@@ -4,7 +4,7 @@
  * writer; nothing here prints.
  */
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../src/io/files.js';
+import { writeFileAtomic } from '../../src/internal.js';
 import { errorVsParamsSvg, errorVsTimeSvg, sci } from '../bench/compareOutput.js';
 import { aggregateRuns, sampleStd, type CompareResult } from '../compare.js';
 import type { SolveSummary } from '../solve.js';

@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import { resolveProblem } from '../../problems/index.js';
 import { setBackend, type BackendName, type Problem } from '../../src/index.js';
-import { writeFileAtomic } from '../../src/io/files.js';
+import { writeFileAtomic } from '../../src/internal.js';
 import { errorCurve, type ErrorCurve } from '../compare.js';
 import { solveProblem, writeOutputs, type SolveHooks } from '../solve.js';
 import type { RunSpec } from './expand.js';
