@@ -4,8 +4,10 @@
  * steps × grids.length steps, the KAN's total), over one or more seeds, and aggregates per model
  * mean ± std of rel. L2 with the cost (parameters, loss evaluations, wall time).
  */
-import { KanpinnInputError, type Problem } from '../src/index.js';
-import { resolveSolveOptions, solveProblem, type SolveHooks, type SolveOptions, type SolveSummary } from './solve.js';
+import { BACKEND_NAMES, backendName, builtinNames, defaultBackendName, KanpinnInputError, type BackendName, type Problem } from '../src/internal.js';
+import { resolveSolveOptions, type SolveHooks, type SolveOptions, type SolveSummary } from './solve.js';
+import { configurationRuns } from './sweep/expand.js';
+import { trainRun } from './sweep/runOne.js';
 
 /** One model of a comparison: kind and full layer widths [inputs, hidden…, outputs]. */
 export interface CompareModel {
@@ -172,24 +174,38 @@ export interface CompareHooks extends SolveHooks {
   onRun?: (run: { index: number; total: number; model: CompareModel; seed: number }) => void;
 }
 
-/** Trains every model once per seed on identical points and budget; returns one row per model. */
+/** The backend the runs train on (as `RunSpec.backend`): the active tfjs backend when it is one of ours. */
+function activeBackend(): BackendName {
+  const name = backendName();
+  return (BACKEND_NAMES as readonly string[]).includes(name) ? (name as BackendName) : defaultBackendName();
+}
+
+/**
+ * Trains every model once per seed on identical points and budget; returns one row per model.
+ * A comparison is a small sweep run in this process: its runs are planned by the sweep's
+ * `configurationRuns` (same effective settings, same run ids) and trained by its `trainRun`, and the
+ * rows aggregate them as the sweep's plots do, so `compare` and `sweep` report the same numbers.
+ */
 export async function compareModels(problem: Problem, partial: Partial<CompareOptions> = {}, hooks: CompareHooks = {}): Promise<CompareResult> {
   const options: CompareOptions = { ...COMPARE_DEFAULTS, ...partial };
   if (!Number.isInteger(options.seeds) || options.seeds < 1) throw new KanpinnInputError(`--seeds: expected an integer >= 1, got ${options.seeds}`);
   const models = options.models ?? defaultCompareModels(problem);
   if (models.length === 0) throw new KanpinnInputError('models: expected at least one model to compare, got none');
-  const base = options.training.seed ?? 0;
+  const { seed: base = 0, ...training } = options.training;
+  const seeds = Array.from({ length: options.seeds }, (_, s) => base + s);
+  const identity = builtinNames().includes(problem.name) ? `builtin:${problem.name}` : `problem:${problem.name}`;
+  const backend = activeBackend();
   const rows: CompareRow[] = [];
   let last: SolveSummary | null = null;
   let index = 0;
   for (const spec of models) {
+    const planned = configurationRuns({ key: problem.name, problem, identity, settings: { ...training, model: spec.model, width: spec.width }, name: null }, seeds, backend, { timeout: null, attempts: 1 });
     const runs: { summary: SolveSummary; curve: ErrorCurve }[] = [];
-    for (let s = 0; s < options.seeds; s++) {
-      const seed = base + s;
-      hooks.onRun?.({ index: index++, total: models.length * options.seeds, model: spec, seed });
-      const { model, result, summary } = await solveProblem(problem, { ...options.training, model: spec.model, width: spec.width, seed }, hooks);
+    for (const run of planned) {
+      hooks.onRun?.({ index: index++, total: models.length * options.seeds, model: spec, seed: run.seed });
+      const { model, summary, curve } = await trainRun(run, problem, hooks);
       model.dispose();
-      runs.push({ summary, curve: errorCurve(result.history, seed) });
+      runs.push({ summary, curve });
       last = summary;
       if (hooks.signal?.aborted) break;
     }

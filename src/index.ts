@@ -36,8 +36,8 @@ export type { DomainSpec } from './problem/geometry/build.js';
 // training
 export { train, TRAIN_DEFAULTS } from './train/trainer.js';
 export type { TrainOptions, TrainResult, TrainStatus, ProgressEvent, OptimizerName } from './train/trainer.js';
-export { SOLVE_DEFAULTS, OPTIMIZERS } from './train/options.js';
-export type { TrainingOptions, SolveOptions } from './train/options.js';
+export { SOLVE_DEFAULTS, OPTIMIZERS } from './options/training.js';
+export type { TrainingOptions, SolveOptions } from './options/training.js';
 export { fit, FIT_DEFAULTS } from './train/fit.js';
 export type { FitData, FitOptions, FitProgress, FitResult } from './train/fit.js';
 export { accuracy } from './train/metrics.js';

@@ -9,7 +9,7 @@ export { parseBackendName, defaultBackendName } from './backend.js';
 export { jetTensors, planFor } from './model/evaluate.js';
 export { rmse } from './train/fit.js';
 export { buildTermData, disposeTermData, termScope } from './train/termData.js';
-export { OPTION_SPECS, checkOptions, parseOptionText, hintOptions } from './train/options.js';
+export { OPTION_SPECS, checkOptions, parseOptionText, hintOptions } from './options/training.js';
 export { writeFileAtomic, writeFileSet, prepareOutputFolder, openAtomicWriter } from './io/files.js';
 export type { OutputFile } from './io/files.js';
 export { problemSchema } from './problem/schema.js';

@@ -11,8 +11,9 @@ import { ACCURACY_THRESHOLDS } from './accuracySuite.js';
 import type { EvalResult } from './evalSuite.js';
 import type { MachineInfo } from './machine.js';
 import { paperVerdict, type PaperResult } from './paperSuite.js';
+import { pinnacleMarkdown, type PinnacleRun } from './pinnacleSuite.js';
 
-export const SUITE_NAMES = ['eval', 'accuracy', 'paper'] as const;
+export const SUITE_NAMES = ['eval', 'accuracy', 'paper', 'pinnacle'] as const;
 export type SuiteName = (typeof SUITE_NAMES)[number];
 
 interface SuiteFileBase {
@@ -28,7 +29,8 @@ interface SuiteFileBase {
 export type SuiteFile =
   | (SuiteFileBase & { suite: 'eval'; results: EvalResult[] })
   | (SuiteFileBase & { suite: 'accuracy'; thresholds: number[]; runs: AccuracyRun[] })
-  | (SuiteFileBase & { suite: 'paper'; result: PaperResult });
+  | (SuiteFileBase & { suite: 'paper'; result: PaperResult })
+  | (SuiteFileBase & { suite: 'pinnacle'; runs: PinnacleRun[] });
 
 /** "AMD EPYC, 2 cores, 7.7 GiB; Node v20…, tfjs 4.22.0 (wasm), kanpinn 0.1.0; 2025-…". */
 export function machineLine(m: MachineInfo): string {
@@ -98,6 +100,9 @@ export function suiteMarkdown(file: SuiteFile): string {
     }
     case 'paper':
       body = paperTable(file.result);
+      break;
+    case 'pinnacle':
+      body = pinnacleMarkdown(file.runs);
       break;
     default: {
       const never: never = file;

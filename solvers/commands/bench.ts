@@ -12,6 +12,7 @@ import { ACCURACY_TASKS, ACCURACY_THRESHOLDS, runAccuracyTask, type AccuracyRun 
 import { EVAL_CASES, repeatsFor, runEvalCase, type EvalResult } from '../bench/evalSuite.js';
 import { machineInfo } from '../bench/machine.js';
 import { runPaperSuite } from '../bench/paperSuite.js';
+import { loadPublished, PINNACLE_TASKS, runPinnacleTask, type PinnacleRun } from '../bench/pinnacleSuite.js';
 import { runSymbolicSuite } from '../bench/symbolicSuite.js';
 import { RESULTS_DIR, sectionsFromResults, updateReadme } from '../bench/readme.js';
 import { SUITE_NAMES, saveSuiteFile, suiteMarkdown, type SuiteFile, type SuiteName } from '../bench/results.js';
@@ -65,16 +66,30 @@ async function runAccuracy(args: BenchArgs): Promise<AccuracyRun[]> {
   return runs;
 }
 
+async function runPinnacle(args: BenchArgs): Promise<PinnacleRun[]> {
+  const published = loadPublished();
+  const runs: PinnacleRun[] = [];
+  for (const task of pick(PINNACLE_TASKS, (t) => t.problem, args.only)) {
+    for (const kind of ['kan', 'mlp'] as const) {
+      printError(`bench pinnacle: ${task.problem} ${kind}`);
+      const run = await runPinnacleTask(task, kind, published, args.steps !== undefined ? { steps: args.steps } : {});
+      printError(`  rel. L2 ${run.relL2?.toExponential(3) ?? 'n/a'} in ${run.seconds.toFixed(1)} s (vanilla PINN ${run.vanilla}, best ${run.best})`);
+      runs.push(run);
+    }
+  }
+  return runs;
+}
+
 export const benchCommand: CommandModule<object, BenchArgs> = {
   command: 'bench',
-  describe: 'run a benchmark suite: eval (cost per loss+gradient), accuracy (time to accuracy, KAN vs MLP), paper (the KAN paper claim), symbolic (interpretability timings)',
+  describe: 'run a benchmark suite: eval (cost per loss+gradient), accuracy (time to accuracy, KAN vs MLP), paper (the KAN paper claim), pinnacle (every built-in PINNacle task, KAN vs MLP vs the published numbers), symbolic (interpretability timings)',
   builder: (y) =>
     y
       .option('suite', { type: 'string', default: 'eval', describe: `suite to run: ${SUITE_NAMES.join(', ')}, symbolic` })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
       .option('quick', { type: 'boolean', default: false, describe: 'eval: fewer repeats (noisier)' })
-      .option('only', { type: 'string', describe: 'comma-separated case names (eval) or problems (accuracy) to run' })
-      .option('steps', { type: 'number', describe: 'accuracy/paper: steps per KAN stage instead of the suite\'s (an MLP gets the same total)' })
+      .option('only', { type: 'string', describe: 'comma-separated case names (eval) or problems (accuracy, pinnacle) to run' })
+      .option('steps', { type: 'number', describe: 'accuracy/paper/pinnacle: steps per KAN stage instead of the suite\'s (an MLP gets the same total)' })
       .option('save', { type: 'string', describe: 'write DIR/SUITE.json and DIR/SUITE.md' })
       .option('readme', { type: 'boolean', default: false, describe: 'rewrite the README Benchmarks section from the saved results (runs no suite)' })
       .option('results', { type: 'string', default: RESULTS_DIR, describe: 'with --readme: folder of the saved SUITE.json files' })
@@ -124,6 +139,11 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       case 'accuracy': {
         const runs = await runAccuracy(args);
         file = { suite, ...base(), thresholds: [...ACCURACY_THRESHOLDS], runs };
+        break;
+      }
+      case 'pinnacle': {
+        const runs = await runPinnacle(args);
+        file = { suite, ...base(), runs };
         break;
       }
       case 'paper': {

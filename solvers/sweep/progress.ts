@@ -29,26 +29,34 @@ export function sweepProgress(total: number, enabled: boolean, write: (line: str
     : null;
   bar?.start(total, 0, { running: 0, failed: 0 });
   const redraw = (): void => bar?.update(done, { running, failed });
+  const started = Date.now();
+  // ETA from the mean time per finished run so far (runs overlap, so this is wall time per run).
+  const eta = (): string => {
+    const finished = done + failed;
+    if (finished === 0) return '?';
+    const seconds = Math.round(((Date.now() - started) / 1000 / finished) * (total - finished));
+    return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+  };
   const say = (line: string): void => {
-    if (enabled && !tty) write(line);
+    if (enabled && !tty) write(`[${done}/${total} done, ${running} running, ${failed} failed, ETA ${eta()}] ${line}`);
   };
   return {
     start(label) {
       running++;
       redraw();
-      say(`[${done + failed}/${total}] start ${label}`);
+      say(`start ${label}`);
     },
     done(label, relL2, seconds) {
       done++;
       running = Math.max(0, running - 1);
       redraw();
-      say(`[${done + failed}/${total}] done ${label}: rel. L2 ${sci(relL2)}, ${seconds.toFixed(1)} s`);
+      say(`done ${label}: rel. L2 ${sci(relL2)}, ${seconds.toFixed(1)} s`);
     },
     failed(label, error) {
       failed++;
       running = Math.max(0, running - 1);
       redraw();
-      say(`[${done + failed}/${total}] FAILED ${label}: ${error}`);
+      say(`FAILED ${label}: ${error}`);
     },
     retry(label, error) {
       running = Math.max(0, running - 1);

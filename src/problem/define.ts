@@ -25,7 +25,7 @@ import { meshTestSet, referenceTestSet } from './testSet.js';
 import type { Problem, SamplingMethod, SolverHint } from './types.js';
 import { checkFields, isRecord } from './validate.js';
 import { checkDataInDomain, checkSelectors, checkTestMeshSize, orderDefines, refuseNulls } from './inputChecks.js';
-import { HINT_FIELDS, SAMPLING_METHODS, parseSolverHint } from '../train/options.js';
+import { HINT_FIELDS, SAMPLING_METHODS, parseSolverHint } from '../options/training.js';
 
 /** Options of `defineProblem`. */
 export interface DefineOptions {

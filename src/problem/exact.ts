@@ -80,17 +80,29 @@ export function finiteDifferenceExact(
   };
 }
 
+/** Central-difference weights by order: [offset in steps, weight] pairs, divided by h^order. */
+const STENCILS: Readonly<Record<number, readonly (readonly [number, number])[]>> = {
+  1: [[1, 0.5], [-1, -0.5]],
+  2: [[1, 1], [0, -2], [-1, 1]],
+  3: [[2, 0.5], [1, -1], [-1, 1], [-2, -0.5]],
+  4: [[2, 1], [1, -4], [0, 6], [-1, -4], [-2, 1]],
+};
+
+/**
+ * A derivative by nested central differences: one stencil per distinct axis (of that axis's
+ * order), so mixed derivatives such as u_xxyy are the tensor product of u_xx and u_yy stencils.
+ */
 function stencil(at: (shifts: [number, number][]) => number, axes: number[], order: number, extent: readonly number[]): number {
   if (order === 0) return at([]);
-  const a = axes[0] as number;
-  const h = (FD_STEPS[Math.min(order, 4)] as number) * Math.max(extent[a] as number, 1e-12);
-  if (order === 1) return (at([[a, h]]) - at([[a, -h]])) / (2 * h);
-  if (order === 2 && axes[1] !== a) {
-    const b = axes[1] as number;
-    const k = (FD_STEPS[2] as number) * Math.max(extent[b] as number, 1e-12);
-    return (at([[a, h], [b, k]]) - at([[a, h], [b, -k]]) - at([[a, -h], [b, k]]) + at([[a, -h], [b, -k]])) / (4 * h * k);
-  }
-  if (order === 2) return (at([[a, h]]) - 2 * at([]) + at([[a, -h]])) / (h * h);
-  if (order === 3) return (at([[a, 2 * h]]) - 2 * at([[a, h]]) + 2 * at([[a, -h]]) - at([[a, -2 * h]])) / (2 * h ** 3);
-  return (at([[a, 2 * h]]) - 4 * at([[a, h]]) + 6 * at([]) - 4 * at([[a, -h]]) + at([[a, -2 * h]])) / h ** 4;
+  const groups = [...new Set(axes)].map((axis) => [axis, axes.filter((a) => a === axis).length] as const);
+  const nested = (g: number, shifts: [number, number][]): number => {
+    if (g === groups.length) return at(shifts);
+    const [axis, m] = groups[g] as readonly [number, number];
+    // One axis uses its order's step; a mixed derivative uses its total order's step on every axis.
+    const h = (FD_STEPS[groups.length > 1 ? Math.max(2, Math.min(order, 4)) : Math.min(m, 4)] as number) * Math.max(extent[axis] as number, 1e-12);
+    let sum = 0;
+    for (const [offset, weight] of STENCILS[m] as readonly (readonly [number, number])[]) sum += weight * nested(g + 1, [...shifts, [axis, offset * h]]);
+    return sum / h ** m;
+  };
+  return nested(0, []);
 }

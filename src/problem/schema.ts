@@ -6,8 +6,8 @@
  * it gets a fragment below). `problems/schema/problem.schema.json` is this function's output; a test keeps the two
  * equal and checks that the validator and the schema agree on fuzzed specs.
  */
-import { HINT_OPTIONS, OPTION_SPECS, SAMPLING_METHODS } from '../train/options.js';
-import type { OptionKind } from '../train/options.js';
+import { HINT_OPTIONS, OPTION_SPECS, SAMPLING_METHODS } from '../options/training.js';
+import type { OptionKind } from '../options/training.js';
 import { DOMAIN_TYPES, FIELDS as DOMAIN_FIELDS } from './geometry/build.js';
 import { CONDITION_FIELDS, CONDITION_TYPES, SPEC_FIELDS } from './spec.js';
 

@@ -14,8 +14,8 @@ import type { Rng } from '../random.js';
 export type Scope = Record<string, tf.Tensor1D>;
 
 /** How points are drawn: uniform random, quasi-random (Sobol or Halton) or a regular mesh. */
-export type { SamplingMethod } from '../train/options.js';
-import type { SamplingMethod } from '../train/options.js';
+export type { SamplingMethod } from '../options/training.js';
+import type { SamplingMethod } from '../options/training.js';
 
 /** Points at which one loss term is evaluated. */
 export interface TermPoints {
@@ -67,8 +67,8 @@ export interface TestSet {
 
 /** A validated PDE problem, ready for training. */
 /** A problem's suggested training recipe: the training options' schema owns its fields and rules. */
-export type { SolverHint } from '../train/options.js';
-import type { SolverHint } from '../train/options.js';
+export type { SolverHint } from '../options/training.js';
+import type { SolverHint } from '../options/training.js';
 
 export interface Problem {
   name: string;

@@ -12,7 +12,7 @@ import type { Model } from '../createModel.js';
 import { inputJetTensor } from '../model/evaluate.js';
 import type { LbfgsOptions } from './lbfgs.js';
 import { optimize, type LoopResult } from './loop.js';
-import { checkOptions, TRAINING_DEFAULTS, type TrainingOptions } from './options.js';
+import { checkOptions, TRAINING_DEFAULTS, type TrainingOptions } from '../options/training.js';
 import { flattenGrads, writeParams } from './params.js';
 import { edgeForward, resolveRegularization, sparsityPenalty, type RegularizationOptions } from './regularization.js';
 

@@ -12,9 +12,9 @@ import { updateGrid } from '../kan/gridUpdate.js';
 import type { Model } from '../createModel.js';
 import { Adam } from './adam.js';
 import { Lbfgs, type LbfgsOptions, type Objective } from './lbfgs.js';
-import { learningRates, type TrainingOptions } from './options.js';
+import { learningRates, type TrainingOptions } from '../options/training.js';
 import { readParams, writeParams } from './params.js';
-import { learningRateAt } from './schedule.js';
+import { learningRateAt } from '../options/schedule.js';
 
 /** The training options the loop reads. */
 export type LoopOptions = Pick<TrainingOptions, 'optimizer' | 'steps' | 'adamSteps' | 'lr' | 'schedule' | 'lbfgsHistory' | 'gridUpdateEvery' | 'gridUpdateUntil'> & {

@@ -16,12 +16,12 @@ import { optimize, stagePlan, type LoopResult, type PointSet } from './loop.js';
 import { annealWeights } from './annealing.js';
 import { accuracy, type Accuracy } from './metrics.js';
 import { flattenGrads, readParams, writeParams } from './params.js';
-import { checkOptions, TRAINING_DEFAULTS, type TrainingOptions } from './options.js';
+import { checkOptions, TRAINING_DEFAULTS, type TrainingOptions } from '../options/training.js';
 import { buildTermData, causalBins, disposeTermData, termLosses, termScope, type TermData } from './termData.js';
 import { resolveTermWeights } from '../problem/weights.js';
 import { splineDegreeWarnings } from '../problem/warnings.js';
 
-export type { OptimizerName } from './options.js';
+export type { OptimizerName } from '../options/training.js';
 
 /** Options of `train`: the training options (see `./options.ts`) plus what only a library caller passes. */
 export interface TrainOptions extends TrainingOptions {

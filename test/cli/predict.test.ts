@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../solvers/cli.js';
-import { createKan, saveModel, setBackend } from '../../src/index.js';
+import { createKan, createMlp, saveModel, setBackend } from '../../src/index.js';
 import { capture } from './capture.js';
 
 afterEach(() => {
@@ -14,6 +14,8 @@ afterEach(() => {
 const dir = mkdtempSync(join(tmpdir(), 'kanpinn-predict-'));
 const poissonFile = join(dir, 'poisson.json');
 const heatFile = join(dir, 'heat.json');
+const mlpFile = join(dir, 'mlp.json');
+const mlp = createMlp({ width: [2, 5, 1], inputs: ['x', 'y'], outputs: ['u'], seed: 3 });
 const kan = createKan({ width: [2, 3, 1], grid: 4, k: 3, seed: 2, inputs: ['x', 'y'], outputs: ['u'], gridRange: [[-1, 1], [-1, 1]] });
 const heat = createKan({ width: [2, 2, 1], grid: 3, k: 3, seed: 1, inputs: ['x', 't'], outputs: ['u'], gridRange: [[0, 1], [0, 1]] });
 
@@ -21,6 +23,7 @@ beforeAll(async () => {
   await setBackend('wasm');
   await saveModel(kan, poissonFile, { problem: 'poisson2d' });
   await saveModel(heat, heatFile, { problem: 'heat1d' });
+  await saveModel(mlp, mlpFile, { problem: 'poisson2d' });
 });
 
 const rowsOf = (csv: string): number[][] => csv.trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
@@ -78,6 +81,18 @@ describe('kanpinn predict', () => {
     expect(await main(['predict', poissonFile, '--test', '--out', out])).toBe(0);
     expect(readFileSync(out, 'utf8').trim().split('\n').length).toBe(1 + 10000);
     expect(io.out()).toMatch(/10000 points \(test set \(exact, 10000 points\)\); rel\. L2/);
+  });
+
+  it('evaluates an MLP the same way, with derivatives', async () => {
+    const io = capture();
+    expect(await main(['predict', mlpFile, '--grid', '3x3', '--derivatives', 'u,u_x', '--quiet'])).toBe(0);
+    expect(io.out().split('\n')[0]).toBe('x,y,u,u_x');
+    const rows = rowsOf(io.out());
+    const want = mlp.evaluate(rows.map((r) => [r[0]!, r[1]!]), { derivatives: ['u', 'u_x'] });
+    rows.forEach((r, n) => {
+      expect(r[2]).toBeCloseTo(want.u![n]!, 6);
+      expect(r[3]).toBeCloseTo(want.u_x![n]!, 6);
+    });
   });
 
   it('--grid with --time makes one slice per time for a time-dependent problem', async () => {

@@ -50,6 +50,25 @@ describe('nested operators', () => {
     const report = checkProblem(problem);
     expect(report.ok).toBe(true);
   });
+
+  it('a TypeScript exact solution differentiates mixed fourth derivatives by nested central differences', () => {
+    const spec = {
+      name: 'plate-fd',
+      variables: ['x', 'y'],
+      domain: { type: 'rectangle', min: [0, 0], max: [1, 1] },
+      pde: 'u_xxyy + u_xxy - 4*pi^4*sin(pi*x)*sin(2*pi*y) + 2*pi^3*sin(pi*x)*cos(2*pi*y)',
+      conditions: [{ type: 'dirichlet', value: 0 }],
+      exact: (p: Readonly<Record<string, number>>) => Math.sin(Math.PI * (p.x as number)) * Math.sin(2 * Math.PI * (p.y as number)),
+    };
+    const problem = defineProblem(spec);
+    const at = Float64Array.from([0.3, 0.6]);
+    const uxxyy = problem.exactDerivative?.('u_xxyy', at, 1)[0] as number;
+    // u_xxyy = 4π⁴ sin(πx) sin(2πy), four times u_xxxx: a stencil along x alone would be off by 4×.
+    expect(uxxyy / (4 * Math.PI ** 4 * Math.sin(0.3 * Math.PI) * Math.sin(1.2 * Math.PI))).toBeCloseTo(1, 2);
+    const report = checkProblem(problem);
+    expect(report.method).toBe('finite-difference');
+    expect(report.ok).toBe(true);
+  });
 });
 
 describe('special functions', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Adam, ADAM_DEFAULTS } from '../../src/train/adam.js';
-import { learningRateAt, parseSchedule, formatSchedule, type Schedule } from '../../src/train/schedule.js';
+import { learningRateAt, parseSchedule, formatSchedule, type Schedule } from '../../src/options/schedule.js';
 import { KanpinnInputError, TrainingError } from '../../src/errors.js';
 import { createRng } from '../../src/random.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KanpinnInputError } from '../../src/errors.js';
 import { FIT_DEFAULTS } from '../../src/train/fit.js';
-import { checkOption, hintOptions, HINT_FIELDS, learningRates, OPTION_SPECS, parseOptionText, parseSolverHint, SOLVE_DEFAULTS, TRAINING_DEFAULTS } from '../../src/train/options.js';
+import { checkOption, hintOptions, HINT_FIELDS, learningRates, OPTION_SPECS, parseOptionText, parseSolverHint, SOLVE_DEFAULTS, TRAINING_DEFAULTS } from '../../src/options/training.js';
 import { TRAIN_DEFAULTS } from '../../src/train/trainer.js';
 import { solveOptionsFromArgs } from '../../solvers/trainingFlags.js';
 

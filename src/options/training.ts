@@ -1,0 +1,366 @@
+/**
+ * The one schema of the training options: their names, allowed values, defaults, flag spelling and
+ * help text, and the validation that the CLI flags (`solvers/trainingFlags.ts`), a problem's
+ * `"solver"` hint (`src/problem/define.ts`), `train()` and the supervised `fit()` all run.
+ *
+ * It lives in src/options/, below both the trainer and the problem module, and imports only the
+ * error classes and the schedule parser, so the problem module validates its hint without the trainer.
+ *
+ * Adding an option: add the field to `TrainingOptions` (or `ModelChoice`), its default to
+ * `TRAINING_DEFAULTS` (or `MODEL_DEFAULTS`) and its entry (kind, flag, help text) to `OPTION_SPECS`;
+ * the compiler refuses a field without both. The flag, its parsing, its `--help` line and, when
+ * `hint` is set, the problem-file field follow from the entry.
+ */
+import { KanpinnInputError, describe } from '../errors.js';
+import { parseSchedule, SCHEDULE_FORMS, type Schedule } from './schedule.js';
+
+/** The optimizers, in the order messages list them. */
+export const OPTIMIZERS = ['lbfgs', 'adam', 'adam+lbfgs'] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+/** Point sampling methods (see `sample` in `src/problem/sampling.ts`). */
+export const SAMPLING_METHODS = ['random', 'sobol', 'halton', 'mesh'] as const;
+export type SamplingMethod = (typeof SAMPLING_METHODS)[number];
+
+export const MODEL_KINDS = ['kan', 'mlp'] as const;
+export const ACTIVATIONS = ['tanh', 'sin', 'silu'] as const;
+
+/** The largest seed: the generator uses the seed's low 32 bits, so larger ones would repeat smaller ones. */
+export const MAX_SEED = 2 ** 32 - 1;
+
+/** What a user chooses for one training run (plain data: it is saved with the run and read from problem files). */
+export interface TrainingOptions {
+  optimizer: OptimizerName;
+  /** Optimizer steps per stage (L-BFGS steps of up to 20 iterations, or Adam steps). */
+  steps: number;
+  /** Adam steps per stage before L-BFGS when `optimizer` is `adam+lbfgs`. */
+  adamSteps: number;
+  /** Learning rate; null: `defaultLearningRate(optimizer)`. With adam+lbfgs it is Adam's, and L-BFGS keeps 1. */
+  lr: number | null;
+  /** Adam's learning-rate schedule. */
+  schedule: Schedule;
+  /** L-BFGS memory (curvature pairs kept); pykan uses 10. */
+  lbfgsHistory: number;
+  /** KAN grid-extension schedule, one stage per entry; null: one stage at the model's grid. An MLP trains one stage of the same total budget. */
+  grids: number[] | null;
+  /** KAN grid update from the interior (training) points every this many steps while step < `gridUpdateUntil` in each stage (0: never). */
+  gridUpdateEvery: number;
+  gridUpdateUntil: number;
+  /** Interior collocation points; null: the problem's. */
+  points: number | null;
+  /** Points per boundary or initial condition; null: the problem's. */
+  boundaryPoints: number | null;
+  /** Point sampling; null: the problem's method, else Sobol (better coverage than random at the same count). */
+  sampling: SamplingMethod | null;
+  /** Seed of the initialisation and the sampling. */
+  seed: number;
+  /** Redraw all points every N steps (0: never). */
+  resampleEvery: number;
+  /** Residual-based refinement: every N steps add the `refineAdd` candidate points of largest PDE residual (0: never). */
+  refineEvery: number;
+  refineAdd: number;
+  /** Weight per term name (overrides the problem's). */
+  weights: Record<string, number>;
+  /** Learning-rate annealing of the condition weights every N steps (Wang et al. 2021; 0: off). */
+  annealEvery: number;
+  /** Moving-average factor α of the annealing. */
+  annealAlpha: number;
+  /** Causal weighting of the PDE residual in time with tolerance ε (Wang et al. 2022; 0: off), over `causalBins` bins. */
+  causal: number;
+  causalBins: number;
+  /** Metrics on the test set every N steps (0: only at the end). */
+  evalEvery: number;
+}
+
+/** The model a solve builds (the CLI's model flags). */
+export interface ModelChoice {
+  model: 'kan' | 'mlp';
+  /** Hidden widths, or full widths [inputs, …, outputs]; null: [10] for a KAN, [16, 16] for an MLP. */
+  width: number[] | null;
+  /** A KAN's single grid size (one stage); null: the first of `grids`. */
+  grid: number | null;
+  /** A KAN's spline degree. */
+  k: number;
+  /** An MLP's activation. */
+  activation: 'tanh' | 'sin' | 'silu';
+}
+
+/** Everything one solve takes: the model and its training. */
+export type SolveOptions = ModelChoice & TrainingOptions;
+
+/** The defaults of the training options, for `train()` and every command. */
+export const TRAINING_DEFAULTS: Readonly<TrainingOptions> = Object.freeze({
+  optimizer: 'lbfgs',
+  steps: 50,
+  adamSteps: 1000,
+  lr: null,
+  schedule: { kind: 'constant' },
+  lbfgsHistory: 10,
+  grids: null,
+  gridUpdateEvery: 5,
+  gridUpdateUntil: 50,
+  points: null,
+  boundaryPoints: null,
+  sampling: null,
+  seed: 0,
+  resampleEvery: 0,
+  refineEvery: 0,
+  refineAdd: 100,
+  weights: {},
+  annealEvery: 0,
+  annealAlpha: 0.1,
+  causal: 0,
+  causalBins: 32,
+  evalEvery: 10,
+} satisfies TrainingOptions);
+
+export const MODEL_DEFAULTS: Readonly<ModelChoice> = Object.freeze({ model: 'kan', width: null, grid: null, k: 3, activation: 'tanh' } satisfies ModelChoice);
+
+/** The KAN grid schedule a solve uses when neither `grid` nor `grids` is chosen (`train()` keeps the model's grid instead). */
+export const SOLVE_GRIDS: readonly number[] = Object.freeze([5, 10, 20]);
+
+/** The defaults of one solve. */
+export const SOLVE_DEFAULTS: Readonly<SolveOptions> = Object.freeze({ ...MODEL_DEFAULTS, ...TRAINING_DEFAULTS, grids: [...SOLVE_GRIDS] });
+
+/** The learning rate when none is chosen: 1 for L-BFGS (its step scale, as torch), 1e-3 for Adam (torch's default). */
+export function defaultLearningRate(optimizer: OptimizerName): number {
+  return optimizer === 'lbfgs' ? 1 : 1e-3;
+}
+
+/** The learning rates the optimizers get: Adam takes `lr` (else 1e-3); L-BFGS takes it only when it is the only optimizer. */
+export function learningRates(options: Pick<TrainingOptions, 'optimizer' | 'lr'>): { adam: number; lbfgs: number } {
+  return { adam: options.lr ?? defaultLearningRate('adam'), lbfgs: options.optimizer === 'lbfgs' ? (options.lr ?? 1) : 1 };
+}
+
+/** The allowed values of one option. */
+export type OptionKind =
+  | { type: 'integer'; min: number; max?: number }
+  | { type: 'number'; min: number; exclusiveMin?: boolean; max?: number }
+  | { type: 'choice'; choices: readonly string[] }
+  | { type: 'intList'; min: number }
+  | { type: 'schedule' }
+  | { type: 'weights' };
+
+/** One option: its values, whether null is allowed, its flag and help, and its problem-file field when a problem may suggest it. */
+export interface OptionSpec {
+  kind: OptionKind;
+  /** null is a value (meaning "the problem's" or a rule); only defaults and library callers give it. */
+  nullable?: boolean;
+  /** The flag without dashes. */
+  flag: string;
+  /** One-letter alias of the flag. */
+  alias?: string;
+  /** `--help` text; the default is appended. */
+  help: string;
+  /** How the default reads in `--help` when it is not the plain value. */
+  defaultText?: string;
+  /** The field name in a problem's `"solver"` hint; absent: a problem cannot suggest it. */
+  hint?: string;
+}
+
+const int = (min: number, max?: number): OptionKind => (max === undefined ? { type: 'integer', min } : { type: 'integer', min, max });
+
+/** The schema, keyed by option name. */
+export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = {
+  model: { kind: { type: 'choice', choices: MODEL_KINDS }, flag: 'model', help: 'kan or mlp' },
+  width: { kind: { type: 'intList', min: 1 }, nullable: true, flag: 'width', help: 'widths, e.g. 2,10,1 (or hidden widths only, e.g. 10)', defaultText: "the problem's KAN width, else [inputs,10,outputs] for a KAN, [inputs,16,16,outputs] for an MLP", hint: 'kanWidth' },
+  grid: { kind: int(1), nullable: true, flag: 'grid', help: 'KAN grid size for a single stage (instead of --grids)' },
+  k: { kind: int(1, 10), flag: 'k', alias: 'k', help: 'KAN spline degree' },
+  activation: { kind: { type: 'choice', choices: ACTIVATIONS }, flag: 'activation', help: 'MLP activation: tanh, sin or silu' },
+  grids: { kind: { type: 'intList', min: 1 }, nullable: true, flag: 'grids', help: 'KAN grid-extension schedule, one stage per grid', defaultText: "the problem's, else 5,10,20", hint: 'grids' },
+  optimizer: { kind: { type: 'choice', choices: OPTIMIZERS }, flag: 'optimizer', help: 'lbfgs, adam or adam+lbfgs', hint: 'optimizer' },
+  steps: { kind: int(0), flag: 'steps', help: 'optimizer steps per stage; an L-BFGS step is up to 20 iterations', hint: 'steps' },
+  adamSteps: { kind: int(0), flag: 'adam-steps', help: 'Adam steps per stage before L-BFGS with adam+lbfgs', hint: 'adamSteps' },
+  lr: { kind: { type: 'number', min: 0, exclusiveMin: true }, nullable: true, flag: 'lr', help: 'learning rate', defaultText: "the problem's, else 1 for L-BFGS, 1e-3 for Adam", hint: 'lr' },
+  schedule: { kind: { type: 'schedule' }, flag: 'lr-schedule', help: `Adam schedule: ${SCHEDULE_FORMS}`, hint: 'lrSchedule' },
+  lbfgsHistory: { kind: int(1), flag: 'lbfgs-history', help: 'L-BFGS memory: curvature pairs kept (pykan: 10)', hint: 'lbfgsHistory' },
+  gridUpdateEvery: { kind: int(0), flag: 'grid-update-every', help: 'KAN grid update from the interior points every N steps (0: never)', hint: 'gridUpdateEvery' },
+  gridUpdateUntil: { kind: int(0), flag: 'grid-update-until', help: '... while step < N in each stage (pykan: 50)', hint: 'gridUpdateUntil' },
+  points: { kind: int(1), nullable: true, flag: 'points', help: 'interior collocation points', defaultText: "the problem's" },
+  boundaryPoints: { kind: int(1), nullable: true, flag: 'boundary-points', help: 'points per boundary or initial condition', defaultText: "the problem's" },
+  sampling: { kind: { type: 'choice', choices: SAMPLING_METHODS }, nullable: true, flag: 'sampling', help: 'random, sobol, halton or mesh', defaultText: "the problem's, else sobol" },
+  seed: { kind: int(0, MAX_SEED), flag: 'seed', help: 'seed of the initialisation and the sampling' },
+  resampleEvery: { kind: int(0), flag: 'resample-every', help: 'redraw the points every N steps (0: never)', hint: 'resampleEvery' },
+  refineEvery: { kind: int(0), flag: 'refine-every', help: 'residual-based refinement every N steps (0: never)' },
+  refineAdd: { kind: int(1), flag: 'refine-add', help: 'points of largest residual added per refinement' },
+  weights: { kind: { type: 'weights' }, flag: 'weights', help: 'term weights, e.g. pde=0.01,conditions[0].dirichlet=1', defaultText: "the problem's" },
+  annealEvery: { kind: int(0), flag: 'anneal-every', help: 'rebalance the condition weights by learning-rate annealing every N steps (0: off)' },
+  annealAlpha: { kind: { type: 'number', min: 0, exclusiveMin: true, max: 1 }, flag: 'anneal-alpha', help: 'moving-average factor of the annealing, in (0, 1]' },
+  causal: { kind: { type: 'number', min: 0 }, flag: 'causal', help: 'time-dependent problems: causal weighting of the PDE residual with tolerance EPS (Wang et al. 2022; 0: off)', hint: 'causal' },
+  causalBins: { kind: int(2), flag: 'causal-bins', help: 'time bins of the causal weighting', hint: 'causalBins' },
+  evalEvery: { kind: int(0), flag: 'eval-every', help: 'measure rel. L2 every N steps (0: only at the end)' },
+};
+
+/** The options a problem's `"solver"` hint may set, in the order messages list its fields. */
+export const HINT_OPTIONS = ['grids', 'width', 'steps', 'lbfgsHistory', 'gridUpdateEvery', 'gridUpdateUntil', 'adamSteps', 'resampleEvery', 'causalBins', 'optimizer', 'lr', 'schedule', 'causal'] as const satisfies readonly (keyof SolveOptions)[];
+
+/** The field names of a `"solver"` hint, in the order of `HINT_OPTIONS`. */
+export const HINT_FIELDS: readonly string[] = HINT_OPTIONS.map((name) => OPTION_SPECS[name].hint!);
+
+/**
+ * A problem's suggested training recipe (`"solver"` in a problem file), validated by `parseSolverHint`:
+ * a partial of the options under their hint names. `kanWidth` is the KAN's layer widths (an MLP keeps
+ * its own); `lrSchedule` is spelled as `--lr-schedule`. The user's choices win over it.
+ */
+export interface SolverHint {
+  grids?: number[];
+  kanWidth?: number[];
+  steps?: number;
+  lbfgsHistory?: number;
+  gridUpdateEvery?: number;
+  gridUpdateUntil?: number;
+  adamSteps?: number;
+  resampleEvery?: number;
+  causalBins?: number;
+  optimizer?: OptimizerName;
+  lr?: number;
+  lrSchedule?: string;
+  causal?: number;
+}
+
+/**
+ * What an option's allowed values read as in a message ("an integer >= 0", "one of lbfgs, adam,
+ * adam+lbfgs"); a list reads as flag text for a flag (`where` starts with --), else as a JSON array.
+ */
+export function expectedText(kind: OptionKind, where = '--'): string {
+  switch (kind.type) {
+    case 'integer':
+      return kind.max === undefined ? `an integer >= ${kind.min}` : `an integer from ${kind.min} to ${kind.max}`;
+    case 'number':
+      if (kind.max !== undefined) return `a number in ${kind.exclusiveMin ? '(' : '['}${kind.min}, ${kind.max}]`;
+      return kind.exclusiveMin && kind.min === 0 ? 'a positive number' : `a number ${kind.exclusiveMin ? '>' : '>='} ${kind.min}`;
+    case 'choice':
+      return `one of ${kind.choices.join(', ')}`;
+    case 'intList':
+      return where.startsWith('--') ? `a comma-separated list of integers >= ${kind.min}` : `a non-empty array of integers >= ${kind.min}`;
+    case 'schedule':
+      return SCHEDULE_FORMS;
+    case 'weights':
+      return 'NAME=VALUE pairs with VALUE >= 0 such as pde=0.01';
+  }
+}
+
+/**
+ * Checks one option's value and returns it (a schedule given as text comes back parsed). Throws a
+ * one-line `KanpinnInputError` that starts with `where` (`--steps`, `solver.steps`, `steps`) and
+ * shows `shown` (the text the user wrote) or the value.
+ */
+export function checkOption<K extends keyof SolveOptions>(name: K, value: unknown, where: string, shown?: string): SolveOptions[K] {
+  const spec = OPTION_SPECS[name];
+  const kind = spec.kind;
+  const refuse = (): never => {
+    throw new KanpinnInputError(`${where}: expected ${expectedText(kind, where)}, got ${shown ?? describe(value)}`);
+  };
+  if (value === null) return spec.nullable ? (null as SolveOptions[K]) : refuse();
+  switch (kind.type) {
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < kind.min || (kind.max !== undefined && value > kind.max)) refuse();
+      break;
+    case 'number':
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < kind.min || (kind.exclusiveMin && value === kind.min) || (kind.max !== undefined && value > kind.max)) refuse();
+      break;
+    case 'choice':
+      if (typeof value !== 'string' || !kind.choices.includes(value)) refuse();
+      break;
+    case 'intList':
+      if (!Array.isArray(value) || value.length === 0 || value.some((v) => typeof v !== 'number' || !Number.isSafeInteger(v) || v < kind.min)) refuse();
+      return [...(value as number[])] as SolveOptions[K];
+    case 'schedule':
+      if (typeof value === 'string') return parseSchedule(value, where) as SolveOptions[K];
+      if (typeof value !== 'object' || value === null || !('kind' in value)) refuse();
+      return value as SolveOptions[K];
+    case 'weights':
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) refuse();
+      for (const [term, w] of Object.entries(value as Record<string, unknown>)) {
+        if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new KanpinnInputError(`${where}.${term}: expected a number >= 0, got ${describe(w)}`);
+      }
+      return { ...(value as Record<string, number>) } as SolveOptions[K];
+  }
+  return value as SolveOptions[K];
+}
+
+/**
+ * Checks every option present in `partial` (library callers: `train`, `fit`); `prefix` starts each
+ * message (`fit: `). Unknown keys are left alone (runtime extras such as callbacks).
+ */
+export function checkOptions<T extends Partial<SolveOptions>>(partial: T, prefix = ''): T {
+  const out = { ...partial };
+  for (const key of Object.keys(partial) as (keyof SolveOptions)[]) {
+    if (!(key in OPTION_SPECS) || partial[key] === undefined) continue;
+    (out as Record<string, unknown>)[key] = checkOption(key, partial[key], `${prefix}${key}`);
+  }
+  return out;
+}
+
+/**
+ * Parses an option from the text a user wrote after its flag (`--steps 20`): numbers, lists, names,
+ * a schedule, or term weights. Throws naming the flag.
+ */
+export function parseOptionText<K extends keyof SolveOptions>(name: K, text: string): SolveOptions[K] {
+  const spec = OPTION_SPECS[name];
+  const where = `--${spec.flag}`;
+  const trimmed = text.trim();
+  const shown = trimmed !== '' && Number.isFinite(Number(trimmed)) ? trimmed : JSON.stringify(text);
+  switch (spec.kind.type) {
+    case 'integer':
+    case 'number':
+      return checkOption(name, trimmed === '' ? Number.NaN : Number(trimmed), where, shown);
+    case 'choice':
+      return checkOption(name, trimmed, where, JSON.stringify(text));
+    case 'intList': {
+      const parts = trimmed.split(',').map((p) => (p.trim() === '' ? Number.NaN : Number(p)));
+      return checkOption(name, parts, where, JSON.stringify(text));
+    }
+    case 'schedule':
+      return checkOption(name, text, where);
+    case 'weights': {
+      const out: Record<string, number> = {};
+      for (const part of text.split(',')) {
+        const eq = part.lastIndexOf('=');
+        const value = eq > 0 && part.slice(eq + 1).trim() !== '' ? Number(part.slice(eq + 1)) : Number.NaN;
+        if (eq <= 0 || !Number.isFinite(value) || value < 0) throw new KanpinnInputError(`${where}: expected ${expectedText(spec.kind)}, got ${JSON.stringify(part)}`);
+        out[part.slice(0, eq).trim()] = value;
+      }
+      return out as SolveOptions[K];
+    }
+  }
+}
+
+/** Validates a problem's `"solver"` hint (a JSON value) with the options' own rules; messages name `solver.FIELD`. */
+export function parseSolverHint(value: unknown): SolverHint | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new KanpinnInputError(`solver: expected { "grids": [5, 10], "steps": 75 }, got ${describe(value)}`);
+  }
+  const record = value as Record<string, unknown>;
+  const fields = HINT_FIELDS;
+  for (const key of Object.keys(record)) {
+    if (!fields.includes(key)) throw new KanpinnInputError(`solver.${key}: unknown field; expected one of ${fields.join(', ')}`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const name of HINT_OPTIONS) {
+    const field = OPTION_SPECS[name].hint!;
+    const v = record[field];
+    if (v === undefined) continue;
+    // A problem file spells values as JSON: null is no choice, and a schedule is its text.
+    if (v === null || (name === 'schedule' && typeof v !== 'string')) {
+      throw new KanpinnInputError(`solver.${field}: expected ${expectedText(OPTION_SPECS[name].kind, 'solver')}, got ${describe(v)}`);
+    }
+    checkOption(name, v, `solver.${field}`);
+    out[field] = Array.isArray(v) ? [...v] : v;
+  }
+  return out as SolverHint;
+}
+
+/** The hint as options for a model of kind `model` (the KAN width applies to a KAN only; the schedule is parsed). */
+export function hintOptions(hint: SolverHint | undefined, model: ModelChoice['model']): Partial<SolveOptions> {
+  if (!hint) return {};
+  const out: Partial<SolveOptions> = {};
+  for (const name of HINT_OPTIONS) {
+    const value = (hint as Record<string, unknown>)[OPTION_SPECS[name].hint!];
+    if (value === undefined) continue;
+    if (name === 'width' && model !== 'kan') continue;
+    (out as Record<string, unknown>)[name] = checkOption(name, value, `solver.${OPTION_SPECS[name].hint!}`);
+  }
+  return out;
+}
