@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../src/internal.js';
 import { errorVsParamsSvg, errorVsTimeSvg, sci } from '../bench/compareOutput.js';
-import { aggregateRuns, sampleStd, type CompareResult } from '../compare.js';
+import { aggregateRuns, sampleStd, type CompareResult } from '../compareRows.js';
 import type { SolveSummary } from '../solve.js';
 import type { RunSpec } from './expand.js';
 import type { RunRecord } from './records.js';

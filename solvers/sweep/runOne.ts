@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { resolveProblem } from '../../problems/index.js';
 import { setBackend, type BackendName, type Problem } from '../../src/index.js';
 import { writeFileAtomic } from '../../src/internal.js';
-import { errorCurve, type ErrorCurve } from '../compare.js';
+import { errorCurve, type ErrorCurve } from '../compareRows.js';
 import { solveProblem, writeOutputs, type SolveHooks } from '../solve.js';
 import type { RunSpec } from './expand.js';
 import { RECORD_FILE, type RunRecord } from './records.js';
