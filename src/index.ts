@@ -13,6 +13,7 @@ export { createRng } from './random.js';
 export type { Rng } from './random.js';
 // models
 export { createModel } from './createModel.js';
+export { setThreads, getThreads, machineThreads, THREAD_MIN_WORK } from './engine/pool.js';
 export type { Model, ModelOptions } from './createModel.js';
 export type { ModelBase, PointsInput, EvaluateOptions } from './model/types.js';
 export { createKan, KAN_DEFAULTS } from './kan/model.js';
