@@ -70,6 +70,8 @@ export interface TrainingOptions {
   causalBins: number;
   /** Metrics on the test set every N steps (0: only at the end). */
   evalEvery: number;
+  /** CPU threads of the KAN layer and MLP activation kernels (`setThreads`); null: leave the setting (default the machine's cores). */
+  threads: number | null;
 }
 
 /** The model a solve builds (the CLI's model flags). */
@@ -112,6 +114,7 @@ export const TRAINING_DEFAULTS: Readonly<TrainingOptions> = Object.freeze({
   causal: 0,
   causalBins: 32,
   evalEvery: 10,
+  threads: null,
 } satisfies TrainingOptions);
 
 export const MODEL_DEFAULTS: Readonly<ModelChoice> = Object.freeze({ model: 'kan', width: null, grid: null, k: 3, activation: 'tanh' } satisfies ModelChoice);
@@ -189,6 +192,7 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   causal: { kind: { type: 'number', min: 0 }, flag: 'causal', help: 'time-dependent problems: causal weighting of the PDE residual with tolerance EPS (Wang et al. 2022; 0: off)', hint: 'causal' },
   causalBins: { kind: int(2), flag: 'causal-bins', help: 'time bins of the causal weighting', hint: 'causalBins' },
   evalEvery: { kind: int(0), flag: 'eval-every', help: 'measure rel. L2 every N steps (0: only at the end)' },
+  threads: { kind: int(1), nullable: true, flag: 'threads', help: 'CPU threads of the KAN and MLP kernels (1: the calling thread only)', defaultText: "the machine's cores" },
 };
 
 /** The options a problem's `"solver"` hint may set, in the order messages list its fields. */
