@@ -178,6 +178,12 @@ describe.skipIf(skip !== null)(`kanpinn sweep through Redis and two kanpinn work
     expect(table(out)).toEqual(table(local!));
     // both workers took runs
     for (const w of pair) expect(w.log()).toMatch(/^done /m);
+    // --status shows the queue: every job completed, none failed
+    const io = capture();
+    expect(await main(['sweep', '--status', '--redis', redis.url, '--queue', queue, '--json'])).toBe(0);
+    vi.restoreAllMocks();
+    const status = JSON.parse(io.out()) as { counts: Record<string, number>; failed: unknown[] };
+    expect([status.counts.completed, status.counts.failed, status.counts.waiting, status.failed]).toEqual([12, 0, 0, []]);
     await Promise.all(pair.map((w) => stopped(w.child)));
   }, 90_000);
 
