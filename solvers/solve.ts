@@ -96,6 +96,7 @@ export async function solveProblem(problem: Problem, partial: Partial<SolveOptio
     testSet: test ? `${test.source} (${test.count} points)` : null,
     status: result.status,
     message: result.message,
+    stoppedBy: result.stoppedBy,
     seed: options.seed,
     warnings: result.warnings,
   };
