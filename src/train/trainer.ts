@@ -12,11 +12,12 @@ import type { Model } from '../createModel.js';
 import type { Problem, TermPoints } from '../problem/types.js';
 import { createRng, type Rng } from '../random.js';
 import type { LbfgsOptions } from './lbfgs.js';
-import { optimize, stagePlan, type LoopResult, type PointSet } from './loop.js';
+import { optimize, stagePlan, type LoopResult, type PointSet, type StopRule } from './loop.js';
 import { annealWeights } from './annealing.js';
 import { accuracy, type Accuracy } from './metrics.js';
 import { flattenGrads, readParams, writeParams } from './params.js';
 import { checkOptions, TRAINING_DEFAULTS, type TrainingOptions } from '../options/training.js';
+import { setThreads } from '../engine/pool.js';
 import { buildTermData, causalBins, disposeTermData, termLosses, termScope, type TermData } from './termData.js';
 import { resolveTermWeights } from '../problem/weights.js';
 import { splineDegreeWarnings } from '../problem/warnings.js';
@@ -66,6 +67,8 @@ export interface TrainResult {
   params: number;
   history: { columns: string[]; rows: number[][] };
   warnings: string[];
+  /** The early-stopping rule that ended a completed run (`patience`: it ended at least one stage early), else null. */
+  stoppedBy: StopRule;
 }
 
 /** Checks what the options schema cannot: the options against this problem and model. */
@@ -137,6 +140,7 @@ function appendPoints(a: TermPoints, b: TermPoints, dim: number): TermPoints {
  */
 export async function train(problem: Problem, model: Model, partial: Partial<TrainOptions> = {}): Promise<TrainResult> {
   const options: TrainOptions = { ...TRAIN_DEFAULTS, ...checkOptions(partial) };
+  if (options.threads !== null) setThreads(options.threads);
   validate(options, problem, model);
   const start = performance.now();
   const seconds = (): number => (performance.now() - start) / 1000;
@@ -241,6 +245,7 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
             evaluations,
             seconds: seconds(),
           });
+          return measure && latest ? latest.relL2 : null;
         },
         explainNonFinite: () => {
           const bad = termNames.filter((_, i) => !Number.isFinite(lastTerms[i]!));
@@ -274,6 +279,7 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
     params: model.paramCount(),
     history: { columns, rows },
     warnings: [...warnings, ...loop.warnings],
+    stoppedBy: loop.stoppedBy,
   };
   data.forEach(disposeTermData);
   return result;
