@@ -86,3 +86,15 @@ export { sparsityRegularizer, sparsityPenalty, regularizationLoss, edgeForward, 
 export type { RegularizationOptions } from './train/regularization.js';
 export type { SymbolicLayerState, SymbolicEdgeFunction } from './kan/kanLayer.js';
 export type { SymbolicLayerJson } from './io/modelFile.js';
+// Types the exports above mention, so that the API documentation (typedoc.json) can link them.
+export type { DirichletSpec, NeumannSpec, RobinSpec, PeriodicSpec, InitialSpec, DataSpec } from './problem/spec.js';
+export type { UnknownAccuracy } from './train/metrics.js';
+export type { JetTerm } from './jet/plan.js';
+export type { Knots } from './kan/spline.js';
+export type { MlpLayer } from './mlp/mlp.js';
+export type { TermData, CausalBins } from './train/termData.js';
+export type { NamedPlan } from './model/evaluate.js';
+export type { PointStream } from './problem/geometry/types.js';
+export type { Bound } from './problem/geometry/build.js';
+export type { KanLayerJson, MlpLayerJson } from './io/modelFile.js';
+export { SAMPLING_METHODS } from './options/training.js';
