@@ -1,7 +1,7 @@
 /** `kanpinn fit <data.csv>`: supervised KAN fit from a table, pruning, refinement, symbolic formula. */
 import { readFile } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
-import { defaultBackendName, defaultSymbolicLibrary, KanpinnInputError, parseBackendName, parseCsv, parseOptionText, setBackend, type CsvData } from '../../src/index.js';
+import { defaultBackendName, defaultSymbolicLibrary, KanpinnInputError, parseBackendName, parseCsv, parseOptionText, setBackend, type CsvData } from '../../src/internal.js';
 import { parseIntList, printError, printJson, printLine } from '../cliUtil.js';
 import { runSupervisedFit, SUPERVISED_FIT_DEFAULTS, writeFitOutputs } from '../fit.js';
 import { FIT_OUTPUT_FILES, prepareOutputDir } from '../outputs.js';

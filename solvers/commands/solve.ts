@@ -73,6 +73,7 @@ export const solveCommand: CommandModule<object, SolveArgs> = {
     else {
       printLine(`${summary.problem}: ${summary.model.toUpperCase()} [${summary.width.join(',')}]${summary.grids ? ` grids ${summary.grids.join('→')}` : ''}, ${summary.params} parameters, backend ${summary.backend}`);
       printLine(`  ${summary.status}: ${summary.steps} steps, ${summary.evaluations} loss evaluations, ${summary.seconds.toFixed(1)} s`);
+      if (summary.stoppedBy) printLine(`  ${summary.message}`);
       printLine(`  loss ${fmt(summary.loss)}  ${Object.entries(summary.terms).map(([k, v]) => `${k} ${fmt(v, 2)}`).join('  ')}`);
       printLine(`  rel. L2 ${fmt(summary.relL2)}  max |error| ${fmt(summary.maxAbsErr)}${summary.testSet ? `  on ${summary.testSet}` : ''}`);
       const perUnknown = Object.entries(summary.perUnknown ?? {});
