@@ -11,12 +11,6 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/**
- * Edges still to be removed, each the import that closes a known cycle (issue 12, owned by other
- * work in progress). Delete an entry when its import goes; add none.
- */
-const KNOWN_CYCLE_EDGES: ReadonlyArray<readonly [string, string, string]> = [
-];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -93,7 +87,6 @@ describe('import graph', () => {
   it('has no import cycle between the folders of src/ and solvers/', () => {
     const graph = folderGraph(['src', 'solvers']);
     expect(graph.size).toBeGreaterThan(8);
-    for (const [from, to] of KNOWN_CYCLE_EDGES) graph.get(from)?.delete(to);
     expect(findCycle(graph), 'an import cycle between folders').toBeNull();
   });
 
