@@ -17,6 +17,7 @@ import {
   type TrainResult,
 } from '../src/internal.js';
 import { writeFileSet, type OutputFile } from '../src/internal.js';
+import { splineDegreeChoice, type RecipeChoice } from '../src/train/recipe.js';
 import { SOLVE_OUTPUT_FILES } from './outputs.js';
 import { buildReport } from './reportData.js';
 import type { SolveSummary } from './summary.js';
@@ -49,7 +50,7 @@ export function modelOptionsFor(problem: Problem, options: SolveOptions): ModelO
   if (options.model === 'mlp') return { kind: 'mlp', width, activation: options.activation, ...names };
   const grid = options.grid ?? options.grids?.[0] ?? 5;
   const gridRange = problem.bounds.min.map((lo, a) => [lo, problem.bounds.max[a]!] as [number, number]);
-  return { kind: 'kan', width, grid, k: options.k, gridRange, ...names };
+  return { kind: 'kan', width, grid, k: options.k ?? splineDegreeChoice(problem, null).value, gridRange, ...names };
 }
 
 export interface SolveHooks {
@@ -59,18 +60,30 @@ export interface SolveHooks {
 
 /**
  * The options of one solve: the user's (`partial`) over the problem's hint over `SOLVE_DEFAULTS`.
- * A `grid` alone means one stage at that grid.
+ * A `grid` alone means one stage at that grid; no `k` means the automatic spline degree (`splineDegreeChoice`).
  */
 export function resolveSolveOptions(problem: Problem, partial: Partial<SolveOptions>): SolveOptions {
   const model = partial.model ?? SOLVE_DEFAULTS.model;
   const options: SolveOptions = { ...SOLVE_DEFAULTS, ...hintOptions(problem.defaults.solver, model), ...partial };
   if (options.grid !== null && partial.grids === undefined) options.grids = [options.grid];
+  if (options.k === null) options.k = splineDegreeChoice(problem, null).value;
   return options;
 }
 
+/** What the recipe chose for a solve from the problem, with why (the report's settings table shows it). */
+export interface SolveRecipe {
+  /** A KAN's spline degree. */
+  k?: RecipeChoice;
+}
+
 /** Trains a fresh model on the problem; returns the model, the trainer's result and the summary. */
-export async function solveProblem(problem: Problem, partial: Partial<SolveOptions>, hooks: SolveHooks = {}): Promise<{ model: Model; result: TrainResult; summary: SolveSummary; options: SolveOptions }> {
+export async function solveProblem(
+  problem: Problem,
+  partial: Partial<SolveOptions>,
+  hooks: SolveHooks = {},
+): Promise<{ model: Model; result: TrainResult; summary: SolveSummary; options: SolveOptions; recipe: SolveRecipe }> {
   const options = resolveSolveOptions(problem, partial);
+  const recipe: SolveRecipe = options.model === 'kan' ? { k: splineDegreeChoice(problem, partial.k) } : {};
   const model = createModel(modelOptionsFor(problem, options));
   const { model: _kind, width: _width, grid: _grid, k: _k, activation: _activation, ...training } = options;
   const result = await train(problem, model, { ...training, ...hooks });
@@ -100,7 +113,7 @@ export async function solveProblem(problem: Problem, partial: Partial<SolveOptio
     seed: options.seed,
     warnings: result.warnings,
   };
-  return { model, result, summary, options };
+  return { model, result, summary, options, recipe };
 }
 
 /** history.csv: one row per step, empty cells where a column was not measured. */
