@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -8,6 +9,8 @@ import { defineConfig } from 'vitest/config';
 const LONG = ['test/train/longRun.test.ts', 'test/viz/browser.test.ts', 'test/cli/compare.test.ts', 'test/bench-suites/**/*.test.ts', 'test/cli/faultInjection.test.ts', 'test/cli/signals.test.ts', 'test/io/browserBundle.test.ts'];
 
 export default defineConfig({
+  // `import … from 'kanpinn'` in tests reads the package entry's source (Node reads its build, dist/index.js)
+  resolve: { alias: [{ find: /^kanpinn$/, replacement: fileURLToPath(new URL('./index.ts', import.meta.url)) }] },
   test: {
     exclude: ['node_modules/**', 'dist/**'],
     testTimeout: 60_000,

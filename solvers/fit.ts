@@ -21,8 +21,8 @@ import {
   type FitData,
   type FitResult,
   type KanModel,
-} from '../src/index.js';
-import { writeFileSet } from '../src/io/files.js';
+} from '../src/internal.js';
+import { writeFileSet } from '../src/internal.js';
 import { FIT_OUTPUT_FILES } from './outputs.js';
 import { renderNetworkHtml, renderNetworkSvg } from '../viz/index.js';
 

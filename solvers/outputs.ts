@@ -4,8 +4,8 @@
  * training run needs is estimated and refused above a limit. Errors are one line naming the flag.
  */
 import { basename, dirname } from 'node:path';
-import { KanpinnInputError, planFor, type Problem } from '../src/index.js';
-import { prepareOutputFolder } from '../src/io/files.js';
+import { KanpinnInputError, planFor, type Problem } from '../src/internal.js';
+import { prepareOutputFolder } from '../src/internal.js';
 
 /** The files `solve --out` writes, in the order they are committed. */
 export const SOLVE_OUTPUT_FILES = ['model.json', 'metrics.json', 'history.csv', 'report.html'] as const;

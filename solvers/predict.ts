@@ -6,7 +6,7 @@
  * bounded whatever the count; each chunk's rows go to the writer before the next is computed.
  */
 import * as tf from '@tensorflow/tfjs';
-import { buildTermData, disposeTermData, KanpinnInputError, planFor, termScope, type Model, type Problem } from '../src/index.js';
+import { buildTermData, disposeTermData, KanpinnInputError, planFor, termScope, type Model, type Problem } from '../src/internal.js';
 
 /** Points to evaluate: row-major [count, inputs] and, for a test set, the true values [count, unknowns]. */
 export interface PredictPoints {

@@ -3,7 +3,7 @@
  * flags on the command line win) and `--out` writes the effective ones as config.json, so that
  * `kanpinn solve --config runs/x/config.json` repeats the run.
  */
-import type { OutputFile } from '../src/io/files.js';
+import type { OutputFile } from '../src/internal.js';
 
 /** Flags that say where and how to print, not what to compute: left out of config.json. */
 const NOT_CONFIG = new Set(['_', '$0', 'config', 'out', 'json', 'quiet', 'help', 'version', 'h']);

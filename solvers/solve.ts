@@ -15,15 +15,15 @@ import {
   type ProgressEvent,
   type SolveOptions,
   type TrainResult,
-} from '../src/index.js';
-import { writeFileSet, type OutputFile } from '../src/io/files.js';
+} from '../src/internal.js';
+import { writeFileSet, type OutputFile } from '../src/internal.js';
 import { SOLVE_OUTPUT_FILES } from './outputs.js';
 import { buildReport } from './reportData.js';
 import type { SolveSummary } from './summary.js';
 import { renderReport } from '../viz/index.js';
 
 /** What a user chooses for one solve, and its defaults: the training options' schema owns both. */
-export { SOLVE_DEFAULTS, type SolveOptions } from '../src/index.js';
+export { SOLVE_DEFAULTS, type SolveOptions } from '../src/internal.js';
 
 export type { SolveSummary } from './summary.js';
 
@@ -96,6 +96,7 @@ export async function solveProblem(problem: Problem, partial: Partial<SolveOptio
     testSet: test ? `${test.source} (${test.count} points)` : null,
     status: result.status,
     message: result.message,
+    stoppedBy: result.stoppedBy,
     seed: options.seed,
     warnings: result.warnings,
   };

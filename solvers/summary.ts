@@ -27,6 +27,8 @@ export interface SolveSummary {
   testSet: string | null;
   status: TrainResult['status'];
   message: string;
+  /** The early-stopping rule that ended the run (--target-loss, --target-rel-l2, --patience), else null. */
+  stoppedBy?: TrainResult['stoppedBy'];
   seed: number;
   warnings: string[];
 }

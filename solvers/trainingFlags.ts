@@ -3,7 +3,7 @@
  * (`OPTION_SPECS`): one flag per option, its help line, and its parsing into `SolveOptions`.
  */
 import type { Argv } from 'yargs';
-import { KanpinnInputError, OPTION_SPECS, parseOptionText, SOLVE_DEFAULTS, type SolveOptions } from '../src/index.js';
+import { KanpinnInputError, OPTION_SPECS, parseOptionText, SOLVE_DEFAULTS, type SolveOptions } from '../src/internal.js';
 
 /** A flag's value as yargs gives it (camel-cased name): text, or a number from a test or a script. */
 type FlagValue = string | number | readonly (string | number)[] | undefined;

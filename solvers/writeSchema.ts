@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { problemSchema } from '../src/problem/schema.js';
+import { problemSchema } from '../src/internal.js';
 
 /** The text of `problems/schema/problem.schema.json`. */
 export function schemaText(): string {

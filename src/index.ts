@@ -1,88 +1,72 @@
 /**
- * kanpinn: physics-informed Kolmogorov–Arnold Networks. The public entry point: a flat, explicit
- * list of exports. `problems/`, `solvers/` and `viz/` import the library from here only.
+ * kanpinn's library API: a flat, explicit list of what a user composes (problems, models,
+ * training, interpretability, files, report data). `import … from 'kanpinn'` gives these with the
+ * built-in problems registered (../index.ts). Internals (optimizer pieces, kernels, jet plumbing,
+ * the CLI's option tables) are not here: solvers/ reaches them through ./internal.ts, tests import
+ * them from their modules.
  */
+// errors and backends
 export { KanpinnInputError, BackendError, TrainingError } from './errors.js';
-export { BACKEND_NAMES, setBackend, ensureBackend, backendName, parseBackendName, defaultBackendName } from './backend.js';
+export { BACKEND_NAMES, setBackend, backendName } from './backend.js';
 export type { BackendName } from './backend.js';
 export { createRng } from './random.js';
 export type { Rng } from './random.js';
+// models
 export { createModel } from './createModel.js';
+export { setThreads, getThreads, machineThreads, THREAD_MIN_WORK } from './engine/pool.js';
 export type { Model, ModelOptions } from './createModel.js';
 export type { ModelBase, PointsInput, EvaluateOptions } from './model/types.js';
 export { createKan, KAN_DEFAULTS } from './kan/model.js';
-export { defaultInputNames, defaultOutputNames } from './model/variables.js';
-export { updateGrid } from './kan/gridUpdate.js';
 export type { KanModel, KanOptions } from './kan/model.js';
-export type { KanLayer } from './kan/kanLayer.js';
-export { edgeFunctions, edgeValues } from './interpret/edges.js';
-export type { EdgeFunction } from './interpret/edges.js';
-export { BASE_FUNCTIONS } from './jet/baseFunctions.js';
-export type { BaseFunction } from './jet/baseFunctions.js';
-export type { GridFitReport, GridUpdateOptions } from './kan/gridUpdate.js';
-export { GRID_UPDATE_DEFAULTS } from './kan/gridUpdate.js';
 export { createMlp, MLP_DEFAULTS, MLP_ACTIVATIONS } from './mlp/mlp.js';
 export type { MlpModel, MlpOptions, MlpActivation } from './mlp/mlp.js';
-export { jetTensors, planFor, flattenPoints, inputJetTensor } from './model/evaluate.js';
-export { parseDerivative, createJetPlan } from './jet/plan.js';
-export type { JetPlan, DerivativeName } from './jet/plan.js';
-export { saveModel, loadModel, modelToJson, modelFromJson, MODEL_FORMAT, MODEL_VERSION } from './io/modelFile.js';
-export type { ModelJson } from './io/modelFile.js';
-export { train, TRAIN_DEFAULTS } from './train/trainer.js';
-export type { TrainOptions, TrainResult, TrainStatus, ProgressEvent, OptimizerName } from './train/trainer.js';
-export { TRAINING_DEFAULTS, MODEL_DEFAULTS, SOLVE_DEFAULTS, OPTION_SPECS, OPTIMIZERS, checkOptions, parseOptionText, hintOptions, learningRates } from './options/training.js';
-export type { TrainingOptions, ModelChoice, SolveOptions, OptionSpec, OptionKind } from './options/training.js';
-export { accuracy } from './train/metrics.js';
-export type { Accuracy } from './train/metrics.js';
-export { readParams, writeParams } from './train/params.js';
-export { buildTermData, disposeTermData, termScope } from './train/termData.js';
-export { Lbfgs, LBFGS_DEFAULTS, TORCH_LBFGS_DEFAULTS, strongWolfe, cubicInterpolate, lbfgsDirection, isConvergedReason, validateLbfgsOptions } from './train/lbfgs.js';
-export type { Objective, LbfgsOptions, LbfgsStepInfo, LbfgsStopReason, LineSearchKind, LineSearchResult, StrongWolfeOptions } from './train/lbfgs.js';
-export { Adam, ADAM_DEFAULTS, validateAdamOptions } from './train/adam.js';
-export type { AdamOptions, WeightDecayMode } from './train/adam.js';
-export { learningRateAt, parseSchedule, formatSchedule, SCHEDULE_FORMS } from './options/schedule.js';
-export type { Schedule } from './options/schedule.js';
-export type { Problem, LossTerm, Scope, TermPoints, TestSet, SamplingMethod, SolverHint, TermKind } from './problem/types.js';
-export { defineProblem, DEFAULT_POINTS } from './problem/define.js';
+export { BASE_FUNCTIONS } from './jet/baseFunctions.js';
+export type { BaseFunction } from './jet/baseFunctions.js';
+export { updateGrid, GRID_UPDATE_DEFAULTS } from './kan/gridUpdate.js';
+export type { GridFitReport, GridUpdateOptions } from './kan/gridUpdate.js';
+// problems
+export { defineProblem } from './problem/define.js';
 export type { DefineOptions } from './problem/define.js';
-export type { ProblemSpec, ConditionSpec, Expression, TensorFunction, ExactFunction, ReferenceData } from './problem/spec.js';
-export type { DomainSpec } from './problem/geometry/build.js';
 export { loadProblem, resolveProblem, listProblems, registerProblem, builtinNames } from './problem/registry.js';
 export type { BuiltinProblem, ProblemInfo } from './problem/registry.js';
 export { checkProblem, CHECK_DEFAULTS } from './problem/check.js';
 export type { CheckOptions, CheckReport, TermCheck } from './problem/check.js';
-export { parseDerivativeName } from './jet/names.js';
-export { buildGeometry } from './problem/geometry/build.js';
-export type { Geometry, PointSet } from './problem/geometry/types.js';
-export { createDomain } from './problem/domain.js';
-export type { Domain } from './problem/domain.js';
-export { parseRows as parseReferenceRows } from './problem/reference.js';
-export { createSymbolicLibrary, defaultSymbolicLibrary, addSymbolicFunction, getSymbolicFunction } from './symbolic/library.js';
-export type { AffineParams, ScalarFunction, SymbolicFunction, SymbolicFunctionSpec, SymbolicLibrary } from './symbolic/library.js';
-export { BUILTIN_SYMBOLIC_FUNCTIONS, SINGULARITY_CAP } from './symbolic/builtins.js';
-export { fitSymbolicFunction, SYMBOLIC_FIT_DEFAULTS } from './symbolic/fit.js';
-export type { SymbolicFit, SymbolicFitOptions } from './symbolic/fit.js';
-export { rankSymbolicCandidates, SUGGEST_SYMBOLIC_DEFAULTS } from './symbolic/suggest.js';
-export type { SuggestSymbolicOptions, SymbolicCandidate } from './symbolic/suggest.js';
-export { buildSymbolicFormula, FORMULA_DEFAULTS } from './symbolic/formula.js';
-export type { FormulaEdge, FormulaNetwork, FormulaOptions, SymbolicFormula } from './symbolic/formula.js';
-export { parseCsv, splitTrainTest, PARSE_CSV_DEFAULTS } from './io/csv.js';
-export type { CsvData, ParseCsvOptions } from './io/csv.js';
+export type { Problem, LossTerm, TermPoints, Scope, SolverHint, SamplingMethod, TestSet } from './problem/types.js';
+export type { ProblemSpec, ConditionSpec, Expression, TensorFunction, ExactFunction, ReferenceData } from './problem/spec.js';
+export type { DomainSpec } from './problem/geometry/build.js';
+// training
+export { train, TRAIN_DEFAULTS } from './train/trainer.js';
+export type { TrainOptions, TrainResult, TrainStatus, ProgressEvent, OptimizerName } from './train/trainer.js';
+export { SOLVE_DEFAULTS, OPTIMIZERS } from './options/training.js';
+export type { TrainingOptions, SolveOptions } from './options/training.js';
+export { fit, FIT_DEFAULTS } from './train/fit.js';
+export type { FitData, FitOptions, FitProgress, FitResult } from './train/fit.js';
+export { accuracy } from './train/metrics.js';
+export type { Accuracy } from './train/metrics.js';
+export { sparsityRegularizer, REGULARIZATION_DEFAULTS } from './train/regularization.js';
+export type { RegularizationOptions } from './train/regularization.js';
+// interpretability
 export { collectActivations } from './interpret/activations.js';
 export type { Activations } from './interpret/activations.js';
 export { attribute } from './interpret/attribution.js';
 export type { Attribution } from './interpret/attribution.js';
-export { prune, pruneInputs, removeEdge, removeNode, subsetKan, cloneKan, PRUNE_DEFAULTS } from './interpret/prune.js';
+export { prune, PRUNE_DEFAULTS } from './interpret/prune.js';
 export type { PruneOptions } from './interpret/prune.js';
 export { refine } from './interpret/refine.js';
-export { suggestSymbolic, fixSymbolic, unfixSymbolic, autoSymbolic, symbolicFormula, symbolicNetwork, FIX_SYMBOLIC_DEFAULTS, AUTO_SYMBOLIC_DEFAULTS } from './interpret/symbolic.js';
+export { suggestSymbolic, fixSymbolic, unfixSymbolic, autoSymbolic, symbolicFormula, FIX_SYMBOLIC_DEFAULTS, AUTO_SYMBOLIC_DEFAULTS } from './interpret/symbolic.js';
 export type { FixSymbolicOptions, FixedEdge, AutoSymbolicOptions, AutoSymbolicReport, ModelFormulaOptions } from './interpret/symbolic.js';
-export { normalizeNetwork } from './interpret/normalize.js';
+export { rankSymbolicCandidates, SUGGEST_SYMBOLIC_DEFAULTS } from './symbolic/suggest.js';
+export type { SuggestSymbolicOptions, SymbolicCandidate } from './symbolic/suggest.js';
+export type { SymbolicFormula } from './symbolic/formula.js';
+export { createSymbolicLibrary, defaultSymbolicLibrary, addSymbolicFunction } from './symbolic/library.js';
+export type { SymbolicFunction, SymbolicFunctionSpec, SymbolicLibrary } from './symbolic/library.js';
+// data for plots and reports (plain arrays; kanpinn/viz renders them)
+export { edgeFunctions, edgeValues } from './interpret/edges.js';
+export type { EdgeFunction } from './interpret/edges.js';
 export { modelView, MODEL_VIEW_DEFAULTS } from './interpret/view.js';
 export type { ModelView, ModelEdgeView, ModelViewOptions } from './interpret/view.js';
-export { fit, rmse, FIT_DEFAULTS } from './train/fit.js';
-export type { FitData, FitOptions, FitProgress, FitResult } from './train/fit.js';
-export { sparsityRegularizer, sparsityPenalty, regularizationLoss, edgeForward, resolveRegularization, REGULARIZATION_DEFAULTS } from './train/regularization.js';
-export type { RegularizationOptions } from './train/regularization.js';
-export type { SymbolicLayerState, SymbolicEdgeFunction } from './kan/kanLayer.js';
-export type { SymbolicLayerJson } from './io/modelFile.js';
+// files
+export { saveModel, loadModel, modelToJson, modelFromJson } from './io/modelFile.js';
+export type { ModelJson } from './io/modelFile.js';
+export { parseCsv, splitTrainTest } from './io/csv.js';
+export type { CsvData, ParseCsvOptions } from './io/csv.js';

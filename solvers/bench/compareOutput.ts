@@ -4,8 +4,8 @@
  * parameter count). Pure text builders plus one writer; nothing here prints.
  */
 import { lineChartSvg } from '../../viz/index.js';
-import { writeFileSet, type OutputFile } from '../../src/io/files.js';
-import type { CompareResult, CompareRow } from '../compare.js';
+import { writeFileSet, type OutputFile } from '../../src/internal.js';
+import type { CompareResult, CompareRow } from '../compareRows.js';
 
 /** Line colours (Tableau 10). */
 const SERIES_COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];

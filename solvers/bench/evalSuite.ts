@@ -4,7 +4,7 @@
  * against grid size, width and point count. Reports the median over repeats after warm-up.
  */
 import * as tf from '@tensorflow/tfjs';
-import { createModel, createRng, jetTensors, type ModelOptions } from '../../src/index.js';
+import { createModel, createRng, jetTensors, type ModelOptions } from '../../src/internal.js';
 
 export interface EvalCase {
   name: string;

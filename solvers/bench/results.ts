@@ -4,7 +4,7 @@
  * DIR/S.md; the README's Benchmarks section is generated from the JSON (see readme.ts).
  */
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../src/io/files.js';
+import { writeFileAtomic } from '../../src/internal.js';
 import { sci } from './compareOutput.js';
 import type { AccuracyRun } from './accuracySuite.js';
 import { ACCURACY_THRESHOLDS } from './accuracySuite.js';

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { KanpinnInputError, setBackend, parseBackendName, defaultBackendName } from '../../src/index.js';
+import { KanpinnInputError, setBackend, parseBackendName, defaultBackendName } from '../../src/internal.js';
 import { ACCURACY_TASKS, ACCURACY_THRESHOLDS, runAccuracyTask, type AccuracyRun } from '../bench/accuracySuite.js';
 import { EVAL_CASES, repeatsFor, runEvalCase, type EvalResult } from '../bench/evalSuite.js';
 import { machineInfo } from '../bench/machine.js';
@@ -16,7 +16,7 @@ import { loadPublished, PINNACLE_TASKS, runPinnacleTask, type PinnacleRun } from
 import { runSymbolicSuite } from '../bench/symbolicSuite.js';
 import { RESULTS_DIR, sectionsFromResults, updateReadme } from '../bench/readme.js';
 import { SUITE_NAMES, saveSuiteFile, suiteMarkdown, type SuiteFile, type SuiteName } from '../bench/results.js';
-import { writeFileAtomic } from '../../src/io/files.js';
+import { writeFileAtomic } from '../../src/internal.js';
 import { printError, printJson, printLine } from '../cliUtil.js';
 import { prepareOutputDir } from '../outputs.js';
 

@@ -1,7 +1,7 @@
 /** `kanpinn compare <problem>`: KAN and MLP PINNs on identical points, optimizer and budget. */
 import type { Argv, CommandModule } from 'yargs';
 import { resolveProblem } from '../../problems/index.js';
-import { defaultBackendName, KanpinnInputError, parseBackendName, setBackend } from '../../src/index.js';
+import { defaultBackendName, KanpinnInputError, parseBackendName, setBackend } from '../../src/internal.js';
 import { compareTable, modelLabel, writeCompareOutputs } from '../bench/compareOutput.js';
 import { parseIntList, printError, printJson, printLine } from '../cliUtil.js';
 import { compareModels, compareWidth, type CompareModel } from '../compare.js';

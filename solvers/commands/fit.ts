@@ -1,7 +1,7 @@
 /** `kanpinn fit <data.csv>`: supervised KAN fit from a table, pruning, refinement, symbolic formula. */
 import { readFile } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
-import { defaultBackendName, defaultSymbolicLibrary, KanpinnInputError, parseBackendName, parseCsv, setBackend } from '../../src/index.js';
+import { defaultBackendName, defaultSymbolicLibrary, KanpinnInputError, parseBackendName, parseCsv, parseOptionText, setBackend, type CsvData } from '../../src/internal.js';
 import { parseIntList, printError, printJson, printLine } from '../cliUtil.js';
 import { runSupervisedFit, SUPERVISED_FIT_DEFAULTS, writeFitOutputs } from '../fit.js';
 import { FIT_OUTPUT_FILES, prepareOutputDir } from '../outputs.js';
@@ -12,24 +12,43 @@ interface FitArgs {
   target?: string;
   width: string;
   grids: string;
-  k: number;
-  steps: number;
-  lamb: number;
+  /** Numbers are read as text, so that a bad one is quoted back naming its flag. */
+  k: string | number;
+  steps: string | number;
+  lamb: string | number;
   prune: boolean;
   symbolic: boolean;
   candidates?: string;
-  r2Threshold: number;
-  testFraction: number;
-  seed: number;
-  digits: number;
+  r2Threshold: string | number;
+  testFraction: string | number;
+  seed: string | number;
+  digits: string | number;
   json: boolean;
   out?: string;
   quiet: boolean;
   backend?: string;
 }
 
-function check(value: number, flag: string, ok: boolean, expected: string): void {
-  if (!ok) throw new KanpinnInputError(`--${flag}: expected ${expected}, got ${value}`);
+/** A number flag read from its text (yargs would turn "abc" into NaN); the message quotes what was written. */
+function numberFlag(raw: unknown, flag: string, ok: (v: number) => boolean, expected: string): number {
+  const text = String(raw).trim();
+  const value = text === '' ? Number.NaN : Number(text);
+  if (!Number.isFinite(value) || !ok(value)) throw new KanpinnInputError(`--${flag}: expected ${expected}, got ${Number.isFinite(value) ? text : JSON.stringify(String(raw))}`);
+  return value;
+}
+
+/** Parses the CSV; an unknown target column is reported against the flag the user wrote. */
+function readTable(text: string, file: string, target: string | undefined): CsvData {
+  try {
+    return parseCsv(text, { target });
+  } catch (error) {
+    if (!(error instanceof KanpinnInputError)) throw error;
+    const detail = error.message.replace(/^parseCsv: /, '');
+    if (target !== undefined && detail.startsWith(`target "${target}" is not a column`)) {
+      throw new KanpinnInputError(`--target: "${target}" is not a column of ${file}${detail.slice(`target "${target}" is not a column`.length)}`);
+    }
+    throw error;
+  }
 }
 
 export const fitCommand: CommandModule<object, FitArgs> = {
@@ -41,27 +60,28 @@ export const fitCommand: CommandModule<object, FitArgs> = {
       .option('target', { type: 'string', describe: 'name of the target column (default: the last column)' })
       .option('width', { type: 'string', default: SUPERVISED_FIT_DEFAULTS.width.join(','), describe: 'hidden widths, e.g. 5 or 5,3 (or full widths such as 2,5,1)' })
       .option('grids', { type: 'string', default: SUPERVISED_FIT_DEFAULTS.grids.join(','), describe: 'grid schedule: initial grid, then one refinement per entry' })
-      .option('k', { type: 'number', default: SUPERVISED_FIT_DEFAULTS.k, describe: 'spline degree' })
-      .option('steps', { type: 'number', default: SUPERVISED_FIT_DEFAULTS.steps, describe: 'L-BFGS steps per stage' })
-      .option('lamb', { type: 'number', default: SUPERVISED_FIT_DEFAULTS.lamb, describe: 'sparsification weight of the first stage (0: off)' })
+      .option('k', { type: 'string', default: SUPERVISED_FIT_DEFAULTS.k, describe: 'spline degree' })
+      .option('steps', { type: 'string', default: SUPERVISED_FIT_DEFAULTS.steps, describe: 'L-BFGS steps per stage' })
+      .option('lamb', { type: 'string', default: SUPERVISED_FIT_DEFAULTS.lamb, describe: 'sparsification weight of the first stage (0: off)' })
       .option('prune', { type: 'boolean', default: SUPERVISED_FIT_DEFAULTS.prune, describe: 'prune unimportant nodes and edges after the first stage' })
       .option('symbolic', { type: 'boolean', default: SUPERVISED_FIT_DEFAULTS.symbolic, describe: 'snap every edge to a library function and print the formula' })
       .option('candidates', { type: 'string', describe: 'comma-separated library functions for --symbolic (default: all)' })
-      .option('r2-threshold', { type: 'number', default: SUPERVISED_FIT_DEFAULTS.r2Threshold, describe: 'edges whose best fit has a lower r² stay numeric' })
-      .option('test-fraction', { type: 'number', default: SUPERVISED_FIT_DEFAULTS.testFraction, describe: 'share of rows held out for the test RMSE' })
-      .option('seed', { type: 'number', default: 0 })
-      .option('digits', { type: 'number', default: SUPERVISED_FIT_DEFAULTS.digits, describe: 'significant digits in the formula' })
+      .option('r2-threshold', { type: 'string', default: SUPERVISED_FIT_DEFAULTS.r2Threshold, describe: 'edges whose best fit has a lower r² stay numeric' })
+      .option('test-fraction', { type: 'string', default: SUPERVISED_FIT_DEFAULTS.testFraction, describe: 'share of rows held out for the test RMSE' })
+      .option('seed', { type: 'string', default: 0, describe: 'seed of the split, the initialisation and the fit' })
+      .option('digits', { type: 'string', default: SUPERVISED_FIT_DEFAULTS.digits, describe: 'significant digits in the formula' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object with the result' })
       .option('out', { type: 'string', describe: 'write model.json, kan.svg, network.html, fit.json and history.csv into this folder' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no stage messages on stderr' })
       .example('$0 fit data.csv --symbolic', 'KAN [d,5,1], sparsify, prune, refine 3→10, formula') as never,
   handler: async (args) => {
-    check(args.steps, 'steps', Number.isInteger(args.steps) && args.steps >= 0, 'an integer >= 0');
-    check(args.lamb, 'lamb', Number.isFinite(args.lamb) && args.lamb >= 0, 'a number >= 0');
-    check(args.r2Threshold, 'r2-threshold', args.r2Threshold >= 0 && args.r2Threshold <= 1, 'a number in [0, 1]');
-    check(args.testFraction, 'test-fraction', args.testFraction > 0 && args.testFraction < 1, 'a number in (0, 1)');
-    check(args.k, 'k', Number.isInteger(args.k) && args.k >= 1 && args.k <= 10, 'an integer from 1 to 10');
-    check(args.digits, 'digits', Number.isInteger(args.digits) && args.digits >= 2 && args.digits <= 17, 'an integer from 2 to 17');
+    const steps = parseOptionText('steps', String(args.steps));
+    const k = parseOptionText('k', String(args.k));
+    const seed = parseOptionText('seed', String(args.seed));
+    const lamb = numberFlag(args.lamb, 'lamb', (v) => v >= 0, 'a number >= 0');
+    const r2Threshold = numberFlag(args.r2Threshold, 'r2-threshold', (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
+    const testFraction = numberFlag(args.testFraction, 'test-fraction', (v) => v > 0 && v < 1, 'a number in (0, 1)');
+    const digits = numberFlag(args.digits, 'digits', (v) => Number.isInteger(v) && v >= 2 && v <= 17, 'an integer from 2 to 17');
     if (args.out !== undefined) prepareOutputDir(args.out, '--out', FIT_OUTPUT_FILES);
     let text: string;
     try {
@@ -69,7 +89,7 @@ export const fitCommand: CommandModule<object, FitArgs> = {
     } catch (error) {
       throw new KanpinnInputError(`fit: cannot read ${args.data}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
-    const data = parseCsv(text, { target: args.target });
+    const data = readTable(text, args.data, args.target);
     const candidates = args.candidates ? args.candidates.split(',').map((s) => s.trim()) : null;
     for (const name of candidates ?? []) defaultSymbolicLibrary.require(name, '--candidates');
     await setBackend(args.backend ? parseBackendName(args.backend, '--backend') : defaultBackendName());
@@ -80,16 +100,16 @@ export const fitCommand: CommandModule<object, FitArgs> = {
       {
         width: parseIntList(args.width, 'width'),
         grids: parseIntList(args.grids, 'grids'),
-        k: args.k,
-        steps: args.steps,
-        lamb: args.lamb,
+        k,
+        steps,
+        lamb,
         prune: args.prune,
         symbolic: args.symbolic,
         candidates,
-        r2Threshold: args.r2Threshold,
-        testFraction: args.testFraction,
-        seed: args.seed,
-        digits: args.digits,
+        r2Threshold,
+        testFraction,
+        seed,
+        digits,
         source: args.data,
       },
       (stage) => {

@@ -1,7 +1,7 @@
 /** `kanpinn plot <model.json> --out FILE.svg|FILE.html`: the network diagram of a saved KAN. */
 import type { Argv, CommandModule } from 'yargs';
 import { createRng, KanpinnInputError, loadModel, modelView, type KanModel } from '../../src/index.js';
-import { writeFileAtomic } from '../../src/io/files.js';
+import { writeFileAtomic } from '../../src/internal.js';
 import { renderNetworkHtml, renderNetworkSvg } from '../../viz/index.js';
 import { printLine } from '../cliUtil.js';
 import { checkViewMemory, prepareOutputFile } from '../outputs.js';

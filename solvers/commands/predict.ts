@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { KanpinnInputError } from '../../src/index.js';
-import { openAtomicWriter } from '../../src/io/files.js';
+import { openAtomicWriter } from '../../src/internal.js';
 import { printError, printLine } from '../cliUtil.js';
 import { prepareOutputFile } from '../outputs.js';
 import { checkModelFits, problemOf, readModelFile } from '../modelInput.js';

@@ -2,7 +2,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { resolveProblem } from '../../problems/index.js';
 import { printError, printJson, printLine } from '../cliUtil.js';
-import { solveProblem, writeOutputs, type SolveOptions, type SolveSummary } from '../solve.js';
+import { SOLVE_DEFAULTS, solveProblem, writeOutputs, type SolveOptions, type SolveSummary } from '../solve.js';
 import type { Problem } from '../../src/index.js';
 import { preflightSolve } from '../preflight.js';
 import { progressReporter } from '../progress.js';
@@ -47,7 +47,7 @@ export const solveCommand: CommandModule<object, SolveArgs> = {
       .positional('problem', { type: 'string', describe: 'built-in name (see `kanpinn problems`) or path to a .json problem file' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object with the result' })
       .option('out', { type: 'string', describe: 'write model.json, metrics.json, history.csv and report.html into this folder' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'no progress bar' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr (a bar on a terminal, else a log line every few steps)' })
       .example('$0 solve poisson2d', 'KAN [2,10,1], grids 5→10→20, L-BFGS')
       .example('$0 solve heat1d --model mlp --width 2,20,20,20,1 --optimizer adam+lbfgs', 'an MLP PINN for comparison') as never,
   handler: async (args) => {
@@ -56,7 +56,7 @@ export const solveCommand: CommandModule<object, SolveArgs> = {
     preflightSolve(problem, options, args.out);
     // Ctrl-C and SIGTERM stop training, then the outputs are written (handlers stay until then).
     const interrupts = catchInterrupts();
-    const progress = progressReporter(!args.quiet, `${problem.name} ${options.model}`);
+    const progress = progressReporter(!args.quiet, `${problem.name} ${options.model ?? SOLVE_DEFAULTS.model}`);
     let outcome;
     try {
       outcome = await solveProblem(problem, options, { onProgress: progress.update, signal: interrupts.signal });
@@ -73,6 +73,7 @@ export const solveCommand: CommandModule<object, SolveArgs> = {
     else {
       printLine(`${summary.problem}: ${summary.model.toUpperCase()} [${summary.width.join(',')}]${summary.grids ? ` grids ${summary.grids.join('→')}` : ''}, ${summary.params} parameters, backend ${summary.backend}`);
       printLine(`  ${summary.status}: ${summary.steps} steps, ${summary.evaluations} loss evaluations, ${summary.seconds.toFixed(1)} s`);
+      if (summary.stoppedBy) printLine(`  ${summary.message}`);
       printLine(`  loss ${fmt(summary.loss)}  ${Object.entries(summary.terms).map(([k, v]) => `${k} ${fmt(v, 2)}`).join('  ')}`);
       printLine(`  rel. L2 ${fmt(summary.relL2)}  max |error| ${fmt(summary.maxAbsErr)}${summary.testSet ? `  on ${summary.testSet}` : ''}`);
       const perUnknown = Object.entries(summary.perUnknown ?? {});

@@ -2,8 +2,8 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { defaultBackendName, KanpinnInputError, parseBackendName } from '../../src/index.js';
-import { writeFileAtomic } from '../../src/io/files.js';
+import { defaultBackendName, KanpinnInputError, parseBackendName } from '../../src/internal.js';
+import { writeFileAtomic } from '../../src/internal.js';
 import { printError, printJson, printLine } from '../cliUtil.js';
 import { expandSweep } from '../sweep/expand.js';
 import { runLocalPool, type PoolResult } from '../sweep/pool.js';

@@ -1,6 +1,6 @@
 /** `kanpinn worker --redis URL`: take sweep runs from a BullMQ queue and run them until stopped. */
 import type { Argv, CommandModule } from 'yargs';
-import { KanpinnInputError } from '../../src/errors.js';
+import { KanpinnInputError } from '../../src/index.js';
 import { DEFAULT_QUEUE, startWorker, WORKER_DEFAULTS } from '../sweep/queue.js';
 
 // This process only takes jobs and hands them to sandboxed processes: it never loads tfjs.

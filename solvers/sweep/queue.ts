@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import { KanpinnInputError } from '../../src/errors.js';
+import { KanpinnInputError } from '../../src/index.js';
 import type { RunSpec } from './expand.js';
 import type { PoolHooks, PoolResult } from './pool.js';
 import { STORE_ENV, type JobResult } from './records.js';

@@ -2,7 +2,7 @@
  * What runs leave behind and send back, in a module without tfjs, so that the processes that only
  * queue and collect (`kanpinn worker`'s main process, the submitter) start fast.
  */
-import type { ErrorCurve } from '../compare.js';
+import type { ErrorCurve } from '../compareRows.js';
 import type { SolveSummary } from '../solve.js';
 
 /** What a finished run leaves in `run.json` and sends back: the `solve --json` summary and its error curve. */

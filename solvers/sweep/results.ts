@@ -4,9 +4,9 @@
  * writer; nothing here prints.
  */
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../src/io/files.js';
+import { writeFileAtomic } from '../../src/internal.js';
 import { errorVsParamsSvg, errorVsTimeSvg, sci } from '../bench/compareOutput.js';
-import { aggregateRuns, sampleStd, type CompareResult } from '../compare.js';
+import { aggregateRuns, sampleStd, type CompareResult } from '../compareRows.js';
 import type { SolveSummary } from '../solve.js';
 import type { RunSpec } from './expand.js';
 import type { RunRecord } from './records.js';

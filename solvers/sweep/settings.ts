@@ -3,7 +3,7 @@
  * checked with the library's option schema so that an error names the field the user wrote:
  * `models[1].width: …`.
  */
-import { checkOptions, KanpinnInputError, OPTION_SPECS, type SolveOptions } from '../../src/index.js';
+import { checkOptions, KanpinnInputError, OPTION_SPECS, type SolveOptions } from '../../src/internal.js';
 
 /** Field names a sweep file may set (`seed` is not one: seeds are their own axis). */
 export const SETTING_FIELDS = (Object.keys(OPTION_SPECS) as (keyof SolveOptions)[]).filter((k) => k !== 'seed');

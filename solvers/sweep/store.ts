@@ -1,7 +1,7 @@
 /** The sweep's output folder: `DIR/runs/<id>/` per run, `run.json` in it once the run has finished. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../src/io/files.js';
+import { writeFileAtomic } from '../../src/internal.js';
 import { RECORD_FILE, type RunRecord } from './records.js';
 
 /** The folder of one run. */

@@ -13,7 +13,7 @@ export type BaseFunction = (typeof BASE_FUNCTIONS)[number];
 const MAX_TABLE_ORDER = 7;
 
 /** SIGMOID_POLY[n][p] = coefficient of σ^p in σ^{(n)}. */
-const SIGMOID_POLY: number[][] = (() => {
+export const SIGMOID_POLY: number[][] = (() => {
   const polys: number[][] = [[0, 1]];
   for (let n = 0; n < MAX_TABLE_ORDER; n++) {
     const p = polys[n]!;

@@ -17,6 +17,7 @@ import { baseDerivatives, type BaseFunction } from '../jet/baseFunctions.js';
 import { tableSpan, type SplineTable } from './splineTables.js';
 import { symbolicEdgeJet, symbolicEdgeParamGrad, type SymbolicLayerParams } from './symbolicEdge.js';
 import { constantFactors, generatedBackward, generatedForward, type GeneratedArgs } from './layerCodegen.js';
+import { threadedLayerBackward, threadedLayerForward } from './layerThreads.js';
 
 let generatedKernels = true;
 
@@ -133,9 +134,13 @@ export function kanLayerForward(geo: LayerGeometry, plan: JetPlan, X: Float32Arr
   const raw = edgePolynomials(geo, p.coef);
   const Y = new Float32Array(C * N * nOut);
   if (generatedKernels && !p.symbolic) {
-    const run = generatedForward(plan, k, constantFactors(plan, X, N, nIn));
+    const constS = constantFactors(plan, X, N, nIn);
+    const run = generatedForward(plan, k, constS);
     if (run) {
-      run(generatedArgs(geo, X, N, p, raw), Y);
+      const args = generatedArgs(geo, X, N, p, raw);
+      const threaded = threadedLayerForward(plan, k, constS, args);
+      if (threaded) return threaded;
+      run(args, Y);
       return Y;
     }
   }
@@ -209,11 +214,14 @@ export function kanLayerBackward(
   const dX = needInputGrad ? new Float32Array(X.length) : null;
   const dSb = new Float64Array(nIn * nOut);
   if (generatedKernels && !p.symbolic) {
-    const run = generatedBackward(plan, k, needInputGrad ? null : constantFactors(plan, X, N, nIn), needInputGrad);
+    const constS = needInputGrad ? null : constantFactors(plan, X, N, nIn);
+    const run = generatedBackward(plan, k, constS, needInputGrad);
     if (run) {
-      run(generatedArgs(geo, X, N, p, raw), dY, dRaw, dSb, dX);
+      const args = generatedArgs(geo, X, N, p, raw);
+      const threaded = threadedLayerBackward(plan, k, constS, needInputGrad, args, dY, dRaw, dSb);
+      if (!threaded) run(args, dY, dRaw, dSb, dX);
       const { dCoef, dSp } = splineParamGrads(geo, p, raw, dRaw);
-      return { dX, dCoef, dScaleBase: Float32Array.from(dSb), dScaleSp: dSp, dAffine: null };
+      return { dX: threaded ? threaded.dX : dX, dCoef, dScaleBase: Float32Array.from(dSb), dScaleSp: dSp, dAffine: null };
     }
   }
   const jet = compileJet(plan);

@@ -11,6 +11,7 @@ import type { JetPlan } from '../jet/plan.js';
 import { baseDerivatives } from '../jet/baseFunctions.js';
 import { compileJet } from '../jet/factors.js';
 import { generatedActivationBackward, generatedActivationForward } from './activationCodegen.js';
+import { threadedActivationBackward, threadedActivationForward } from './activationThreads.js';
 
 let generatedKernels = true;
 
@@ -24,7 +25,7 @@ export function useGeneratedActivationKernels(enabled: boolean): boolean {
 export type KernelActivation = 'tanh' | 'sin' | 'silu' | 'identity';
 
 /** TANH_POLY[m][p]: coefficient of t^p in tanh^{(m)} as a polynomial of t = tanh z. */
-const TANH_POLY: number[][] = (() => {
+export const TANH_POLY: number[][] = (() => {
   const polys: number[][] = [[0, 1]];
   for (let n = 0; n < 7; n++) {
     const d = polys[n]!.slice(1).map((c, i) => c * (i + 1));
@@ -41,7 +42,7 @@ const TANH_POLY: number[][] = (() => {
 type DerivativeFn = (z: number, order: number, out: Float64Array) => void;
 
 /** tanh^{(m)} via TANH_POLY, with closed forms for the usual orders ≤ 3 (hot path). */
-function tanhDerivatives(z: number, order: number, out: Float64Array): void {
+export function tanhDerivatives(z: number, order: number, out: Float64Array): void {
   const t = Math.tanh(z);
   const d1 = 1 - t * t;
   out[0] = t;
@@ -93,6 +94,8 @@ export function activationForward(activation: KernelActivation, plan: JetPlan, Z
   if (generatedKernels) {
     const run = generatedActivationForward(plan, activation, derivatives);
     if (run) {
+      const threaded = threadedActivationForward(activation, plan, Z, bias, N, n);
+      if (threaded) return threaded;
       run(Z, bias, N, n, Y);
       return Y;
     }
@@ -133,8 +136,9 @@ export function activationBackward(
   if (generatedKernels) {
     const run = generatedActivationBackward(plan, activation, derivativeFn(activation));
     if (run) {
-      run(Z, bias, N, n, dY, dZ, dBias);
-      return { dZ, dBias: Float32Array.from(dBias) };
+      const threaded = threadedActivationBackward(activation, plan, Z, bias, N, n, dY, dBias);
+      if (!threaded) run(Z, bias, N, n, dY, dZ, dBias);
+      return { dZ: threaded ?? dZ, dBias: Float32Array.from(dBias) };
     }
   }
   const jet = compileJet(plan);

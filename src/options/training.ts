@@ -70,6 +70,14 @@ export interface TrainingOptions {
   causalBins: number;
   /** Metrics on the test set every N steps (0: only at the end). */
   evalEvery: number;
+  /** Stop the run once a step's loss is at most this; null: no target. */
+  targetLoss: number | null;
+  /** Stop the run once a measured rel. L2 (every `evalEvery` steps) is at most this; null: no target. */
+  targetRelL2: number | null;
+  /** End a stage after this many steps without improvement of the loss (0: never); the run ends with its last stage. */
+  patience: number;
+  /** An improvement is a loss below (1 − minDelta) × the best loss of the stage so far. */
+  minDelta: number;
 }
 
 /** The model a solve builds (the CLI's model flags). */
@@ -112,6 +120,10 @@ export const TRAINING_DEFAULTS: Readonly<TrainingOptions> = Object.freeze({
   causal: 0,
   causalBins: 32,
   evalEvery: 10,
+  targetLoss: null,
+  targetRelL2: null,
+  patience: 0,
+  minDelta: 0,
 } satisfies TrainingOptions);
 
 export const MODEL_DEFAULTS: Readonly<ModelChoice> = Object.freeze({ model: 'kan', width: null, grid: null, k: 3, activation: 'tanh' } satisfies ModelChoice);
@@ -189,6 +201,10 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   causal: { kind: { type: 'number', min: 0 }, flag: 'causal', help: 'time-dependent problems: causal weighting of the PDE residual with tolerance EPS (Wang et al. 2022; 0: off)', hint: 'causal' },
   causalBins: { kind: int(2), flag: 'causal-bins', help: 'time bins of the causal weighting', hint: 'causalBins' },
   evalEvery: { kind: int(0), flag: 'eval-every', help: 'measure rel. L2 every N steps (0: only at the end)' },
+  targetLoss: { kind: { type: 'number', min: 0 }, nullable: true, flag: 'target-loss', help: 'stop once the loss is at most X', defaultText: 'none' },
+  targetRelL2: { kind: { type: 'number', min: 0 }, nullable: true, flag: 'target-rel-l2', help: 'stop once a measured rel. L2 (see --eval-every) is at most X', defaultText: 'none' },
+  patience: { kind: int(0), flag: 'patience', help: 'end a stage after N steps without improvement of the loss (0: never)' },
+  minDelta: { kind: { type: 'number', min: 0, max: 1 }, flag: 'min-delta', help: 'with --patience: an improvement is a loss below (1 - D) x the best so far' },
 };
 
 /** The options a problem's `"solver"` hint may set, in the order messages list its fields. */

@@ -68,7 +68,7 @@ const TOP_REQUIRED = ['name', 'variables', 'pde'];
 
 /** "domain" is required unless the problem is time-only ("variables": [] with "time", and no domain). */
 const TIME_ONLY: JsonSchema = {
-  if: { properties: { variables: { maxItems: 0 } }, required: ['variables'] },
+  if: { properties: { variables: { type: 'array', maxItems: 0 } }, required: ['variables'] },
   then: { required: ['time'], not: { required: ['domain'] } },
   else: { required: ['domain'] },
 };

@@ -24,7 +24,7 @@ export interface FitData {
 }
 
 /** The training options `fit` takes (names, values and rules from `./options.ts`); the grid update runs on the training inputs. */
-export type FitTrainingOptions = Pick<TrainingOptions, 'optimizer' | 'steps' | 'adamSteps' | 'lr' | 'schedule' | 'lbfgsHistory' | 'gridUpdateEvery' | 'gridUpdateUntil'>;
+export type FitTrainingOptions = Pick<TrainingOptions, 'optimizer' | 'steps' | 'adamSteps' | 'lr' | 'schedule' | 'lbfgsHistory' | 'gridUpdateEvery' | 'gridUpdateUntil' | 'targetLoss' | 'patience' | 'minDelta'>;
 
 /** Options of `fit`; `FIT_DEFAULTS` has pykan's values. */
 export interface FitOptions extends FitTrainingOptions {
@@ -47,6 +47,9 @@ export const FIT_DEFAULTS: Readonly<FitOptions> = Object.freeze({
   lbfgsHistory: TRAINING_DEFAULTS.lbfgsHistory,
   gridUpdateEvery: TRAINING_DEFAULTS.gridUpdateEvery,
   gridUpdateUntil: TRAINING_DEFAULTS.gridUpdateUntil,
+  targetLoss: TRAINING_DEFAULTS.targetLoss,
+  patience: TRAINING_DEFAULTS.patience,
+  minDelta: TRAINING_DEFAULTS.minDelta,
   lbfgs: {},
   regularization: {},
   test: null,

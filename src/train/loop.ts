@@ -17,7 +17,9 @@ import { readParams, writeParams } from './params.js';
 import { learningRateAt } from '../options/schedule.js';
 
 /** The training options the loop reads. */
-export type LoopOptions = Pick<TrainingOptions, 'optimizer' | 'steps' | 'adamSteps' | 'lr' | 'schedule' | 'lbfgsHistory' | 'gridUpdateEvery' | 'gridUpdateUntil'> & {
+export type LoopOptions = Pick<TrainingOptions, 'optimizer' | 'steps' | 'adamSteps' | 'lr' | 'schedule' | 'lbfgsHistory' | 'gridUpdateEvery' | 'gridUpdateUntil' | 'targetLoss' | 'patience' | 'minDelta'> & {
+  /** Stop once the metric `afterStep` returns is at most this (the PINN's rel. L2); absent: no target. */
+  targetRelL2?: number | null;
   /** L-BFGS settings beyond `lbfgsHistory` and the learning rate. */
   lbfgs: Partial<LbfgsOptions>;
 };
@@ -59,14 +61,17 @@ export interface LoopSpec {
   gridPoints: () => { points: PointSet; range?: PointSet };
   /** Work before a step (not at the first step of a stage, which starts fresh). */
   beforeStep?: (at: StepAt) => BeforeStep | void;
-  /** After a step: history and progress. `loss` is the loss the step measured. */
-  afterStep: (at: StepAt, loss: number, evaluations: number) => void;
+  /** After a step: history and progress. `loss` is the loss the step measured. Returns the rel. L2 when it measured one. */
+  afterStep: (at: StepAt, loss: number, evaluations: number) => number | null | void;
   /** Names the part of the objective that was non-finite at the last evaluation ("term pde"), for messages. */
   explainNonFinite?: () => string;
   signal?: AbortSignal;
 }
 
 export type LoopStatus = 'completed' | 'diverged' | 'interrupted';
+
+/** Which early-stopping rule ended a completed run (or a stage, for patience); null: the step budget. */
+export type StopRule = 'targetLoss' | 'targetRelL2' | 'patience' | null;
 
 /** What `optimize` did; the model holds the final parameters (the best seen when the run did not complete). */
 export interface LoopResult {
@@ -82,6 +87,8 @@ export interface LoopResult {
   loss: number;
   /** Grid-update warnings, with the step. */
   warnings: string[];
+  /** The early-stopping rule that ended the run (patience: its last stage), else null. */
+  stoppedBy: StopRule;
 }
 
 /** Steps per stage: a KAN's budget is per stage; an MLP trains one stage of the same total. */
@@ -136,6 +143,8 @@ export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps:
   };
   let status: LoopStatus = 'completed';
   let message = 'completed';
+  let stoppedBy: StopRule = null;
+  const stops: string[] = [];
 
   outer: for (let stage = 0; stage < spec.grids.length; stage++) {
     const grid = spec.grids[stage]!;
@@ -146,6 +155,8 @@ export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps:
     }
     const lbfgs = new Lbfgs({ lr: rates.lbfgs, historySize: options.lbfgsHistory, ...options.lbfgs });
     const adam = new Adam({ lr: rates.adam });
+    // Patience: the best loss of this stage and the steps since it improved by more than minDelta.
+    let plateau = { best: Infinity, since: 0 };
     for (let step = 0; step < stageLength; step++) {
       const at: StepAt = { stage, stages: spec.grids.length, grid, step, stageLength, totalStep, totalSteps };
       if (spec.signal?.aborted) {
@@ -189,11 +200,30 @@ export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps:
       writeParams(model, x);
       lastLoss = loss;
       totalStep++;
-      spec.afterStep(at, loss, evaluations);
+      const relL2 = spec.afterStep(at, loss, evaluations);
       // Let signals (Ctrl-C) and timers run between steps.
       if (totalStep % 5 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+      if (options.targetLoss !== null && loss <= options.targetLoss) {
+        stoppedBy = 'targetLoss';
+        message = `stopped at step ${totalStep}: the loss ${loss.toExponential(3)} reached the target loss ${options.targetLoss}`;
+        break outer;
+      }
+      if (options.targetRelL2 != null && typeof relL2 === 'number' && relL2 <= options.targetRelL2) {
+        stoppedBy = 'targetRelL2';
+        message = `stopped at step ${totalStep}: rel. L2 ${relL2.toExponential(3)} reached the target ${options.targetRelL2}`;
+        break outer;
+      }
+      if (options.patience > 0) {
+        if (plateau.best === Infinity || loss < plateau.best * (1 - options.minDelta)) plateau = { best: loss, since: 0 };
+        else if (++plateau.since >= options.patience && step < stageLength - 1) {
+          stoppedBy = 'patience';
+          stops.push(`stage ${stage + 1} ended at step ${totalStep}: no improvement of the loss by more than ${options.minDelta * 100}% in ${options.patience} steps`);
+          break;
+        }
+      }
     }
   }
+  if (status === 'completed' && stoppedBy === 'patience') message = `completed; ${stops.join('; ')}`;
 
   if (status !== 'completed') {
     writeParams(model, best.x);
@@ -205,5 +235,5 @@ export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps:
       message += best.step === 0 ? '; no finite loss was seen, kept the initial parameters' : `; no finite loss was seen since step ${best.step}, kept the parameters of then`;
     }
   }
-  return { status, message, steps: totalStep, totalSteps, evaluations, loss: lastLoss, warnings };
+  return { status, message, steps: totalStep, totalSteps, evaluations, loss: lastLoss, warnings, stoppedBy: status === 'completed' ? stoppedBy : null };
 }

@@ -12,7 +12,7 @@ import type { Model } from '../createModel.js';
 import type { Problem, TermPoints } from '../problem/types.js';
 import { createRng, type Rng } from '../random.js';
 import type { LbfgsOptions } from './lbfgs.js';
-import { optimize, stagePlan, type LoopResult, type PointSet } from './loop.js';
+import { optimize, stagePlan, type LoopResult, type PointSet, type StopRule } from './loop.js';
 import { annealWeights } from './annealing.js';
 import { accuracy, type Accuracy } from './metrics.js';
 import { flattenGrads, readParams, writeParams } from './params.js';
@@ -66,6 +66,8 @@ export interface TrainResult {
   params: number;
   history: { columns: string[]; rows: number[][] };
   warnings: string[];
+  /** The early-stopping rule that ended a completed run (`patience`: it ended at least one stage early), else null. */
+  stoppedBy: StopRule;
 }
 
 /** Checks what the options schema cannot: the options against this problem and model. */
@@ -241,6 +243,7 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
             evaluations,
             seconds: seconds(),
           });
+          return measure && latest ? latest.relL2 : null;
         },
         explainNonFinite: () => {
           const bad = termNames.filter((_, i) => !Number.isFinite(lastTerms[i]!));
@@ -274,6 +277,7 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
     params: model.paramCount(),
     history: { columns, rows },
     warnings: [...warnings, ...loop.warnings],
+    stoppedBy: loop.stoppedBy,
   };
   data.forEach(disposeTermData);
   return result;

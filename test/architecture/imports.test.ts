@@ -5,18 +5,12 @@
  * problems/, solvers/ or viz/.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/**
- * Edges still to be removed, each the import that closes a known cycle (issue 12, owned by other
- * work in progress). Delete an entry when its import goes; add none.
- */
-const KNOWN_CYCLE_EDGES: ReadonlyArray<readonly [string, string, string]> = [
-];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -93,8 +87,23 @@ describe('import graph', () => {
   it('has no import cycle between the folders of src/ and solvers/', () => {
     const graph = folderGraph(['src', 'solvers']);
     expect(graph.size).toBeGreaterThan(8);
-    for (const [from, to] of KNOWN_CYCLE_EDGES) graph.get(from)?.delete(to);
     expect(findCycle(graph), 'an import cycle between folders').toBeNull();
+  });
+
+  it('lets solvers/ reach src/ only through src/index.ts and src/internal.ts, problems/ and viz/ only through src/index.ts', () => {
+    const entries: Record<string, string[]> = { solvers: ['src/index.ts', 'src/internal.ts'], problems: ['src/index.ts'], viz: ['src/index.ts'] };
+    // The CLI's front door loads the error classes and (lazily) the backend switch without the whole
+    // library, so `kanpinn --help` and `kanpinn problems` start without tfjs.
+    const light: Record<string, string[]> = { 'solvers/cli.ts': ['src/errors.ts', 'src/backend.ts'] };
+    const wrong = Object.entries(entries).flatMap(([folder, allowed]) =>
+      sourceFiles(join(ROOT, folder)).flatMap((file) =>
+        importsOf(file)
+          .map((target) => relative(ROOT, target).split(sep).join('/'))
+          .filter((target) => target.startsWith('src/') && !allowed.includes(target) && !(light[relative(ROOT, file).split(sep).join('/')] ?? []).includes(target))
+          .map((target) => `${relative(ROOT, file)} → ${target}`),
+      ),
+    );
+    expect(wrong).toEqual([]);
   });
 
   it('keeps src/ free of imports from problems/, solvers/ and viz/', () => {

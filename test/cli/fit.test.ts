@@ -64,7 +64,11 @@ describe('kanpinn fit', () => {
     ['a non-numeric cell', 'a,b,y\n1,2,3\n4,x5,6\n', [], 'kanpinn: row 3, column "b": not a number: "x5"\n'],
     ['a single row', 'a,b,y\n1,2,3\n', [], 'kanpinn: parseCsv: need at least 2 data rows below the header to fit, found 1\n'],
     ['a constant target', 'a,b,y\n1,2,3\n4,5,3\n', [], 'kanpinn: parseCsv: target column "y" is constant (every row is 3); a fit needs a target that varies\n'],
-    ['an unknown target', 'a,b,y\n1,2,3\n4,5,6\n', ['--target', 'z'], 'kanpinn: parseCsv: target "z" is not a column (columns: a, b, y)\n'],
+    ['an unknown target', 'a,b,y\n1,2,3\n4,5,6\n', ['--target', 'z'], `kanpinn: --target: "z" is not a column of ${join(dir, 'bad-anunknowntarget.csv')} (columns: a, b, y)\n`],
+    ['unreadable steps', 'a,b,y\n1,2,3\n4,5,6\n', ['--steps', 'abc'], 'kanpinn: --steps: expected an integer >= 0, got "abc"\n'],
+    ['a fractional seed', 'a,b,y\n1,2,3\n4,5,6\n', ['--seed', '1e30'], 'kanpinn: --seed: expected an integer from 0 to 4294967295, got 1e30\n'],
+    ['zero digits', 'a,b,y\n1,2,3\n4,5,6\n', ['--digits', '0'], 'kanpinn: --digits: expected an integer from 2 to 17, got 0\n'],
+    ['an unreadable weight', 'a,b,y\n1,2,3\n4,5,6\n', ['--lamb', 'x'], 'kanpinn: --lamb: expected a number >= 0, got "x"\n'],
     ['an out-of-range threshold', 'a,b,y\n1,2,3\n4,5,6\n', ['--r2-threshold', '2'], 'kanpinn: --r2-threshold: expected a number in [0, 1], got 2\n'],
     ['an unknown candidate', 'a,b,y\n1,2,3\n4,5,6\n7,8,1\n6,5,4\n', ['--symbolic', '--candidates', 'sinh', '--steps', '1', '--grids', '3', '--no-prune'], ''],
   ];

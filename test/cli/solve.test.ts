@@ -87,6 +87,10 @@ describe('kanpinn solve', () => {
       [['solve', 'poisson2d', '--seed', '0.5'], 'kanpinn: --seed: expected an integer from 0 to 4294967295, got 0.5\n'],
       [['solve', 'poisson2d', '--boundary-points', '0'], 'kanpinn: --boundary-points: expected an integer >= 1, got 0\n'],
       [['solve', 'poisson2d', '--grid', '5', '--grids', '5,10'], 'kanpinn: --grid: conflicts with --grids; give --grid N for one stage or --grids A,B,C for a schedule, not both\n'],
+      [['solve', 'poisson2d', '--target-loss', 'low'], 'kanpinn: --target-loss: expected a number >= 0, got "low"\n'],
+      [['solve', 'poisson2d', '--target-rel-l2', '-1'], 'kanpinn: --target-rel-l2: expected a number >= 0, got -1\n'],
+      [['solve', 'poisson2d', '--patience', '2.5'], 'kanpinn: --patience: expected an integer >= 0, got 2.5\n'],
+      [['solve', 'poisson2d', '--min-delta', '1.5'], 'kanpinn: --min-delta: expected a number in [0, 1], got 1.5\n'],
       [['solve', 'poisson2d', '--model', 'mlp', '-k', '2'], 'kanpinn: --k: applies to a KAN only; --model mlp has no spline grid (drop --k or use --model kan)\n'],
     ];
     for (const [argv, message] of cases) {
@@ -125,6 +129,14 @@ describe('kanpinn solve', () => {
     run.model.dispose();
     expect(run.summary.steps).toBe(4);
     expect(runSettings(problem, run.summary, run.options).steps).toBe(4);
+  });
+
+  it('stops at --target-loss and says why in the summary and the JSON (issue 16, item 3)', async () => {
+    const io = capture();
+    expect(await main(['solve', 'poisson2d', ...TINY, '--target-loss', '1e9', '--json'])).toBe(0);
+    const summary = JSON.parse(io.out()) as { steps: number; status: string; stoppedBy: string; message: string };
+    expect(summary).toMatchObject({ steps: 1, status: 'completed', stoppedBy: 'targetLoss' });
+    expect(summary.message).toMatch(/^stopped at step 1: the loss \S+ reached the target loss 1000000000$/);
   });
 
   it("takes the L-BFGS memory and grid updates from the problem's solver hint; flags win", async () => {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { KanpinnInputError, parseDerivativeName } from '../../src/index.js';
+import { KanpinnInputError } from '../../src/index.js';
+import { parseDerivativeName } from '../../src/jet/names.js';
 import { parseExpression } from '../../src/problem/expr/parse.js';
 import type { ExprContext } from '../../src/problem/expr/parse.js';
 import { compileTensor } from '../../src/problem/expr/tensor.js';

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildGeometry, createDomain, createRng } from '../../src/index.js';
-import type { Geometry, PointSet, SamplingMethod } from '../../src/index.js';
+import { createRng } from '../../src/index.js';
+import type { SamplingMethod } from '../../src/index.js';
+import { createDomain } from '../../src/problem/domain.js';
+import { buildGeometry } from '../../src/problem/geometry/build.js';
+import type { Geometry, PointSet } from '../../src/problem/geometry/types.js';
 
 const TOL = 1e-9;
 const METHODS: SamplingMethod[] = ['random', 'sobol', 'halton'];

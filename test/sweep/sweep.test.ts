@@ -146,12 +146,17 @@ describe.skipIf(skip !== null)(`kanpinn sweep through Redis and two kanpinn work
   /** Starts `kanpinn worker` on `queue`; its stderr is collected in `log()`. */
   function worker(queue: string): { child: ChildProcess; log: () => string } {
     let log = '';
-    const child = spawn(process.execPath, [BIN, 'worker', '--redis', redis.url, '--queue', queue, '--lock-seconds', '2', '--backend', 'cpu'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'worker', '--redis', redis.url, '--queue', queue, '--lock-seconds', '3', '--backend', 'cpu'], { stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr?.on('data', (chunk: Buffer) => {
       log += chunk.toString();
     });
     workers.push(child);
     return { child, log: () => log };
+  }
+
+  /** Resolves once every worker says it listens on its queue (so that both can take the first runs). */
+  async function ready(workers: { log: () => string }[]): Promise<void> {
+    while (!workers.every((w) => w.log().includes('worker on queue'))) await new Promise((r) => setTimeout(r, 100));
   }
 
   const stopped = (child: ChildProcess): Promise<void> =>
@@ -166,12 +171,19 @@ describe.skipIf(skip !== null)(`kanpinn sweep through Redis and two kanpinn work
     const queue = `kanpinn-test-${process.pid}-a`;
     queues.push(queue);
     const pair = [worker(queue), worker(queue)];
-    const { code, out } = await sweep(['--out', mkdtempSync(join(tmpdir(), 'kanpinn-sweep-redis-')), '--redis', redis.url, '--queue', queue]);
-    expect(code).toBe(0);
+    await ready(pair);
+    const { code, out, err } = await sweep(['--out', mkdtempSync(join(tmpdir(), 'kanpinn-sweep-redis-')), '--redis', redis.url, '--queue', queue]);
+    expect(code, err).toBe(0);
     expect(out.ran).toBe(12);
     expect(table(out)).toEqual(table(local!));
     // both workers took runs
     for (const w of pair) expect(w.log()).toMatch(/^done /m);
+    // --status shows the queue: every job completed, none failed
+    const io = capture();
+    expect(await main(['sweep', '--status', '--redis', redis.url, '--queue', queue, '--json'])).toBe(0);
+    vi.restoreAllMocks();
+    const status = JSON.parse(io.out()) as { counts: Record<string, number>; failed: unknown[] };
+    expect([status.counts.completed, status.counts.failed, status.counts.waiting, status.failed]).toEqual([12, 0, 0, []]);
     await Promise.all(pair.map((w) => stopped(w.child)));
   }, 90_000);
 
@@ -180,6 +192,7 @@ describe.skipIf(skip !== null)(`kanpinn sweep through Redis and two kanpinn work
     queues.push(queue);
     const victim = worker(queue);
     const survivor = worker(queue);
+    await ready([victim, survivor]);
     let killed: string | null = null;
     victim.child.stderr?.on('data', () => {
       const started = /^start (\w+)/m.exec(victim.log());
@@ -189,10 +202,11 @@ describe.skipIf(skip !== null)(`kanpinn sweep through Redis and two kanpinn work
       }
     });
     const out = mkdtempSync(join(tmpdir(), 'kanpinn-sweep-kill-'));
-    const { code, out: result } = await sweep(['--out', out, '--redis', redis.url, '--queue', queue]);
-    expect(code).toBe(0);
-    expect(killed).not.toBeNull();
-    expect(survivor.log()).toContain(`start ${killed}`);
+    const { code, out: result, err } = await sweep(['--out', out, '--redis', redis.url, '--queue', queue]);
+    const logs = `sweep:\n${err}\nvictim:\n${victim.log()}\nsurvivor:\n${survivor.log()}`;
+    expect(code, logs).toBe(0);
+    expect(killed, logs).not.toBeNull();
+    expect(survivor.log(), logs).toContain(`start ${killed}`);
     expect(result.runs).toHaveLength(12);
     expect(new Set(result.runs.map((r) => r.id)).size).toBe(12);
     expect(readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\n')).toHaveLength(13);

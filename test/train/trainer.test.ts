@@ -90,6 +90,43 @@ describe('train', () => {
     model.dispose();
   });
 
+  it('stops early at a target loss or rel. L2 and says why (issue 16, item 3)', async () => {
+    const model = createKan({ width: [2, 3, 1], grid: 4, seed: 3 });
+    const full = await train(poissonFixture(), model, { steps: 8, seed: 0, evalEvery: 1 });
+    const losses = full.history.rows.map((r) => r[5]!);
+    model.dispose();
+    // A target between the 3rd and 4th step's loss stops after step 4 (the loss falls on this run).
+    const target = (losses[2]! + losses[3]!) / 2;
+    expect(losses[3]!).toBeLessThan(target);
+    const again = createKan({ width: [2, 3, 1], grid: 4, seed: 3 });
+    const stopped = await train(poissonFixture(), again, { steps: 8, seed: 0, evalEvery: 1, targetLoss: target });
+    expect(stopped.status).toBe('completed');
+    expect(stopped.stoppedBy).toBe('targetLoss');
+    expect(stopped.steps).toBe(4);
+    expect(stopped.message).toMatch(/^stopped at step 4: the loss \S+ reached the target loss /);
+    again.dispose();
+    const third = createKan({ width: [2, 3, 1], grid: 4, seed: 3 });
+    const byError = await train(poissonFixture(), third, { steps: 8, seed: 0, evalEvery: 1, targetRelL2: 10 });
+    expect(byError.stoppedBy).toBe('targetRelL2');
+    expect(byError.steps).toBe(1);
+    third.dispose();
+  });
+
+  it('ends a stage when the loss stops improving (patience, min-delta), then goes on with the next stage', async () => {
+    const model = createKan({ width: [2, 3, 1], grid: 3, seed: 4 });
+    // min-delta 1: no loss is below 0 × the best, so each stage ends after `patience` steps past its first.
+    const result = await train(poissonFixture(), model, { grids: [3, 4], steps: 10, seed: 0, patience: 2, minDelta: 1 });
+    expect(result.status).toBe('completed');
+    expect(result.stoppedBy).toBe('patience');
+    expect(result.steps).toBe(6);
+    expect(result.message).toBe('completed; stage 1 ended at step 3: no improvement of the loss by more than 100% in 2 steps; stage 2 ended at step 6: no improvement of the loss by more than 100% in 2 steps');
+    expect(model.layers[0]!.grid).toBe(4);
+    await expect(train(poissonFixture(), model, { patience: -1 })).rejects.toThrow('patience: expected an integer >= 0, got -1');
+    await expect(train(poissonFixture(), model, { minDelta: 2 })).rejects.toThrow('minDelta: expected a number in [0, 1], got 2');
+    await expect(train(poissonFixture(), model, { targetLoss: -1 })).rejects.toThrow('targetLoss: expected a number >= 0, got -1');
+    model.dispose();
+  });
+
   it('extends the grid on schedule and keeps the tensor count flat', async () => {
     const model = createKan({ width: [2, 3, 1], grid: 3, seed: 4 });
     const before = tf.memory().numTensors;

@@ -1,0 +1,306 @@
+/**
+ * Data-parallel kernels on all CPU cores, synchronously: a pool of `worker_threads` sharing memory
+ * with the calling thread. A threaded call splits the points [0, N) into one contiguous chunk per
+ * thread; the caller posts each worker its chunk (a message read synchronously by the worker),
+ * wakes it with `Atomics.notify`, runs the first chunk itself and then waits with `Atomics.wait`
+ * (allowed on Node's main thread) until every worker is done. Outputs written per point are
+ * shared arrays; sums over points (parameter gradients) go to one private slice per worker and
+ * are added up by the caller, so results equal one thread's up to the order of float summation.
+ *
+ * Node only: `worker_threads` and `os` are reached through `process.getBuiltinModule`, never a
+ * static import, so the library still bundles for a browser, where every kernel runs on the
+ * calling thread as before. Workers start on the first threaded call, are `unref()`ed (they never
+ * keep a process alive) and end with `setThreads(1)`. A kernel that throws in a worker, or a
+ * worker that stops answering, is an exception in the caller, never a hang.
+ */
+import { codeGenerationAllowed } from '../jet/codegen.js';
+import { CTL, CTL_WORDS, ERROR_BYTES, WORKER_SOURCE } from './workerSource.js';
+
+interface NodeWorker {
+  unref(): void;
+  terminate(): Promise<number>;
+  on(event: 'exit' | 'error', listener: (value: unknown) => void): void;
+}
+interface NodeMessagePort {
+  postMessage(message: unknown): void;
+  unref(): void;
+  close(): void;
+}
+interface WorkerThreads {
+  Worker: new (source: string, options: { eval: true; workerData: unknown; transferList: unknown[] }) => NodeWorker;
+  MessageChannel: new () => { port1: NodeMessagePort; port2: NodeMessagePort };
+}
+interface NodeOs {
+  availableParallelism?: () => number;
+  cpus(): unknown[];
+}
+
+function builtin<T>(name: string): T | null {
+  const loader = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process?.getBuiltinModule;
+  if (typeof loader !== 'function') return null;
+  try {
+    return loader(name) as T;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Work units (points × work per point as the callers count them: KAN edges × jet channels, MLP
+ * neurons × jet channels) below which a kernel stays on the calling thread, and the work each
+ * further thread must bring. How it was set (2026-11-29, the 2-core build machine at load average
+ * ≈ 20 from other sessions, so no quiet timings): one threaded dispatch of an empty kernel costs a
+ * median 13 µs round trip (p90 18 µs); the kernels cost ≈ 10–55 ns per unit on one thread
+ * (forward + backward, load-inflated). 20,000 units give each thread ≥ 0.2 ms of work, ≥ 10× the
+ * dispatch. Interleaved 1-vs-2-thread timings under that load were slower with 2 threads at every
+ * size (the second core is busy with other processes), so the ratio crossover is still to be
+ * re-measured on a quiet machine (scripts in the engine-threads report).
+ */
+export const THREAD_MIN_WORK = 20_000;
+
+let minWork = THREAD_MIN_WORK;
+
+/**
+ * Overrides `THREAD_MIN_WORK` (tests run small sizes threaded); returns the previous value.
+ */
+export function setThreadMinWork(units: number): number {
+  const previous = minWork;
+  minWork = units;
+  return previous;
+}
+
+/** The machine's cores (`os.availableParallelism()`), 1 outside Node. */
+export function machineThreads(): number {
+  const os = builtin<NodeOs>('node:os');
+  if (os === null) return 1;
+  const n = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.floor(n));
+}
+
+let threads: number | null = null;
+
+/** Threads the kernels use (the calling thread included): `setThreads`, else the machine's cores. */
+export function getThreads(): number {
+  if (threads === null) threads = machineThreads();
+  return threads;
+}
+
+/**
+ * Sets how many threads (the calling thread included) run the KAN layer and MLP activation
+ * kernels; 1 runs everything on the calling thread and ends the worker threads. Outside Node the
+ * setting is kept but has no effect. Throws on anything but an integer ≥ 1.
+ */
+export function setThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setThreads: expected an integer >= 1, got ${String(n)}`);
+  // fewer threads: end the workers beyond them (all of them: the pool regrows on demand)
+  if (n - 1 < pool.length) closePool();
+  threads = n;
+}
+
+interface Slot {
+  worker: NodeWorker;
+  port: NodeMessagePort;
+  ctl: Int32Array;
+  errors: Uint8Array;
+  job: number;
+  exited: boolean;
+  /** Kernel keys whose source this worker has been sent (it compiles each once). */
+  compiled: Set<string>;
+}
+
+let pool: Slot[] = [];
+
+function closePool(): void {
+  for (const slot of pool) {
+    Atomics.store(slot.ctl, CTL.GO, -1);
+    Atomics.notify(slot.ctl, CTL.GO);
+    slot.port.close();
+    void slot.worker.terminate();
+  }
+  pool = [];
+}
+
+/** Milliseconds to wait for a new worker to start, and at least for any job. */
+const START_TIMEOUT_MS = 60_000;
+/** A worker's chunk may take this many times the caller's own chunk before the call fails. */
+const SLOW_FACTOR = 100;
+
+function startWorker(api: WorkerThreads): Slot {
+  const ctlBuffer = new SharedArrayBuffer(CTL_WORDS * 4);
+  const errorBuffer = new SharedArrayBuffer(ERROR_BYTES);
+  const { port1, port2 } = new api.MessageChannel();
+  const worker = new api.Worker(WORKER_SOURCE, { eval: true, workerData: { ctl: ctlBuffer, errors: errorBuffer, port: port2 }, transferList: [port2] });
+  worker.unref();
+  port1.unref();
+  const slot: Slot = { worker, port: port1, ctl: new Int32Array(ctlBuffer), errors: new Uint8Array(errorBuffer), job: 0, exited: false, compiled: new Set() };
+  worker.on('exit', () => {
+    slot.exited = true;
+  });
+  worker.on('error', () => {
+    slot.exited = true;
+  });
+  return slot;
+}
+
+/** The pool grown to `workers` started workers (waits for their start), or null outside Node. */
+function ensurePool(workers: number): Slot[] | null {
+  if (pool.some((slot) => slot.exited)) closePool();
+  if (pool.length >= workers) return pool;
+  const api = builtin<WorkerThreads>('node:worker_threads');
+  if (api === null) return null;
+  const fresh: Slot[] = [];
+  while (pool.length + fresh.length < workers) fresh.push(startWorker(api));
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (const slot of fresh) {
+    while (Atomics.load(slot.ctl, CTL.READY) !== 1) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        for (const s of fresh) void s.worker.terminate();
+        throw new Error(`kernel threads: a worker thread did not start within ${START_TIMEOUT_MS / 1000} s`);
+      }
+      Atomics.wait(slot.ctl, CTL.READY, 0, Math.min(left, 100));
+    }
+  }
+  pool = [...pool, ...fresh];
+  return pool;
+}
+
+/** A kernel for `runThreaded`: `source` evaluates to `function (n0, n1, ...args)` running points [n0, n1). */
+export interface ThreadedKernel {
+  /** Cache key: equal keys must mean equal source. */
+  key: string;
+  /** Built only on a cache miss. */
+  source: () => string;
+}
+
+interface Compiled {
+  source: string;
+  run: (...args: unknown[]) => void;
+}
+
+const localKernels = new Map<string, Compiled>();
+
+/** The kernel's source and its compiled function on the calling thread (the workers compile the same text). */
+function localKernel(kernel: ThreadedKernel): Compiled {
+  let hit = localKernels.get(kernel.key);
+  if (hit === undefined) {
+    const source = kernel.source();
+    hit = { source, run: (new Function(`return ${source}`) as () => (...args: unknown[]) => void)() };
+    localKernels.set(kernel.key, hit);
+  }
+  return hit;
+}
+
+/**
+ * How many threads a call of `work` units would use (1: stay on the calling thread): none beyond
+ * the first below the crossover, and each further thread only with at least the crossover's work.
+ */
+export function threadsFor(work: number, points: number): number {
+  const wanted = getThreads();
+  if (wanted <= 1 || work < minWork || points < 2 || !codeGenerationAllowed()) return 1;
+  if (builtin<WorkerThreads>('node:worker_threads') === null) return 1;
+  return Math.max(1, Math.min(wanted, points, Math.floor(work / minWork) + 1));
+}
+
+const sharedCopies = new WeakMap<object, Float32Array | Float64Array>();
+
+/** `a` in shared memory: itself when it already is, else a copy (cached per array, so a backward pass reuses its forward's copy). */
+export function shared<T extends Float32Array | Float64Array>(a: T): T {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const hit = sharedCopies.get(a);
+  if (hit !== undefined) return hit as T;
+  const copy = sharedZeros(a.constructor as new (buffer: SharedArrayBuffer) => T, a.length);
+  copy.set(a);
+  sharedCopies.set(a, copy);
+  return copy;
+}
+
+/** A zero-filled typed array in shared memory. */
+export function sharedZeros<T extends Float32Array | Float64Array>(type: new (buffer: SharedArrayBuffer) => T, length: number): T {
+  const bytes = type === (Float64Array as unknown) ? 8 : 4;
+  return new type(new SharedArrayBuffer(length * bytes));
+}
+
+/** One threaded call. */
+export interface ThreadedCall {
+  kernel: ThreadedKernel;
+  /** Points N: the kernel runs [n0, n1) per thread. */
+  points: number;
+  /** Threads to use (from `threadsFor`), ≥ 2. */
+  threads: number;
+  /**
+   * The kernel's arguments after (n0, n1). Typed arrays written by the kernel must be shared
+   * (`shared`, `sharedZeros`); other values are copied to each worker.
+   */
+  args: unknown[];
+  /**
+   * Indices into `args` of Float64Arrays the kernel adds into (sums over points): each worker gets
+   * a zeroed private slice, added into the caller's array at the end.
+   */
+  sums: number[];
+}
+
+function errorText(bytes: Uint8Array): string {
+  const end = bytes.indexOf(0);
+  return new TextDecoder().decode(bytes.slice(0, end < 0 ? bytes.length : end)).split('\n')[0] ?? '';
+}
+
+/**
+ * Runs `call.kernel` over the points on `call.threads` threads and returns when all are done.
+ * Throws when a worker's chunk threw (with its message) or a worker stops answering.
+ */
+export function runThreaded(call: ThreadedCall): void {
+  const T = call.threads;
+  const slots = ensurePool(T - 1);
+  if (slots === null) throw new Error('kernel threads: worker_threads is not available here');
+  const local = localKernel(call.kernel);
+  const key = call.kernel.key;
+  const bounds = Array.from({ length: T + 1 }, (_, t) => Math.round((call.points * t) / T));
+  const slices: Float64Array[][] = [];
+  for (let w = 1; w < T; w++) {
+    const slot = slots[w - 1]!;
+    const args = call.args.slice();
+    const own: Float64Array[] = [];
+    for (const index of call.sums) {
+      const target = args[index] as Float64Array;
+      const slice = sharedZeros(Float64Array, target.length);
+      own.push(slice);
+      args[index] = slice;
+    }
+    slices.push(own);
+    slot.job += 1;
+    const source = slot.compiled.has(key) ? null : local.source;
+    slot.compiled.add(key);
+    slot.port.postMessage({ key, source, n0: bounds[w], n1: bounds[w + 1], args });
+    Atomics.store(slot.ctl, CTL.GO, slot.job);
+    Atomics.notify(slot.ctl, CTL.GO);
+  }
+  const started = Date.now();
+  let failure: Error | null = null;
+  try {
+    local.run(bounds[0], bounds[1], ...call.args);
+  } catch (error) {
+    failure = error instanceof Error ? error : new Error(String(error));
+  }
+  const deadline = Date.now() + Math.max(START_TIMEOUT_MS, SLOW_FACTOR * (Date.now() - started));
+  for (let w = 1; w < T; w++) {
+    const slot = slots[w - 1]!;
+    while (Atomics.load(slot.ctl, CTL.DONE) !== slot.job) {
+      const left = deadline - Date.now();
+      if (left <= 0 || slot.exited) {
+        closePool();
+        throw new Error(`kernel threads: worker ${w} did not finish its chunk (${slot.exited ? 'it exited' : 'timed out'}); the pool was restarted`);
+      }
+      Atomics.wait(slot.ctl, CTL.DONE, Atomics.load(slot.ctl, CTL.DONE), Math.min(left, 1000));
+    }
+    if (Atomics.load(slot.ctl, CTL.STATUS) !== 0 && failure === null) failure = new Error(`kernel thread ${w}: ${errorText(slot.errors)}`);
+  }
+  if (failure !== null) throw failure;
+  call.sums.forEach((index, s) => {
+    const target = call.args[index] as Float64Array;
+    for (const own of slices) {
+      const slice = own[s]!;
+      for (let i = 0; i < target.length; i++) target[i] = target[i]! + slice[i]!;
+    }
+  });
+}

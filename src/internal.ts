@@ -1,0 +1,15 @@
+/**
+ * The second entry, for solvers/ (the CLI, the solver, benchmarks and sweeps) only: the public API
+ * (./index.ts) plus the pieces the command line is built from but a library user does not compose
+ * (flag tables, backend-name parsing, jet plumbing for predictions, atomic file writes, the problem
+ * schema). solvers/ reaches src/ through these two modules alone (test/architecture/imports.test.ts).
+ */
+export * from './index.js';
+export { parseBackendName, defaultBackendName } from './backend.js';
+export { jetTensors, planFor } from './model/evaluate.js';
+export { rmse } from './train/fit.js';
+export { buildTermData, disposeTermData, termScope } from './train/termData.js';
+export { OPTION_SPECS, checkOptions, parseOptionText, hintOptions } from './options/training.js';
+export { writeFileAtomic, writeFileSet, prepareOutputFolder, openAtomicWriter } from './io/files.js';
+export type { OutputFile } from './io/files.js';
+export { problemSchema } from './problem/schema.js';

@@ -1,0 +1,72 @@
+/**
+ * The generated KAN layer passes (layerCodegen.ts) on all cores: each thread runs the same
+ * generated source over its own chunk of the points (engine/pool.ts). Forward outputs and dL/dX
+ * are per point (shared arrays, disjoint writes); dL/draw and dL/dscale_base are sums over points
+ * (a private slice per worker, added by the caller). Layers with symbolic edges and the per-edge
+ * regulariser pass stay on the calling thread.
+ */
+import { baseDerivativesSource, jetFactorsSource, narrowPointLoop } from '../engine/helperSources.js';
+import { runThreaded, shared, sharedZeros, threadsFor, type ThreadedKernel } from '../engine/pool.js';
+import type { JetPlan } from '../jet/plan.js';
+import { kernelSource, type GeneratedArgs, type KernelPass } from './layerCodegen.js';
+import { findSpan } from './spline.js';
+
+const POINT_LOOP = 'for (let n = 0; n < N; n++)';
+const CHUNK_LOOP = 'for (let n = n0; n < n1; n++)';
+
+function kernelFor(plan: JetPlan, k: number, pass: KernelPass, constS: Float64Array[] | null, args: string[]): ThreadedKernel {
+  const key = JSON.stringify([pass, plan.channels, plan.terms, k, constS === null ? null : constS.map((s) => Array.from(s))]);
+  return {
+    key,
+    source: () => `(function () {
+${findSpan.toString()}
+${baseDerivativesSource()}
+const jet = ${jetFactorsSource(plan)};
+const H = { span: function (table, x) { return findSpan(table.knots, x, table.uniformStep); }, baseD: baseDerivatives, factors: jet.factors, factorsBack: jet.backward };
+return function (n0, n1, ${args.join(', ')}) {${narrowPointLoop(kernelSource(plan, k, pass, constS), POINT_LOOP, CHUNK_LOOP)}
+};
+})()`,
+  };
+}
+
+/** Work units of one pass (points × edges × channels), for the crossover in pool.ts. */
+function workOf(plan: JetPlan, a: GeneratedArgs): number {
+  return a.N * a.nIn * a.nOut * plan.channels.length;
+}
+
+/** The arguments with the bulk arrays in shared memory. */
+function sharedArgs(a: GeneratedArgs): GeneratedArgs {
+  return { ...a, X: shared(a.X), raw: shared(a.raw) };
+}
+
+/** The forward jets Y [C, N, nOut] computed on several threads, or null when the call is too small for threads (the caller runs it). */
+export function threadedLayerForward(plan: JetPlan, k: number, constS: Float64Array[] | null, a: GeneratedArgs): Float32Array | null {
+  const threads = threadsFor(workOf(plan, a), a.N);
+  if (threads < 2) return null;
+  const Y = sharedZeros(Float32Array, plan.channels.length * a.N * a.nOut);
+  runThreaded({ kernel: kernelFor(plan, k, 'forward', constS, ['A', 'Y']), points: a.N, threads, args: [sharedArgs(a), Y], sums: [] });
+  return Y;
+}
+
+/**
+ * The backward pass on several threads: adds into dRaw and dSb and returns { dX } (null without
+ * the input gradient); null when the call is too small for threads (the caller runs it).
+ */
+export function threadedLayerBackward(
+  plan: JetPlan,
+  k: number,
+  constS: Float64Array[] | null,
+  needInputGrad: boolean,
+  a: GeneratedArgs,
+  dY: Float32Array,
+  dRaw: Float64Array,
+  dSb: Float64Array,
+): { dX: Float32Array | null } | null {
+  const threads = threadsFor(2 * workOf(plan, a), a.N);
+  if (threads < 2) return null;
+  const dX = needInputGrad ? sharedZeros(Float32Array, a.X.length) : null;
+  const pass: KernelPass = needInputGrad ? 'backward-input' : 'backward';
+  const kernel = kernelFor(plan, k, pass, constS, ['A', 'dY', 'dRaw', 'dSb', 'dX']);
+  runThreaded({ kernel, points: a.N, threads, args: [sharedArgs(a), shared(dY), dRaw, dSb, dX], sums: [2, 3] });
+  return { dX };
+}

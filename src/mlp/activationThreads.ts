@@ -1,0 +1,70 @@
+/**
+ * The generated MLP activation jets (activationCodegen.ts) on all cores: each thread runs the same
+ * generated source over its own chunk of the points (engine/pool.ts). Outputs and dL/dZ are per
+ * point (shared arrays); dL/dbias is a sum over points (a private slice per worker).
+ */
+import { baseDerivativesSource, narrowPointLoop } from '../engine/helperSources.js';
+import { runThreaded, shared, sharedZeros, threadsFor, type ThreadedKernel } from '../engine/pool.js';
+import type { JetPlan } from '../jet/plan.js';
+import { activationKernelSource } from './activationCodegen.js';
+import { TANH_POLY, tanhDerivatives, type KernelActivation } from './activationKernel.js';
+
+const POINT_LOOP = 'for (let base = 0; base < stride; base++)';
+// chunks start at a point, so the neuron index j restarts at 0 as in the full loop
+const CHUNK_LOOP = 'for (let base = n0 * n; base < n1 * n; base++)';
+
+/** `H.deriv` of an activation as source (the generated code calls it only where it has no closed form). */
+function derivSource(activation: KernelActivation): string {
+  switch (activation) {
+    case 'tanh':
+      return `const TANH_POLY = ${JSON.stringify(TANH_POLY)};\n${tanhDerivatives.toString()}\nconst H = { deriv: tanhDerivatives };`;
+    case 'sin':
+      return 'const H = {};';
+    case 'silu':
+    case 'identity':
+      return `${baseDerivativesSource()}\nconst H = { deriv: function (z, order, out) { baseDerivatives('${activation}', z, order, out); } };`;
+    default: {
+      const never: never = activation;
+      throw new Error(`unknown activation ${String(never)}`);
+    }
+  }
+}
+
+function kernelFor(activation: KernelActivation, plan: JetPlan, pass: 'forward' | 'backward', args: string[]): ThreadedKernel {
+  return {
+    key: JSON.stringify([pass, activation, plan.channels, plan.terms]),
+    source: () => `(function () {
+${derivSource(activation)}
+return function (n0, n1, ${args.join(', ')}) {${narrowPointLoop(activationKernelSource(plan, activation, pass), POINT_LOOP, CHUNK_LOOP)}
+};
+})()`,
+  };
+}
+
+/** The forward jets on several threads, or null when the call is too small for threads. */
+export function threadedActivationForward(activation: KernelActivation, plan: JetPlan, Z: Float32Array, bias: Float32Array, N: number, n: number): Float32Array | null {
+  const threads = threadsFor(N * n * plan.channels.length, N);
+  if (threads < 2) return null;
+  const Y = sharedZeros(Float32Array, Z.length);
+  runThreaded({ kernel: kernelFor(activation, plan, 'forward', ['Z', 'bias', 'N', 'n', 'Y']), points: N, threads, args: [shared(Z), bias, N, n, Y], sums: [] });
+  return Y;
+}
+
+/** The backward pass on several threads: returns dZ and adds into dBias; null when the call is too small for threads. */
+export function threadedActivationBackward(
+  activation: KernelActivation,
+  plan: JetPlan,
+  Z: Float32Array,
+  bias: Float32Array,
+  N: number,
+  n: number,
+  dY: Float32Array,
+  dBias: Float64Array,
+): Float32Array | null {
+  const threads = threadsFor(2 * N * n * plan.channels.length, N);
+  if (threads < 2) return null;
+  const dZ = sharedZeros(Float32Array, Z.length);
+  const kernel = kernelFor(activation, plan, 'backward', ['Z', 'bias', 'N', 'n', 'dY', 'dZ', 'dBias']);
+  runThreaded({ kernel, points: N, threads, args: [shared(Z), bias, N, n, shared(dY), dZ, dBias], sums: [6] });
+  return dZ;
+}
