@@ -199,6 +199,15 @@ export async function runSupervisedFit(data: CsvData, partial: Partial<Supervise
   return { model, summary, history: histories };
 }
 
+/** Refuses a flag given more than once (yargs then hands an array to code that expects one value). */
+export function refuseRepeatedFlags(args: Readonly<Record<string, unknown>>): void {
+  for (const [key, value] of Object.entries(args)) {
+    // yargs lists each flag under its dashed and its camelCase name; the dashed (or one-word) one is what the user typed.
+    if (key === '_' || key === '$0' || /[A-Z]/.test(key) || !Array.isArray(value)) continue;
+    throw new KanpinnInputError(`--${key}: given ${value.length} times; give it once`);
+  }
+}
+
 /** RMSE over `data` of the formula as printed (rounded numbers); NaN where it leaves its real domain counts as infinite error. */
 function printedFormulaRmse(expression: MathNode, inputs: readonly string[], data: FitData): number {
   const compiled = expression.compile();

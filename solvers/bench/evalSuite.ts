@@ -4,7 +4,7 @@
  * against grid size, width and point count. Reports the median over repeats after warm-up.
  */
 import * as tf from '@tensorflow/tfjs';
-import { createModel, createRng, jetTensors, type ModelOptions } from '../../src/internal.js';
+import { createModel, createRng, getThreads, jetTensors, type ModelOptions } from '../../src/internal.js';
 
 export interface EvalCase {
   name: string;
@@ -22,6 +22,8 @@ export interface EvalResult {
   params: number;
   msPerEval: number;
   repeats: number;
+  /** Threads of the KAN and MLP kernels (`setThreads`); absent in files saved before threads existed (one). */
+  threads?: number;
 }
 
 const kan = (grid: number): ModelOptions => ({ kind: 'kan', width: [2, 10, 1], grid, seed: 0 });
@@ -93,6 +95,7 @@ export function runEvalCase(c: EvalCase, repeats: number, warmup: number): EvalR
     params: model.paramCount(),
     msPerEval: Math.round(times[Math.floor(times.length / 2)]! * 1000) / 1000,
     repeats,
+    threads: getThreads(),
   };
   f.dispose();
   model.dispose();

@@ -43,8 +43,9 @@ const widthText = (r: { model: string; width: number[]; grids: number[] | null }
 
 /** The eval suite's table: ms per loss+gradient evaluation. */
 export function evalTable(rows: EvalResult[]): string {
-  const lines = ['| case | model | width | grid | points | params | ms per loss+gradient |', '|---|---|---|---|---|---|---|'];
-  for (const r of rows) lines.push(`| ${r.name} | ${r.model} | [${r.width.join(',')}] | ${r.grid ?? '–'} | ${r.points} | ${r.params} | ${r.msPerEval} |`);
+  const lines = ['| case | model | width | grid | points | params | threads | ms per loss+gradient |', '|---|---|---|---|---|---|---|---|'];
+  // files saved before the kernels had threads ran on one
+  for (const r of rows) lines.push(`| ${r.name} | ${r.model} | [${r.width.join(',')}] | ${r.grid ?? '–'} | ${r.points} | ${r.params} | ${r.threads ?? 1} | ${r.msPerEval} |`);
   return lines.join('\n');
 }
 

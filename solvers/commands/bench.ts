@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { KanpinnInputError, setBackend, parseBackendName, defaultBackendName } from '../../src/internal.js';
+import { KanpinnInputError, setBackend, setThreads, parseBackendName, defaultBackendName } from '../../src/internal.js';
 import { ACCURACY_TASKS, ACCURACY_THRESHOLDS, runAccuracyTask, type AccuracyRun } from '../bench/accuracySuite.js';
 import { EVAL_CASES, repeatsFor, runEvalCase, type EvalResult } from '../bench/evalSuite.js';
 import { machineInfo } from '../bench/machine.js';
@@ -31,6 +31,7 @@ interface BenchArgs {
   results: string;
   readmeFile: string;
   backend?: string;
+  threads?: number;
 }
 
 /** Names in `--only`, each checked against the suite's names. */
@@ -91,6 +92,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       .option('only', { type: 'string', describe: 'comma-separated case names (eval) or problems (accuracy, pinnacle) to run' })
       .option('steps', { type: 'number', describe: 'accuracy/paper/pinnacle: steps per KAN stage instead of the suite\'s (an MLP gets the same total)' })
       .option('save', { type: 'string', describe: 'write DIR/SUITE.json and DIR/SUITE.md' })
+      .option('threads', { type: 'number', describe: "CPU threads of the KAN and MLP kernels (default: the machine's cores)" })
       .option('readme', { type: 'boolean', default: false, describe: 'rewrite the README Benchmarks section from the saved results (runs no suite)' })
       .option('results', { type: 'string', default: RESULTS_DIR, describe: 'with --readme: folder of the saved SUITE.json files' })
       .option('readme-file', { type: 'string', default: 'README.md', describe: 'with --readme: the README to rewrite' })
@@ -103,6 +105,10 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       await writeFileAtomic(args.readmeFile, updateReadme(before, sections));
       printLine(`updated ${args.readmeFile}: ${Object.keys(sections).join(', ') || 'no result files found, markers only'}`);
       return;
+    }
+    if (args.threads !== undefined) {
+      if (!Number.isInteger(args.threads) || args.threads < 1) throw new KanpinnInputError(`--threads: expected an integer >= 1, got ${args.threads}`);
+      setThreads(args.threads);
     }
     if (args.save !== undefined) prepareOutputDir(args.save, '--save');
     if (args.suite === 'symbolic') {

@@ -1,6 +1,6 @@
 /** `kanpinn check <problem> [--json]`: validate a problem and measure its exact solution's residuals. */
 import type { CommandModule } from 'yargs';
-import { checkProblem } from '../../src/index.js';
+import { KanpinnInputError, checkProblem, parseOptionText } from '../../src/index.js';
 import type { CheckReport } from '../../src/index.js';
 import { resolveProblem } from '../../problems/index.js';
 import { printJson, printLine } from '../cliUtil.js';
@@ -8,7 +8,7 @@ import { printJson, printLine } from '../cliUtil.js';
 interface CheckArgs {
   problem: string;
   json?: boolean;
-  seed?: number;
+  seed?: string | string[];
 }
 
 function format(value: number | null | undefined): string {
@@ -43,10 +43,13 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
     yargs
       .positional('problem', { type: 'string', demandOption: true, describe: 'built-in name or path to a JSON problem file' })
       .option('json', { type: 'boolean', describe: 'print one JSON object' })
-      .option('seed', { type: 'number', describe: 'seed of the sampled check points', default: 1234 }),
+      .option('seed', { type: 'string', describe: 'seed of the sampled check points (default: 1234)' }),
   handler: (args) => {
+    if (Array.isArray(args.seed)) throw new KanpinnInputError(`--seed: given ${args.seed.length} times; give it once`);
+    // The same rules as solve's --seed (an integer in [0, 2^32 - 1]), not yargs' number parsing, which lets 'abc' through as NaN.
+    const seed = args.seed === undefined ? 1234 : parseOptionText('seed', args.seed);
     const problem = resolveProblem(args.problem);
-    const report = checkProblem(problem, { seed: args.seed ?? 1234 });
+    const report = checkProblem(problem, { seed });
     if (args.json) printJson(report);
     else printReport(report);
     if (!report.ok) process.exitCode = 1;

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
 import { defaultBackendName, defaultSymbolicLibrary, KanpinnInputError, parseBackendName, parseCsv, parseOptionText, setBackend, type CsvData } from '../../src/internal.js';
 import { parseIntList, printError, printJson, printLine } from '../cliUtil.js';
-import { runSupervisedFit, SUPERVISED_FIT_DEFAULTS, writeFitOutputs } from '../fit.js';
+import { refuseRepeatedFlags, runSupervisedFit, SUPERVISED_FIT_DEFAULTS, writeFitOutputs } from '../fit.js';
 import { FIT_OUTPUT_FILES, prepareOutputDir } from '../outputs.js';
 import { catchInterrupts } from '../signals.js';
 
@@ -75,6 +75,7 @@ export const fitCommand: CommandModule<object, FitArgs> = {
       .option('quiet', { type: 'boolean', default: false, describe: 'no stage messages on stderr' })
       .example('$0 fit data.csv --symbolic', 'KAN [d,5,1], sparsify, prune, refine 3→10, formula') as never,
   handler: async (args) => {
+    refuseRepeatedFlags(args);
     const steps = parseOptionText('steps', String(args.steps));
     const k = parseOptionText('k', String(args.k));
     const seed = parseOptionText('seed', String(args.seed));

@@ -78,6 +78,8 @@ export interface TrainingOptions {
   patience: number;
   /** An improvement is a loss below (1 − minDelta) × the best loss of the stage so far. */
   minDelta: number;
+  /** CPU threads of the KAN layer and MLP activation kernels (`setThreads`); null: leave the setting (default the machine's cores). */
+  threads: number | null;
 }
 
 /** The model a solve builds (the CLI's model flags). */
@@ -124,6 +126,7 @@ export const TRAINING_DEFAULTS: Readonly<TrainingOptions> = Object.freeze({
   targetRelL2: null,
   patience: 0,
   minDelta: 0,
+  threads: null,
 } satisfies TrainingOptions);
 
 export const MODEL_DEFAULTS: Readonly<ModelChoice> = Object.freeze({ model: 'kan', width: null, grid: null, k: 3, activation: 'tanh' } satisfies ModelChoice);
@@ -205,6 +208,7 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   targetRelL2: { kind: { type: 'number', min: 0 }, nullable: true, flag: 'target-rel-l2', help: 'stop once a measured rel. L2 (see --eval-every) is at most X', defaultText: 'none' },
   patience: { kind: int(0), flag: 'patience', help: 'end a stage after N steps without improvement of the loss (0: never)' },
   minDelta: { kind: { type: 'number', min: 0, max: 1 }, flag: 'min-delta', help: 'with --patience: an improvement is a loss below (1 - D) x the best so far' },
+  threads: { kind: int(1), nullable: true, flag: 'threads', help: 'CPU threads of the KAN and MLP kernels (1: the calling thread only)', defaultText: "the machine's cores" },
 };
 
 /** The options a problem's `"solver"` hint may set, in the order messages list its fields. */

@@ -24,7 +24,7 @@ import type { ProblemSpec } from './spec.js';
 import { meshTestSet, referenceTestSet } from './testSet.js';
 import type { Problem, SamplingMethod, SolverHint } from './types.js';
 import { checkFields, isRecord } from './validate.js';
-import { checkDataInDomain, checkSelectors, checkTestMeshSize, orderDefines, refuseNulls } from './inputChecks.js';
+import { checkDataInDomain, checkSelectors, checkSpecShape, checkTestMeshSize, orderDefines } from './inputChecks.js';
 import { HINT_FIELDS, SAMPLING_METHODS, parseSolverHint } from '../options/training.js';
 
 /** Options of `defineProblem`. */
@@ -47,7 +47,7 @@ const IDENTIFIER = /^[A-Za-z][A-Za-z0-9]*$/;
 export function defineProblem(spec: ProblemSpec | Record<string, unknown>, options: DefineOptions = {}): Problem {
   if (!isRecord(spec)) throw new KanpinnInputError(`problem: expected an object, got ${describe(spec)}`);
   checkFields(spec, SPEC_FIELDS, '');
-  refuseNulls(spec);
+  checkSpecShape(spec);
   const name = spec.name;
   if (typeof name !== 'string' || name.trim() === '') throw new KanpinnInputError(`name: expected a non-empty string, got ${describe(name)}`);
   const description = spec.description ?? '';

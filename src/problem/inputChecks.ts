@@ -24,6 +24,14 @@ export function refuseNulls(value: unknown, path = ''): void {
   }
 }
 
+/** Checks of the whole spec before its fields are read: no nulls, and `$schema` (otherwise ignored) is a string. */
+export function checkSpecShape(spec: Record<string, unknown>): void {
+  refuseNulls(spec);
+  if (spec.$schema !== undefined && typeof spec.$schema !== 'string') {
+    throw new KanpinnInputError(`$schema: expected a string (the path or URL of problem.schema.json), got ${describe(spec.$schema)}`);
+  }
+}
+
 /** Names a source refers to as symbols (not as functions); empty when it does not parse (the parser says why later). */
 function referencedNames(source: unknown): Set<string> {
   const names = new Set<string>();

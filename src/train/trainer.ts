@@ -17,6 +17,7 @@ import { annealWeights } from './annealing.js';
 import { accuracy, type Accuracy } from './metrics.js';
 import { flattenGrads, readParams, writeParams } from './params.js';
 import { checkOptions, TRAINING_DEFAULTS, type TrainingOptions } from '../options/training.js';
+import { setThreads } from '../engine/pool.js';
 import { buildTermData, causalBins, disposeTermData, termLosses, termScope, type TermData } from './termData.js';
 import { resolveTermWeights } from '../problem/weights.js';
 import { splineDegreeWarnings } from '../problem/warnings.js';
@@ -139,6 +140,7 @@ function appendPoints(a: TermPoints, b: TermPoints, dim: number): TermPoints {
  */
 export async function train(problem: Problem, model: Model, partial: Partial<TrainOptions> = {}): Promise<TrainResult> {
   const options: TrainOptions = { ...TRAIN_DEFAULTS, ...checkOptions(partial) };
+  if (options.threads !== null) setThreads(options.threads);
   validate(options, problem, model);
   const start = performance.now();
   const seconds = (): number => (performance.now() - start) / 1000;

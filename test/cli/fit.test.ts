@@ -70,6 +70,7 @@ describe('kanpinn fit', () => {
     ['zero digits', 'a,b,y\n1,2,3\n4,5,6\n', ['--digits', '0'], 'kanpinn: --digits: expected an integer from 2 to 17, got 0\n'],
     ['an unreadable weight', 'a,b,y\n1,2,3\n4,5,6\n', ['--lamb', 'x'], 'kanpinn: --lamb: expected a number >= 0, got "x"\n'],
     ['an out-of-range threshold', 'a,b,y\n1,2,3\n4,5,6\n', ['--r2-threshold', '2'], 'kanpinn: --r2-threshold: expected a number in [0, 1], got 2\n'],
+    ['a flag given twice', 'a,b,y\n1,2,3\n4,5,6\n', ['--candidates', 'x', '--candidates', 'sin'], 'kanpinn: --candidates: given 2 times; give it once\n'],
     ['an unknown candidate', 'a,b,y\n1,2,3\n4,5,6\n7,8,1\n6,5,4\n', ['--symbolic', '--candidates', 'sinh', '--steps', '1', '--grids', '3', '--no-prune'], ''],
   ];
   for (const [what, text, flags, message] of bad) {

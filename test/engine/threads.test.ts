@@ -15,6 +15,7 @@ import { activationBackward, activationForward, type KernelActivation } from '..
 import { createKan } from '../../src/kan/model.js';
 import { createMlp } from '../../src/mlp/mlp.js';
 import { train } from '../../src/train/trainer.js';
+import { checkOptions } from '../../src/options/training.js';
 import { createRng } from '../../src/random.js';
 import { expectFlatTensorCount } from '../kan/reference.js';
 import { poissonFixture } from '../train/poissonFixture.js';
@@ -142,11 +143,12 @@ describe('MLP activation jets on threads', () => {
 
 describe('training on threads', () => {
   it('gives the loss history of one thread (KAN, L-BFGS)', async () => {
+    // the threads option of train() (the CLI's --threads)
     const run = async (threads: number): Promise<number[]> => {
-      setThreads(threads);
       try {
         const model = createKan({ width: [2, 4, 1], grid: 5, seed: 1 });
-        const result = await train(poissonFixture(), model, { steps: 4, seed: 3, evalEvery: 0 });
+        const result = await train(poissonFixture(), model, { steps: 4, seed: 3, evalEvery: 0, threads });
+        expect(getThreads()).toBe(threads);
         model.dispose();
         return result.history.rows.map((r) => r[5]!);
       } finally {
@@ -208,6 +210,7 @@ describe('the thread pool', () => {
       setThreadMinWork(1);
     }
     expect(() => setThreads(0)).toThrow('setThreads: expected an integer >= 1, got 0');
+    expect(() => checkOptions({ threads: 0 })).toThrow(/^threads: expected an integer >= 1/);
     expect(() => setThreads(1.5)).toThrow(RangeError);
   });
 });

@@ -69,6 +69,7 @@ const cases: [string, Record<string, unknown>, string][] = [
   ['a test mesh too large to build', { ...base, test: { mesh: [1e7, 1e7] } }, 'test.mesh: 10000000 × 10000000 = 1.00e+14 points; at most 4000000 (fewer points per axis)'],
   ['an expression with a line break', { ...base, pde: 'u_xx;\nu_yy' }, "pde: 'u_xx;\\nu_yy' is not allowed in an expression (BlockNode)"],
   ['a field name with a line break', { ...base, 'desc\n': 1 }, 'desc\\n: unknown field; expected one of name, description, variables, time, params, define, domain, unknowns, pde, conditions, exact, reference, weights, points, solver, test, $schema'],
+  ['a $schema that is not a string', { ...base, $schema: [] }, '$schema: expected a string (the path or URL of problem.schema.json), got []'],
   ['a data point outside the domain', { ...base, conditions: [base.conditions[0], { type: 'data', points: [[0.5, 0.5], [1.5, 0.2], [2, 2]], values: [0, 0, 0] }] }, "conditions[1].points[1] lies outside the domain (x = 1.5, y = 0.2; 2 of 3 points do; the domain's bounding box is x in [0, 1], y in [0, 1])"],
   ['defines that use each other in a circle', { ...base, define: { a: 'b + x', b: '2 * a' } }, 'define.a: circular definition (a uses b uses a)'],
   ['a define that uses itself', { ...base, define: { f: 'f + 1' } }, 'define.f: circular definition (f uses f)'],
@@ -136,6 +137,19 @@ describe('bad problem definitions are refused with one line naming the field', (
     expect(io.out()).toMatch(/not finite: pde: the residual with the unknowns set to 0 is Infinity at 400 of 400 values/);
     vi.restoreAllMocks();
     process.exitCode = undefined;
+  });
+
+  it('kanpinn check refuses a bad or repeated --seed with one line', async () => {
+    for (const [flags, message] of [
+      [['--seed', 'abc'], /^kanpinn: --seed: .*"abc".*\n$/],
+      [['--seed', '1.5'], /^kanpinn: --seed: .*1\.5.*\n$/],
+      [['--seed', '1', '--seed', '2'], /^kanpinn: --seed: given 2 times; give it once\n$/],
+    ] as const) {
+      const io = capture();
+      expect(await main(['check', 'poisson1d', ...flags])).toBe(2);
+      expect(io.err()).toMatch(message);
+      vi.restoreAllMocks();
+    }
   });
 
   it('a reference file with the wrong column count', () => {

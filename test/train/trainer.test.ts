@@ -132,6 +132,8 @@ describe('train', () => {
     const before = tf.memory().numTensors;
     const result = await train(poissonFixture(), model, { grids: [3, 6], steps: 6, seed: 0 });
     expect(model.layers.every((l) => l.grid === 6)).toBe(true);
+    // model.json saves options.grid: it follows the extension (issue 12, item 6).
+    expect(model.options.grid).toBe(6);
     expect(result.history.rows.filter((r) => r[2] === 6).length).toBe(6);
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
