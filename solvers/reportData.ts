@@ -32,6 +32,7 @@ export interface FieldGrid {
 
 /** The grid over the problem's bounding box (axes from `bounds`, times from `time`) with its hole mask. */
 export function fieldGrid(problem: Problem): FieldGrid {
+  if (problem.spatial.length === 0 && problem.time) return timeLine(problem.time, problem.variables.length, problem.variables.indexOf('t'));
   const spatial = problem.spatial.length;
   const timed = problem.time !== undefined;
   const { perAxis, frames } = resolution(spatial, timed);
@@ -58,6 +59,14 @@ export function fieldGrid(problem: Problem): FieldGrid {
   // The first frame holds every spatial point (with t = t0 inside the time interval); holes do not move.
   if (problem.contains) grid.inside = problem.contains(coords.subarray(0, frameSize * dim), frameSize);
   return grid;
+}
+
+/** An ODE (time, no space) is drawn as one line over t: time becomes the field's single axis. */
+function timeLine(time: readonly [number, number], dim: number, column: number): FieldGrid {
+  const values = linspace(time[0], time[1], 201);
+  const coords = new Float32Array(values.length * dim);
+  values.forEach((t, n) => (coords[n * dim + column] = t));
+  return { axes: [{ name: 't', values }], coords, count: values.length, frameSize: values.length };
 }
 
 /**

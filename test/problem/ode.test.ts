@@ -1,4 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../solvers/cli.js';
+import { capture } from '../cli/capture.js';
 import { setBackend } from '../../src/backend.js';
 import { checkProblem, createRng, defineProblem } from '../../src/index.js';
 import type { LossTerm } from '../../src/index.js';
@@ -39,6 +44,17 @@ describe('time-only problems (ODEs)', () => {
     expect(checkProblem(problem).ok).toBe(true);
     const { summary } = await solveProblem(problem, { model: 'mlp', width: [1, 8, 1], steps: 40, seed: 1 });
     expect(summary.relL2).toBeLessThan(1e-2);
+  });
+
+  it('solve --out writes a report that draws u over t', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kanpinn-ode-'));
+    const file = join(dir, 'ode.json');
+    writeFileSync(file, JSON.stringify({ ...ode, conditions: [{ type: 'initial', value: '1' }] }));
+    const io = capture();
+    const code = await main(['solve', file, '--model', 'mlp', '--width', '1,8,1', '--steps', '3', '--quiet', '--backend', 'cpu', '--out', join(dir, 'run')]);
+    vi.restoreAllMocks();
+    expect(code, io.err()).toBe(0);
+    expect(existsSync(join(dir, 'run', 'report.html'))).toBe(true);
   });
 
   it('refuse a domain and boundary conditions, and variables: [] without time', () => {
