@@ -6,7 +6,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { BackendError } from './errors.js';
 
+/** The tfjs backends kanpinn can run on, in the order `--backend` help lists them. */
 export const BACKEND_NAMES = ['wasm', 'cpu', 'tensorflow', 'webgl', 'webgpu'] as const;
+/** One of `BACKEND_NAMES`. */
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;

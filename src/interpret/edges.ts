@@ -9,6 +9,7 @@ import { layerGeometry, readLayerParams } from '../kan/kanLayer.js';
 import type { KanModel } from '../kan/model.js';
 import { collectActivations, columnStd } from './activations.js';
 
+/** One KAN edge φ_ij of layer `layer` (input i → output j) sampled for plotting and symbolic fitting. */
 export interface EdgeFunction {
   layer: number;
   i: number;

@@ -15,7 +15,9 @@ import { newVariable } from '../model/variables.js';
 import type { Model } from '../createModel.js';
 import { createMlp, MLP_ACTIVATIONS, type MlpLayer, type MlpOptions } from '../mlp/mlp.js';
 
+/** The `format` field of a model file. */
 export const MODEL_FORMAT = 'kanpinn-model';
+/** The model-file version this build writes and reads. */
 export const MODEL_VERSION = 1;
 
 /** Per-layer parameters of a KAN in the file. */
@@ -41,6 +43,7 @@ export interface SymbolicLayerJson {
   affine: number[];
 }
 
+/** One MLP layer in a model file: weight row-major [nIn, nOut], bias [nOut]. */
 export interface MlpLayerJson {
   nIn: number;
   nOut: number;
@@ -48,6 +51,7 @@ export interface MlpLayerJson {
   bias: number[];
 }
 
+/** A model file: the options that rebuild the model and its parameters, layer by layer. */
 export interface ModelJson {
   format: typeof MODEL_FORMAT;
   version: number;

@@ -6,7 +6,9 @@
  * polynomial P_n(σ) with P_0 = σ, P_{n+1} = P_n'(σ)·(σ − σ²).
  */
 
+/** The base functions b(x) a KAN edge may add to its spline (pykan: SiLU). */
 export const BASE_FUNCTIONS = ['silu', 'identity', 'zero'] as const;
+/** One of `BASE_FUNCTIONS`. */
 export type BaseFunction = (typeof BASE_FUNCTIONS)[number];
 
 /** Highest derivative order the tables cover (4th-order jets need 5 for the backward pass). */

@@ -30,6 +30,7 @@ export interface GridUpdateOptions {
   margin: number;
 }
 
+/** pykan's grid-update settings (grid_eps 0.02), a small smoothing term and no margin. */
 export const GRID_UPDATE_DEFAULTS: GridUpdateOptions = { gridEps: 0.02, smoothness: 1e-6, margin: 0 };
 
 /** What happened to one input's grid. */

@@ -38,6 +38,7 @@ export interface KanOptions {
   outputs: string[];
 }
 
+/** Defaults of every KAN option but `width`, `inputs` and `outputs` (pykan's: grid 5, k 3, SiLU base). */
 export const KAN_DEFAULTS: Omit<KanOptions, 'width' | 'inputs' | 'outputs'> = {
   kind: 'kan',
   grid: 5,

@@ -11,9 +11,13 @@
 
 /** What the kernel needs of a library function: f and its closed-form derivatives. */
 export interface SymbolicDerivatives {
+  /** f(z). */
   readonly f: (z: number) => number;
+  /** f'(z). */
   readonly df: (z: number) => number;
+  /** f''(z). */
   readonly d2f: (z: number) => number;
+  /** f'''(z) when known in closed form (else finite differences of f''). */
   readonly d3f?: (z: number) => number;
 }
 

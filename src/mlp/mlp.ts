@@ -14,9 +14,12 @@ import { activationJet } from './activationKernel.js';
 import { evaluateModel } from '../model/evaluate.js';
 import type { EvaluateOptions, ModelBase, PointsInput } from '../model/types.js';
 
+/** The activations of an MLP's hidden layers. */
 export const MLP_ACTIVATIONS = ['tanh', 'sin', 'silu'] as const;
+/** One of `MLP_ACTIVATIONS`. */
 export type MlpActivation = (typeof MLP_ACTIVATIONS)[number];
 
+/** Options of an MLP: layer widths (input and output included), hidden activation, seed and variable names. */
 export interface MlpOptions {
   kind: 'mlp';
   width: number[];
@@ -26,8 +29,10 @@ export interface MlpOptions {
   outputs: string[];
 }
 
+/** Defaults of an MLP's options: tanh, seed 0. */
 export const MLP_DEFAULTS: Pick<MlpOptions, 'kind' | 'activation' | 'seed'> = { kind: 'mlp', activation: 'tanh', seed: 0 };
 
+/** One dense layer of an MLP: weight [nIn, nOut] and bias [nOut]. */
 export interface MlpLayer {
   weight: tf.Variable; // [nIn, nOut]
   bias: tf.Variable; // [nOut]

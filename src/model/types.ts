@@ -8,6 +8,7 @@ import type { JetPlan } from '../jet/plan.js';
 /** Points as rows (`number[][]`) or a flat row-major `Float32Array` of the input dimension. */
 export type PointsInput = readonly (readonly number[])[] | Float32Array | Float64Array;
 
+/** Options of `model.evaluate`. */
 export interface EvaluateOptions {
   /** Names of the outputs and derivatives to compute, e.g. `['u', 'u_x', 'u_xx', 'u_xy']`. Default: the outputs. */
   derivatives?: readonly string[];

@@ -16,10 +16,12 @@ import { parseSchedule, SCHEDULE_FORMS, type Schedule } from './schedule.js';
 
 /** The optimizers, in the order messages list them. */
 export const OPTIMIZERS = ['lbfgs', 'adam', 'adam+lbfgs'] as const;
+/** One of `OPTIMIZERS`. */
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
 /** Point sampling methods (see `sample` in `src/problem/sampling.ts`). */
 export const SAMPLING_METHODS = ['random', 'sobol', 'halton', 'mesh'] as const;
+/** One of `SAMPLING_METHODS`. */
 export type SamplingMethod = (typeof SAMPLING_METHODS)[number];
 
 export const MODEL_KINDS = ['kan', 'mlp'] as const;
@@ -129,6 +131,7 @@ export const TRAINING_DEFAULTS: Readonly<TrainingOptions> = Object.freeze({
   threads: null,
 } satisfies TrainingOptions);
 
+/** Model choices of `solve` when no flag sets them (width and grid then follow the problem). */
 export const MODEL_DEFAULTS: Readonly<ModelChoice> = Object.freeze({ model: 'kan', width: null, grid: null, k: 3, activation: 'tanh' } satisfies ModelChoice);
 
 /** The KAN grid schedule a solve uses when neither `grid` nor `grids` is chosen (`train()` keeps the model's grid instead). */

@@ -19,6 +19,7 @@ export interface Domain {
   bounds: { min: number[]; max: number[] };
   /** Absolute tolerance for boundary tests on the spatial part. */
   tolerance: number;
+  /** Points of the domain's interior (× time), drawn by `method`. */
   interior(rng: Rng, method: SamplingMethod): PointStream;
   /** Spatial boundary (× time); normals have `spatial.length` components. */
   boundary(rng: Rng, method: SamplingMethod): PointStream;

@@ -15,6 +15,7 @@ import { isRecord, suggestion } from './validate.js';
 export interface BuiltinProblem {
   name: string;
   description: string;
+  /** Builds the problem. */
   build: () => Problem;
 }
 

@@ -70,6 +70,7 @@ export interface TestSet {
 export type { SolverHint } from '../options/training.js';
 import type { SolverHint } from '../options/training.js';
 
+/** A resolved problem: variables, unknowns, domain, loss terms, test set and optional exact solution. */
 export interface Problem {
   name: string;
   description: string;

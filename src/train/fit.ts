@@ -33,6 +33,7 @@ export interface FitOptions extends FitTrainingOptions {
   regularization: Partial<RegularizationOptions>;
   /** Held-out data for the `testRmse` column; null: none. */
   test: FitData | null;
+  /** Called after every step with its progress. */
   onStep?: (event: FitProgress) => void;
   signal?: AbortSignal;
 }

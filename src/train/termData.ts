@@ -8,6 +8,7 @@ import { inputJetTensor, jetTensorsFromInput, planFor, type NamedPlan } from '..
 import type { ModelBase } from '../model/types.js';
 import type { LossTerm, Problem, Scope, TermPoints } from '../problem/types.js';
 
+/** One loss term ready for training: its points, the point columns as tensors, the jet plan of the derivatives it needs and its constant input jet. */
 export interface TermData {
   term: LossTerm;
   points: TermPoints;
@@ -78,6 +79,7 @@ export function buildTermData(problem: Problem, model: ModelBase, term: LossTerm
   return { term, points, columns, named, input: inputJetTensor(named.plan, points.coords, points.count) };
 }
 
+/** Frees the tensors of `buildTermData`. */
 export function disposeTermData(data: TermData): void {
   for (const t of Object.values(data.columns)) t.dispose();
   data.input.dispose();

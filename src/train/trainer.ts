@@ -30,6 +30,7 @@ export interface TrainOptions extends TrainingOptions {
   lbfgs: Partial<LbfgsOptions>;
   /** Extra loss term added to the total inside the objective (e.g. `sparsityRegularizer`), at all training points; recorded as history column `reg`. */
   regularization?: (model: Model, points: Float32Array, count: number) => tf.Scalar;
+  /** Called after every step with its progress (the CLI draws its bar from it). */
   onProgress?: (event: ProgressEvent) => void;
   signal?: AbortSignal;
 }
@@ -37,6 +38,7 @@ export interface TrainOptions extends TrainingOptions {
 /** `TRAINING_DEFAULTS` and no extra L-BFGS settings. */
 export const TRAIN_DEFAULTS: Readonly<TrainOptions> = Object.freeze({ ...TRAINING_DEFAULTS, lbfgs: {} });
 
+/** What `onProgress` gets after each step: stage (from 0), step within the stage and overall (from 1), loss and rel. L2. */
 export interface ProgressEvent {
   stage: number;
   stages: number;
@@ -51,8 +53,10 @@ export interface ProgressEvent {
   seconds: number;
 }
 
+/** How a run ended: all steps done, stopped on a non-finite loss, or stopped by the abort signal. */
 export type TrainStatus = 'completed' | 'diverged' | 'interrupted';
 
+/** What `train` returns: status and message, final loss and terms, accuracy on the test set, and the history table. */
 export interface TrainResult {
   status: TrainStatus;
   message: string;
