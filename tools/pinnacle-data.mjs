@@ -8,7 +8,7 @@
  *   node tools/pinnacle-data.mjs /work/shared/benchmarks/pinnacle/raw
  *
  * What it does per file (why: keep the npm package lean, a few hundred kB in all):
- * - burgers1d.dat (grid: x, then u at t = 0, 0.1, …, 1) → burgers_1d.dat, rows `x t u`, all 1,111.
+ * (burgers1d.dat is shipped as it is: the loader reads COMSOL grid exports, `"format": "comsol-grid-time"`.)
  * - heat_2d_cg_fem.dat (rows `x y t u`, 38,448) → heat_2d_cg.dat, a seeded subsample of 4,000 rows.
  * - heat_longtime.dat (grid: x y, then u at t = 0, 0.2, …, 100; 192 × 501) → heat_2d_lt.dat, rows
  *   `x y t u`: all 192 rows at t = 0 plus a seeded subsample of 3,808 of the other 96,000.
@@ -87,11 +87,6 @@ function gridToRows(name, spatial) {
   return { rows: out, times };
 }
 
-// Burgers 1d-C: the whole grid.
-{
-  const { rows, times } = gridToRows('burgers1d.dat', 1);
-  write('burgers_1d.dat', [`PINNacle Burgers 1d-C reference (upstream burgers1d.dat, COMSOL), all rows; t = ${times.join(', ')}`], 'x t u', rows);
-}
 // Heat 2d-CG: our FEM reference, subsampled.
 {
   const { rows } = read('heat_2d_cg_fem.dat');

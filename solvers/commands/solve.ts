@@ -29,7 +29,8 @@ export function runSettings(problem: Problem, summary: SolveSummary, effective: 
     grids: summary.grids?.join(',') ?? null,
     optimizer: summary.optimizer,
     // A KAN's budget is per stage; an MLP trains one stage of the same total (see stagePlan).
-    steps: summary.model === 'kan' ? `${effective.steps} per stage` : effective.steps * (effective.grids?.length ?? 1),
+    // reportSettings turns this into the steps run, keeping a KAN's per-stage count beside it.
+    steps: summary.model === 'kan' ? effective.steps : effective.steps * (effective.grids?.length ?? 1),
     'adam steps': effective.optimizer === 'adam+lbfgs' ? (summary.model === 'kan' ? `${effective.adamSteps} per stage` : effective.adamSteps * (effective.grids?.length ?? 1)) : null,
     'lbfgs history': effective.optimizer === 'adam' ? null : effective.lbfgsHistory,
     'grid updates': summary.grids ? (effective.gridUpdateEvery > 0 ? `every ${effective.gridUpdateEvery} steps while step < ${effective.gridUpdateUntil}` : 'off') : null,
