@@ -164,24 +164,28 @@ export function readResumeSource(path: string): ResumeSource {
 
 /**
  * The flags (and problem) a resumed run takes from its checkpoint, read without building the model
- * (the CLI applies them as a config before parsing; flags on the command line win). Undefined when
- * `path` holds no readable checkpoint or model file: `readResumeSource` then says why.
+ * (the CLI applies them as a config before parsing; flags on the command line win): a checkpoint's
+ * flags, or a model file's problem. Throws, naming `--resume`, when `path` holds neither.
  */
-export function readResumeConfig(path: string): Record<string, unknown> | undefined {
+export function readResumeConfig(path: string): Record<string, unknown> {
   const fs = nodeFs();
   const p = nodePath();
-  try {
-    let file = path;
-    if (fs.statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
-      file = p.join(path, 'checkpoint.json');
-      if (!fs.existsSync(file)) file = p.join(path, 'model.json');
-    }
-    const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
-    if (!isRecord(parsed)) return undefined;
-    if (parsed.format === CHECKPOINT_FORMAT) return { ...(isRecord(parsed.config) ? parsed.config : {}), ...(typeof parsed.problem === 'string' ? { problem: parsed.problem } : {}) };
-    if (isRecord(parsed.meta) && typeof parsed.meta.problem === 'string') return { problem: parsed.meta.problem };
-  } catch {
-    // Reported by readResumeSource.
+  const stats = fs.statSync(path, { throwIfNoEntry: false });
+  if (!stats) return bad(path, 'no such file or folder; expected a folder written by solve --checkpoint-every or a model .json file');
+  let file = path;
+  if (stats.isDirectory()) {
+    file = p.join(path, 'checkpoint.json');
+    if (!fs.existsSync(file)) file = p.join(path, 'model.json');
+    if (!fs.existsSync(file)) bad(path, 'holds neither checkpoint.json nor model.json');
   }
-  return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    bad(file, `not readable JSON (${(error as { code?: string }).code ?? (error as Error).message})`);
+  }
+  if (!isRecord(parsed)) return bad(file, 'expected a JSON object (a checkpoint or model file)');
+  if (parsed.format === CHECKPOINT_FORMAT) return { ...(isRecord(parsed.config) ? parsed.config : {}), ...(typeof parsed.problem === 'string' ? { problem: parsed.problem } : {}) };
+  if (parsed.format !== MODEL_FORMAT) bad(file, `format: expected "${CHECKPOINT_FORMAT}" or "${MODEL_FORMAT}", got ${JSON.stringify(parsed.format)}`);
+  return isRecord(parsed.meta) && typeof parsed.meta.problem === 'string' ? { problem: parsed.meta.problem } : {};
 }
