@@ -202,16 +202,14 @@ export function threadsFor(work: number, points: number): number {
   return Math.max(1, Math.min(wanted, points, Math.floor(work / minWork) + 1));
 }
 
-const sharedCopies = new WeakMap<object, Float32Array | Float64Array>();
-
-/** `a` in shared memory: itself when it already is, else a copy (cached per array, so a backward pass reuses its forward's copy). */
+/**
+ * `a` in shared memory: itself when it already is, else a copy (a memcpy, small next to the kernel;
+ * never cached, since a caller may refill its array between calls).
+ */
 export function shared<T extends Float32Array | Float64Array>(a: T): T {
   if (a.buffer instanceof SharedArrayBuffer) return a;
-  const hit = sharedCopies.get(a);
-  if (hit !== undefined) return hit as T;
   const copy = sharedZeros(a.constructor as new (buffer: SharedArrayBuffer) => T, a.length);
   copy.set(a);
-  sharedCopies.set(a, copy);
   return copy;
 }
 

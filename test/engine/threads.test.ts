@@ -141,6 +141,22 @@ describe('MLP activation jets on threads', () => {
   });
 });
 
+describe('inputs refilled between calls', () => {
+  it('are read afresh by the threaded kernels', () => {
+    const plan = plans.mixed2d!;
+    const N = 30;
+    const n = 4;
+    const Z = new Float32Array(plan.channels.length * N * n).fill(0.25);
+    const bias = new Float32Array(n);
+    withThreads(2, () => {
+      activationForward('tanh', plan, Z, bias, N, n);
+      Z.fill(-0.5);
+      const again = activationForward('tanh', plan, Z, bias, N, n);
+      expect(again[0]).toBeCloseTo(Math.tanh(-0.5), 6);
+    });
+  });
+});
+
 describe('training on threads', () => {
   it('gives the loss history of one thread (KAN, L-BFGS)', async () => {
     // the threads option of train() (the CLI's --threads)

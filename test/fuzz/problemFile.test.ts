@@ -71,7 +71,7 @@ describe('fuzz: the problem loader', () => {
           expect(validateSchema(json), `${JSON.stringify(json)}\n${JSON.stringify(validateSchema.errors)}`).toBe(true);
         }
       }),
-      { numRuns: fuzzRuns(1500), seed: FUZZ_SEED },
+      { numRuns: fuzzRuns(1000), seed: FUZZ_SEED },
     );
     // The generator must exercise both outcomes, or the property says little.
     expect(counts.accepted).toBeGreaterThan(20);
@@ -98,7 +98,7 @@ describe('fuzz: the problem loader', () => {
         const outcome = load(() => loadProblem(path));
         if ('message' in outcome) expectOneLine(outcome.message);
       }),
-      { numRuns: fuzzRuns(600), seed: FUZZ_SEED },
+      { numRuns: fuzzRuns(400), seed: FUZZ_SEED },
     );
     fuzzLog(`corrupted JSON done: ${done} cases`);
   }, FUZZ_TIMEOUT_MS);
