@@ -15,6 +15,7 @@ import {
   type ProgressEvent,
   type SolveOptions,
   type TrainResult,
+  type TrainCheckpoint,
 } from '../src/internal.js';
 import { writeFileSet, type OutputFile } from '../src/internal.js';
 import { splineDegreeChoice, type RecipeChoice } from '../src/train/recipe.js';
@@ -53,9 +54,14 @@ export function modelOptionsFor(problem: Problem, options: SolveOptions): ModelO
   return { kind: 'kan', width, grid, k: options.k ?? splineDegreeChoice(problem, null).value, gridRange, ...names };
 }
 
+/** What the command line adds to a solve: progress, interruption, checkpoints and a run to resume. */
 export interface SolveHooks {
   onProgress?: (event: ProgressEvent) => void;
   signal?: AbortSignal;
+  /** Saves a checkpoint (every `checkpointEvery` steps) of the model being trained. */
+  checkpoint?: (model: Model, state: TrainCheckpoint) => void | Promise<void>;
+  /** Continue this model (and, when given, this trainer state) instead of training a fresh one. */
+  resume?: { model: Model; state: TrainCheckpoint | null };
 }
 
 /**
@@ -82,11 +88,21 @@ export async function solveProblem(
   partial: Partial<SolveOptions>,
   hooks: SolveHooks = {},
 ): Promise<{ model: Model; result: TrainResult; summary: SolveSummary; options: SolveOptions; recipe: SolveRecipe }> {
-  const options = resolveSolveOptions(problem, partial);
-  const recipe: SolveRecipe = options.model === 'kan' ? { k: splineDegreeChoice(problem, partial.k) } : {};
-  const model = createModel(modelOptionsFor(problem, options));
+  const resumed = hooks.resume?.model;
+  // A resumed model keeps its kind; without a saved state its grid is the one stage (a schedule would start over at its first grid).
+  const keepGrid = resumed?.kind === 'kan' && !hooks.resume?.state && partial.grids === undefined && partial.grid === undefined ? { grids: [resumed.layers[0]!.grid] } : {};
+  const options = resolveSolveOptions(problem, resumed ? { ...partial, model: resumed.kind, ...keepGrid } : partial);
+  const model = hooks.resume?.model ?? createModel(modelOptionsFor(problem, options));
+  const recipe: SolveRecipe =
+    model.kind !== 'kan' ? {} : resumed ? { k: { value: model.options.k, why: 'the resumed model\'s' } } : { k: splineDegreeChoice(problem, partial.k) };
   const { model: _kind, width: _width, grid: _grid, k: _k, activation: _activation, ...training } = options;
-  const result = await train(problem, model, { ...training, ...hooks });
+  const { checkpoint, resume, ...callbacks } = hooks;
+  const result = await train(problem, model, {
+    ...training,
+    ...callbacks,
+    ...(checkpoint ? { checkpoint: (state: TrainCheckpoint) => checkpoint(model, state) } : {}),
+    ...(resume?.state ? { resume: resume.state } : {}),
+  });
   const test = problem.testSet ? problem.testSet() : undefined;
   const summary: SolveSummary = {
     problem: problem.name,
