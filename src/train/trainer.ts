@@ -175,7 +175,10 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
   const termNames = problem.terms.map((t) => t.name);
   // With several unknowns, each one's rel. L2 too (the pooled one is dominated by the largest).
   const ownErrors = problem.unknowns.length > 1 ? problem.unknowns : [];
-  const columns = ['step', 'stage', 'grid', 'evaluations', 'seconds', 'loss', ...termNames.map((n) => `loss:${n}`), 'relL2', 'maxAbsErr', ...ownErrors.map((u) => `relL2:${u}`), ...(options.regularization ? ['reg'] : [])];
+  const plan = stagePlan(model, options, options.grids);
+  // With several stages: the validation loss at each stage's end and whether the stage was rolled back.
+  const judged = plan.grids.length > 1;
+  const columns = ['step', 'stage', 'grid', 'evaluations', 'seconds', 'loss', ...termNames.map((n) => `loss:${n}`), 'relL2', 'maxAbsErr', ...ownErrors.map((u) => `relL2:${u}`), ...(options.regularization ? ['reg'] : []), ...(judged ? ['valLoss', 'rolledBack'] : [])];
   if (resume && resume.history.columns.join(',') !== columns.join(',')) {
     throw new KanpinnInputError(`resume: the checkpoint's history columns (${resume.history.columns.join(',')}) differ from this run's (${columns.join(',')})`);
   }
@@ -223,13 +226,12 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
   };
 
   let latest = null as Accuracy | null;
-  const plan = stagePlan(model, options, options.grids);
   // Validation residual set (several stages only): fixed, seeded apart from the training points,
   // random (training defaults to Sobol), as many per term as the training's; weighted by the initial
   // weights, so that stages are compared on one measure even when annealing moves the weights.
-  const validation = plan.grids.length > 1 ? validationSet(problem, model, options) : null;
+  const validation = judged ? validationSet(problem, model, options) : null;
   const validationWeights = weights.slice();
-  const valColumn = validation ? columns.push('valLoss', 'rolledBack') - 2 : -1;
+  const valColumn = columns.indexOf('valLoss');
   let loop: LoopResult;
   try {
     loop = await optimize(
