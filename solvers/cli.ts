@@ -63,14 +63,20 @@ function chosen(argv: readonly string[]): CommandEntry | undefined {
 }
 
 /** The path after `--config` (or in `--config=PATH`) in argv, if any. */
-function configPath(argv: readonly string[]): string | undefined {
+function configPath(argv: readonly string[], flag = 'config'): string | undefined {
   for (let k = 0; k < argv.length; k++) {
     const word = argv[k]!;
     if (word === '--') break;
-    if (word === '--config') return argv[k + 1] ?? '';
-    if (word.startsWith('--config=')) return word.slice('--config='.length);
+    if (word === `--${flag}`) return argv[k + 1] ?? '';
+    if (word.startsWith(`--${flag}=`)) return word.slice(flag.length + 3);
   }
   return undefined;
+}
+
+/** `solve --resume DIR` without `--config`: the saved run's flags (and problem) act as the config. */
+async function resumeConfig(command: string, argv: readonly string[]): Promise<Record<string, unknown> | undefined> {
+  const path = command.startsWith('solve ') ? configPath(argv, 'resume') : undefined;
+  return path === undefined ? undefined : (await import('../src/internal.js')).readResumeConfig(path);
 }
 
 /**
@@ -152,7 +158,7 @@ async function build(argv: string[]): Promise<Argv> {
     }
     const module = await c.load();
     const path = c.config ? configPath(argv) : undefined;
-    parser = parser.command(c.config ? configurable(module, path === undefined ? undefined : readConfigFile(path)) : module);
+    parser = parser.command(c.config ? configurable(module, path === undefined ? await resumeConfig(c.command, argv) : readConfigFile(path)) : module);
   }
   return parser;
 }

@@ -6,7 +6,7 @@
 import type { OutputFile } from '../src/internal.js';
 
 /** Flags that say where and how to print, not what to compute: left out of config.json. */
-const NOT_CONFIG = new Set(['_', '$0', 'config', 'out', 'json', 'quiet', 'help', 'version', 'h']);
+const NOT_CONFIG = new Set(['_', '$0', 'config', 'out', 'json', 'quiet', 'help', 'version', 'h', 'resume']);
 
 /**
  * The flags of a parsed command line (after `--config` and defaults are applied) as a config object:

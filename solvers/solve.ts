@@ -15,6 +15,7 @@ import {
   type ProgressEvent,
   type SolveOptions,
   type TrainResult,
+  type TrainCheckpoint,
 } from '../src/internal.js';
 import { writeFileSet, type OutputFile } from '../src/internal.js';
 import { SOLVE_OUTPUT_FILES } from './outputs.js';
@@ -52,9 +53,14 @@ export function modelOptionsFor(problem: Problem, options: SolveOptions): ModelO
   return { kind: 'kan', width, grid, k: options.k, gridRange, ...names };
 }
 
+/** What the command line adds to a solve: progress, interruption, checkpoints and a run to resume. */
 export interface SolveHooks {
   onProgress?: (event: ProgressEvent) => void;
   signal?: AbortSignal;
+  /** Saves a checkpoint (every `checkpointEvery` steps) of the model being trained. */
+  checkpoint?: (model: Model, state: TrainCheckpoint) => void | Promise<void>;
+  /** Continue this model (and, when given, this trainer state) instead of training a fresh one. */
+  resume?: { model: Model; state: TrainCheckpoint | null };
 }
 
 /**
@@ -70,10 +76,19 @@ export function resolveSolveOptions(problem: Problem, partial: Partial<SolveOpti
 
 /** Trains a fresh model on the problem; returns the model, the trainer's result and the summary. */
 export async function solveProblem(problem: Problem, partial: Partial<SolveOptions>, hooks: SolveHooks = {}): Promise<{ model: Model; result: TrainResult; summary: SolveSummary; options: SolveOptions }> {
-  const options = resolveSolveOptions(problem, partial);
-  const model = createModel(modelOptionsFor(problem, options));
+  const resumed = hooks.resume?.model;
+  // A resumed model keeps its kind; without a saved state its grid is the one stage (a schedule would start over at its first grid).
+  const keepGrid = resumed?.kind === 'kan' && !hooks.resume?.state && partial.grids === undefined && partial.grid === undefined ? { grids: [resumed.layers[0]!.grid] } : {};
+  const options = resolveSolveOptions(problem, resumed ? { ...partial, model: resumed.kind, ...keepGrid } : partial);
+  const model = hooks.resume?.model ?? createModel(modelOptionsFor(problem, options));
   const { model: _kind, width: _width, grid: _grid, k: _k, activation: _activation, ...training } = options;
-  const result = await train(problem, model, { ...training, ...hooks });
+  const { checkpoint, resume, ...callbacks } = hooks;
+  const result = await train(problem, model, {
+    ...training,
+    ...callbacks,
+    ...(checkpoint ? { checkpoint: (state: TrainCheckpoint) => checkpoint(model, state) } : {}),
+    ...(resume?.state ? { resume: resume.state } : {}),
+  });
   const test = problem.testSet ? problem.testSet() : undefined;
   const summary: SolveSummary = {
     problem: problem.name,

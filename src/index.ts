@@ -37,6 +37,7 @@ export type { DomainSpec } from './problem/geometry/build.js';
 // training
 export { train, TRAIN_DEFAULTS } from './train/trainer.js';
 export type { TrainOptions, TrainResult, TrainStatus, ProgressEvent, OptimizerName } from './train/trainer.js';
+export type { TrainCheckpoint } from './train/checkpoint.js';
 export { SOLVE_DEFAULTS, OPTIMIZERS } from './options/training.js';
 export type { TrainingOptions, SolveOptions } from './options/training.js';
 export { fit, FIT_DEFAULTS } from './train/fit.js';

@@ -12,4 +12,6 @@ export { buildTermData, disposeTermData, termScope } from './train/termData.js';
 export { OPTION_SPECS, checkOptions, parseOptionText, hintOptions } from './options/training.js';
 export { writeFileAtomic, writeFileSet, prepareOutputFolder, openAtomicWriter } from './io/files.js';
 export type { OutputFile } from './io/files.js';
+export { checkpointFiles, readResumeSource, readResumeConfig } from './train/checkpoint.js';
+export type { ResumeSource } from './train/checkpoint.js';
 export { problemSchema } from './problem/schema.js';

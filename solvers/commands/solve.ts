@@ -3,7 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { resolveProblem } from '../../problems/index.js';
 import { printError, printJson, printLine } from '../cliUtil.js';
 import { SOLVE_DEFAULTS, solveProblem, writeOutputs, type SolveOptions, type SolveSummary } from '../solve.js';
-import type { Problem } from '../../src/index.js';
+import { checkpointFiles, KanpinnInputError, readResumeSource, writeFileSet, type Model, type Problem, type TrainCheckpoint } from '../../src/internal.js';
 import { preflightSolve } from '../preflight.js';
 import { progressReporter } from '../progress.js';
 import { effectiveConfig, runConfigFile } from '../runConfig.js';
@@ -16,6 +16,7 @@ interface SolveArgs extends TrainingArgs {
   out?: string;
   quiet: boolean;
   backend?: string;
+  resume?: string;
 }
 
 const fmt = (v: number | null, digits = 3): string => (v === null || !Number.isFinite(v) ? 'n/a' : v.toExponential(digits));
@@ -48,19 +49,32 @@ export const solveCommand: CommandModule<object, SolveArgs> = {
       .positional('problem', { type: 'string', describe: 'built-in name (see `kanpinn problems`) or path to a .json problem file' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object with the result' })
       .option('out', { type: 'string', describe: 'write model.json, metrics.json, history.csv and report.html into this folder' })
+      .option('resume', { type: 'string', describe: 'continue the run saved in this folder (by --checkpoint-every: model, Adam state, history) or from a model .json file; its flags apply unless given again, and --out defaults to the folder' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr (a bar on a terminal, else a log line every few steps)' })
       .example('$0 solve poisson2d', 'KAN [2,10,1], grids 5→10→20, L-BFGS')
       .example('$0 solve heat1d --model mlp --width 2,20,20,20,1 --optimizer adam+lbfgs', 'an MLP PINN for comparison') as never,
   handler: async (args) => {
     const problem = resolveProblem(args.problem);
     const options = solveOptionsFromArgs(args);
+    const resume = args.resume === undefined ? null : readResumeSource(String(args.resume));
+    // A resumed run goes on writing where it was saved unless --out says otherwise.
+    if (resume && args.out === undefined) args.out = resume.dir;
+    if ((options.checkpointEvery ?? 0) > 0 && !args.out) throw new KanpinnInputError('--checkpoint-every: needs --out FOLDER, where the checkpoints are written');
     preflightSolve(problem, options, args.out);
+    const out = args.out;
+    const checkpoint =
+      out && (options.checkpointEvery ?? 0) > 0
+        ? async (model: Model, state: TrainCheckpoint): Promise<void> => {
+            await writeFileSet(out, checkpointFiles(model, state, { problem: args.problem, config: effectiveConfig(args) }));
+          }
+        : undefined;
+    if (resume) printError(resume.state ? `resuming ${resume.file} at step ${resume.state.loop.totalStep}` : `resuming from ${resume.file}: parameters only (a model file holds no optimizer state; the history starts over)`);
     // Ctrl-C and SIGTERM stop training, then the outputs are written (handlers stay until then).
     const interrupts = catchInterrupts();
     const progress = progressReporter(!args.quiet, `${problem.name} ${options.model ?? SOLVE_DEFAULTS.model}`);
     let outcome;
     try {
-      outcome = await solveProblem(problem, options, { onProgress: progress.update, signal: interrupts.signal });
+      outcome = await solveProblem(problem, options, { onProgress: progress.update, signal: interrupts.signal, ...(checkpoint ? { checkpoint } : {}), ...(resume ? { resume } : {}) });
     } finally {
       progress.stop();
     }

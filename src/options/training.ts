@@ -82,6 +82,8 @@ export interface TrainingOptions {
   minDelta: number;
   /** CPU threads of the KAN layer and MLP activation kernels (`setThreads`); null: leave the setting (default the machine's cores). */
   threads: number | null;
+  /** Call the trainer's `checkpoint` hook every N steps (0: never); `solve` then writes model.json, best-model.json and checkpoint.json into `--out`. */
+  checkpointEvery: number;
 }
 
 /** The model a solve builds (the CLI's model flags). */
@@ -129,6 +131,7 @@ export const TRAINING_DEFAULTS: Readonly<TrainingOptions> = Object.freeze({
   patience: 0,
   minDelta: 0,
   threads: null,
+  checkpointEvery: 0,
 } satisfies TrainingOptions);
 
 /** Model choices of `solve` when no flag sets them (width and grid then follow the problem). */
@@ -212,6 +215,7 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   patience: { kind: int(0), flag: 'patience', help: 'end a stage after N steps without improvement of the loss (0: never)' },
   minDelta: { kind: { type: 'number', min: 0, max: 1 }, flag: 'min-delta', help: 'with --patience: an improvement is a loss below (1 - D) x the best so far' },
   threads: { kind: int(1), nullable: true, flag: 'threads', help: 'CPU threads of the KAN and MLP kernels (1: the calling thread only)', defaultText: "the machine's cores" },
+  checkpointEvery: { kind: int(0), flag: 'checkpoint-every', help: 'every N steps write the current model, the best one and the optimizer state into --out (see --resume; 0: never)' },
 };
 
 /** The options a problem's `"solver"` hint may set, in the order messages list its fields. */

@@ -7,6 +7,13 @@ import { KanpinnInputError, TrainingError, describe } from '../errors.js';
 /** How weight decay λ enters: 'l2' adds λx to the gradient (torch Adam); 'decoupled' shrinks x by lr·λ first (AdamW). */
 export type WeightDecayMode = 'l2' | 'decoupled';
 
+/** Adam's state between steps (plain arrays, for a checkpoint): the moments and the step count k. */
+export interface AdamState {
+  m: number[];
+  v: number[];
+  count: number;
+}
+
 /** Adam options. */
 export interface AdamOptions {
   /** Step size α, used when `step` gets no `lr`. */
@@ -50,6 +57,19 @@ export class Adam {
   /** Steps taken since construction or `reset()` (k of the last step). */
   get steps(): number {
     return this.count;
+  }
+
+  /** The moments and step count, copied (null moments before the first step). */
+  state(): AdamState {
+    return { m: this.m ? Array.from(this.m) : [], v: this.v ? Array.from(this.v) : [], count: this.count };
+  }
+
+  /** Continues from a saved `state()`: the next step is step `count + 1` with these moments. */
+  restore(state: AdamState): void {
+    if (state.m.length !== state.v.length) throw new KanpinnInputError(`Adam.restore: m has length ${state.m.length} but v has length ${state.v.length}`);
+    this.m = state.count > 0 ? Float64Array.from(state.m) : null;
+    this.v = state.count > 0 ? Float64Array.from(state.v) : null;
+    this.count = state.count;
   }
 
   /** Forgets the moments and the step count. */

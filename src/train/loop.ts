@@ -10,7 +10,7 @@
  */
 import { updateGrid } from '../kan/gridUpdate.js';
 import type { Model } from '../createModel.js';
-import { Adam } from './adam.js';
+import { Adam, type AdamState } from './adam.js';
 import { Lbfgs, type LbfgsOptions, type Objective } from './lbfgs.js';
 import { learningRates, type TrainingOptions } from '../options/training.js';
 import { readParams, writeParams } from './params.js';
@@ -49,6 +49,28 @@ export interface BeforeStep {
   evaluations?: number;
 }
 
+/**
+ * Where the loop is between two steps, as plain data (a checkpoint): `resume` in `LoopSpec` starts
+ * the loop here, so that a resumed Adam run takes the very steps an uninterrupted one takes. The
+ * L-BFGS memory is not part of it: a resumed L-BFGS stage starts with an empty memory.
+ */
+export interface LoopState {
+  /** The stage and the step within it that come next (0-based). */
+  stage: number;
+  step: number;
+  /** Steps completed and objective evaluations so far. */
+  totalStep: number;
+  evaluations: number;
+  /** The optimizer's parameters (float64; the model holds them rounded to float32). */
+  x: number[];
+  /** This stage's Adam moments and step count; null: no Adam step taken in this stage. */
+  adam: AdamState | null;
+  /** The best loss seen (null: none finite yet), its parameters and its step. */
+  best: { loss: number | null; x: number[]; step: number };
+  /** Patience: the stage's best loss (null: none yet) and the steps since it improved. */
+  plateau: { best: number | null; since: number };
+}
+
 /** What `optimize` needs from its caller. */
 export interface LoopSpec {
   model: Model;
@@ -66,6 +88,10 @@ export interface LoopSpec {
   /** Names the part of the objective that was non-finite at the last evaluation ("term pde"), for messages. */
   explainNonFinite?: () => string;
   signal?: AbortSignal;
+  /** Start from a saved state (see `LoopState`) instead of step 1. */
+  resume?: LoopState;
+  /** Called with the state every `checkpointEvery` completed steps (awaited before the next step). */
+  checkpoint?: { every: number; save: (state: LoopState) => void | Promise<void> };
 }
 
 export type LoopStatus = 'completed' | 'diverged' | 'interrupted';
@@ -126,11 +152,14 @@ export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps:
   const stageLength = stepsPerStage + adamSteps;
   const totalSteps = stageLength * spec.grids.length;
   const warnings: string[] = [];
-  let evaluations = 0;
-  let totalStep = 0;
-  let x = readParams(model);
+  let resume = spec.resume;
+  let evaluations = resume?.evaluations ?? 0;
+  let totalStep = resume?.totalStep ?? 0;
+  let x = resume ? Float64Array.from(resume.x) : readParams(model);
   // The best loss seen, paired with the very parameters that produced it, and the step (1-based) that evaluated them.
-  let best: { loss: number; x: Float64Array; step: number } = { loss: Infinity, x: x.slice(), step: 0 };
+  let best: { loss: number; x: Float64Array; step: number } = resume
+    ? { loss: resume.best.loss ?? Infinity, x: Float64Array.from(resume.best.x), step: resume.best.step }
+    : { loss: Infinity, x: x.slice(), step: 0 };
   let lastLoss = Number.NaN;
   const forgetBest = (): void => {
     best = { loss: Infinity, x: readParams(model), step: totalStep };
@@ -146,7 +175,7 @@ export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps:
   let stoppedBy: StopRule = null;
   const stops: string[] = [];
 
-  outer: for (let stage = 0; stage < spec.grids.length; stage++) {
+  outer: for (let stage = resume?.stage ?? 0; stage < spec.grids.length; stage++) {
     const grid = spec.grids[stage]!;
     if (model.kind === 'kan' && grid !== null && grid !== model.layers[0]!.grid) {
       placeGrid(model, spec, `stage ${stage + 1} grid ${grid}`, warnings, grid);
@@ -157,7 +186,14 @@ export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps:
     const adam = new Adam({ lr: rates.adam });
     // Patience: the best loss of this stage and the steps since it improved by more than minDelta.
     let plateau = { best: Infinity, since: 0 };
-    for (let step = 0; step < stageLength; step++) {
+    let firstStep = 0;
+    if (resume) {
+      if (resume.adam) adam.restore(resume.adam);
+      plateau = { best: resume.plateau.best ?? Infinity, since: resume.plateau.since };
+      firstStep = resume.step;
+      resume = undefined;
+    }
+    for (let step = firstStep; step < stageLength; step++) {
       const at: StepAt = { stage, stages: spec.grids.length, grid, step, stageLength, totalStep, totalSteps };
       if (spec.signal?.aborted) {
         status = 'interrupted';
@@ -220,6 +256,19 @@ export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps:
           stops.push(`stage ${stage + 1} ended at step ${totalStep}: no improvement of the loss by more than ${options.minDelta * 100}% in ${options.patience} steps`);
           break;
         }
+      }
+      if (spec.checkpoint && spec.checkpoint.every > 0 && totalStep % spec.checkpoint.every === 0) {
+        const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+        await spec.checkpoint.save({
+          stage,
+          step: step + 1,
+          totalStep,
+          evaluations,
+          x: Array.from(x),
+          adam: adam.steps > 0 ? adam.state() : null,
+          best: { loss: finiteOrNull(best.loss), x: Array.from(best.x), step: best.step },
+          plateau: { best: finiteOrNull(plateau.best), since: plateau.since },
+        });
       }
     }
   }

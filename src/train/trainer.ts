@@ -21,6 +21,7 @@ import { setThreads } from '../engine/pool.js';
 import { buildTermData, causalBins, disposeTermData, termLosses, termScope, type TermData } from './termData.js';
 import { resolveTermWeights } from '../problem/weights.js';
 import { splineDegreeWarnings } from '../problem/warnings.js';
+import type { TrainCheckpoint } from './checkpoint.js';
 
 export type { OptimizerName } from '../options/training.js';
 
@@ -32,6 +33,10 @@ export interface TrainOptions extends TrainingOptions {
   regularization?: (model: Model, points: Float32Array, count: number) => tf.Scalar;
   /** Called after every step with its progress (the CLI draws its bar from it). */
   onProgress?: (event: ProgressEvent) => void;
+  /** Called every `checkpointEvery` steps with the state to save (`checkpointFiles` turns it into files); awaited. */
+  checkpoint?: (state: TrainCheckpoint) => void | Promise<void>;
+  /** Continue a run from a saved state (the model must hold that run's parameters): history, weights, Adam moments and step counters go on. */
+  resume?: TrainCheckpoint;
   signal?: AbortSignal;
 }
 
@@ -146,18 +151,28 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
   const options: TrainOptions = { ...TRAIN_DEFAULTS, ...checkOptions(partial) };
   if (options.threads !== null) setThreads(options.threads);
   validate(options, problem, model);
-  const start = performance.now();
+  const resume = options.resume;
+  const start = performance.now() - (resume?.seconds ?? 0) * 1000;
   const seconds = (): number => (performance.now() - start) / 1000;
   const rng = createRng(options.seed);
   const dim = problem.variables.length;
   // Said before training: a KAN whose spline degree is below the PDE's derivative order.
   const warnings = model.kind === 'kan' ? splineDegreeWarnings(problem, model.options.k) : [];
   let weights = resolveTermWeights(problem.terms, options.weights);
+  if (resume) {
+    if (resume.weights.length !== weights.length) throw new KanpinnInputError(`resume: the checkpoint has ${resume.weights.length} term weights but problem ${problem.name} has ${weights.length} terms`);
+    weights = resume.weights.slice();
+    if (options.optimizer !== 'adam') warnings.push(`resumed at step ${resume.loop.totalStep}: the L-BFGS memory is not saved and restarts empty (Adam moments and step counters continue)`);
+    if (options.resampleEvery > 0 || options.refineEvery > 0) warnings.push(`resumed at step ${resume.loop.totalStep}: the points are drawn again from the seed, so resampling and refinement differ from an uninterrupted run`);
+  }
   const termNames = problem.terms.map((t) => t.name);
   // With several unknowns, each one's rel. L2 too (the pooled one is dominated by the largest).
   const ownErrors = problem.unknowns.length > 1 ? problem.unknowns : [];
   const columns = ['step', 'stage', 'grid', 'evaluations', 'seconds', 'loss', ...termNames.map((n) => `loss:${n}`), 'relL2', 'maxAbsErr', ...ownErrors.map((u) => `relL2:${u}`), ...(options.regularization ? ['reg'] : [])];
-  const rows: number[][] = [];
+  if (resume && resume.history.columns.join(',') !== columns.join(',')) {
+    throw new KanpinnInputError(`resume: the checkpoint's history columns (${resume.history.columns.join(',')}) differ from this run's (${columns.join(',')})`);
+  }
+  const rows: number[][] = resume ? resume.history.rows.map((r) => r.slice()) : [];
   const test = problem.testSet ? problem.testSet() : undefined;
 
   let data: TermData[] = [];
@@ -256,6 +271,8 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
           return bad.length ? `term ${bad.join(', ')}` : 'total loss';
         },
         signal: options.signal,
+        resume: resume?.loop,
+        checkpoint: options.checkpoint && options.checkpointEvery > 0 ? { every: options.checkpointEvery, save: (loop) => options.checkpoint!({ loop, history: { columns, rows }, weights: Array.from(weights), seconds: seconds() }) } : undefined,
       },
       plan.stepsPerStage,
       plan.adamSteps,
