@@ -52,6 +52,23 @@ describe('checkpoint and resume', () => {
     resumed.dispose();
   });
 
+  it.each([6, 4])('with a grid schedule (two stages of 6 steps), resuming from the checkpoint at step %i takes the same steps', async (every) => {
+    const problem = poissonFixture();
+    const options: Partial<TrainOptions> = { ...base, grids: [3, 5], steps: 6 };
+    const whole = newModel();
+    const saved: { model: unknown; state: TrainCheckpoint }[] = [];
+    const full = await train(problem, whole, { ...options, checkpointEvery: every, checkpoint: (state) => void saved.push(clone({ model: JSON.parse(String(checkpointFiles(whole, state, { problem: 'fixture', config: {} })[0]!.contents)), state })) });
+    const first = saved[0]!;
+    expect(first.state.loop.totalStep).toBe(every);
+    const resumed = modelFromJson(first.model);
+    const rest = await train(problem, resumed, { ...options, resume: first.state });
+    expect(rest.steps).toBe(12);
+    expect(resumed.kind === 'kan' && resumed.layers[0]!.grid).toBe(5);
+    expect(rest.loss).toBeCloseTo(full.loss, 7);
+    whole.dispose();
+    resumed.dispose();
+  });
+
   it('a resumed L-BFGS run says that its memory restarts', async () => {
     const problem = poissonFixture();
     const model = newModel();
