@@ -171,7 +171,7 @@ export async function runSupervisedFit(data: CsvData, partial: Partial<Supervise
         // A larger --lamb prunes harder; when it pruned to the wrong structure the default is the first thing to try.
         const remedy = o.lamb > SUPERVISED_FIT_DEFAULTS.lamb ? `--lamb ${SUPERVISED_FIT_DEFAULTS.lamb} (the default)` : 'another --seed or fewer --candidates';
         warnings.push(
-          `the formula's test RMSE ${formulaRmse.toExponential(2)} is worse than the numeric model's ${numericRmse.toExponential(2)}; ` +
+          `${Number.isFinite(formulaRmse) ? `the formula's test RMSE ${formulaRmse.toExponential(2)}` : 'the formula (not finite on some test rows)'} is worse than the numeric model's ${numericRmse.toExponential(2)}; ` +
             `try ${remedy}, or keep the numeric model (no --symbolic)`,
         );
       }

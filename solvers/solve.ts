@@ -88,6 +88,7 @@ export async function solveProblem(
   partial: Partial<SolveOptions>,
   hooks: SolveHooks = {},
 ): Promise<{ model: Model; result: TrainResult; summary: SolveSummary; options: SolveOptions; recipe: SolveRecipe }> {
+  if ((partial.checkpointEvery ?? 0) > 0 && !hooks.checkpoint) throw new KanpinnInputError('--checkpoint-every: only solve writes checkpoints (into its --out folder)');
   const resumed = hooks.resume?.model;
   // A resumed model keeps its kind; without a saved state its grid is the one stage (a schedule would start over at its first grid).
   const keepGrid = resumed?.kind === 'kan' && !hooks.resume?.state && partial.grids === undefined && partial.grid === undefined ? { grids: [resumed.layers[0]!.grid] } : {};

@@ -7,9 +7,8 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { KanpinnInputError, loadProblem } from '../../src/index.js';
+import { KanpinnInputError, loadProblem, writeFileAtomic } from '../../src/internal.js';
 import { solveProblem, type SolveHooks, type SolveOptions, type SolveSummary } from '../solve.js';
-import { writeFileAtomic } from '../../src/io/files.js';
 import { printError, printJson, printLine } from '../cliUtil.js';
 import { sci } from './compareOutput.js';
 import { machineInfo, type MachineInfo } from './machine.js';

@@ -1,7 +1,6 @@
 /** `kanpinn check <problem> [--json]`: validate a problem and measure its exact solution's residuals. */
 import type { CommandModule } from 'yargs';
-import { KanpinnInputError, checkProblem } from '../../src/index.js';
-import { parseOptionText } from '../../src/options/training.js';
+import { KanpinnInputError, checkProblem, parseOptionText } from '../../src/internal.js';
 import type { CheckReport } from '../../src/index.js';
 import { resolveProblem } from '../../problems/index.js';
 import { printJson, printLine } from '../cliUtil.js';

@@ -82,6 +82,7 @@ describe('solve --checkpoint-every / --resume', () => {
       [['solve', 'poisson2d', '--checkpoint-every', 'abc'], /^kanpinn: --checkpoint-every: .*abc/],
       [['solve', 'poisson2d', '--checkpoint-every', '-1'], /^kanpinn: --checkpoint-every: /],
       [['solve', 'poisson2d', '--checkpoint-every', '5'], /^kanpinn: --checkpoint-every: needs --out/],
+      [['compare', 'poisson2d', '--checkpoint-every', '5', '--seeds', '1'], /^kanpinn: --checkpoint-every: only solve writes checkpoints/],
       [['solve', '--resume', join(root, 'missing')], /^kanpinn: --resume: .*missing: no such file or folder/],
       [['solve', '--resume', empty], /^kanpinn: --resume: .*holds neither checkpoint\.json nor model\.json/],
       [['solve', '--resume', notModel], /^kanpinn: --resume: .*format: expected "kanpinn-checkpoint" or "kanpinn-model"/],
