@@ -203,7 +203,8 @@ export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps:
   const stops: string[] = [];
   // Best-model return across stages: the best stage on the validation set, its model kept aside.
   const stages: StageOutcome[] = [];
-  let bestStage: { stage: number; grid: number | null; loss: number; snap: ModelSnapshot } | null = null;
+  // (Asserted, not annotated: assigned in endStage, so that it is not narrowed to null below.)
+  let bestStage = null as { stage: number; grid: number | null; loss: number; snap: ModelSnapshot } | null;
   let returnedStage = 1;
   const rollbacks: string[] = [];
   const endStage = (stage: number, grid: number | null): void => {
@@ -334,6 +335,16 @@ export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps:
     } else {
       lastLoss = Number.NaN;
       message += best.step === 0 ? '; no finite loss was seen, kept the initial parameters' : `; no finite loss was seen since step ${best.step}, kept the parameters of then`;
+    }
+    // Stopped mid-stage: an earlier stage's model is returned when it does better on the validation set.
+    if (spec.validationLoss && bestStage && bestStage.stage !== returnedStage) {
+      const loss = spec.validationLoss();
+      if (!(loss <= bestStage.loss)) {
+        restoreModel(model, bestStage.snap);
+        lastLoss = Number.NaN; // the caller measures the restored model's loss
+        message += `; returned the model of stage ${bestStage.stage}${bestStage.grid === null ? '' : ` (grid ${bestStage.grid})`} instead, lower on the validation set (${bestStage.loss.toExponential(3)} vs ${loss.toExponential(3)})`;
+        returnedStage = bestStage.stage;
+      }
     }
   }
   return { status, message, steps: totalStep, totalSteps, evaluations, loss: lastLoss, warnings, stoppedBy: status === 'completed' ? stoppedBy : null, stages, returnedStage };

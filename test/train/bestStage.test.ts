@@ -50,6 +50,38 @@ describe('best-model return across stages (validation set, rollback)', () => {
     model.dispose();
   });
 
+  it('a run that diverges in a later stage returns the best earlier stage, not that stage\'s parameters', async () => {
+    const problem = poissonFixture();
+    const pde = problem.terms[0]!;
+    const residual = pde.residual.bind(pde);
+    // Armed after stage 1's last step: its validation (one call) still passes, every later call is NaN.
+    let armed = false;
+    let passed = 0;
+    pde.residual = (scope) => {
+      const r = residual(scope);
+      return armed && passed++ >= 1 ? (r.mul(NaN) as typeof r) : r;
+    };
+    const model = createKan({ width: [2, 3, 1], grid: 3, seed: 4 });
+    let stageOne: Float64Array | null = null;
+    const result = await train(problem, model, {
+      grids: [3, 6],
+      steps: 4,
+      seed: 0,
+      onProgress: (e) => {
+        if (e.stage === 0 && e.step === e.stepsInStage) {
+          stageOne = readParams(model);
+          armed = true;
+        }
+      },
+    });
+    expect(result.status).toBe('diverged');
+    expect(result.returnedStage).toBe(1);
+    expect(model.layers[0]!.grid).toBe(3);
+    expect(Array.from(readParams(model))).toEqual(Array.from(stageOne!));
+    expect(result.message).toMatch(/; returned the model of stage 1 \(grid 3\) instead, lower on the validation set \(\S+ vs NaN\)$/);
+    model.dispose();
+  });
+
   it('a worsening stage in the middle: the next extension starts from the best stage model, and a later better stage is returned', async () => {
     const model = createKan({ width: [2, 3, 1], grid: 3, seed: 4 });
     const result = await train(poissonFixture(), model, {
