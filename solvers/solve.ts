@@ -18,6 +18,7 @@ import {
   type TrainCheckpoint,
 } from '../src/internal.js';
 import { writeFileSet, type OutputFile } from '../src/internal.js';
+import { splineDegreeChoice, type RecipeChoice } from '../src/train/recipe.js';
 import { SOLVE_OUTPUT_FILES } from './outputs.js';
 import { buildReport } from './reportData.js';
 import type { SolveSummary } from './summary.js';
@@ -50,7 +51,7 @@ export function modelOptionsFor(problem: Problem, options: SolveOptions): ModelO
   if (options.model === 'mlp') return { kind: 'mlp', width, activation: options.activation, ...names };
   const grid = options.grid ?? options.grids?.[0] ?? 5;
   const gridRange = problem.bounds.min.map((lo, a) => [lo, problem.bounds.max[a]!] as [number, number]);
-  return { kind: 'kan', width, grid, k: options.k, gridRange, ...names };
+  return { kind: 'kan', width, grid, k: options.k ?? splineDegreeChoice(problem, null).value, gridRange, ...names };
 }
 
 /** What the command line adds to a solve: progress, interruption, checkpoints and a run to resume. */
@@ -65,23 +66,36 @@ export interface SolveHooks {
 
 /**
  * The options of one solve: the user's (`partial`) over the problem's hint over `SOLVE_DEFAULTS`.
- * A `grid` alone means one stage at that grid.
+ * A `grid` alone means one stage at that grid; no `k` means the automatic spline degree (`splineDegreeChoice`).
  */
 export function resolveSolveOptions(problem: Problem, partial: Partial<SolveOptions>): SolveOptions {
   const model = partial.model ?? SOLVE_DEFAULTS.model;
   const options: SolveOptions = { ...SOLVE_DEFAULTS, ...hintOptions(problem.defaults.solver, model), ...partial };
   if (options.grid !== null && partial.grids === undefined) options.grids = [options.grid];
+  if (options.k === null) options.k = splineDegreeChoice(problem, null).value;
   return options;
 }
 
+/** What the recipe chose for a solve from the problem, with why (the report's settings table shows it). */
+export interface SolveRecipe {
+  /** A KAN's spline degree. */
+  k?: RecipeChoice;
+}
+
 /** Trains a fresh model on the problem; returns the model, the trainer's result and the summary. */
-export async function solveProblem(problem: Problem, partial: Partial<SolveOptions>, hooks: SolveHooks = {}): Promise<{ model: Model; result: TrainResult; summary: SolveSummary; options: SolveOptions }> {
+export async function solveProblem(
+  problem: Problem,
+  partial: Partial<SolveOptions>,
+  hooks: SolveHooks = {},
+): Promise<{ model: Model; result: TrainResult; summary: SolveSummary; options: SolveOptions; recipe: SolveRecipe }> {
   if ((partial.checkpointEvery ?? 0) > 0 && !hooks.checkpoint) throw new KanpinnInputError('--checkpoint-every: only solve writes checkpoints (into its --out folder)');
   const resumed = hooks.resume?.model;
   // A resumed model keeps its kind; without a saved state its grid is the one stage (a schedule would start over at its first grid).
   const keepGrid = resumed?.kind === 'kan' && !hooks.resume?.state && partial.grids === undefined && partial.grid === undefined ? { grids: [resumed.layers[0]!.grid] } : {};
   const options = resolveSolveOptions(problem, resumed ? { ...partial, model: resumed.kind, ...keepGrid } : partial);
   const model = hooks.resume?.model ?? createModel(modelOptionsFor(problem, options));
+  const recipe: SolveRecipe =
+    model.kind !== 'kan' ? {} : resumed ? { k: { value: model.options.k, why: 'the resumed model\'s' } } : { k: splineDegreeChoice(problem, partial.k) };
   const { model: _kind, width: _width, grid: _grid, k: _k, activation: _activation, ...training } = options;
   const { checkpoint, resume, ...callbacks } = hooks;
   const result = await train(problem, model, {
@@ -116,7 +130,7 @@ export async function solveProblem(problem: Problem, partial: Partial<SolveOptio
     seed: options.seed,
     warnings: result.warnings,
   };
-  return { model, result, summary, options };
+  return { model, result, summary, options, recipe };
 }
 
 /** history.csv: one row per step, empty cells where a column was not measured. */

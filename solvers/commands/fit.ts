@@ -101,7 +101,7 @@ export const fitCommand: CommandModule<object, FitArgs> = {
       {
         width: parseIntList(args.width, 'width'),
         grids: parseIntList(args.grids, 'grids'),
-        k,
+        k: k ?? undefined,
         steps,
         lamb,
         prune: args.prune,

@@ -2,7 +2,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { resolveProblem } from '../../problems/index.js';
 import { printError, printJson, printLine } from '../cliUtil.js';
-import { SOLVE_DEFAULTS, solveProblem, writeOutputs, type SolveOptions, type SolveSummary } from '../solve.js';
+import { SOLVE_DEFAULTS, solveProblem, writeOutputs, type SolveOptions, type SolveRecipe, type SolveSummary } from '../solve.js';
 import { checkpointFiles, KanpinnInputError, readResumeSource, writeFileSet, type Model, type Problem, type TrainCheckpoint } from '../../src/internal.js';
 import { preflightSolve } from '../preflight.js';
 import { progressReporter } from '../progress.js';
@@ -22,12 +22,14 @@ interface SolveArgs extends TrainingArgs {
 const fmt = (v: number | null, digits = 3): string => (v === null || !Number.isFinite(v) ? 'n/a' : v.toExponential(digits));
 
 /** The settings the report lists for a solve: what was asked, with the real step budget of the model kind. */
-export function runSettings(problem: Problem, summary: SolveSummary, effective: SolveOptions): Record<string, string | number | boolean | null> {
+export function runSettings(problem: Problem, summary: SolveSummary, effective: SolveOptions, recipe: SolveRecipe = {}): Record<string, string | number | boolean | null> {
   return {
     command: `kanpinn solve ${process.argv.slice(3).join(' ')}`.trim(),
     model: summary.model,
     width: summary.width.join(','),
     grids: summary.grids?.join(',') ?? null,
+    // What the recipe chose from the problem, with one line of why (issue 14).
+    'spline degree k': recipe.k ? `${recipe.k.value} (${recipe.k.why})` : null,
     optimizer: summary.optimizer,
     // A KAN's budget is per stage; an MLP trains one stage of the same total (see stagePlan).
     // reportSettings turns this into the steps run, keeping a KAN's per-stage count beside it.
@@ -82,7 +84,7 @@ export const solveCommand: CommandModule<object, SolveArgs> = {
     for (const warning of result.warnings) printError(`warning: ${warning}`);
     let files: string[] = [];
     if (args.out) {
-      files = await writeOutputs(args.out, problem, model, result, summary, { ...runSettings(problem, summary, effective), config: JSON.stringify(effectiveConfig(args)) }, [runConfigFile(args)]);
+      files = await writeOutputs(args.out, problem, model, result, summary, { ...runSettings(problem, summary, effective, outcome.recipe), config: JSON.stringify(effectiveConfig(args)) }, [runConfigFile(args)]);
     }
     if (args.json) printJson({ ...summary, ...(args.out ? { files } : {}) });
     else {

@@ -93,8 +93,8 @@ export interface ModelChoice {
   width: number[] | null;
   /** A KAN's single grid size (one stage); null: the first of `grids`. */
   grid: number | null;
-  /** A KAN's spline degree. */
-  k: number;
+  /** A KAN's spline degree; null: automatic, max(3, the problem's highest derivative order) (see `splineDegreeChoice`). */
+  k: number | null;
   /** An MLP's activation. */
   activation: 'tanh' | 'sin' | 'silu';
 }
@@ -135,7 +135,7 @@ export const TRAINING_DEFAULTS: Readonly<TrainingOptions> = Object.freeze({
 } satisfies TrainingOptions);
 
 /** Model choices of `solve` when no flag sets them (width and grid then follow the problem). */
-export const MODEL_DEFAULTS: Readonly<ModelChoice> = Object.freeze({ model: 'kan', width: null, grid: null, k: 3, activation: 'tanh' } satisfies ModelChoice);
+export const MODEL_DEFAULTS: Readonly<ModelChoice> = Object.freeze({ model: 'kan', width: null, grid: null, k: null, activation: 'tanh' } satisfies ModelChoice);
 
 /** The KAN grid schedule a solve uses when neither `grid` nor `grids` is chosen (`train()` keeps the model's grid instead). */
 export const SOLVE_GRIDS: readonly number[] = Object.freeze([5, 10, 20]);
@@ -186,7 +186,7 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   model: { kind: { type: 'choice', choices: MODEL_KINDS }, flag: 'model', help: 'kan or mlp' },
   width: { kind: { type: 'intList', min: 1 }, nullable: true, flag: 'width', help: 'widths, e.g. 2,10,1 (or hidden widths only, e.g. 10)', defaultText: "the problem's KAN width, else [inputs,10,outputs] for a KAN, [inputs,16,16,outputs] for an MLP", hint: 'kanWidth' },
   grid: { kind: int(1), nullable: true, flag: 'grid', help: 'KAN grid size for a single stage (instead of --grids)' },
-  k: { kind: int(1, 10), flag: 'k', alias: 'k', help: 'KAN spline degree' },
+  k: { kind: int(1, 10), nullable: true, flag: 'k', alias: 'k', help: 'KAN spline degree', defaultText: "max(3, the problem's highest derivative order)" },
   activation: { kind: { type: 'choice', choices: ACTIVATIONS }, flag: 'activation', help: 'MLP activation: tanh, sin or silu' },
   grids: { kind: { type: 'intList', min: 1 }, nullable: true, flag: 'grids', help: 'KAN grid-extension schedule, one stage per grid', defaultText: "the problem's, else 5,10,20", hint: 'grids' },
   optimizer: { kind: { type: 'choice', choices: OPTIMIZERS }, flag: 'optimizer', help: 'lbfgs, adam or adam+lbfgs', hint: 'optimizer' },

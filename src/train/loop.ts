@@ -14,6 +14,7 @@ import { Adam, type AdamState } from './adam.js';
 import { Lbfgs, type LbfgsOptions, type Objective } from './lbfgs.js';
 import { learningRates, type TrainingOptions } from '../options/training.js';
 import { readParams, writeParams } from './params.js';
+import { restoreModel, snapshotModel, type ModelSnapshot } from './snapshot.js';
 import { learningRateAt } from '../options/schedule.js';
 
 /** The training options the loop reads. */
@@ -85,6 +86,15 @@ export interface LoopSpec {
   beforeStep?: (at: StepAt) => BeforeStep | void;
   /** After a step: history and progress. `loss` is the loss the step measured. Returns the rel. L2 when it measured one. */
   afterStep: (at: StepAt, loss: number, evaluations: number) => number | null | void;
+  /**
+   * The loss on a fixed validation set (points apart from the training points) at the model's
+   * parameters. Given: it is measured at the end of every stage; a stage that does not lower it is
+   * rolled back (the best stage's model restored, and the next stage starts from it), so the model
+   * returned is the best stage's on it, not the last stage's.
+   */
+  validationLoss?: () => number;
+  /** After a stage's validation (with `validationLoss` only): what was measured and whether the stage was rolled back. */
+  afterStage?: (outcome: StageOutcome) => void;
   /** Names the part of the objective that was non-finite at the last evaluation ("term pde"), for messages. */
   explainNonFinite?: () => string;
   signal?: AbortSignal;
@@ -98,6 +108,19 @@ export type LoopStatus = 'completed' | 'diverged' | 'interrupted';
 
 /** Which early-stopping rule ended a completed run (or a stage, for patience); null: the step budget. */
 export type StopRule = 'targetLoss' | 'targetRelL2' | 'patience' | null;
+
+/** One stage's end as judged on the validation set (stages count from 1, as in the history). */
+export interface StageOutcome {
+  stage: number;
+  grid: number | null;
+  /** Steps completed when the stage ended (the history row of its last step). */
+  step: number;
+  validationLoss: number;
+  /** The stage did not lower the validation loss below the best stage's: that stage's model was restored. */
+  rolledBack: boolean;
+  /** The stage whose model the run holds after this one (itself unless rolled back). */
+  kept: number;
+}
 
 /** What `optimize` did; the model holds the final parameters (the best seen when the run did not complete). */
 export interface LoopResult {
@@ -115,6 +138,10 @@ export interface LoopResult {
   warnings: string[];
   /** The early-stopping rule that ended the run (patience: its last stage), else null. */
   stoppedBy: StopRule;
+  /** Per stage judged on the validation set (empty without `validationLoss`). */
+  stages: StageOutcome[];
+  /** The stage (from 1) whose model the run returns. */
+  returnedStage: number;
 }
 
 /** Steps per stage: a KAN's budget is per stage; an MLP trains one stage of the same total. */
@@ -174,9 +201,32 @@ export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps:
   let message = 'completed';
   let stoppedBy: StopRule = null;
   const stops: string[] = [];
+  // Best-model return across stages: the best stage on the validation set, its model kept aside.
+  const stages: StageOutcome[] = [];
+  let bestStage: { stage: number; grid: number | null; loss: number; snap: ModelSnapshot } | null = null;
+  let returnedStage = 1;
+  const rollbacks: string[] = [];
+  const endStage = (stage: number, grid: number | null): void => {
+    if (!spec.validationLoss) return;
+    const loss = spec.validationLoss();
+    const worse = bestStage !== null && !(loss <= bestStage.loss);
+    const outcome: StageOutcome = { stage: stage + 1, grid, step: totalStep, validationLoss: loss, rolledBack: worse, kept: stage + 1 };
+    if (worse && bestStage) {
+      restoreModel(model, bestStage.snap);
+      x = readParams(model);
+      lastLoss = Number.NaN; // the caller measures the restored model's loss
+      forgetBest();
+      outcome.kept = returnedStage = bestStage.stage;
+      const g = (v: number | null): string => (v === null ? '' : ` (grid ${v})`);
+      rollbacks.push(`stage ${stage + 1}${g(grid)} did not lower the validation loss (${loss.toExponential(3)} vs ${bestStage.loss.toExponential(3)}): rolled back to the model of stage ${bestStage.stage}${g(bestStage.grid)}`);
+    } else bestStage = { stage: stage + 1, grid, loss, snap: snapshotModel(model) };
+    stages.push(outcome);
+    spec.afterStage?.(outcome);
+  };
 
   outer: for (let stage = resume?.stage ?? 0; stage < spec.grids.length; stage++) {
     const grid = spec.grids[stage]!;
+    returnedStage = stage + 1;
     if (model.kind === 'kan' && grid !== null && grid !== model.layers[0]!.grid) {
       placeGrid(model, spec, `stage ${stage + 1} grid ${grid}`, warnings, grid);
       x = readParams(model);
@@ -271,8 +321,10 @@ export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps:
         });
       }
     }
+    endStage(stage, grid);
   }
-  if (status === 'completed' && stoppedBy === 'patience') message = `completed; ${stops.join('; ')}`;
+  if (status === 'completed' && stoppedBy === 'patience') message = ['completed', ...stops].join('; ');
+  if (rollbacks.length) message = [message, ...rollbacks].join('; ');
 
   if (status !== 'completed') {
     writeParams(model, best.x);
@@ -284,5 +336,5 @@ export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps:
       message += best.step === 0 ? '; no finite loss was seen, kept the initial parameters' : `; no finite loss was seen since step ${best.step}, kept the parameters of then`;
     }
   }
-  return { status, message, steps: totalStep, totalSteps, evaluations, loss: lastLoss, warnings, stoppedBy: status === 'completed' ? stoppedBy : null };
+  return { status, message, steps: totalStep, totalSteps, evaluations, loss: lastLoss, warnings, stoppedBy: status === 'completed' ? stoppedBy : null, stages, returnedStage };
 }

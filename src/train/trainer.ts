@@ -12,7 +12,7 @@ import type { Model } from '../createModel.js';
 import type { Problem, TermPoints } from '../problem/types.js';
 import { createRng, type Rng } from '../random.js';
 import type { LbfgsOptions } from './lbfgs.js';
-import { optimize, stagePlan, type LoopResult, type PointSet, type StopRule } from './loop.js';
+import { optimize, stagePlan, type LoopResult, type PointSet, type StageOutcome, type StopRule } from './loop.js';
 import { annealWeights } from './annealing.js';
 import { accuracy, type Accuracy } from './metrics.js';
 import { flattenGrads, readParams, writeParams } from './params.js';
@@ -78,6 +78,13 @@ export interface TrainResult {
   warnings: string[];
   /** The early-stopping rule that ended a completed run (`patience`: it ended at least one stage early), else null. */
   stoppedBy: StopRule;
+  /**
+   * The stage (from 1) whose model is returned: with several stages, the best one on the validation
+   * set (a later stage that did not lower its loss was rolled back), else the last one run.
+   */
+  returnedStage: number;
+  /** Per stage, with several stages: the validation loss at its end and whether it was rolled back (empty with one stage). */
+  stages: StageOutcome[];
 }
 
 /** Checks what the options schema cannot: the options against this problem and model. */
@@ -168,7 +175,10 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
   const termNames = problem.terms.map((t) => t.name);
   // With several unknowns, each one's rel. L2 too (the pooled one is dominated by the largest).
   const ownErrors = problem.unknowns.length > 1 ? problem.unknowns : [];
-  const columns = ['step', 'stage', 'grid', 'evaluations', 'seconds', 'loss', ...termNames.map((n) => `loss:${n}`), 'relL2', 'maxAbsErr', ...ownErrors.map((u) => `relL2:${u}`), ...(options.regularization ? ['reg'] : [])];
+  const plan = stagePlan(model, options, options.grids);
+  // With several stages: the validation loss at each stage's end and whether the stage was rolled back.
+  const judged = plan.grids.length > 1;
+  const columns = ['step', 'stage', 'grid', 'evaluations', 'seconds', 'loss', ...termNames.map((n) => `loss:${n}`), 'relL2', 'maxAbsErr', ...ownErrors.map((u) => `relL2:${u}`), ...(options.regularization ? ['reg'] : []), ...(judged ? ['valLoss', 'rolledBack'] : [])];
   if (resume && resume.history.columns.join(',') !== columns.join(',')) {
     throw new KanpinnInputError(`resume: the checkpoint's history columns (${resume.history.columns.join(',')}) differ from this run's (${columns.join(',')})`);
   }
@@ -216,7 +226,12 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
   };
 
   let latest = null as Accuracy | null;
-  const plan = stagePlan(model, options, options.grids);
+  // Validation residual set (several stages only): fixed, seeded apart from the training points,
+  // random (training defaults to Sobol), as many per term as the training's; weighted by the initial
+  // weights, so that stages are compared on one measure even when annealing moves the weights.
+  const validation = judged ? validationSet(problem, model, options) : null;
+  const validationWeights = weights.slice();
+  const valColumn = columns.indexOf('valLoss');
   let loop: LoopResult;
   try {
     loop = await optimize(
@@ -250,7 +265,7 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
           if (measure && test) latest = accuracy(model, test);
           const metrics = [measure && latest ? latest.relL2 : NaN, measure && latest ? latest.maxAbsErr : NaN, ...ownErrors.map((u) => (measure && latest ? latest.unknowns[u]?.relL2 ?? NaN : NaN))];
           // Stages count from 1 in the history, as on the progress bar.
-          rows.push([totalStep, at.stage + 1, at.grid ?? NaN, evaluations, seconds(), loss, ...lastTerms, ...metrics, ...(options.regularization ? [lastReg] : [])]);
+          rows.push([totalStep, at.stage + 1, at.grid ?? NaN, evaluations, seconds(), loss, ...lastTerms, ...metrics, ...(options.regularization ? [lastReg] : []), ...(validation ? [NaN, NaN] : [])]);
           options.onProgress?.({
             stage: at.stage,
             stages: at.stages,
@@ -266,6 +281,18 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
           });
           return measure && latest ? latest.relL2 : null;
         },
+        ...(validation
+          ? {
+              validationLoss: () => tf.tidy(() => termLosses(model, validation, validationWeights).total.dataSync()[0]!),
+              afterStage: (outcome: StageOutcome) => {
+                // On the stage's last history row (the validation columns are empty elsewhere).
+                const row = rows[rows.length - 1];
+                if (!row || row[0] !== outcome.step) return;
+                row[valColumn] = outcome.validationLoss;
+                row[valColumn + 1] = outcome.rolledBack ? 1 : 0;
+              },
+            }
+          : {}),
         explainNonFinite: () => {
           const bad = termNames.filter((_, i) => !Number.isFinite(lastTerms[i]!));
           return bad.length ? `term ${bad.join(', ')}` : 'total loss';
@@ -279,8 +306,10 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
     );
   } catch (error) {
     data.forEach(disposeTermData);
+    validation?.forEach(disposeTermData);
     throw error;
   }
+  validation?.forEach(disposeTermData);
 
   const final = test ? accuracy(model, test) : null;
   // The loss and its terms at the final parameters (a measurement for the result, not an optimizer
@@ -301,9 +330,18 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
     history: { columns, rows },
     warnings: [...warnings, ...loop.warnings],
     stoppedBy: loop.stoppedBy,
+    returnedStage: loop.returnedStage,
+    stages: loop.stages,
   };
   data.forEach(disposeTermData);
   return result;
+}
+
+/** The validation residual set: every term's points, drawn at random from a generator of its own seed. */
+function validationSet(problem: Problem, model: Model, options: TrainOptions): TermData[] {
+  // A seed apart from the training's (which draws from createRng(seed)), fixed for a given seed.
+  const rng = createRng((options.seed ^ 0x5bd1e995) >>> 0);
+  return problem.terms.map((term) => buildTermData(problem, model, term, term.sample(pointCount(problem, options, term.region), rng, 'random')));
 }
 
 /** Adds, per PDE term, the candidate points of largest |residual| (RAR, Lu et al. 2021). */

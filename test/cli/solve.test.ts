@@ -33,7 +33,8 @@ describe('kanpinn solve', () => {
     expect(result.backend).toBe('wasm');
     for (const file of ['model.json', 'metrics.json', 'history.csv', 'report.html']) expect(existsSync(join(dir, file)), file).toBe(true);
     const history = readFileSync(join(dir, 'history.csv'), 'utf8').trim().split('\n');
-    expect(history[0]).toBe('step,stage,grid,evaluations,seconds,loss,loss:pde,loss:conditions[0].dirichlet,relL2,maxAbsErr');
+    // With several grid stages, the validation loss at each stage's end and whether it was rolled back (issue 14).
+    expect(history[0]).toBe('step,stage,grid,evaluations,seconds,loss,loss:pde,loss:conditions[0].dirichlet,relL2,maxAbsErr,valLoss,rolledBack');
     expect(history.length).toBe(1 + 4);
   });
 
