@@ -1,4 +1,5 @@
 /** `kanpinn worker --redis URL`: take sweep runs from a BullMQ queue and run them until stopped. */
+import { availableParallelism } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
 import { KanpinnInputError } from '../../src/index.js';
 import { DEFAULT_QUEUE, startWorker, WORKER_DEFAULTS } from '../sweep/queue.js';
@@ -33,6 +34,8 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
     if (!args.redis) throw new KanpinnInputError('--redis: expected the URL of the queue\'s Redis, e.g. redis://127.0.0.1:6379');
     if (!Number.isInteger(args.concurrency) || args.concurrency < 1) throw new KanpinnInputError(`--concurrency: expected an integer >= 1, got ${args.concurrency}`);
     if (!(args.lockSeconds >= 1)) throw new KanpinnInputError(`--lock-seconds: expected a number >= 1, got ${args.lockSeconds}`);
+    // BullMQ's sandboxed run processes inherit this: together they fill the cores once.
+    process.env.KANPINN_THREADS ??= String(Math.max(1, Math.floor(availableParallelism() / args.concurrency)));
     const worker = await startWorker({ url: args.redis, queue: args.queue, concurrency: args.concurrency, store: args.store ?? null, lockSeconds: args.lockSeconds });
     const say = (line: string): void => {
       if (!args.quiet) printError(line);

@@ -5,6 +5,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildReply } from './child.js';
@@ -45,10 +46,15 @@ export function childEntry(): string {
 interface Slot {
   child: ChildProcess | null;
   stderr: string;
+  /** Kernel threads for this slot's process (its share of the cores). */
+  threads: number;
 }
 
-function spawn(slot: Slot, entry: string): ChildProcess {
-  const child = fork(entry, [], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+function spawn(slot: Slot, entry: string, threads: number): ChildProcess {
+  // Each process gets its share of the cores (unless the user set KANPINN_THREADS): N processes each
+  // starting every core would oversubscribe the machine.
+  const env = { ...process.env, KANPINN_THREADS: process.env.KANPINN_THREADS ?? String(threads) };
+  const child = fork(entry, [], { execArgv: [], env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   slot.stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     slot.stderr = (slot.stderr + chunk.toString()).slice(-2000);
@@ -59,7 +65,7 @@ function spawn(slot: Slot, entry: string): ChildProcess {
 
 /** Sends a run to the slot's process and waits for its reply or its death. */
 function runIn(slot: Slot, entry: string, run: RunSpec, out: string): Promise<ChildReply> {
-  const child = slot.child ?? spawn(slot, entry);
+  const child = slot.child ?? spawn(slot, entry, slot.threads);
   return new Promise((resolveReply) => {
     const onMessage = (reply: ChildReply): void => {
       if (reply.id !== run.id) return;
@@ -88,7 +94,8 @@ export async function runLocalPool(runs: RunSpec[], out: string, options: PoolOp
   const queue = [...runs];
   const tries = new Map<string, number>();
   const result: PoolResult = { records: new Map(), failures: new Map(), interrupted: false };
-  const slots: Slot[] = Array.from({ length: Math.max(1, Math.min(options.workers, runs.length)) }, () => ({ child: null, stderr: '' }));
+  const count = Math.max(1, Math.min(options.workers, runs.length));
+  const slots: Slot[] = Array.from({ length: count }, () => ({ child: null, stderr: '', threads: Math.max(1, Math.floor(availableParallelism() / count)) }));
   const stopAll = (): void => {
     result.interrupted = true;
     for (const slot of slots) slot.child?.kill('SIGTERM');

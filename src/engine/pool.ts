@@ -79,9 +79,22 @@ export function machineThreads(): number {
 
 let threads: number | null = null;
 
-/** Threads the kernels use (the calling thread included): `setThreads`, else the machine's cores. */
+/**
+ * The default thread count: `KANPINN_THREADS` when set (an integer ≥ 1; a sweep's worker processes
+ * get their share of the cores this way, so that N processes do not each start every core), else
+ * the machine's cores.
+ */
+function defaultThreads(): number {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.KANPINN_THREADS;
+  if (env === undefined || env === '') return machineThreads();
+  const n = Number(env);
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`KANPINN_THREADS: expected an integer >= 1, got ${JSON.stringify(env)}`);
+  return n;
+}
+
+/** Threads the kernels use (the calling thread included): `setThreads`, else `KANPINN_THREADS`, else the machine's cores. */
 export function getThreads(): number {
-  if (threads === null) threads = machineThreads();
+  if (threads === null) threads = defaultThreads();
   return threads;
 }
 

@@ -18,7 +18,7 @@ export function refine(model: KanModel, newGrid: number, points: PointsInput, op
   const { data, count } = flattenPoints(points, model.inputs.length, 'refine: points');
   const copy = cloneKan(model);
   try {
-    const reports = updateGrid(copy, data, count, newGrid, options);
+    const reports = updateGrid(copy, { points: { coords: data, count }, grid: newGrid, fit: options });
     return { model: copy, reports };
   } catch (error) {
     copy.dispose();

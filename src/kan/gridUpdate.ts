@@ -119,21 +119,35 @@ function splineValues(knots: Knots, k: number, coef: Float32Array, nOut: number,
   return kanEdgeForward(geo, xs, xs.length, params, new Float64Array(xs.length * nOut));
 }
 
+/** What `refitInput` needs: one input's edges, their old knots and coefficients, and where to place the new grid. */
+export interface InputRefit {
+  /** The input's current knots. */
+  knots: Knots;
+  /** Spline degree. */
+  k: number;
+  /** The layer's coefficients [nIn, nOut, nBasis] (flat); this input's block is refit. */
+  coef: Float32Array;
+  /** Which input of the layer. */
+  input: number;
+  /** The layer's output count. */
+  nOut: number;
+  /** Interval count of the new grid. */
+  grid: number;
+  /** Values of this input that place the knots (quantiles). */
+  samples: Float64Array;
+  /** Values that only widen the range the grid covers. */
+  range?: Float64Array;
+  /** Knot placement and fit options (default `GRID_UPDATE_DEFAULTS`). */
+  options?: GridUpdateOptions;
+}
+
 /**
- * Refits one input's edges onto a new grid of `newGrid` intervals placed from `samples`.
+ * Refits one input's edges onto a new grid of `grid` intervals placed from `samples`.
  * Returns the new knots, the new coefficients [nOut, G'+k] and a report; never NaN.
  */
-export function refitInput(
-  oldKnots: Knots,
-  k: number,
-  coef: Float32Array,
-  input: number,
-  nOut: number,
-  newGrid: number,
-  samples: Float64Array,
-  options: GridUpdateOptions = GRID_UPDATE_DEFAULTS,
-  rangeSamples?: Float64Array,
-): { knots: Knots; coef: Float64Array; report: GridFitReport } {
+export function refitInput(refit: InputRefit): { knots: Knots; coef: Float64Array; report: GridFitReport } {
+  const { knots: oldKnots, k, coef, input, nOut, grid: newGrid, samples, range: rangeSamples } = refit;
+  const options = refit.options ?? GRID_UPDATE_DEFAULTS;
   let bounds: [number, number] | undefined;
   if (rangeSamples && rangeSamples.length > 0) {
     bounds = [Infinity, -Infinity];
@@ -172,21 +186,31 @@ export function refitInput(
   return { knots, coef: fitted, report };
 }
 
+/** Where `updateGrid` places the knots, and how. */
+export interface GridPlacement {
+  /** Points whose layer inputs place the knots (row-major [count, inputs]). */
+  points: { coords: Float32Array; count: number };
+  /** New interval count on every layer (grid extension); absent: each layer keeps its own (grid update). */
+  grid?: number;
+  /**
+   * Points that only widen the range the grid covers (boundary and initial points: clustered on
+   * faces, they would pull knots together).
+   */
+  range?: { coords: Float32Array; count: number };
+  /** Knot placement and fit options (defaults `GRID_UPDATE_DEFAULTS`). */
+  fit?: Partial<GridUpdateOptions>;
+}
+
 /**
  * Grid update (same G) or extension (new G per layer) from the distribution of each layer's
- * inputs at `points` (knots at their quantiles); `rangePoints` only widen the range the grid covers
- * (boundary and initial points: clustered on faces, they would pull knots together); the spline coefficients are refit so edge functions are kept. Layers are
- * processed in order, each seeing inputs from the already-updated layers before it.
+ * inputs at `placement.points` (knots at their quantiles); the spline coefficients are refit so
+ * edge functions are kept. Layers are processed in order, each seeing inputs from the
+ * already-updated layers before it. Mutates `model` (knots, coefficients, and `options.grid`, which
+ * model.json saves).
  */
-export function updateGrid(
-  model: KanModel,
-  points: Float32Array,
-  count: number,
-  newGrid?: number,
-  options: Partial<GridUpdateOptions> = {},
-  rangePoints?: { coords: Float32Array; count: number },
-): GridFitReport[][] {
-  const opts = { ...GRID_UPDATE_DEFAULTS, ...options };
+export function updateGrid(model: KanModel, placement: GridPlacement): GridFitReport[][] {
+  const { points: { coords: points, count }, grid: newGrid, range: rangePoints } = placement;
+  const opts = { ...GRID_UPDATE_DEFAULTS, ...placement.fit };
   if (newGrid !== undefined && (!Number.isInteger(newGrid) || newGrid < 1)) {
     throw new KanpinnInputError(`grid: expected an integer >= 1, got ${newGrid}`);
   }
@@ -203,7 +227,7 @@ export function updateGrid(
     const knots = layer.knots.map((old, i) => {
       const samples = Float64Array.from({ length: count }, (_, n) => inputs[n * layer.nIn + i]!);
       const extra = rangeInputs ? Float64Array.from({ length: rangeCount }, (_, n) => rangeInputs![n * layer.nIn + i]!) : undefined;
-      const fit = refitInput(old, layer.k, coef, i, layer.nOut, G, samples, opts, extra);
+      const fit = refitInput({ knots: old, k: layer.k, coef, input: i, nOut: layer.nOut, grid: G, samples, options: opts, ...(extra ? { range: extra } : {}) });
       newCoef.set(Float32Array.from(fit.coef), i * layer.nOut * (G + layer.k));
       layerReports.push(fit.report);
       return fit.knots;
@@ -222,5 +246,6 @@ export function updateGrid(
     inputs = kanLayerForward(geometry, valuePlan, inputs, count, params);
     if (rangeInputs) rangeInputs = kanLayerForward(geometry, valuePlan, rangeInputs, rangeCount, params);
   }
+  model.options.grid = model.layers[0]!.grid;
   return reports;
 }

@@ -160,9 +160,8 @@ export function stagePlan(model: Model, options: LoopOptions, grids: number[] | 
 function placeGrid(model: Model, spec: LoopSpec, where: string, warnings: string[], grid?: number): void {
   if (model.kind !== 'kan') return;
   const { points, range } = spec.gridPoints();
-  const reports = updateGrid(model, points.coords, points.count, grid, {}, range);
+  const reports = updateGrid(model, { points, ...(grid !== undefined ? { grid } : {}), ...(range ? { range } : {}) });
   for (const r of reports.flat()) if (r.warning) warnings.push(`${where}: ${r.warning}`);
-  model.options.grid = model.layers[0]!.grid;
 }
 
 /**

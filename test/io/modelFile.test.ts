@@ -19,7 +19,7 @@ describe('model file', () => {
   it('round-trips a KAN with a non-uniform grid and a pruned edge bit for bit', async () => {
     const model = createKan({ width: [2, 4, 1], grid: 6, k: 3, seed: 5 });
     const pts = Float32Array.from({ length: 200 }, (_, i) => Math.sin(i * 1.7) * 0.9);
-    updateGrid(model, pts, 100);
+    updateGrid(model, { points: { coords: pts, count: 100 } });
     model.layers[0]!.mask[3] = 0;
     const dir = mkdtempSync(join(tmpdir(), 'kanpinn-'));
     const path = join(dir, 'model.json');

@@ -51,7 +51,7 @@ describe('grid update', () => {
     const model = trainedLikeKan(3);
     const pts = samples(400, 8);
     const before = model.evaluate(pts).u!;
-    const reports = updateGrid(model, pts, 400);
+    const reports = updateGrid(model, { points: { coords: pts, count: 400 } });
     const after = model.evaluate(pts).u!;
     expect(reports.flat().every((r) => r.method === 'adaptive')).toBe(true);
     expect(isUniform(model.layers[0]!.knots[0]!)).toBe(false);
@@ -63,10 +63,12 @@ describe('grid update', () => {
     const model = trainedLikeKan(4);
     const pts = samples(500, 9);
     const before = model.evaluate(pts).u!;
-    updateGrid(model, pts, 500, 10);
-    updateGrid(model, pts, 500, 20);
+    updateGrid(model, { points: { coords: pts, count: 500 }, grid: 10 });
+    updateGrid(model, { points: { coords: pts, count: 500 }, grid: 20 });
     const after = model.evaluate(pts).u!;
     expect(model.layers.every((l) => l.grid === 20 && l.coef.shape[2] === 23)).toBe(true);
+    // model.json saves options.grid: it must follow the layers, whoever extends the grid
+    expect(model.options.grid).toBe(20);
     expect(maxDeviation(before, after) / range(before)).toBeLessThan(EXTEND_TOL + KEEP_TOL);
     model.dispose();
   });
@@ -78,7 +80,7 @@ describe('grid update', () => {
       pts[2 * n] = [-0.5, 0, 0.5][n % 3]!;
       pts[2 * n + 1] = [-0.2, 0.3][n % 2]!;
     }
-    const reports = updateGrid(model, pts, 30, 20);
+    const reports = updateGrid(model, { points: { coords: pts, count: 30 }, grid: 20 });
     expect(reports[0]!.map((r) => r.method)).toEqual(['uniform', 'uniform']);
     expect(reports[0]![0]!.warning).toBe('input 0: fewer distinct samples than grid points; uniform knots used');
     const out = model.evaluate(samples(50, 1)).u!;
@@ -91,7 +93,7 @@ describe('grid update', () => {
     expect(placed).toBeUndefined();
     const model = trainedLikeKan(6);
     const pts = new Float32Array(20).fill(0.3);
-    const reports = updateGrid(model, pts, 10);
+    const reports = updateGrid(model, { points: { coords: pts, count: 10 } });
     expect(reports[0]![0]!.method).toBe('kept');
     expect(model.evaluate(samples(20, 2)).u!.every(Number.isFinite)).toBe(true);
     model.dispose();
