@@ -17,8 +17,7 @@ import {
   type TrainResult,
   type TrainCheckpoint,
 } from '../src/internal.js';
-import { writeFileSet, type OutputFile } from '../src/internal.js';
-import { splineDegreeChoice, type RecipeChoice } from '../src/train/recipe.js';
+import { splineDegreeChoice, writeFileSet, type OutputFile, type RecipeChoice } from '../src/internal.js';
 import { SOLVE_OUTPUT_FILES } from './outputs.js';
 import { buildReport } from './reportData.js';
 import type { SolveSummary } from './summary.js';
