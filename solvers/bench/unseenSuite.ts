@@ -44,6 +44,10 @@ export interface UnseenRun {
   relL2: number | null;
   maxAbsErr: number | null;
   status: SolveSummary['status'];
+  /** A KAN's spline degree (automatic unless `override` sets it); null for an MLP. */
+  k: number | null;
+  /** The grid stage whose model was returned (best on the validation set). */
+  returnedStage: number;
   /** What was passed besides the model kind and seed: empty in the suite of record (`--steps` or tests fill it). */
   override: Partial<SolveOptions>;
 }
@@ -54,7 +58,7 @@ export interface UnseenRun {
  */
 export async function runUnseenProblem(file: string, kind: 'kan' | 'mlp', override: Partial<SolveOptions> = {}, hooks: SolveHooks = {}): Promise<UnseenRun> {
   const problem = loadProblem(file);
-  const { model, summary } = await solveProblem(problem, { seed: 0, ...override, model: kind }, hooks);
+  const { model, summary, result, recipe } = await solveProblem(problem, { seed: 0, ...override, model: kind }, hooks);
   model.dispose();
   return {
     problem: problem.name,
@@ -70,16 +74,18 @@ export async function runUnseenProblem(file: string, kind: 'kan' | 'mlp', overri
     relL2: summary.relL2,
     maxAbsErr: summary.maxAbsErr,
     status: summary.status,
+    k: recipe.k?.value ?? null,
+    returnedStage: result.returnedStage,
     override,
   };
 }
 
 /** The suite's Markdown table: one row per problem and model. */
 export function unseenTable(runs: readonly UnseenRun[]): string {
-  const lines = ['| problem | model | params | steps | seconds | loss | rel. L2 | max abs err | status |', '|---|---|---|---|---|---|---|---|---|'];
+  const lines = ['| problem | model | params | steps | seconds | loss | rel. L2 | max abs err | status | returned stage |', '|---|---|---|---|---|---|---|---|---|---|'];
   for (const r of runs) {
-    const model = `${r.model.toUpperCase()} [${r.width.join(',')}]${r.grids && r.model === 'kan' ? ` G${r.grids.join('→')}` : ''}`;
-    lines.push(`| ${r.problem} | ${model} | ${r.params} | ${r.steps} | ${r.seconds.toFixed(1)} | ${sci(r.loss)} | ${sci(r.relL2)} | ${sci(r.maxAbsErr)} | ${r.status} |`);
+    const model = `${r.model.toUpperCase()} [${r.width.join(',')}]${r.grids && r.model === 'kan' ? ` G${r.grids.join('→')}` : ''}${r.k === null ? '' : ` k=${r.k}`}`;
+    lines.push(`| ${r.problem} | ${model} | ${r.params} | ${r.steps} | ${r.seconds.toFixed(1)} | ${sci(r.loss)} | ${sci(r.relL2)} | ${sci(r.maxAbsErr)} | ${r.status} | ${r.returnedStage} |`);
   }
   return lines.join('\n');
 }

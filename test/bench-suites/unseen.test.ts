@@ -35,11 +35,11 @@ describe('unseen problems (bench/unseen)', () => {
 
   it('the runner solves a file with the defaults (tiny budget here) and tabulates it', async () => {
     const run = await runUnseenProblem('bench/unseen/beam.json', 'kan', { steps: 1, grids: [3] });
-    expect(run).toMatchObject({ problem: 'unseen-beam', file: 'beam.json', model: 'kan', steps: 1, status: 'completed', override: { steps: 1, grids: [3] } });
+    expect(run).toMatchObject({ problem: 'unseen-beam', file: 'beam.json', model: 'kan', steps: 1, status: 'completed', k: 4, returnedStage: 1, override: { steps: 1, grids: [3] } });
     expect(run.relL2).not.toBeNull();
     expect(Number.isFinite(run.loss)).toBe(true);
     const table = unseenTable([run]).split('\n');
-    expect(table[0]).toBe('| problem | model | params | steps | seconds | loss | rel. L2 | max abs err | status |');
-    expect(table[2]).toMatch(/^\| unseen-beam \| KAN \[1,10,1\] G3 \| \d+ \| 1 \| /);
+    expect(table[0]).toBe('| problem | model | params | steps | seconds | loss | rel. L2 | max abs err | status | returned stage |');
+    expect(table[2]).toMatch(/^\| unseen-beam \| KAN \[1,10,1\] G3 k=4 \| \d+ \| 1 \| .* \| completed \| 1 \|$/);
   }, 60_000);
 });
