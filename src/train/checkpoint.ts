@@ -106,6 +106,10 @@ function checkState(state: unknown, params: number, file: string): TrainCheckpoi
     bad(file, `state.loop.adam: expected null or { m, v: ${params} numbers each, count }`);
   }
   if (!isRecord(loop.plateau)) bad(file, 'state.loop.plateau: expected { best, since }');
+  const judged = loop.judged;
+  if (judged !== undefined && !(isRecord(judged) && Array.isArray(judged.stages) && Array.isArray(judged.rollbacks) && isCount(judged.returnedStage) && (judged.best === null || (isRecord(judged.best) && isNumbers(judged.best.params) && judged.best.params.length > 0)))) {
+    bad(file, 'state.loop.judged: expected { stages, rollbacks, returnedStage, best }');
+  }
   const history = state.history;
   if (!Array.isArray(history.columns) || !Array.isArray(history.rows) || !history.rows.every(Array.isArray)) bad(file, 'state.history: expected { columns, rows }');
   const rows = (history.rows as unknown[][]).map((r) => r.map((v) => (v === null ? Number.NaN : Number(v))));

@@ -70,6 +70,13 @@ export interface LoopState {
   best: { loss: number | null; x: number[]; step: number };
   /** Patience: the stage's best loss (null: none yet) and the steps since it improved. */
   plateau: { best: number | null; since: number };
+  /** The stages judged on the validation set so far, the best one's model (to roll back to), and the stage a stop returns. */
+  judged?: {
+    stages: StageOutcome[];
+    rollbacks: string[];
+    returnedStage: number;
+    best: { stage: number; grid: number | null; loss: number | null; params: number[]; layers: { grid: number; knots: number[][] }[] | null } | null;
+  };
 }
 
 /** What `optimize` needs from its caller. */
@@ -206,6 +213,16 @@ export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps:
   let bestStage = null as { stage: number; grid: number | null; loss: number; snap: ModelSnapshot } | null;
   let returnedStage = 1;
   const rollbacks: string[] = [];
+  if (resume?.judged) {
+    const saved = resume.judged;
+    stages.push(...saved.stages);
+    rollbacks.push(...saved.rollbacks);
+    returnedStage = saved.returnedStage;
+    if (saved.best) {
+      const snap: ModelSnapshot = { params: Float64Array.from(saved.best.params), layers: saved.best.layers?.map((l) => ({ grid: l.grid, knots: l.knots.map((k) => Float64Array.from(k)) })) ?? null };
+      bestStage = { stage: saved.best.stage, grid: saved.best.grid, loss: saved.best.loss ?? Number.NaN, snap };
+    }
+  }
   const endStage = (stage: number, grid: number | null): void => {
     if (!spec.validationLoss) return;
     const loss = spec.validationLoss();
@@ -318,6 +335,14 @@ export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps:
           adam: adam.steps > 0 ? adam.state() : null,
           best: { loss: finiteOrNull(best.loss), x: Array.from(best.x), step: best.step },
           plateau: { best: finiteOrNull(plateau.best), since: plateau.since },
+          judged: {
+            stages: stages.map((o) => ({ ...o })),
+            rollbacks: rollbacks.slice(),
+            returnedStage,
+            best: bestStage
+              ? { stage: bestStage.stage, grid: bestStage.grid, loss: finiteOrNull(bestStage.loss), params: Array.from(bestStage.snap.params), layers: bestStage.snap.layers?.map((l) => ({ grid: l.grid, knots: l.knots.map((k) => Array.from(k)) })) ?? null }
+              : null,
+          },
         });
       }
     }

@@ -61,10 +61,17 @@ describe('checkpoint and resume', () => {
     const first = saved[0]!;
     expect(first.state.loop.totalStep).toBe(every);
     const resumed = modelFromJson(first.model);
+    first.state.history.rows = first.state.history.rows.map((r) => r.map((v) => (v === null ? Number.NaN : v)));
     const rest = await train(problem, resumed, { ...options, resume: first.state });
     expect(rest.steps).toBe(12);
     expect(resumed.kind === 'kan' && resumed.layers[0]!.grid).toBe(5);
     expect(rest.loss).toBeCloseTo(full.loss, 7);
+    // The stage judging on the validation set goes on too (its columns and the judged stages).
+    const val = full.history.columns.indexOf('valLoss');
+    expect(val).toBeGreaterThan(0);
+    expect(rest.history.rows.map((r) => r[val])).toEqual(full.history.rows.map((r) => r[val]));
+    expect(saved[1]!.state.loop.judged?.stages.map((o) => o.stage)).toEqual([1]);
+    expect(saved[1]!.state.loop.judged?.best?.layers?.[0]?.grid).toBe(3);
     whole.dispose();
     resumed.dispose();
   });
