@@ -48,15 +48,15 @@ function builtin<T>(name: string): T | null {
 /**
  * Work units (points × work per point as the callers count them: KAN edges × jet channels, MLP
  * neurons × jet channels) below which a kernel stays on the calling thread, and the work each
- * further thread must bring. How it was set (2026-11-29, the 2-core build machine at load average
- * ≈ 20 from other sessions, so no quiet timings): one threaded dispatch of an empty kernel costs a
- * median 13 µs round trip (p90 18 µs); the kernels cost ≈ 10–55 ns per unit on one thread
- * (forward + backward, load-inflated). 20,000 units give each thread ≥ 0.2 ms of work, ≥ 10× the
- * dispatch. Interleaved 1-vs-2-thread timings under that load were slower with 2 threads at every
- * size (the second core is busy with other processes), so the ratio crossover is still to be
- * re-measured on a quiet machine (scripts in the engine-threads report).
+ * further thread must bring. Measured 2026-11-29 on the 2-core build machine, quiet (load ≈ 1),
+ * `kanpinn bench --suite eval --threads 1|2`, three interleaved rounds, medians: with 20,000 the
+ * 525-point rows (≈ 50k–260k units per call) were 0.79–0.85× as fast on 2 threads as on 1, the
+ * 10.4k-point KAN (≈ 0.5–1M units per call) 1.17×, the 104k-point KAN 1.05×; with 300,000 the
+ * 100×3 MLP at 525 points was still 0.79×. 1,000,000 keeps the 525-point rows on the calling
+ * thread; the threads pay off only for large batches, and little even there, until the rest of the
+ * step (matrix products, tfjs ops) is threaded too. (One empty threaded dispatch: 13 µs median.)
  */
-export const THREAD_MIN_WORK = 20_000;
+export const THREAD_MIN_WORK = 1_000_000;
 
 let minWork = THREAD_MIN_WORK;
 
