@@ -37,23 +37,12 @@ export interface PinnacleTask {
 }
 
 /** One model's run on one task. */
-export interface PinnacleRun {
-  problem: string;
+export interface PinnacleRun extends Pick<SolveSummary, 'problem' | 'model' | 'width' | 'grids' | 'params' | 'optimizer' | 'steps' | 'evaluations' | 'seconds' | 'loss' | 'status'> {
   task: string;
-  model: 'kan' | 'mlp';
-  width: number[];
-  grids: number[] | null;
-  params: number;
-  optimizer: SolveSummary['optimizer'];
-  steps: number;
-  evaluations: number;
-  seconds: number;
-  loss: number;
   /** Stacked over the unknowns (PINNacle's measure). */
   relL2: number | null;
   /** Per unknown, by name. */
   relL2PerUnknown: Record<string, number> | null;
-  status: SolveSummary['status'];
   vanilla: number;
   best: number;
   bestMethod: string;

@@ -29,21 +29,9 @@ export function unseenFiles(dir: string = UNSEEN_DIR): string[] {
 }
 
 /** One model's defaults-only run on one unseen problem (`solve --json` field names). */
-export interface UnseenRun {
-  /** The problem's name (its file's `name`). */
-  problem: string;
+export interface UnseenRun extends Pick<SolveSummary, 'problem' | 'model' | 'width' | 'grids' | 'params' | 'optimizer' | 'steps' | 'seconds' | 'loss' | 'relL2' | 'maxAbsErr' | 'status'> {
+  /** The problem's file. */
   file: string;
-  model: 'kan' | 'mlp';
-  width: number[];
-  grids: number[] | null;
-  params: number;
-  optimizer: SolveSummary['optimizer'];
-  steps: number;
-  seconds: number;
-  loss: number;
-  relL2: number | null;
-  maxAbsErr: number | null;
-  status: SolveSummary['status'];
   /** A KAN's spline degree (automatic unless `override` sets it); null for an MLP. */
   k: number | null;
   /** The grid stage whose model was returned (best on the validation set). */
