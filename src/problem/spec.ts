@@ -91,6 +91,8 @@ export interface ProblemSpec {
   variables: string[];
   time?: [number, number];
   params?: Record<string, number>;
+  /** Unknown scalar parameters learned with the network (inverse problems), by name: start value, optional bounds and truth. */
+  infer?: Record<string, { initial: number; min?: number; max?: number; truth?: number }>;
   define?: Record<string, string>;
   domain: DomainSpec;
   unknowns?: string[];
@@ -114,6 +116,7 @@ export const SPEC_FIELDS = [
   'variables',
   'time',
   'params',
+  'infer',
   'define',
   'domain',
   'unknowns',

@@ -27,6 +27,10 @@ export interface ExprContext {
   boolean?: boolean;
   /** Inside `div(…)`, where `grad(…)` may appear. */
   insideDiv?: boolean;
+  /** Parameters to infer (`infer`): scope names like unknowns (allowed where unknowns are), constant in space and time. */
+  inferred?: readonly string[];
+  /** Collects the parameters to infer that the expression reads (for the "used nowhere" warning). */
+  inferredUsed?: Set<string>;
 }
 
 /** A rewritten expression and the scope names it reads (variables, unknowns, derivatives). */
@@ -109,10 +113,18 @@ function rewriteSymbol(name: string, field: string, ctx: ExprContext, symbols: S
   }
   const param = ctx.params[name];
   if (param !== undefined) return new ConstantNode(param);
+  if (ctx.inferred?.includes(name)) {
+    if (!ctx.allowUnknowns) throw new KanpinnInputError(`${field}: '${name}' is a parameter to infer (infer.${name}) and cannot appear here (expected an expression over ${ctx.variables.join(', ')} and params)`);
+    symbols.add(name);
+    ctx.inferredUsed?.add(name);
+    return new SymbolNode(name);
+  }
   const defined = ctx.defines.get(name);
   if (defined !== undefined) {
     defined.traverse((child) => {
-      if (child.type === 'SymbolNode' && !FUNCTION_NAMES.includes((child as SymbolNode).name)) symbols.add((child as SymbolNode).name);
+      if (child.type !== 'SymbolNode' || FUNCTION_NAMES.includes((child as SymbolNode).name)) return;
+      symbols.add((child as SymbolNode).name);
+      if (ctx.inferred?.includes((child as SymbolNode).name)) ctx.inferredUsed?.add((child as SymbolNode).name);
     });
     if (!ctx.allowUnknowns) assertNoUnknowns(defined, name, field, ctx);
     return new ParenthesisNode(defined.cloneDeep());
@@ -165,7 +177,8 @@ function symbolNames(node: MathNode): Set<string> {
 /** Differentiates unknowns and their derivatives by appending the axis: u_x → u_xy (canonical), checked against the order limit. */
 function unknownDerivative(field: string, ctx: ExprContext): SymbolDerivative {
   return (name, variable) => {
-    if (ctx.variables.includes(name)) return undefined;
+    // Coordinates are handled by `differentiate`; a parameter to infer is constant in space and time.
+    if (ctx.variables.includes(name) || ctx.inferred?.includes(name)) return undefined;
     const written = `${name}${name.includes('_') ? '' : '_'}${variable}`;
     let parsed;
     try {
