@@ -20,6 +20,7 @@ import { readText, resolvePath } from '../io/files.js';
 import { REFERENCE_FORMATS, parseReferenceFile } from './reference.js';
 import type { ReferenceFormat } from './reference.js';
 import { SPEC_FIELDS } from './spec.js';
+import { parseFields } from './fields.js';
 import type { ProblemSpec } from './spec.js';
 import { meshTestSet, referenceTestSet } from './testSet.js';
 import type { Problem, SamplingMethod, SolverHint } from './types.js';
@@ -63,8 +64,10 @@ export function defineProblem(spec: ProblemSpec | Record<string, unknown>, optio
   });
   const params = parseParams(spec.params, [...variables, ...unknowns]);
   const time = parseTime(spec.time, params);
-  const base: ExprContext = { variables, spatial, unknowns, params, defines: new Map(), allowUnknowns: true };
-  const defines = parseDefines(spec.define, base, [...variables, ...unknowns, ...Object.keys(params)]);
+  const defineNames = isRecord(spec.define) ? Object.keys(spec.define) : [];
+  const fields = parseFields(spec.fields, { variables, spatial, baseDir: options.baseDir, taken: { variable: variables, unknown: unknowns, parameter: Object.keys(params), define: defineNames } });
+  const base: ExprContext = { variables, spatial, unknowns, params, defines: new Map(), allowUnknowns: true, fields };
+  const defines = parseDefines(spec.define, base, [...variables, ...unknowns, ...Object.keys(params), ...fields.keys()]);
   const ctx: ExprContext = { ...base, defines };
 
   const domain = createDomain(parseSpace(spec.domain, spatial, params), spatial, time);

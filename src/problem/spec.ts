@@ -6,6 +6,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { DomainSpec } from './geometry/build.js';
 import type { SamplingMethod, Scope } from './types.js';
+import type { FieldSpec } from './fields.js';
 
 /** A mathjs expression string (or a number). */
 export type Expression = string | number;
@@ -92,6 +93,8 @@ export interface ProblemSpec {
   time?: [number, number];
   params?: Record<string, number>;
   define?: Record<string, string>;
+  /** Coefficients given as data (a file or rows `x y … [t] value`), interpolated; usable in every expression by name. */
+  fields?: Record<string, FieldSpec>;
   domain: DomainSpec;
   unknowns?: string[];
   pde: Expression | TensorFunction | (Expression | TensorFunction)[];
@@ -115,6 +118,7 @@ export const SPEC_FIELDS = [
   'time',
   'params',
   'define',
+  'fields',
   'domain',
   'unknowns',
   'pde',
