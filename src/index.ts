@@ -34,6 +34,8 @@ export type { CheckOptions, CheckReport, TermCheck } from './problem/check.js';
 export type { Problem, LossTerm, TermPoints, Scope, SolverHint, SamplingMethod, TestSet } from './problem/types.js';
 export type { ProblemSpec, ConditionSpec, Expression, TensorFunction, ExactFunction, ReferenceData } from './problem/spec.js';
 export type { DomainSpec } from './problem/geometry/build.js';
+export type { FieldSpec } from './problem/fields.js';
+export type { FieldInterpolation } from './problem/expr/fieldNode.js';
 // training
 export { train, TRAIN_DEFAULTS } from './train/trainer.js';
 export type { TrainOptions, TrainResult, TrainStatus, ProgressEvent, OptimizerName } from './train/trainer.js';

@@ -38,6 +38,8 @@ export interface TakenNames {
   unknowns: readonly string[];
   params: readonly string[];
   defines: readonly string[];
+  /** Tabulated coefficient fields (`fields`). */
+  fields: readonly string[];
 }
 
 function finite(value: unknown, field: string): number {
@@ -53,7 +55,7 @@ export function parseInfer(value: unknown, taken: TakenNames): InferredParameter
     const field = `infer.${name}`;
     if (!IDENTIFIER.test(name)) throw new KanpinnInputError(`${field}: expected a name of letters and digits starting with a letter`);
     if (name in CONSTANTS || FUNCTION_NAMES.includes(name)) throw new KanpinnInputError(`${field}: '${name}' is a built-in constant or function`);
-    const clash = taken.variables.includes(name) ? 'a variable' : taken.unknowns.includes(name) ? 'an unknown' : taken.params.includes(name) ? 'a parameter in "params"' : taken.defines.includes(name) ? 'a define' : '';
+    const clash = taken.variables.includes(name) ? 'a variable' : taken.unknowns.includes(name) ? 'an unknown' : taken.params.includes(name) ? 'a parameter in "params"' : taken.defines.includes(name) ? 'a define' : taken.fields.includes(name) ? 'a field' : '';
     if (clash) throw new KanpinnInputError(`${field}: '${name}' is already ${clash}`);
     if (!isRecord(entry)) throw new KanpinnInputError(`${field}: expected an object like { "initial": 1, "min": 0 }, got ${describe(entry)}`);
     checkFields(entry, INFER_FIELDS, field);

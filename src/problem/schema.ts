@@ -10,6 +10,7 @@ import { HINT_OPTIONS, OPTION_SPECS, SAMPLING_METHODS } from '../options/trainin
 import type { OptionKind } from '../options/training.js';
 import { DOMAIN_TYPES, FIELDS as DOMAIN_FIELDS } from './geometry/build.js';
 import { CONDITION_FIELDS, CONDITION_TYPES, SPEC_FIELDS } from './spec.js';
+import { FIELD_INTERPOLATIONS } from './expr/fieldNode.js';
 
 /** A JSON Schema object. */
 export type JsonSchema = { readonly [keyword: string]: unknown };
@@ -51,6 +52,21 @@ const TOP: Record<(typeof SPEC_FIELDS)[number], JsonSchema> = {
     },
   },
   define: { type: 'object', additionalProperties: ref('expression') },
+  fields: {
+    type: 'object',
+    description: 'coefficients given as data, usable by name in every expression (see README, "Fields")',
+    propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9]*$' },
+    additionalProperties: {
+      type: 'object',
+      properties: {
+        file: { type: 'string', minLength: 1, description: 'data rows "x y … [t] value" (whitespace or commas, % or # comment lines), relative to the problem file' },
+        rows: { type: 'array', items: { type: 'array', items: { type: 'number' }, minItems: 2 }, minItems: 2 },
+        interpolate: { enum: [...FIELD_INTERPOLATIONS], description: 'linear (default; multilinear on a grid) or nearest' },
+      },
+      oneOf: [{ required: ['file'] }, { required: ['rows'] }],
+      additionalProperties: false,
+    },
+  },
   domain: ref('domain'),
   unknowns: names,
   pde: ref('expressions'),

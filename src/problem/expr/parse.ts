@@ -12,6 +12,8 @@ import { differentiate } from './derivative.js';
 import type { SymbolDerivative } from './derivative.js';
 import { compileNumeric } from './numeric.js';
 import { parseDerivativeName } from '../../jet/names.js';
+import { fieldNode } from './fieldNode.js';
+import type { TabulatedField } from './fieldNode.js';
 
 /** What an expression may refer to. */
 export interface ExprContext {
@@ -27,6 +29,8 @@ export interface ExprContext {
   boolean?: boolean;
   /** Inside `div(…)`, where `grad(…)` may appear. */
   insideDiv?: boolean;
+  /** Tabulated coefficient fields (`"fields"`), by name: each reads as a function of its input variables. */
+  fields?: ReadonlyMap<string, TabulatedField>;
   /** Parameters to infer (`infer`): scope names like unknowns (allowed where unknowns are), constant in space and time. */
   inferred?: readonly string[];
   /** Collects the parameters to infer that the expression reads (for the "used nowhere" warning). */
@@ -119,13 +123,18 @@ function rewriteSymbol(name: string, field: string, ctx: ExprContext, symbols: S
     ctx.inferredUsed?.add(name);
     return new SymbolNode(name);
   }
+  const tabulated = ctx.fields?.get(name);
+  if (tabulated !== undefined) {
+    for (const input of tabulated.inputs) symbols.add(input);
+    return fieldNode(tabulated);
+  }
   const defined = ctx.defines.get(name);
   if (defined !== undefined) {
-    defined.traverse((child) => {
-      if (child.type !== 'SymbolNode' || FUNCTION_NAMES.includes((child as SymbolNode).name)) return;
-      symbols.add((child as SymbolNode).name);
-      if (ctx.inferred?.includes((child as SymbolNode).name)) ctx.inferredUsed?.add((child as SymbolNode).name);
-    });
+    for (const symbol of symbolNames(defined)) {
+      if (FUNCTION_NAMES.includes(symbol)) continue;
+      symbols.add(symbol);
+      if (ctx.inferred?.includes(symbol)) ctx.inferredUsed?.add(symbol);
+    }
     if (!ctx.allowUnknowns) assertNoUnknowns(defined, name, field, ctx);
     return new ParenthesisNode(defined.cloneDeep());
   }
@@ -149,13 +158,11 @@ function rewriteSymbol(name: string, field: string, ctx: ExprContext, symbols: S
 }
 
 function assertNoUnknowns(node: MathNode, defineName: string, field: string, ctx: ExprContext): void {
-  node.traverse((child) => {
-    if (child.type !== 'SymbolNode') return;
-    const name = (child as SymbolNode).name;
+  for (const name of symbolNames(node)) {
     if (!ctx.variables.includes(name) && !FUNCTION_NAMES.includes(name)) {
       throw new KanpinnInputError(`${field}: '${defineName}' uses '${name}', which cannot appear here (expected an expression over ${ctx.variables.join(', ')} and parameters)`);
     }
-  });
+  }
 }
 
 /** The first argument of besselj/bessely: a constant integer (params allowed), folded to a number. */
