@@ -35,6 +35,22 @@ const TOP: Record<(typeof SPEC_FIELDS)[number], JsonSchema> = {
   variables: { ...names, minItems: 0, description: 'spatial variables; t is added when "time" is given ([] with "time" and no "domain": a time-only problem, an ODE)' },
   time: { type: 'array', items: ref('number'), minItems: 2, maxItems: 2 },
   params: { type: 'object', additionalProperties: { type: 'number' } },
+  infer: {
+    type: 'object',
+    description: 'unknown scalar parameters learned with the network (inverse problems): usable in the PDE, condition values and defines like params',
+    propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9]*$' },
+    additionalProperties: {
+      type: 'object',
+      properties: {
+        initial: { type: 'number', description: 'the starting value (strictly inside the bounds)' },
+        min: { type: 'number', description: 'lower bound (min + softplus reparametrization; with max: a sigmoid)' },
+        max: { type: 'number', description: 'upper bound' },
+        truth: { type: 'number', description: 'the true value, when known: the result reports the relative error against it' },
+      },
+      required: ['initial'],
+      additionalProperties: false,
+    },
+  },
   define: { type: 'object', additionalProperties: ref('expression') },
   fields: {
     type: 'object',

@@ -92,6 +92,8 @@ export interface ProblemSpec {
   variables: string[];
   time?: [number, number];
   params?: Record<string, number>;
+  /** Unknown scalar parameters learned with the network (inverse problems), by name: start value, optional bounds and truth. */
+  infer?: Record<string, { initial: number; min?: number; max?: number; truth?: number }>;
   define?: Record<string, string>;
   /** Coefficients given as data (a file or rows `x y … [t] value`), interpolated; usable in every expression by name. */
   fields?: Record<string, FieldSpec>;
@@ -117,6 +119,7 @@ export const SPEC_FIELDS = [
   'variables',
   'time',
   'params',
+  'infer',
   'define',
   'fields',
   'domain',

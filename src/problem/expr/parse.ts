@@ -31,6 +31,10 @@ export interface ExprContext {
   insideDiv?: boolean;
   /** Tabulated coefficient fields (`"fields"`), by name: each reads as a function of its input variables. */
   fields?: ReadonlyMap<string, TabulatedField>;
+  /** Parameters to infer (`infer`): scope names like unknowns (allowed where unknowns are), constant in space and time. */
+  inferred?: readonly string[];
+  /** Collects the parameters to infer that the expression reads (for the "used nowhere" warning). */
+  inferredUsed?: Set<string>;
 }
 
 /** A rewritten expression and the scope names it reads (variables, unknowns, derivatives). */
@@ -113,6 +117,12 @@ function rewriteSymbol(name: string, field: string, ctx: ExprContext, symbols: S
   }
   const param = ctx.params[name];
   if (param !== undefined) return new ConstantNode(param);
+  if (ctx.inferred?.includes(name)) {
+    if (!ctx.allowUnknowns) throw new KanpinnInputError(`${field}: '${name}' is a parameter to infer (infer.${name}) and cannot appear here (expected an expression over ${ctx.variables.join(', ')} and params)`);
+    symbols.add(name);
+    ctx.inferredUsed?.add(name);
+    return new SymbolNode(name);
+  }
   const tabulated = ctx.fields?.get(name);
   if (tabulated !== undefined) {
     for (const input of tabulated.inputs) symbols.add(input);
@@ -120,7 +130,11 @@ function rewriteSymbol(name: string, field: string, ctx: ExprContext, symbols: S
   }
   const defined = ctx.defines.get(name);
   if (defined !== undefined) {
-    for (const symbol of symbolNames(defined)) if (!FUNCTION_NAMES.includes(symbol)) symbols.add(symbol);
+    for (const symbol of symbolNames(defined)) {
+      if (FUNCTION_NAMES.includes(symbol)) continue;
+      symbols.add(symbol);
+      if (ctx.inferred?.includes(symbol)) ctx.inferredUsed?.add(symbol);
+    }
     if (!ctx.allowUnknowns) assertNoUnknowns(defined, name, field, ctx);
     return new ParenthesisNode(defined.cloneDeep());
   }
@@ -170,7 +184,8 @@ function symbolNames(node: MathNode): Set<string> {
 /** Differentiates unknowns and their derivatives by appending the axis: u_x → u_xy (canonical), checked against the order limit. */
 function unknownDerivative(field: string, ctx: ExprContext): SymbolDerivative {
   return (name, variable) => {
-    if (ctx.variables.includes(name)) return undefined;
+    // Coordinates are handled by `differentiate`; a parameter to infer is constant in space and time.
+    if (ctx.variables.includes(name) || ctx.inferred?.includes(name)) return undefined;
     const written = `${name}${name.includes('_') ? '' : '_'}${variable}`;
     let parsed;
     try {
