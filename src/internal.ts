@@ -17,3 +17,8 @@ export type { ResumeSource } from './train/checkpoint.js';
 export { problemSchema } from './problem/schema.js';
 export { splineDegreeChoice } from './train/recipe.js';
 export type { RecipeChoice } from './train/recipe.js';
+export { architectureFor } from './model/transforms.js';
+export { suggestEmbedding, estimateCycles, periodicVariables } from './model/embedding.js';
+export type { EmbeddingConfig, EmbeddingSuggestion } from './model/embedding.js';
+export { hardConstraintsSafe, planHardConstraints } from './model/hardConstraints.js';
+export type { HardConfig, HardPlan } from './model/hardConstraints.js';

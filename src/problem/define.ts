@@ -97,6 +97,7 @@ export function defineProblem(spec: ProblemSpec | Record<string, unknown>, optio
     terms,
     defaults,
     contains: (coords, count) => domain.contains(coords, count),
+    source: { spec, ctx, domain },
   };
   if (exact) {
     problem.exact = (coords, count) => {
