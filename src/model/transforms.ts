@@ -5,9 +5,8 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { JetPlan } from '../jet/plan.js';
-import type { Problem } from '../problem/types.js';
-import { checkEmbeddingConfig, embeddingFor, embedJet, embedValues, featureRanges, featureWidth, type EmbeddingConfig } from './embedding.js';
-import { checkHardConfig, compileHard, hardFor, type HardConfig } from './hardConstraints.js';
+import { checkEmbeddingConfig, embedJet, embedValues, featureRanges, featureWidth, type EmbeddingConfig } from './embedding.js';
+import { checkHardConfig, compileHard, type HardConfig } from './hardConstraints.js';
 
 /** The optional architecture fields of a model's options (saved in model.json's config). */
 export interface TransformOptions {
@@ -33,17 +32,6 @@ export interface ModelTransforms {
   readonly featureNames: string[];
   /** Loss terms the transforms satisfy exactly (the trainer drops them). */
   readonly imposes: string[];
-}
-
-/** The embedding and hard constraints that `--embed` and `--hard` (text, `auto` allowed) give for the problem, each with why. */
-export function architectureFor(problem: Problem, options: { embed: string | null; hard: string | null; seed: number }): { embedding: { config: EmbeddingConfig | null; why: string }; hard: { config: HardConfig | null; why: string } } {
-  return { embedding: embeddingFor(problem, options.embed, options.seed), hard: hardFor(problem, options.hard) };
-}
-
-/** The problem without the terms in `imposes` (satisfied exactly by a model's transforms, so left out of the loss). */
-export function withoutImposedTerms(problem: Problem, imposes: readonly string[]): Problem {
-  if (imposes.length === 0) return problem;
-  return { ...problem, terms: problem.terms.filter((t) => !imposes.includes(t.name)) };
 }
 
 /** The transforms of a model with these inputs, outputs and options (checked; messages name `config.embedding`/`config.hard`). */

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { backendName } from '../backend.js';
 import { KanpinnInputError } from '../errors.js';
 import type { Model } from '../createModel.js';
-import { withoutImposedTerms } from '../model/transforms.js';
+import { withoutImposedTerms } from '../architecture/choose.js';
 import type { Problem, TermPoints } from '../problem/types.js';
 import { createRng, type Rng } from '../random.js';
 import type { LbfgsOptions } from './lbfgs.js';

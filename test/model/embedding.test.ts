@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { createModel } from '../../src/createModel.js';
 import { createJetPlan, inputJet } from '../../src/jet/plan.js';
-import { buildEmbedding, embedJet, embedValues, embeddingFor, estimateCycles, featureWidth, periodicVariables, suggestEmbedding } from '../../src/model/embedding.js';
+import { buildEmbedding, embedJet, embedValues, featureWidth } from '../../src/model/embedding.js';
+import { embeddingFor, estimateCycles, periodicVariables, suggestEmbedding } from '../../src/architecture/suggestEmbedding.js';
 import { parseEmbedText, type EmbedSpec } from '../../src/options/architecture.js';
 import { defineProblem } from '../../src/problem/define.js';
 
