@@ -22,57 +22,81 @@ export function buildKdTree(points: Float64Array, count: number, dims: number): 
   const build = (lo: number, hi: number, depth: number): void => {
     if (hi - lo <= LEAF_SIZE) return;
     const axis = widestAxis(points, order, lo, hi, dims, depth);
-    const slice = Array.from(order.subarray(lo, hi)).sort((a, b) => (points[a * dims + axis] as number) - (points[b * dims + axis] as number));
-    order.set(slice, lo);
-    axisAt[(lo + hi) >> 1] = axis;
     const mid = (lo + hi) >> 1;
+    selectMedian(points, order, lo, hi, mid, dims, axis);
+    axisAt[mid] = axis;
     build(lo, mid, depth + 1);
     build(mid + 1, hi, depth + 1);
   };
   build(0, count, 0);
 
+  let query: ArrayLike<number> = [];
+  let best = -1;
+  let bestDistance = Infinity;
+  const consider = (i: number): void => {
+    let sum = 0;
+    for (let d = 0; d < dims; d++) {
+      const diff = (points[i * dims + d] as number) - (query[d] as number);
+      sum += diff * diff;
+    }
+    if (sum < bestDistance) {
+      bestDistance = sum;
+      best = i;
+    }
+  };
+  const visit = (lo: number, hi: number): void => {
+    if (hi - lo <= LEAF_SIZE) {
+      for (let k = lo; k < hi; k++) consider(order[k] as number);
+      return;
+    }
+    const mid = (lo + hi) >> 1;
+    const axis = axisAt[mid] as number;
+    const pivot = order[mid] as number;
+    consider(pivot);
+    const gap = (query[axis] as number) - (points[pivot * dims + axis] as number);
+    // The near side first; the far side only when the splitting plane is closer than the best so far.
+    if (gap < 0) {
+      visit(lo, mid);
+      if (gap * gap < bestDistance) visit(mid + 1, hi);
+    } else {
+      visit(mid + 1, hi);
+      if (gap * gap < bestDistance) visit(lo, mid);
+    }
+  };
   return {
     nearest(point) {
-      let best = -1;
-      let bestDistance = Infinity;
-      const distance = (i: number): number => {
-        let sum = 0;
-        for (let d = 0; d < dims; d++) {
-          const diff = (points[i * dims + d] as number) - (point[d] as number);
-          sum += diff * diff;
-        }
-        return sum;
-      };
-      const visit = (lo: number, hi: number): void => {
-        if (hi <= lo) return;
-        if (hi - lo <= LEAF_SIZE) {
-          for (let k = lo; k < hi; k++) {
-            const i = order[k] as number;
-            const dist = distance(i);
-            if (dist < bestDistance) {
-              bestDistance = dist;
-              best = i;
-            }
-          }
-          return;
-        }
-        const mid = (lo + hi) >> 1;
-        const axis = axisAt[mid] as number;
-        const pivot = order[mid] as number;
-        const dist = distance(pivot);
-        if (dist < bestDistance) {
-          bestDistance = dist;
-          best = pivot;
-        }
-        const gap = (point[axis] as number) - (points[pivot * dims + axis] as number);
-        const [near, far] = gap < 0 ? [[lo, mid], [mid + 1, hi]] : [[mid + 1, hi], [lo, mid]];
-        visit(near[0] as number, near[1] as number);
-        if (gap * gap < bestDistance) visit(far[0] as number, far[1] as number);
-      };
+      query = point;
+      best = -1;
+      bestDistance = Infinity;
       visit(0, count);
       return best;
     },
   };
+}
+
+/** Reorders order[lo, hi) so that order[mid] holds the point of median coordinate `axis`, smaller ones before it, larger after (quickselect). */
+function selectMedian(points: Float64Array, order: Int32Array, lo: number, hi: number, mid: number, dims: number, axis: number): void {
+  const key = (k: number): number => points[(order[k] as number) * dims + axis] as number;
+  const swap = (a: number, b: number): void => {
+    const t = order[a] as number;
+    order[a] = order[b] as number;
+    order[b] = t;
+  };
+  let left = lo;
+  let right = hi - 1;
+  while (right > left) {
+    // Lomuto partition around the middle element of the range.
+    swap((left + right) >> 1, right);
+    const pivot = key(right);
+    let store = left;
+    for (let k = left; k < right; k++) {
+      if (key(k) < pivot) swap(k, store++);
+    }
+    swap(store, right);
+    if (store === mid) return;
+    if (store < mid) left = store + 1;
+    else right = store - 1;
+  }
 }
 
 /** The axis of largest extent over order[lo, hi) (cycling by depth on ties). */

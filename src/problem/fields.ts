@@ -2,13 +2,15 @@
  * `"fields"`: coefficients given as data. Each field reads rows `x y … [t] value` from a file
  * (relative to the problem file) or inline `rows`, and becomes a function of the problem's
  * variables in every expression: nearest or (multi)linear interpolation on a full tensor grid, or
- * the nearest data point among scattered points (linear on scattered 2-D points through a
- * Delaunay triangulation). Outside the data the field is clamped to the nearest data.
+ * the nearest data point among scattered points, or linear on scattered 2-D points through their
+ * Delaunay triangulation. Outside the data the field is clamped to the nearest data.
  */
 import { KanpinnInputError, describe } from '../errors.js';
 import { readText, resolvePath } from '../io/files.js';
 import { detectGrid, gridLinear, gridNearest } from './fieldGrid.js';
 import { buildKdTree, scatteredNearest } from './fieldScattered.js';
+import type { KdTree } from './fieldScattered.js';
+import { scatteredLinear } from './fieldTriangulation.js';
 import { FIELD_INTERPOLATIONS } from './expr/fieldNode.js';
 import { CONSTANTS, FUNCTION_NAMES } from './expr/functions.js';
 import type { FieldInterpolation, TabulatedField } from './expr/fieldNode.js';
@@ -79,12 +81,17 @@ function parseField(name: string, spec: unknown, ctx: FieldContext): TabulatedFi
   const base = { name, inputs, interpolation: interpolation as FieldInterpolation, points: count };
   const grid = detectGrid(points, values, count, dims);
   if (grid) return { ...base, layout: 'grid', interpolant: interpolation === 'linear' ? gridLinear(grid) : gridNearest(grid) };
-  if (interpolation === 'linear') {
+  if (interpolation === 'nearest') return { ...base, layout: 'scattered', interpolant: scatteredNearest(buildKdTree(points, count, dims), values) };
+  if (dims !== 2) {
     throw new KanpinnInputError(
-      `${where}: "interpolate": "linear" needs a full grid (every combination of the ${inputs.join(', ')} values once); these ${count} points are scattered: use "interpolate": "nearest"`,
+      `${where}: "interpolate": "linear" on scattered points needs 2 coordinates (a triangulation) or a full grid (every combination of the ${inputs.join(', ')} values once); these ${count} points over ${inputs.join(', ')} are scattered: use "interpolate": "nearest"`,
     );
   }
-  return { ...base, layout: 'scattered', interpolant: scatteredNearest(buildKdTree(points, count, dims), values) };
+  // The linear field needs the nearest point only outside the hull: build the tree on first use.
+  let tree: KdTree | undefined;
+  const interpolant = scatteredLinear(points, values, count, { nearest: (p) => (tree ??= buildKdTree(points, count, dims)).nearest(p) });
+  if (!interpolant) throw new KanpinnInputError(`${where}: the ${count} points lie on one line, so "interpolate": "linear" has no triangle to interpolate on: use "interpolate": "nearest"`);
+  return { ...base, layout: 'scattered', interpolant };
 }
 
 /** The data rows of a field, each of one width: its inputs (spatial, or spatial and time) and the value. */

@@ -129,6 +129,42 @@ describe('scattered points', () => {
     }
   });
 
+  // Points along the unit square's edges with the random ones, so that the hull is the whole square
+  // and no long thin triangle spans an edge.
+  const edges = Array.from({ length: 50 }, (_, i) => i / 50).flatMap((s) => [[s, 0], [1, s], [1 - s, 1], [0, 1 - s]]);
+  const hulled = [...edges.map(([x, y]) => [x as number, y as number, k(x as number, y as number)]), ...rows];
+
+  it('linear (Delaunay) reproduces a plane exactly, with its gradient as the derivative', () => {
+    const plane = (x: number, y: number): number => 2 - 3 * x + 0.5 * y;
+    const f = field({ rows: hulled.map(([x, y]) => [x as number, y as number, plane(x as number, y as number)]) });
+    expect(f.layout).toBe('scattered');
+    const q = createRng(4);
+    for (let i = 0; i < 500; i++) {
+      const [x, y] = [q.next(), q.next()];
+      expect(f.interpolant.evaluate([x, y])).toBeCloseTo(plane(x, y), 10);
+      expect(f.interpolant.evaluate([x, y], [1, 0])).toBeCloseTo(-3, 8);
+      expect(f.interpolant.evaluate([x, y], [0, 1])).toBeCloseTo(0.5, 8);
+      expect(f.interpolant.evaluate([x, y], [1, 1])).toBe(0);
+    }
+  });
+
+  it('linear (Delaunay) on 3,200 scattered points is second order: 5× more accurate than nearest on them', () => {
+    const linear = field({ rows: hulled });
+    const nearest = field({ rows: hulled, interpolate: 'nearest' });
+    // Mean spacing h ≈ 1/√3000 ≈ 0.018; the linear error is O(h²).
+    expect(maxError(linear, 4000)).toBeLessThan(0.01);
+    expect(maxError(linear, 4000) * 5).toBeLessThan(maxError(nearest, 4000));
+  });
+
+  it('linear (Delaunay) outside the convex hull takes the nearest data value, derivative 0', () => {
+    const f = field({ rows });
+    const outside = [1.3, -0.2];
+    let best = rows[0] as number[];
+    for (const row of rows) if (Math.hypot((row[0] as number) - 1.3, (row[1] as number) + 0.2) < Math.hypot((best[0] as number) - 1.3, (best[1] as number) + 0.2)) best = row;
+    expect(f.interpolant.evaluate(outside)).toBe(best[2]);
+    expect(f.interpolant.evaluate(outside, [1, 0])).toBe(0);
+  });
+
   it('the k-d tree finds the nearest point in 3-D as brute force does', () => {
     const r = createRng(5);
     const count = 2000;
@@ -249,7 +285,7 @@ describe('bad fields: one line naming the field', () => {
   writeFileSync(join(dir, 'words.dat'), '# x y k\n0 0 1\n0 1 two\n');
   writeFileSync(join(dir, 'one.dat'), '% one point\n0.5 0.5 1\n');
   writeFileSync(join(dir, 'wide.dat'), '0 0 0 1\n');
-  writeFileSync(join(dir, 'scattered.dat'), '0 0 1\n1 0 2\n0.3 0.7 3\n');
+  writeFileSync(join(dir, 'line.dat'), '0 0 1\n1 1 2\n0.3 0.3 3\n');
   writeFileSync(join(dir, 'twice.dat'), '0 0 1\n1 0 2\n0 0 3\n');
 
   it.each([
@@ -259,7 +295,7 @@ describe('bad fields: one line naming the field', () => {
     ['a value that is not a number', { k: { file: 'words.dat' } }, /^fields\.k\.file: line 3: "two" is not a finite number$/],
     ['too few points', { k: { file: 'one.dat' } }, /^fields\.k\.file: expected at least 2 data points, got 1$/],
     ['the wrong column count', { k: { file: 'wide.dat' } }, /^fields\.k\.file: expected 3 columns \(x y k\) per row for variables x, y, the first row has 4$/],
-    ['linear on scattered points', { k: { file: 'scattered.dat', interpolate: 'linear' } }, /^fields\.k\.file: "interpolate": "linear" needs a full grid .* use "interpolate": "nearest"$/],
+    ['linear on collinear scattered points', { k: { file: 'line.dat', interpolate: 'linear' } }, /^fields\.k\.file: the 3 points lie on one line, so "interpolate": "linear" has no triangle to interpolate on: use "interpolate": "nearest"$/],
     ['a point given twice', { k: { file: 'twice.dat', interpolate: 'nearest' } }, /^fields\.k\.file: the point \(x = 0, y = 0\) appears more than once$/],
     ['a name that is a variable', { x: { file: 'k.dat' } }, /^fields\.x: 'x' is already a variable; a field needs a name of its own$/],
     ['a name that is the unknown', { u: { file: 'k.dat' } }, /^fields\.u: 'u' is already an unknown; a field needs a name of its own$/],
@@ -274,6 +310,13 @@ describe('bad fields: one line naming the field', () => {
     ['not an object', { k: 'k.dat' }, /^fields\.k: expected \{ "file": "k\.dat", "interpolate": "linear" \}, got "k\.dat"$/],
   ])('%s', (_what, fields, message) => {
     expect(error(fields)).toMatch(message);
+  });
+
+  it('linear on scattered points in 3-D is refused (no triangulation there), nearest is accepted', () => {
+    const ctx3: FieldContext = { variables: ['x', 'y', 'z'], spatial: ['x', 'y', 'z'], taken: {} };
+    const rows = [[0, 0, 0, 1], [1, 0, 0, 2], [0, 1, 0, 3], [0, 0, 1, 4], [0.5, 0.2, 0.1, 5]];
+    expect(() => parseFields({ c: { rows } }, ctx3)).toThrow(/^fields\.c\.rows: "interpolate": "linear" on scattered points needs 2 coordinates \(a triangulation\) or a full grid .* use "interpolate": "nearest"$/);
+    expect(parseFields({ c: { rows, interpolate: 'nearest' } }, ctx3).get('c')?.interpolant.evaluate([0.9, 0.1, 0])).toBe(2);
   });
 
   it('a define may not take a field’s name', () => {
