@@ -13,6 +13,7 @@
  */
 import { KanpinnInputError, describe } from '../errors.js';
 import { parseSchedule, SCHEDULE_FORMS, type Schedule } from './schedule.js';
+import { EMBED_FORMS, HARD_FORMS, parseEmbedText, parseHardText } from './architecture.js';
 
 /** The optimizers, in the order messages list them. */
 export const OPTIMIZERS = ['lbfgs', 'adam', 'adam+lbfgs'] as const;
@@ -97,6 +98,10 @@ export interface ModelChoice {
   k: number | null;
   /** An MLP's activation. */
   activation: 'tanh' | 'sin' | 'silu';
+  /** Input embedding (`--embed`, see src/options/architecture.ts): `fourier:σ[:M]`, `periodic:x`, `auto`; null: none. */
+  embed: string | null;
+  /** Hard constraints (`--hard`): `dirichlet`, `initial`, both, or `auto`; null: none. */
+  hard: string | null;
 }
 
 /** Everything one solve takes: the model and its training. */
@@ -135,7 +140,7 @@ export const TRAINING_DEFAULTS: Readonly<TrainingOptions> = Object.freeze({
 } satisfies TrainingOptions);
 
 /** Model choices of `solve` when no flag sets them (width and grid then follow the problem). */
-export const MODEL_DEFAULTS: Readonly<ModelChoice> = Object.freeze({ model: 'kan', width: null, grid: null, k: null, activation: 'tanh' } satisfies ModelChoice);
+export const MODEL_DEFAULTS: Readonly<ModelChoice> = Object.freeze({ model: 'kan', width: null, grid: null, k: null, activation: 'tanh', embed: null, hard: null } satisfies ModelChoice);
 
 /** The KAN grid schedule a solve uses when neither `grid` nor `grids` is chosen (`train()` keeps the model's grid instead). */
 export const SOLVE_GRIDS: readonly number[] = Object.freeze([5, 10, 20]);
@@ -160,7 +165,9 @@ export type OptionKind =
   | { type: 'choice'; choices: readonly string[] }
   | { type: 'intList'; min: number }
   | { type: 'schedule' }
-  | { type: 'weights' };
+  | { type: 'weights' }
+  | { type: 'embed' }
+  | { type: 'hard' };
 
 /** One option: its values, whether null is allowed, its flag and help, and its problem-file field when a problem may suggest it. */
 export interface OptionSpec {
@@ -188,6 +195,8 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   grid: { kind: int(1), nullable: true, flag: 'grid', help: 'KAN grid size for a single stage (instead of --grids)' },
   k: { kind: int(1, 10), nullable: true, flag: 'k', alias: 'k', help: 'KAN spline degree', defaultText: "max(3, the problem's highest derivative order)" },
   activation: { kind: { type: 'choice', choices: ACTIVATIONS }, flag: 'activation', help: 'MLP activation: tanh, sin or silu' },
+  embed: { kind: { type: 'embed' }, nullable: true, flag: 'embed', help: 'input embedding: fourier:SIGMA[:M] (random Fourier features, SIGMA in cycles over the domain), periodic:x (exactly periodic in x), auto (from the problem\'s data)', defaultText: 'none' },
+  hard: { kind: { type: 'hard' }, nullable: true, flag: 'hard', help: 'impose conditions exactly by an output transform: dirichlet, initial, both (dirichlet,initial) or auto (where safe)', defaultText: 'none' },
   grids: { kind: { type: 'intList', min: 1 }, nullable: true, flag: 'grids', help: 'KAN grid-extension schedule, one stage per grid', defaultText: "the problem's, else 5,10,20", hint: 'grids' },
   optimizer: { kind: { type: 'choice', choices: OPTIMIZERS }, flag: 'optimizer', help: 'lbfgs, adam or adam+lbfgs', hint: 'optimizer' },
   steps: { kind: int(0), flag: 'steps', help: 'optimizer steps per stage; an L-BFGS step is up to 20 iterations', hint: 'steps' },
@@ -264,6 +273,10 @@ export function expectedText(kind: OptionKind, where = '--'): string {
       return SCHEDULE_FORMS;
     case 'weights':
       return 'NAME=VALUE pairs with VALUE >= 0 such as pde=0.01';
+    case 'embed':
+      return EMBED_FORMS;
+    case 'hard':
+      return HARD_FORMS;
   }
 }
 
@@ -302,6 +315,13 @@ export function checkOption<K extends keyof SolveOptions>(name: K, value: unknow
         if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new KanpinnInputError(`${where}.${term}: expected a number >= 0, got ${describe(w)}`);
       }
       return { ...(value as Record<string, number>) } as SolveOptions[K];
+    case 'embed':
+    case 'hard': {
+      if (typeof value !== 'string') refuse();
+      // `none` is spelled null in options; the text is kept as written (trimmed) once it parses.
+      const parsed = kind.type === 'embed' ? parseEmbedText(value as string, where) : parseHardText(value as string, where);
+      return (parsed === null ? null : (value as string).trim()) as SolveOptions[K];
+    }
   }
   return value as SolveOptions[K];
 }
@@ -339,6 +359,8 @@ export function parseOptionText<K extends keyof SolveOptions>(name: K, text: str
       return checkOption(name, parts, where, JSON.stringify(text));
     }
     case 'schedule':
+    case 'embed':
+    case 'hard':
       return checkOption(name, text, where);
     case 'weights': {
       const out: Record<string, number> = {};
