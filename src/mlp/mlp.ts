@@ -13,6 +13,7 @@ import { createRng } from '../random.js';
 import { activationJet } from './activationKernel.js';
 import { evaluateModel } from '../model/evaluate.js';
 import type { EvaluateOptions, ModelBase, PointsInput } from '../model/types.js';
+import { modelTransforms, type ModelTransforms, type TransformOptions } from '../model/transforms.js';
 
 /** The activations of an MLP's hidden layers. */
 export const MLP_ACTIVATIONS = ['tanh', 'sin', 'silu'] as const;
@@ -20,7 +21,7 @@ export const MLP_ACTIVATIONS = ['tanh', 'sin', 'silu'] as const;
 export type MlpActivation = (typeof MLP_ACTIVATIONS)[number];
 
 /** Options of an MLP: layer widths (input and output included), hidden activation, seed and variable names. */
-export interface MlpOptions {
+export interface MlpOptions extends TransformOptions {
   kind: 'mlp';
   width: number[];
   activation: MlpActivation;
@@ -42,6 +43,8 @@ export interface MlpModel extends ModelBase {
   readonly kind: 'mlp';
   readonly options: MlpOptions;
   readonly layers: MlpLayer[];
+  /** The input embedding and output transform around the layers (identity without them). */
+  readonly transforms: ModelTransforms;
 }
 
 /** a·b with a gradient that uses explicitly transposed operands. */
@@ -83,9 +86,11 @@ export function resolveMlpOptions(partial: Partial<MlpOptions> & { width: number
 export function createMlp(partial: Partial<MlpOptions> & { width: number[] }, layers?: MlpLayer[]): MlpModel {
   const options = resolveMlpOptions(partial);
   const rng = createRng(options.seed);
+  const transforms = modelTransforms(options.inputs, options.outputs, options);
+  const widths = [transforms.featureWidth, ...options.width.slice(1)];
   const own =
     layers ??
-    options.width.slice(0, -1).map((nIn, l) => {
+    widths.slice(0, -1).map((nIn, l) => {
       const nOut = options.width[l + 1]!;
       const limit = Math.sqrt(6 / (nIn + nOut));
       const weight = Float32Array.from({ length: nIn * nOut }, () => (rng.next() * 2 - 1) * limit);
@@ -96,19 +101,21 @@ export function createMlp(partial: Partial<MlpOptions> & { width: number[] }, la
     kind: 'mlp',
     options,
     layers: own,
+    transforms,
     inputs: options.inputs,
     outputs: options.outputs,
-    width: options.width,
+    width: widths,
     variables: () => own.flatMap((layer) => [layer.weight, layer.bias]),
     paramCount: () => own.reduce((sum, layer) => sum + layer.weight.size + layer.bias.size, 0),
     jetForward(plan: JetPlan, inputJet: tf.Tensor3D, count: number): tf.Tensor3D {
       const C = plan.channels.length;
-      let x: tf.Tensor2D = inputJet.reshape([C * count, inputJet.shape[2]]);
+      const features = transforms.embed(plan, inputJet);
+      let x: tf.Tensor2D = features.reshape([C * count, features.shape[2]]);
       own.forEach((layer, l) => {
         const z = matMul(x, layer.weight as tf.Tensor2D); // [C·N, nOut], all channels at once
         x = activationJet(l === last ? 'identity' : options.activation, plan, z, layer.bias, count);
       });
-      return x.reshape([C, count, options.outputs.length]);
+      return transforms.output(plan, inputJet, x.reshape([C, count, options.outputs.length]));
     },
     evaluate(points: PointsInput, evaluateOptions?: EvaluateOptions) {
       return evaluateModel(model, points, evaluateOptions?.derivatives);
@@ -118,6 +125,7 @@ export function createMlp(partial: Partial<MlpOptions> & { width: number[] }, la
         layer.weight.dispose();
         layer.bias.dispose();
       }
+      model.inferred?.dispose();
     },
   };
   return model;
