@@ -31,4 +31,6 @@ export interface SolveSummary {
   stoppedBy?: TrainResult['stoppedBy'];
   seed: number;
   warnings: string[];
+  /** The training recipe (`--recipe`) and, with `auto`, what it chose and why (the spline degree included). */
+  recipe?: { name: 'auto' | 'tuned'; decisions: { option: string; value: string; why: string }[] };
 }

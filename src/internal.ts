@@ -15,5 +15,5 @@ export type { OutputFile } from './io/files.js';
 export { checkpointFiles, readResumeSource, readResumeConfig } from './train/checkpoint.js';
 export type { ResumeSource } from './train/checkpoint.js';
 export { problemSchema } from './problem/schema.js';
-export { splineDegreeChoice } from './train/recipe.js';
-export type { RecipeChoice } from './train/recipe.js';
+export { splineDegreeChoice, autoRecipe } from './train/recipe.js';
+export type { RecipeChoice, RecipeDecision } from './train/recipe.js';

@@ -3,7 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { resolveProblem } from '../../problems/index.js';
 import { printError, printJson, printLine } from '../cliUtil.js';
 import { SOLVE_DEFAULTS, solveProblem, writeOutputs, type SolveOptions, type SolveRecipe, type SolveSummary } from '../solve.js';
-import { checkpointFiles, KanpinnInputError, readResumeSource, writeFileSet, type Model, type Problem, type TrainCheckpoint } from '../../src/internal.js';
+import { checkpointFiles, KanpinnInputError, OPTION_SPECS, readResumeSource, writeFileSet, type Model, type Problem, type TrainCheckpoint } from '../../src/internal.js';
 import { preflightSolve } from '../preflight.js';
 import { progressReporter } from '../progress.js';
 import { effectiveConfig, runConfigFile } from '../runConfig.js';
@@ -30,6 +30,8 @@ export function runSettings(problem: Problem, summary: SolveSummary, effective: 
     grids: summary.grids?.join(',') ?? null,
     // What the recipe chose from the problem, with one line of why (issue 14).
     'spline degree k': recipe.k ? `${recipe.k.value} (${recipe.k.why})` : null,
+    recipe: effective.recipe,
+    ...Object.fromEntries((recipe.decisions ?? []).map((d) => [`recipe: ${OPTION_SPECS[d.option].flag}`, `${d.value} (${d.why})`])),
     optimizer: summary.optimizer,
     // A KAN's budget is per stage; an MLP trains one stage of the same total (see stagePlan).
     // reportSettings turns this into the steps run, keeping a KAN's per-stage count beside it.
