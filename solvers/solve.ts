@@ -143,6 +143,7 @@ export async function solveProblem(
     seed: options.seed,
     warnings: result.warnings,
     recipe: { name: options.recipe, decisions: [...(recipe.k ? [{ option: 'k', value: String(recipe.k.value), why: recipe.k.why }] : []), ...(recipe.decisions ?? [])] },
+    ...(result.parameters ? { parameters: result.parameters } : {}),
   };
   return { model, result, summary, options, recipe };
 }
