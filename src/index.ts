@@ -59,6 +59,8 @@ export type { Attribution } from './interpret/attribution.js';
 export { prune, PRUNE_DEFAULTS } from './interpret/prune.js';
 export type { PruneOptions } from './interpret/prune.js';
 export { refine } from './interpret/refine.js';
+export { pruneOnProblem, autoSymbolicOnProblem, zeroModelLoss, PRUNE_ON_PROBLEM_DEFAULTS, AUTO_SYMBOLIC_ON_PROBLEM_DEFAULTS } from './interpret/onProblem.js';
+export type { PruneOnProblemOptions, PruneOnProblemResult, PruneStep, AutoSymbolicOnProblemOptions, AutoSymbolicOnProblemResult, SymbolicTrial } from './interpret/onProblem.js';
 export { suggestSymbolic, fixSymbolic, unfixSymbolic, autoSymbolic, symbolicFormula, FIX_SYMBOLIC_DEFAULTS, AUTO_SYMBOLIC_DEFAULTS } from './interpret/symbolic.js';
 export type { FixSymbolicOptions, FixedEdge, AutoSymbolicOptions, AutoSymbolicReport, ModelFormulaOptions } from './interpret/symbolic.js';
 export { rankSymbolicCandidates, SUGGEST_SYMBOLIC_DEFAULTS } from './symbolic/suggest.js';
