@@ -8,6 +8,7 @@
 // errors and backends
 export { KanpinnInputError, BackendError, TrainingError } from './errors.js';
 export { BACKEND_NAMES, setBackend, backendName } from './backend.js';
+export { KAN_KERNELS, setKanKernel, kanKernel, type KanKernel } from './computePath.js';
 export type { BackendName } from './backend.js';
 export { createRng } from './random.js';
 export type { Rng } from './random.js';
