@@ -7,6 +7,9 @@
 export * from './index.js';
 export { parseBackendName, defaultBackendName } from './backend.js';
 export { jetTensors, planFor } from './model/evaluate.js';
+export { createJetPlan } from './jet/plan.js';
+export type { JetPlan } from './jet/plan.js';
+export { runThreaded, input, output, threadStats } from './engine/pool.js';
 export { rmse } from './train/fit.js';
 export { buildTermData, disposeTermData, termScope } from './train/termData.js';
 export { OPTION_SPECS, checkOptions, parseOptionText, hintOptions } from './options/training.js';

@@ -4,6 +4,8 @@
  * z = x·W for all channels in one matmul (with its own gradient using explicit transposes: the
  * wasm backend's transposed matmul is off its fast path, see PERF_NOTES.md), then bias and
  * activation by Faà di Bruno in one fused kernel (activationKernel.ts), σ^{(m)} in closed form.
+ * On wasm and cpu the whole network's jets run as one op (fusedMlp.ts) on the backend's memory;
+ * other backends (webgl, webgpu, tensorflow) take the per-layer tf ops below.
  */
 import * as tf from '@tensorflow/tfjs';
 import { KanpinnInputError } from '../errors.js';
@@ -11,6 +13,8 @@ import type { JetPlan } from '../jet/plan.js';
 import { defaultInputNames, defaultOutputNames, newVariable } from '../model/variables.js';
 import { createRng } from '../random.js';
 import { activationJet } from './activationKernel.js';
+import { hostMemoryBackend } from './backendMemory.js';
+import { fusedMlpJet } from './fusedMlp.js';
 import { evaluateModel } from '../model/evaluate.js';
 import type { EvaluateOptions, ModelBase, PointsInput } from '../model/types.js';
 import { modelTransforms, type ModelTransforms, type TransformOptions } from '../model/transforms.js';
@@ -45,6 +49,19 @@ export interface MlpModel extends ModelBase {
   readonly layers: MlpLayer[];
   /** The input embedding and output transform around the layers (identity without them). */
   readonly transforms: ModelTransforms;
+}
+
+let fusedMlp = true;
+
+/**
+ * Whether MLP jets on host-memory backends (wasm, cpu) run as one fused op (fusedMlp.ts, the
+ * default) or through the per-layer tf ops that GPU backends use; returns the previous setting.
+ * For tests and before/after benchmarks.
+ */
+export function useFusedMlp(enabled: boolean): boolean {
+  const previous = fusedMlp;
+  fusedMlp = enabled;
+  return previous;
 }
 
 /** a·b with a gradient that uses explicitly transposed operands. */
@@ -111,6 +128,9 @@ export function createMlp(partial: Partial<MlpOptions> & { width: number[] }, la
       const C = plan.channels.length;
       const features = transforms.embed(plan, inputJet);
       let x: tf.Tensor2D = features.reshape([C * count, features.shape[2]]);
+      if (fusedMlp && hostMemoryBackend()) {
+        return transforms.output(plan, inputJet, fusedMlpJet(options.activation, plan, own, x, count).reshape([C, count, options.outputs.length]));
+      }
       own.forEach((layer, l) => {
         const z = matMul(x, layer.weight as tf.Tensor2D); // [C·N, nOut], all channels at once
         x = activationJet(l === last ? 'identity' : options.activation, plan, z, layer.bias, count);

@@ -81,7 +81,7 @@ export interface TrainingOptions {
   patience: number;
   /** An improvement is a loss below (1 − minDelta) × the best loss of the stage so far. */
   minDelta: number;
-  /** CPU threads of the KAN layer and MLP activation kernels (`setThreads`); null: leave the setting (default KANPINN_THREADS, else 1). */
+  /** CPU threads of the KAN layer and MLP activation kernels (`setThreads`); null: leave the setting (default KANPINN_THREADS, else the machine's cores). */
   threads: number | null;
   /** Call the trainer's `checkpoint` hook every N steps (0: never); `solve` then writes model.json, best-model.json and checkpoint.json into `--out`. */
   checkpointEvery: number;
@@ -223,7 +223,7 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   targetRelL2: { kind: { type: 'number', min: 0 }, nullable: true, flag: 'target-rel-l2', help: 'stop once a measured rel. L2 (see --eval-every) is at most X', defaultText: 'none' },
   patience: { kind: int(0), flag: 'patience', help: 'end a stage after N steps without improvement of the loss (0: never)' },
   minDelta: { kind: { type: 'number', min: 0, max: 1 }, flag: 'min-delta', help: 'with --patience: an improvement is a loss below (1 - D) x the best so far' },
-  threads: { kind: int(1), nullable: true, flag: 'threads', help: 'CPU threads of the KAN and MLP kernels (1: the calling thread only)', defaultText: 'KANPINN_THREADS, else 1' },
+  threads: { kind: int(1), nullable: true, flag: 'threads', help: 'CPU threads of the KAN and MLP kernels (1: the calling thread only)', defaultText: "KANPINN_THREADS, else the machine's cores" },
   checkpointEvery: { kind: int(0), flag: 'checkpoint-every', help: 'every N steps write the current model, the best one and the optimizer state into --out (see --resume; 0: never)' },
 };
 
