@@ -13,6 +13,8 @@ import type { JetPlan } from '../jet/plan.js';
 import { defaultInputNames, defaultOutputNames, newVariable } from '../model/variables.js';
 import { createRng } from '../random.js';
 import { activationJet } from './activationKernel.js';
+import { activationJetOps } from './activationOps.js';
+import { usesOpsKernels } from '../computePath.js';
 import { hostMemoryBackend } from './backendMemory.js';
 import { fusedMlpJet } from './fusedMlp.js';
 import { evaluateModel } from '../model/evaluate.js';
@@ -128,12 +130,13 @@ export function createMlp(partial: Partial<MlpOptions> & { width: number[] }, la
       const C = plan.channels.length;
       const features = transforms.embed(plan, inputJet);
       let x: tf.Tensor2D = features.reshape([C * count, features.shape[2]]);
-      if (fusedMlp && hostMemoryBackend()) {
+      const onDevice = usesOpsKernels(); // GPU backends (or forced): activation jets as tfjs ops, no dataSync
+      if (fusedMlp && hostMemoryBackend() && !onDevice) {
         return transforms.output(plan, inputJet, fusedMlpJet(options.activation, plan, own, x, count).reshape([C, count, options.outputs.length]));
       }
       own.forEach((layer, l) => {
         const z = matMul(x, layer.weight as tf.Tensor2D); // [C·N, nOut], all channels at once
-        x = activationJet(l === last ? 'identity' : options.activation, plan, z, layer.bias, count);
+        x = (onDevice ? activationJetOps : activationJet)(l === last ? 'identity' : options.activation, plan, z, layer.bias, count);
       });
       return transforms.output(plan, inputJet, x.reshape([C, count, options.outputs.length]));
     },
