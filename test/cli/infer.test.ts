@@ -91,6 +91,22 @@ describe('inverse problems on the command line', () => {
     }
   });
 
+  it('check evaluates the residuals at the truth and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kanpinn-infer-check-'));
+    let io = capture();
+    expect(await main(['check', decayFile(dir)])).toBe(0);
+    expect(io.out()).toContain('  parameters to infer, at: k = 1.5 (truth)');
+    vi.restoreAllMocks();
+    io = capture();
+    expect(await main(['check', decayFile(dir), '--json'])).toBe(0);
+    expect((JSON.parse(io.out()) as { inferred: { parameters: unknown[] } }).inferred.parameters).toEqual([{ name: 'k', initial: 0.5, min: 0, truth: TRUTH }]);
+    // Without a truth the initial value 0.5 is used, which the exact solution (k = 1.5) does not satisfy.
+    vi.restoreAllMocks();
+    io = capture();
+    expect(await main(['check', decayFile(dir, { k: { initial: 0.5, min: 0 } })])).toBe(1);
+    expect(io.out()).toContain('k = 0.5 (initial value, no truth given)');
+  });
+
   it.each([
     ['min >= max', { k: { initial: 1, min: 3, max: 2 } }, 'kanpinn: infer.k.max: expected a number above min 3, got 2'],
     ['an initial value outside the bounds', { k: { initial: 5, min: 0, max: 2 } }, 'kanpinn: infer.k.initial: expected a number strictly inside (0, 2), got 5'],
