@@ -3,7 +3,7 @@
  * parameters (u on boundary points; u, u_xx, u_yy on interior points; f = −2π² sin πx sin πy),
  * against grid size, width and point count. Reports the median over repeats after warm-up.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { createModel, createRng, getThreads, jetTensors, type ModelOptions } from '../../src/internal.js';
 
 export interface EvalCase {

@@ -5,7 +5,7 @@
  * wasm backend's transposed matmul is off its fast path, see PERF_NOTES.md), then bias and
  * activation by Faà di Bruno in one fused kernel (activationKernel.ts), σ^{(m)} in closed form.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { KanpinnInputError } from '../errors.js';
 import type { JetPlan } from '../jet/plan.js';
 import { defaultInputNames, defaultOutputNames, newVariable } from '../model/variables.js';

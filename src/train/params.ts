@@ -1,5 +1,5 @@
 /** A model's trainable variables as one flat float64 vector, in `model.variables()` order. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { ModelBase } from '../model/types.js';
 
 /** Copies all variables into a new flat vector. */
