@@ -128,6 +128,7 @@ export async function solveProblem(
     stoppedBy: result.stoppedBy,
     seed: options.seed,
     warnings: result.warnings,
+    ...(result.parameters ? { parameters: result.parameters } : {}),
   };
   return { model, result, summary, options, recipe };
 }

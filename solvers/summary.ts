@@ -31,4 +31,11 @@ export interface SolveSummary {
   stoppedBy?: TrainResult['stoppedBy'];
   seed: number;
   warnings: string[];
+  /** An inverse problem's parameters (`infer`): final value, and truth and relative error when the truth is known; absent otherwise. */
+  parameters?: TrainResult['parameters'];
+}
+
+/** One line per inferred parameter: `k = 0.0999921 (truth 0.1, rel. error 7.94e-5)`. */
+export function parameterLines(parameters: SolveSummary['parameters']): string[] {
+  return Object.entries(parameters ?? {}).map(([name, p]) => `${name} = ${Number(p.value.toPrecision(6))}${p.truth !== undefined ? ` (truth ${p.truth}, rel. error ${p.relError!.toExponential(2)})` : ''}`);
 }

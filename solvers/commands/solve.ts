@@ -5,6 +5,7 @@ import { printError, printJson, printLine } from '../cliUtil.js';
 import { SOLVE_DEFAULTS, solveProblem, writeOutputs, type SolveOptions, type SolveRecipe, type SolveSummary } from '../solve.js';
 import { checkpointFiles, KanpinnInputError, readResumeSource, writeFileSet, type Model, type Problem, type TrainCheckpoint } from '../../src/internal.js';
 import { preflightSolve } from '../preflight.js';
+import { parameterLines } from '../summary.js';
 import { progressReporter } from '../progress.js';
 import { effectiveConfig, runConfigFile } from '../runConfig.js';
 import { catchInterrupts } from '../signals.js';
@@ -95,6 +96,7 @@ export const solveCommand: CommandModule<object, SolveArgs> = {
       printLine(`  rel. L2 ${fmt(summary.relL2)}  max |error| ${fmt(summary.maxAbsErr)}${summary.testSet ? `  on ${summary.testSet}` : ''}`);
       const perUnknown = Object.entries(summary.perUnknown ?? {});
       if (perUnknown.length > 1) for (const [name, a] of perUnknown) printLine(`    ${name}: rel. L2 ${fmt(a.relL2)}  max |error| ${fmt(a.maxAbsErr)}`);
+      for (const line of parameterLines(summary.parameters)) printLine(`  parameter ${line}`);
       if (files.length) printLine(`  wrote ${files.join(', ')}`);
     }
     if (result.status === 'diverged') {

@@ -3,9 +3,11 @@
  * with the calling thread. A threaded call splits the points [0, N) into one contiguous chunk per
  * thread; the caller posts each worker its chunk (a message read synchronously by the worker),
  * wakes it with `Atomics.notify`, runs the first chunk itself and then waits with `Atomics.wait`
- * (allowed on Node's main thread) until every worker is done. Outputs written per point are
- * shared arrays; sums over points (parameter gradients) go to one private slice per worker and
- * are added up by the caller, so results equal one thread's up to the order of float summation.
+ * (allowed on Node's main thread) until every worker is done. The arrays a kernel reads and writes
+ * per point are copied into and out of one grow-only shared buffer reused by every call (arena.ts:
+ * shared buffers made per call were never freed by the workers); sums over points (parameter
+ * gradients) go to one private slice per worker and are added up by the caller, so results equal
+ * one thread's up to the order of float summation.
  *
  * Node only: `worker_threads` and `os` are reached through `process.getBuiltinModule`, never a
  * static import, so the library still bundles for a browser, where every kernel runs on the
@@ -14,7 +16,8 @@
  * worker that stops answering, is an exception in the caller, never a hang.
  */
 import { codeGenerationAllowed } from '../jet/codegen.js';
-import { CTL, CTL_WORDS, ERROR_BYTES, WORKER_SOURCE } from './workerSource.js';
+import { SharedArena, type ArenaSpec, type SharedArray } from './arena.js';
+import { CTL, CTL_WORDS, ERROR_BYTES, VIEW_TAG, WORKER_SOURCE } from './workerSource.js';
 
 interface NodeWorker {
   unref(): void;
@@ -120,9 +123,13 @@ interface Slot {
   exited: boolean;
   /** Kernel keys whose source this worker has been sent (it compiles each once). */
   compiled: Set<string>;
+  /** The arena generation whose buffer this worker holds (−1: none yet). */
+  generation: number;
 }
 
 let pool: Slot[] = [];
+/** The shared memory of all threaded calls (calls never overlap: each returns when all threads are done). */
+const arena = new SharedArena();
 
 function closePool(): void {
   for (const slot of pool) {
@@ -132,6 +139,7 @@ function closePool(): void {
     void slot.worker.terminate();
   }
   pool = [];
+  arena.release();
 }
 
 /** Milliseconds to wait for a new worker to start, and at least for any job. */
@@ -146,7 +154,7 @@ function startWorker(api: WorkerThreads): Slot {
   const worker = new api.Worker(WORKER_SOURCE, { eval: true, workerData: { ctl: ctlBuffer, errors: errorBuffer, port: port2 }, transferList: [port2] });
   worker.unref();
   port1.unref();
-  const slot: Slot = { worker, port: port1, ctl: new Int32Array(ctlBuffer), errors: new Uint8Array(errorBuffer), job: 0, exited: false, compiled: new Set() };
+  const slot: Slot = { worker, port: port1, ctl: new Int32Array(ctlBuffer), errors: new Uint8Array(errorBuffer), job: 0, exited: false, compiled: new Set(), generation: -1 };
   worker.on('exit', () => {
     slot.exited = true;
   });
@@ -217,20 +225,35 @@ export function threadsFor(work: number, points: number): number {
 }
 
 /**
- * `a` in shared memory: itself when it already is, else a copy (a memcpy, small next to the kernel;
- * never cached, since a caller may refill its array between calls).
+ * An array argument of a threaded kernel, by how the kernel uses it; the pool puts it in shared
+ * memory (arena.ts) for the call:
+ * - `in`: read per point; copied into shared memory.
+ * - `out`: written (or added into) per point, each thread its own points; starts as the array's
+ *   contents and is copied back into the array after the call.
+ * - `sum`: added into by every point (a sum over points, e.g. a parameter gradient): the calling
+ *   thread adds into the array itself, each worker into a zeroed private slice that is added into
+ *   the array after the call.
  */
-export function shared<T extends Float32Array | Float64Array>(a: T): T {
-  if (a.buffer instanceof SharedArrayBuffer) return a;
-  const copy = sharedZeros(a.constructor as new (buffer: SharedArrayBuffer) => T, a.length);
-  copy.set(a);
-  return copy;
+export class SharedArg {
+  constructor(
+    readonly use: 'in' | 'out' | 'sum',
+    readonly array: SharedArray,
+  ) {}
 }
 
-/** A zero-filled typed array in shared memory. */
-export function sharedZeros<T extends Float32Array | Float64Array>(type: new (buffer: SharedArrayBuffer) => T, length: number): T {
-  const bytes = type === (Float64Array as unknown) ? 8 : 4;
-  return new type(new SharedArrayBuffer(length * bytes));
+/** A kernel argument the kernel reads per point (see `SharedArg`). */
+export function input(array: SharedArray): SharedArg {
+  return new SharedArg('in', array);
+}
+
+/** A kernel argument the kernel writes per point; the caller's array receives the result (see `SharedArg`). */
+export function output(array: SharedArray): SharedArg {
+  return new SharedArg('out', array);
+}
+
+/** A kernel argument the kernel adds into from every point (see `SharedArg`). */
+export function sum(array: Float64Array): SharedArg {
+  return new SharedArg('sum', array);
 }
 
 /** One threaded call. */
@@ -241,15 +264,25 @@ export interface ThreadedCall {
   /** Threads to use (from `threadsFor`), ≥ 2. */
   threads: number;
   /**
-   * The kernel's arguments after (n0, n1). Typed arrays written by the kernel must be shared
-   * (`shared`, `sharedZeros`); other values are copied to each worker.
+   * The kernel's arguments after (n0, n1): `input`/`output`/`sum` arrays, shared for the call;
+   * any other value is copied to each worker (structured clone), so bulk arrays must be `input`s.
    */
   args: unknown[];
-  /**
-   * Indices into `args` of Float64Arrays the kernel adds into (sums over points): each worker gets
-   * a zeroed private slice, added into the caller's array at the end.
-   */
-  sums: number[];
+}
+
+let threadedCalls = 0;
+
+/** Counters of the pool, for tests and benchmarks. */
+export interface ThreadStats {
+  /** Threaded calls run since the process started. */
+  calls: number;
+  /** Bytes of shared memory the pool holds now (its arena; 0 on one thread). */
+  sharedBytes: number;
+}
+
+/** The pool's counters now. */
+export function threadStats(): ThreadStats {
+  return { calls: threadedCalls, sharedBytes: arena.bytes };
 }
 
 function errorText(bytes: Uint8Array): string {
@@ -257,9 +290,50 @@ function errorText(bytes: Uint8Array): string {
   return new TextDecoder().decode(bytes.slice(0, end < 0 ? bytes.length : end)).split('\n')[0] ?? '';
 }
 
+/** The arena's layout of a call: the arrays of `in`/`out` args, and one slice per worker of each `sum` arg. */
+function layoutCall(args: unknown[], workers: number): { local: unknown[]; perWorker: unknown[][]; sums: { target: Float64Array; slices: Float64Array[] }[] } {
+  const specs: ArenaSpec[] = [];
+  for (const arg of args) {
+    if (!(arg instanceof SharedArg)) continue;
+    const type = arg.array instanceof Float64Array ? 'f64' : 'f32';
+    const copies = arg.use === 'sum' ? workers : 1;
+    for (let c = 0; c < copies; c++) specs.push({ type, length: arg.array.length });
+  }
+  const { views, places } = arena.layout(specs);
+  const local: unknown[] = [];
+  const perWorker: unknown[][] = Array.from({ length: workers }, () => []);
+  const sums: { target: Float64Array; slices: Float64Array[] }[] = [];
+  let next = 0;
+  for (const arg of args) {
+    if (!(arg instanceof SharedArg)) {
+      local.push(arg);
+      for (const list of perWorker) list.push(arg);
+    } else if (arg.use === 'sum') {
+      const slices: Float64Array[] = [];
+      local.push(arg.array);
+      for (const list of perWorker) {
+        const slice = views[next] as Float64Array;
+        slice.fill(0);
+        slices.push(slice);
+        list.push({ [VIEW_TAG]: places[next]! });
+        next++;
+      }
+      sums.push({ target: arg.array as Float64Array, slices });
+    } else {
+      const view = views[next]!;
+      view.set(arg.array);
+      local.push(view);
+      for (const list of perWorker) list.push({ [VIEW_TAG]: places[next]! });
+      next++;
+    }
+  }
+  return { local, perWorker, sums };
+}
+
 /**
- * Runs `call.kernel` over the points on `call.threads` threads and returns when all are done.
- * Throws when a worker's chunk threw (with its message) or a worker stops answering.
+ * Runs `call.kernel` over the points on `call.threads` threads and returns when all are done, the
+ * `output` and `sum` arrays filled. Throws when a worker's chunk threw (with its message) or a
+ * worker stops answering.
  */
 export function runThreaded(call: ThreadedCall): void {
   const T = call.threads;
@@ -268,29 +342,24 @@ export function runThreaded(call: ThreadedCall): void {
   const local = localKernel(call.kernel);
   const key = call.kernel.key;
   const bounds = Array.from({ length: T + 1 }, (_, t) => Math.round((call.points * t) / T));
-  const slices: Float64Array[][] = [];
+  const { local: localArgs, perWorker, sums } = layoutCall(call.args, T - 1);
+  threadedCalls += 1;
   for (let w = 1; w < T; w++) {
     const slot = slots[w - 1]!;
-    const args = call.args.slice();
-    const own: Float64Array[] = [];
-    for (const index of call.sums) {
-      const target = args[index] as Float64Array;
-      const slice = sharedZeros(Float64Array, target.length);
-      own.push(slice);
-      args[index] = slice;
-    }
-    slices.push(own);
     slot.job += 1;
     const source = slot.compiled.has(key) ? null : local.source;
     slot.compiled.add(key);
-    slot.port.postMessage({ key, source, n0: bounds[w], n1: bounds[w + 1], args });
+    // the arena's buffer travels only when it is new to this worker (see arena.ts for why)
+    const buffer = slot.generation === arena.generation ? null : arena.current();
+    slot.generation = arena.generation;
+    slot.port.postMessage({ key, source, n0: bounds[w], n1: bounds[w + 1], buffer, args: perWorker[w - 1] });
     Atomics.store(slot.ctl, CTL.GO, slot.job);
     Atomics.notify(slot.ctl, CTL.GO);
   }
   const started = Date.now();
   let failure: Error | null = null;
   try {
-    local.run(bounds[0], bounds[1], ...call.args);
+    local.run(bounds[0], bounds[1], ...localArgs);
   } catch (error) {
     failure = error instanceof Error ? error : new Error(String(error));
   }
@@ -305,14 +374,19 @@ export function runThreaded(call: ThreadedCall): void {
       }
       Atomics.wait(slot.ctl, CTL.DONE, Atomics.load(slot.ctl, CTL.DONE), Math.min(left, 1000));
     }
-    if (Atomics.load(slot.ctl, CTL.STATUS) !== 0 && failure === null) failure = new Error(`kernel thread ${w}: ${errorText(slot.errors)}`);
+    if (Atomics.load(slot.ctl, CTL.STATUS) !== 0) {
+      // the job may have failed before the worker took the buffer: post it again next time
+      slot.generation = -1;
+      if (failure === null) failure = new Error(`kernel thread ${w}: ${errorText(slot.errors)}`);
+    }
   }
   if (failure !== null) throw failure;
-  call.sums.forEach((index, s) => {
-    const target = call.args[index] as Float64Array;
-    for (const own of slices) {
-      const slice = own[s]!;
+  call.args.forEach((arg, i) => {
+    if (arg instanceof SharedArg && arg.use === 'out') arg.array.set(localArgs[i] as SharedArray);
+  });
+  for (const { target, slices } of sums) {
+    for (const slice of slices) {
       for (let i = 0; i < target.length; i++) target[i] = target[i]! + slice[i]!;
     }
-  });
+  }
 }

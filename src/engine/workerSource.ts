@@ -7,9 +7,16 @@
  *   [GO] job number posted by the caller (−1: exit), [DONE] last job finished,
  *   [STATUS] 0 ok / 1 the job threw (message in the error buffer), [READY] 1 once started.
  * A job arrives as a message read synchronously with `receiveMessageOnPort` after GO changes:
- *   { key, source, n0, n1, args }: the kernel `source` evaluates to `function (n0, n1, ...args)`,
- *   compiled once per `key` and cached; it is sent with a key's first job only (null after).
+ *   { key, source, n0, n1, buffer, args }: the kernel `source` evaluates to
+ *   `function (n0, n1, ...args)`, compiled once per `key` and cached; it is sent with a key's first
+ *   job only (null after). `buffer` is the pool's shared arena (arena.ts) when it is new to this
+ *   worker, else null: the worker keeps only the latest one, so an outgrown arena is not held
+ *   (beyond the worker's next garbage collection). An argument `{ [VIEW_TAG]: { type, byteOffset,
+ *   length } }` stands for that view of the arena.
  */
+
+/** The key of an argument that stands for a view of the shared arena. */
+export const VIEW_TAG = '$arenaView';
 
 /** Indices of the control words of one worker. */
 export const CTL = { GO: 0, DONE: 1, STATUS: 2, READY: 3 } as const;
@@ -25,6 +32,13 @@ const ctl = new Int32Array(workerData.ctl);
 const errorBytes = new Uint8Array(workerData.errors);
 const port = workerData.port;
 const kernels = new Map();
+let arena = null;
+function view(arg) {
+  if (arg === null || typeof arg !== 'object' || !(${JSON.stringify(VIEW_TAG)} in arg)) return arg;
+  const place = arg[${JSON.stringify(VIEW_TAG)}];
+  if (arena === null) throw new Error('kernel worker: an arena view without an arena');
+  return place.type === 'f64' ? new Float64Array(arena, place.byteOffset, place.length) : new Float32Array(arena, place.byteOffset, place.length);
+}
 function fail(error) {
   const text = new TextEncoder().encode(String(error && error.stack ? error.stack : error)).subarray(0, errorBytes.length - 1);
   errorBytes.fill(0);
@@ -44,13 +58,14 @@ for (;;) {
     const received = receiveMessageOnPort(port);
     if (received === undefined) throw new Error('kernel worker: job ' + go + ' has no message');
     const job = received.message;
+    if (job.buffer !== null) arena = job.buffer;
     let kernel = kernels.get(job.key);
     if (kernel === undefined) {
       if (job.source === null) throw new Error('kernel worker: no source for kernel ' + job.key);
       kernel = new Function('return ' + job.source)();
       kernels.set(job.key, kernel);
     }
-    kernel(job.n0, job.n1, ...job.args);
+    kernel(job.n0, job.n1, ...job.args.map(view));
   } catch (error) {
     status = 1;
     fail(error);

@@ -13,6 +13,8 @@ import { defaultSymbolicLibrary, type SymbolicFunction } from '../symbolic/libra
 import { createKan, type KanOptions } from '../kan/model.js';
 import { newVariable } from '../model/variables.js';
 import type { Model } from '../createModel.js';
+import type { ParameterDeclaration } from '../model/types.js';
+import { createInferredParameters } from '../model/inferred.js';
 import { createMlp, MLP_ACTIVATIONS, type MlpLayer, type MlpOptions } from '../mlp/mlp.js';
 
 /** The `format` field of a model file. */
@@ -43,6 +45,17 @@ export interface SymbolicLayerJson {
   affine: number[];
 }
 
+/** One inferred parameter in a model file: `theta` rebuilds it exactly; `value` is there for readers. */
+export interface InferredJson {
+  name: string;
+  value: number;
+  theta: number;
+  initial: number;
+  min?: number;
+  max?: number;
+  truth?: number;
+}
+
 /** One MLP layer in a model file: weight row-major [nIn, nOut], bias [nOut]. */
 export interface MlpLayerJson {
   nIn: number;
@@ -57,6 +70,8 @@ export interface ModelJson {
   version: number;
   config: KanOptions | MlpOptions;
   params: { layers: KanLayerJson[] | MlpLayerJson[] };
+  /** An inverse problem's parameters (optional): the declaration, the unconstrained variable θ and the value p(θ) it stands for. */
+  inferred?: InferredJson[];
   /** Free-form provenance (problem, metrics, date); not needed to rebuild the model. */
   meta?: Record<string, unknown>;
 }
@@ -100,6 +115,10 @@ export function modelToJson(model: Model, meta?: Record<string, unknown>): Model
           (l): MlpLayerJson => ({ nIn: l.weight.shape[0]!, nOut: l.weight.shape[1]!, weight: list(l.weight.dataSync()), bias: list(l.bias.dataSync()) }),
         );
   const json: ModelJson = { format: MODEL_FORMAT, version: MODEL_VERSION, config: model.options, params: { layers } };
+  if (model.inferred) {
+    const values = model.inferred.values();
+    json.inferred = model.inferred.declared.map((p, i) => ({ ...p, value: values[p.name]!, theta: shortestFloat32(model.inferred!.variables()[i]!.dataSync()[0]!) }));
+  }
   if (meta) json.meta = meta;
   return json;
 }
@@ -217,19 +236,46 @@ export function modelFromJson(value: unknown): Model {
   const params = object(root.params, 'params');
   if (!Array.isArray(params.layers) || params.layers.length !== widths.length - 1) fail('params.layers', `${widths.length - 1} layers`, params.layers);
   const layerValues = params.layers as unknown[];
+  const inferred = root.inferred === undefined ? undefined : inferredFrom(root.inferred);
+  let model: Model;
   switch (config.kind) {
     case 'kan': {
       const layers = layerValues.map((l, i) => kanLayerFrom(l, `params.layers[${i}]`, widths[i]!, widths[i + 1]!));
-      return createKan(config as unknown as KanOptions, layers);
+      model = createKan(config as unknown as KanOptions, layers);
+      break;
     }
     case 'mlp': {
       if (!MLP_ACTIVATIONS.includes(config.activation as never)) fail('config.activation', `one of ${MLP_ACTIVATIONS.join(', ')}`, config.activation);
       const layers = layerValues.map((l, i) => mlpLayerFrom(l, `params.layers[${i}]`, widths[i]!, widths[i + 1]!));
-      return createMlp(config as unknown as MlpOptions, layers);
+      model = createMlp(config as unknown as MlpOptions, layers);
+      break;
     }
     default:
       return fail('config.kind', '"kan" or "mlp"', config.kind);
   }
+  if (inferred) model.inferred = createInferredParameters(inferred.declared, inferred.theta);
+  return model;
+}
+
+/** The `inferred` list: names, declarations (bounds that hold the initial value) and finite θ. */
+function inferredFrom(value: unknown): { declared: ParameterDeclaration[]; theta: number[] } {
+  if (!Array.isArray(value)) fail('inferred', 'an array of parameters', value);
+  const declared: ParameterDeclaration[] = [];
+  const theta: number[] = [];
+  (value as unknown[]).forEach((entry, i) => {
+    const path = `inferred[${i}]`;
+    const o = object(entry, path);
+    if (typeof o.name !== 'string' || !/^[A-Za-z][A-Za-z0-9]*$/.test(o.name) || declared.some((p) => p.name === o.name)) fail(`${path}.name`, 'a new name of letters and digits', o.name);
+    const finite = (v: unknown, field: string): number => (typeof v === 'number' && Number.isFinite(v) ? v : fail(`${path}.${field}`, 'a finite number', v));
+    const p: ParameterDeclaration = { name: o.name as string, initial: finite(o.initial, 'initial') };
+    if (o.min !== undefined) p.min = finite(o.min, 'min');
+    if (o.max !== undefined) p.max = finite(o.max, 'max');
+    if (o.truth !== undefined) p.truth = finite(o.truth, 'truth');
+    if (p.min !== undefined && p.max !== undefined && !(p.min < p.max)) fail(`${path}.max`, `a number above min ${p.min}`, p.max);
+    declared.push(p);
+    theta.push(finite(o.theta, 'theta'));
+  });
+  return { declared, theta };
 }
 
 /** Writes the model file atomically (temp file + rename). Node only. */

@@ -1,12 +1,13 @@
 /**
  * The generated KAN layer passes (layerCodegen.ts) on all cores: each thread runs the same
  * generated source over its own chunk of the points (engine/pool.ts). Forward outputs and dL/dX
- * are per point (shared arrays, disjoint writes); dL/draw and dL/dscale_base are sums over points
- * (a private slice per worker, added by the caller). Layers with symbolic edges and the per-edge
+ * are per point (disjoint writes); dL/draw and dL/dscale_base are sums over points (a private slice
+ * per worker, added by the caller). The pool copies the bulk arrays in and out of its shared
+ * memory, so the results are ordinary arrays the caller may keep. Layers with symbolic edges and the per-edge
  * regulariser pass stay on the calling thread.
  */
 import { baseDerivativesSource, jetFactorsSource, narrowPointLoop } from '../engine/helperSources.js';
-import { runThreaded, shared, sharedZeros, threadsFor, type ThreadedKernel } from '../engine/pool.js';
+import { input, output, runThreaded, sum, threadsFor, type ThreadedKernel } from '../engine/pool.js';
 import type { JetPlan } from '../jet/plan.js';
 import { kernelSource, type GeneratedArgs, type KernelPass } from './layerCodegen.js';
 import { findSpan } from './spline.js';
@@ -23,7 +24,8 @@ ${findSpan.toString()}
 ${baseDerivativesSource()}
 const jet = ${jetFactorsSource(plan)};
 const H = { span: function (table, x) { return findSpan(table.knots, x, table.uniformStep); }, baseD: baseDerivatives, factors: jet.factors, factorsBack: jet.backward };
-return function (n0, n1, ${args.join(', ')}) {${narrowPointLoop(kernelSource(plan, k, pass, constS), POINT_LOOP, CHUNK_LOOP)}
+return function (n0, n1, ${args.join(', ')}) {
+const A = Object.assign({}, A0, { X: sharedX, raw: sharedRaw });${narrowPointLoop(kernelSource(plan, k, pass, constS), POINT_LOOP, CHUNK_LOOP)}
 };
 })()`,
   };
@@ -34,17 +36,18 @@ function workOf(plan: JetPlan, a: GeneratedArgs): number {
   return a.N * a.nIn * a.nOut * plan.channels.length;
 }
 
-/** The arguments with the bulk arrays in shared memory. */
-function sharedArgs(a: GeneratedArgs): GeneratedArgs {
-  return { ...a, X: shared(a.X), raw: shared(a.raw) };
+/** The kernel's arguments A split into the bulk arrays (shared for the call) and the rest (copied to each worker). */
+function splitArgs(a: GeneratedArgs): unknown[] {
+  const { X, raw, ...rest } = a;
+  return [rest, input(X), input(raw)];
 }
 
 /** The forward jets Y [C, N, nOut] computed on several threads, or null when the call is too small for threads (the caller runs it). */
 export function threadedLayerForward(plan: JetPlan, k: number, constS: Float64Array[] | null, a: GeneratedArgs): Float32Array | null {
   const threads = threadsFor(workOf(plan, a), a.N);
   if (threads < 2) return null;
-  const Y = sharedZeros(Float32Array, plan.channels.length * a.N * a.nOut);
-  runThreaded({ kernel: kernelFor(plan, k, 'forward', constS, ['A', 'Y']), points: a.N, threads, args: [sharedArgs(a), Y], sums: [] });
+  const Y = new Float32Array(plan.channels.length * a.N * a.nOut);
+  runThreaded({ kernel: kernelFor(plan, k, 'forward', constS, ['A0', 'sharedX', 'sharedRaw', 'Y']), points: a.N, threads, args: [...splitArgs(a), output(Y)] });
   return Y;
 }
 
@@ -64,9 +67,9 @@ export function threadedLayerBackward(
 ): { dX: Float32Array | null } | null {
   const threads = threadsFor(2 * workOf(plan, a), a.N);
   if (threads < 2) return null;
-  const dX = needInputGrad ? sharedZeros(Float32Array, a.X.length) : null;
+  const dX = needInputGrad ? new Float32Array(a.X.length) : null;
   const pass: KernelPass = needInputGrad ? 'backward-input' : 'backward';
-  const kernel = kernelFor(plan, k, pass, constS, ['A', 'dY', 'dRaw', 'dSb', 'dX']);
-  runThreaded({ kernel, points: a.N, threads, args: [sharedArgs(a), shared(dY), dRaw, dSb, dX], sums: [2, 3] });
+  const kernel = kernelFor(plan, k, pass, constS, ['A0', 'sharedX', 'sharedRaw', 'dY', 'dRaw', 'dSb', 'dX']);
+  runThreaded({ kernel, points: a.N, threads, args: [...splitArgs(a), input(dY), sum(dRaw), sum(dSb), dX === null ? null : output(dX)] });
   return { dX };
 }

@@ -169,6 +169,7 @@ export function createKan(partial: Partial<KanOptions> & { width: number[] }, la
         layer.scaleSp.dispose();
         layer.symbolic?.affine.dispose();
       }
+      model.inferred?.dispose();
     },
   };
   return model;

@@ -1,10 +1,11 @@
 /**
  * The generated MLP activation jets (activationCodegen.ts) on all cores: each thread runs the same
  * generated source over its own chunk of the points (engine/pool.ts). Outputs and dL/dZ are per
- * point (shared arrays); dL/dbias is a sum over points (a private slice per worker).
+ * point; dL/dbias is a sum over points (a private slice per worker). The pool copies the bulk
+ * arrays in and out of its shared memory, so the results are ordinary arrays the caller may keep.
  */
 import { baseDerivativesSource, narrowPointLoop } from '../engine/helperSources.js';
-import { runThreaded, shared, sharedZeros, threadsFor, type ThreadedKernel } from '../engine/pool.js';
+import { input, output, runThreaded, sum, threadsFor, type ThreadedKernel } from '../engine/pool.js';
 import type { JetPlan } from '../jet/plan.js';
 import { activationKernelSource } from './activationCodegen.js';
 import { TANH_POLY, tanhDerivatives, type KernelActivation } from './activationKernel.js';
@@ -45,8 +46,8 @@ return function (n0, n1, ${args.join(', ')}) {${narrowPointLoop(activationKernel
 export function threadedActivationForward(activation: KernelActivation, plan: JetPlan, Z: Float32Array, bias: Float32Array, N: number, n: number): Float32Array | null {
   const threads = threadsFor(N * n * plan.channels.length, N);
   if (threads < 2) return null;
-  const Y = sharedZeros(Float32Array, Z.length);
-  runThreaded({ kernel: kernelFor(activation, plan, 'forward', ['Z', 'bias', 'N', 'n', 'Y']), points: N, threads, args: [shared(Z), bias, N, n, Y], sums: [] });
+  const Y = new Float32Array(Z.length);
+  runThreaded({ kernel: kernelFor(activation, plan, 'forward', ['Z', 'bias', 'N', 'n', 'Y']), points: N, threads, args: [input(Z), bias, N, n, output(Y)] });
   return Y;
 }
 
@@ -63,8 +64,8 @@ export function threadedActivationBackward(
 ): Float32Array | null {
   const threads = threadsFor(2 * N * n * plan.channels.length, N);
   if (threads < 2) return null;
-  const dZ = sharedZeros(Float32Array, Z.length);
+  const dZ = new Float32Array(Z.length);
   const kernel = kernelFor(activation, plan, 'backward', ['Z', 'bias', 'N', 'n', 'dY', 'dZ', 'dBias']);
-  runThreaded({ kernel, points: N, threads, args: [shared(Z), bias, N, n, shared(dY), dZ, dBias], sums: [6] });
+  runThreaded({ kernel, points: N, threads, args: [input(Z), bias, N, n, input(dY), output(dZ), sum(dBias)] });
   return dZ;
 }

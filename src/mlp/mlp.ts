@@ -118,6 +118,7 @@ export function createMlp(partial: Partial<MlpOptions> & { width: number[] }, la
         layer.weight.dispose();
         layer.bias.dispose();
       }
+      model.inferred?.dispose();
     },
   };
   return model;

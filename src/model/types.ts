@@ -35,4 +35,32 @@ export interface ModelBase {
   evaluate(points: PointsInput, options?: EvaluateOptions): Record<string, Float32Array>;
   /** Frees the variables. */
   dispose(): void;
+  /** Unknown scalar parameters of an inverse problem, trained with the model's own (attached by the trainer, saved in model.json). */
+  inferred?: InferredParameters;
+}
+
+/** One parameter to infer as declared (`infer.k` of a problem): start value, optional bounds (exclusive) and true value. */
+export interface ParameterDeclaration {
+  name: string;
+  initial: number;
+  min?: number;
+  max?: number;
+  truth?: number;
+}
+
+/**
+ * Unknown scalar parameters p trained jointly with a network: each is a bounded map of an
+ * unconstrained variable θ (see `./inferred.ts`), and the optimizer moves θ.
+ */
+export interface InferredParameters {
+  /** The declarations, in variable order. */
+  readonly declared: readonly ParameterDeclaration[];
+  /** The unconstrained variables θ, one scalar each (shape [1]), in `declared` order. */
+  variables(): tf.Variable[];
+  /** p(θ) as [1]-shaped tensors by name, differentiable, for a residual's scope. Call inside `tf.tidy`. */
+  tensors(): Record<string, tf.Tensor1D>;
+  /** p(θ) as numbers by name (computed in float64 from θ). */
+  values(): Record<string, number>;
+  /** Frees the variables. */
+  dispose(): void;
 }

@@ -93,6 +93,8 @@ function buildScope(problem: Problem, points: TermPoints, derivatives: string[],
     scope[v] = tf.tensor1d(column);
   });
   for (const [key, column] of Object.entries(points.extra ?? {})) scope[key] = tf.tensor1d(column);
+  // Parameters to infer at their true values (the exact solution's), else their initial ones.
+  for (const p of problem.inferred?.parameters ?? []) scope[p.name] = tf.tensor1d([p.truth ?? p.initial]);
   for (const name of derivatives) {
     const v = values(name);
     scope[name] = v ? tf.tensor1d(Float32Array.from(v)) : tf.zeros([points.count]);

@@ -20,6 +20,8 @@ import { readText, resolvePath } from '../io/files.js';
 import { REFERENCE_FORMATS, parseReferenceFile } from './reference.js';
 import type { ReferenceFormat } from './reference.js';
 import { SPEC_FIELDS } from './spec.js';
+import { inferWarnings, parseInfer } from './infer.js';
+import { parseFields } from './fields.js';
 import type { ProblemSpec } from './spec.js';
 import { meshTestSet, referenceTestSet } from './testSet.js';
 import type { Problem, SamplingMethod, SolverHint } from './types.js';
@@ -63,9 +65,15 @@ export function defineProblem(spec: ProblemSpec | Record<string, unknown>, optio
   });
   const params = parseParams(spec.params, [...variables, ...unknowns]);
   const time = parseTime(spec.time, params);
-  const base: ExprContext = { variables, spatial, unknowns, params, defines: new Map(), allowUnknowns: true };
-  const defines = parseDefines(spec.define, base, [...variables, ...unknowns, ...Object.keys(params)]);
-  const ctx: ExprContext = { ...base, defines };
+  const defineNames = isRecord(spec.define) ? Object.keys(spec.define) : [];
+  const fields = parseFields(spec.fields, { variables, spatial, baseDir: options.baseDir, taken: { variable: variables, unknown: unknowns, parameter: Object.keys(params), define: defineNames } });
+  const inferred = parseInfer(spec.infer, { variables, unknowns, params: Object.keys(params), defines: defineNames, fields: [...fields.keys()] });
+  const inferNames = inferred.map((p) => p.name);
+  const base: ExprContext = { variables, spatial, unknowns, params, defines: new Map(), allowUnknowns: true, fields, ...(inferNames.length ? { inferred: inferNames } : {}) };
+  const defines = parseDefines(spec.define, base, [...variables, ...unknowns, ...Object.keys(params), ...fields.keys(), ...inferNames]);
+  // The parameters the terms read (a define counts where a term uses it).
+  const inferredUsed = new Set<string>();
+  const ctx: ExprContext = { ...base, defines, inferredUsed };
 
   const domain = createDomain(parseSpace(spec.domain, spatial, params), spatial, time);
   const weights = spec.weights;
@@ -98,6 +106,10 @@ export function defineProblem(spec: ProblemSpec | Record<string, unknown>, optio
     defaults,
     contains: (coords, count) => domain.contains(coords, count),
   };
+  if (inferred.length > 0) {
+    const hasData = conditions.some((c) => isRecord(c) && c.type === 'data');
+    problem.inferred = { parameters: inferred, warnings: inferWarnings(inferred, inferredUsed, hasData) };
+  }
   if (exact) {
     problem.exact = (coords, count) => {
       const c64 = Float64Array.from(coords.subarray(0, count * variables.length));

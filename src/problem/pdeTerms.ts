@@ -57,7 +57,7 @@ function buildPdeTerm(source: Expression | TensorFunction, field: string, weight
     };
   }
   const parsed = parseExpression(source, field, { ...ctx, allowUnknowns: true });
-  const derivatives = parsed.symbols.filter((s) => !ctx.variables.includes(s));
+  const derivatives = parsed.symbols.filter((s) => !ctx.variables.includes(s) && !ctx.inferred?.includes(s));
   if (derivatives.length === 0) throw new KanpinnInputError(`${field}: the residual uses none of the unknowns (${ctx.unknowns.join(', ')}) or their derivatives`);
   const compiled = compileTensor(parsed.node, { variables: ctx.variables, hoistPrefix: `__${name.replace(/[^a-z0-9]/gi, '')}_${index}_` });
   const width = ctx.variables.length;

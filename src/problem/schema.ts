@@ -10,6 +10,7 @@ import { HINT_OPTIONS, OPTION_SPECS, SAMPLING_METHODS } from '../options/trainin
 import type { OptionKind } from '../options/training.js';
 import { DOMAIN_TYPES, FIELDS as DOMAIN_FIELDS } from './geometry/build.js';
 import { CONDITION_FIELDS, CONDITION_TYPES, SPEC_FIELDS } from './spec.js';
+import { FIELD_INTERPOLATIONS } from './expr/fieldNode.js';
 
 /** A JSON Schema object. */
 export type JsonSchema = { readonly [keyword: string]: unknown };
@@ -34,7 +35,38 @@ const TOP: Record<(typeof SPEC_FIELDS)[number], JsonSchema> = {
   variables: { ...names, minItems: 0, description: 'spatial variables; t is added when "time" is given ([] with "time" and no "domain": a time-only problem, an ODE)' },
   time: { type: 'array', items: ref('number'), minItems: 2, maxItems: 2 },
   params: { type: 'object', additionalProperties: { type: 'number' } },
+  infer: {
+    type: 'object',
+    description: 'unknown scalar parameters learned with the network (inverse problems): usable in the PDE, condition values and defines like params',
+    propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9]*$' },
+    additionalProperties: {
+      type: 'object',
+      properties: {
+        initial: { type: 'number', description: 'the starting value (strictly inside the bounds)' },
+        min: { type: 'number', description: 'lower bound (min + softplus reparametrization; with max: a sigmoid)' },
+        max: { type: 'number', description: 'upper bound' },
+        truth: { type: 'number', description: 'the true value, when known: the result reports the relative error against it' },
+      },
+      required: ['initial'],
+      additionalProperties: false,
+    },
+  },
   define: { type: 'object', additionalProperties: ref('expression') },
+  fields: {
+    type: 'object',
+    description: 'coefficients given as data, usable by name in every expression (see README, "Fields")',
+    propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9]*$' },
+    additionalProperties: {
+      type: 'object',
+      properties: {
+        file: { type: 'string', minLength: 1, description: 'data rows "x y … [t] value" (whitespace or commas, % or # comment lines), relative to the problem file' },
+        rows: { type: 'array', items: { type: 'array', items: { type: 'number' }, minItems: 2 }, minItems: 2 },
+        interpolate: { enum: [...FIELD_INTERPOLATIONS], description: 'linear (default; multilinear on a grid) or nearest' },
+      },
+      oneOf: [{ required: ['file'] }, { required: ['rows'] }],
+      additionalProperties: false,
+    },
+  },
   domain: ref('domain'),
   unknowns: names,
   pde: ref('expressions'),

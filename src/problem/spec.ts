@@ -6,6 +6,7 @@
 import type * as tf from '../tf.js';
 import type { DomainSpec } from './geometry/build.js';
 import type { SamplingMethod, Scope } from './types.js';
+import type { FieldSpec } from './fields.js';
 
 /** A mathjs expression string (or a number). */
 export type Expression = string | number;
@@ -91,7 +92,11 @@ export interface ProblemSpec {
   variables: string[];
   time?: [number, number];
   params?: Record<string, number>;
+  /** Unknown scalar parameters learned with the network (inverse problems), by name: start value, optional bounds and truth. */
+  infer?: Record<string, { initial: number; min?: number; max?: number; truth?: number }>;
   define?: Record<string, string>;
+  /** Coefficients given as data (a file or rows `x y … [t] value`), interpolated; usable in every expression by name. */
+  fields?: Record<string, FieldSpec>;
   domain: DomainSpec;
   unknowns?: string[];
   pde: Expression | TensorFunction | (Expression | TensorFunction)[];
@@ -114,7 +119,9 @@ export const SPEC_FIELDS = [
   'variables',
   'time',
   'params',
+  'infer',
   'define',
+  'fields',
   'domain',
   'unknowns',
   'pde',

@@ -5,6 +5,7 @@
  */
 import type * as tf from '../tf.js';
 import type { Rng } from '../random.js';
+import type { InferSpec } from './infer.js';
 
 /**
  * Named 1-D tensors of one length n: coordinates (`x`, `y`, `t`), per-point extras such as
@@ -106,6 +107,8 @@ export interface Problem {
   exactMethod?: 'symbolic' | 'finite-difference';
   /** Optional addition: the reference data's file name when the problem has reference data. */
   referenceSource?: string;
+  /** Optional addition: the unknown scalar parameters to learn with the network (`infer`), and warnings about them. */
+  inferred?: InferSpec;
   /** Tests whether points are inside the closed domain (for plots that mask holes). Row-major in, 0/1 out. */
   contains?: (coords: Float32Array, count: number) => Uint8Array;
 }

@@ -45,8 +45,9 @@ export function compileValue(source: Expression | TensorFunction | undefined, fi
     };
   }
   const parsed = parseExpression(source, field, { ...ctx, allowUnknowns: operator });
-  const reads = parsed.symbols.filter((name) => !ctx.variables.includes(name));
-  if (reads.length > 0) {
+  const reads = parsed.symbols.filter((name) => !ctx.variables.includes(name) && !ctx.inferred?.includes(name));
+  // A value that reads a parameter to infer changes as it is trained: computed in the residual, as an operator value.
+  if (reads.length > 0 || parsed.symbols.some((name) => ctx.inferred?.includes(name))) {
     const compiled = compileTensor(parsed.node, { variables: ctx.variables });
     return {
       reads,

@@ -87,9 +87,9 @@ export function disposeTermData(data: TermData): void {
   data.causal?.sizes.dispose();
 }
 
-/** The scope of a term: its columns plus the model's outputs and derivatives there. Inside tf.tidy. */
+/** The scope of a term: its columns plus the model's outputs and derivatives there (and an inverse problem's parameters). Inside tf.tidy. */
 export function termScope(model: ModelBase, data: TermData): Scope {
-  return { ...data.columns, ...jetTensorsFromInput(model, data.named, data.input, data.points.count) };
+  return { ...data.columns, ...jetTensorsFromInput(model, data.named, data.input, data.points.count), ...model.inferred?.tensors() };
 }
 
 /**

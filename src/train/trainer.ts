@@ -15,13 +15,14 @@ import type { LbfgsOptions } from './lbfgs.js';
 import { optimize, stagePlan, type LoopResult, type PointSet, type StageOutcome, type StopRule } from './loop.js';
 import { annealWeights } from './annealing.js';
 import { accuracy, type Accuracy } from './metrics.js';
-import { flattenGrads, readParams, writeParams } from './params.js';
+import { flattenGrads, readParams, trainableVariables, writeParams } from './params.js';
 import { checkOptions, TRAINING_DEFAULTS, type TrainingOptions } from '../options/training.js';
 import { setThreads } from '../engine/pool.js';
 import { buildTermData, causalBins, disposeTermData, termLosses, termScope, type TermData } from './termData.js';
 import { resolveTermWeights } from '../problem/weights.js';
 import { splineDegreeWarnings } from '../problem/warnings.js';
 import type { TrainCheckpoint } from './checkpoint.js';
+import { attachInferred, parameterResults, type ParameterResult } from './inferParams.js';
 
 export type { OptimizerName } from '../options/training.js';
 
@@ -85,6 +86,8 @@ export interface TrainResult {
   returnedStage: number;
   /** Per stage, with several stages: the validation loss at its end and whether it was rolled back (empty with one stage). */
   stages: StageOutcome[];
+  /** An inverse problem's parameters (`infer`): final value, and error against the truth when given; absent otherwise. */
+  parameters?: Record<string, ParameterResult>;
 }
 
 /** Checks what the options schema cannot: the options against this problem and model. */
@@ -158,13 +161,15 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
   const options: TrainOptions = { ...TRAIN_DEFAULTS, ...checkOptions(partial) };
   if (options.threads !== null) setThreads(options.threads);
   validate(options, problem, model);
+  // An inverse problem's parameters train with the model's variables (created here for a fresh model).
+  attachInferred(model, problem);
   const resume = options.resume;
   const start = performance.now() - (resume?.seconds ?? 0) * 1000;
   const seconds = (): number => (performance.now() - start) / 1000;
   const rng = createRng(options.seed);
   const dim = problem.variables.length;
   // Said before training: a KAN whose spline degree is below the PDE's derivative order.
-  const warnings = model.kind === 'kan' ? splineDegreeWarnings(problem, model.options.k) : [];
+  const warnings = [...(model.kind === 'kan' ? splineDegreeWarnings(problem, model.options.k) : []), ...(problem.inferred?.warnings ?? [])];
   let weights = resolveTermWeights(problem.terms, options.weights);
   if (resume) {
     if (resume.weights.length !== weights.length) throw new KanpinnInputError(`resume: the checkpoint has ${resume.weights.length} term weights but problem ${problem.name} has ${weights.length} terms`);
@@ -175,10 +180,12 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
   const termNames = problem.terms.map((t) => t.name);
   // With several unknowns, each one's rel. L2 too (the pooled one is dominated by the largest).
   const ownErrors = problem.unknowns.length > 1 ? problem.unknowns : [];
+  // The trajectory of each parameter to infer, one history column each.
+  const inferNames = model.inferred?.declared.map((p) => p.name) ?? [];
   const plan = stagePlan(model, options, options.grids);
   // With several stages: the validation loss at each stage's end and whether the stage was rolled back.
   const judged = plan.grids.length > 1;
-  const columns = ['step', 'stage', 'grid', 'evaluations', 'seconds', 'loss', ...termNames.map((n) => `loss:${n}`), 'relL2', 'maxAbsErr', ...ownErrors.map((u) => `relL2:${u}`), ...(options.regularization ? ['reg'] : []), ...(judged ? ['valLoss', 'rolledBack'] : [])];
+  const columns = ['step', 'stage', 'grid', 'evaluations', 'seconds', 'loss', ...termNames.map((n) => `loss:${n}`), 'relL2', 'maxAbsErr', ...ownErrors.map((u) => `relL2:${u}`), ...inferNames.map((n) => `param:${n}`), ...(options.regularization ? ['reg'] : []), ...(judged ? ['valLoss', 'rolledBack'] : [])];
   if (resume && resume.history.columns.join(',') !== columns.join(',')) {
     throw new KanpinnInputError(`resume: the checkpoint's history columns (${resume.history.columns.join(',')}) differ from this run's (${columns.join(',')})`);
   }
@@ -215,7 +222,7 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
         if (!options.regularization || !regPoints) return losses.total;
         reg = tf.keep(options.regularization(model, regPoints.coords, regPoints.count));
         return tf.add(losses.total, reg) as tf.Scalar;
-      }, model.variables());
+      }, trainableVariables(model));
       return { value, grads, terms: terms!, reg };
     });
     lastTerms = Float64Array.from(out.terms.dataSync());
@@ -265,7 +272,8 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
           if (measure && test) latest = accuracy(model, test);
           const metrics = [measure && latest ? latest.relL2 : NaN, measure && latest ? latest.maxAbsErr : NaN, ...ownErrors.map((u) => (measure && latest ? latest.unknowns[u]?.relL2 ?? NaN : NaN))];
           // Stages count from 1 in the history, as on the progress bar.
-          rows.push([totalStep, at.stage + 1, at.grid ?? NaN, evaluations, seconds(), loss, ...lastTerms, ...metrics, ...(options.regularization ? [lastReg] : []), ...(validation ? [NaN, NaN] : [])]);
+          const inferred = model.inferred?.values() ?? {};
+          rows.push([totalStep, at.stage + 1, at.grid ?? NaN, evaluations, seconds(), loss, ...lastTerms, ...metrics, ...inferNames.map((n) => inferred[n]!), ...(options.regularization ? [lastReg] : []), ...(validation ? [NaN, NaN] : [])]);
           options.onProgress?.({
             stage: at.stage,
             stages: at.stages,
@@ -333,6 +341,7 @@ export async function train(problem: Problem, model: Model, partial: Partial<Tra
     returnedStage: loop.returnedStage,
     stages: loop.stages,
   };
+  if (model.inferred) result.parameters = parameterResults(model);
   data.forEach(disposeTermData);
   return result;
 }

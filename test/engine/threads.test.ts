@@ -6,7 +6,7 @@
  * Sizes are small, so the crossover (THREAD_MIN_WORK) is lowered to 1 for these tests.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getThreads, runThreaded, setThreadMinWork, setThreads, threadsFor } from '../../src/engine/pool.js';
+import { getThreads, output, runThreaded, setThreadMinWork, setThreads, sum, threadsFor, threadStats } from '../../src/engine/pool.js';
 import { createJetPlan, type JetPlan } from '../../src/jet/plan.js';
 import { kanLayerBackward, kanLayerForward, type LayerGeometry, type LayerParams } from '../../src/kan/layerKernel.js';
 import { extendKnots, uniformKnots } from '../../src/kan/spline.js';
@@ -103,11 +103,13 @@ describe('KAN layer kernels on threads', () => {
     const { geo, params, X, dY, N } = kanLayer(plan, k, coordinates, 3);
     const one = { y: kanLayerForward(geo, plan, X, N, params), g: kanLayerBackward(geo, plan, X, N, params, dY, !coordinates) };
     for (const threads of [2, 3]) {
+      const calls = threadStats().calls;
       const many = withThreads(threads, () => {
         expect(threadsFor(N * 100, N)).toBe(threads);
         return { y: kanLayerForward(geo, plan, X, N, params), g: kanLayerBackward(geo, plan, X, N, params, dY, !coordinates) };
       });
-      expect(many.y.buffer).toBeInstanceOf(SharedArrayBuffer); // the threaded path ran
+      expect(threadStats().calls - calls).toBe(2); // the threaded path ran
+      expect(many.y.buffer).not.toBeInstanceOf(SharedArrayBuffer); // results never alias the pool's reused memory
       expectNear(many.y, one.y, `${threads} threads: Y`);
       expectNear(many.g.dX, one.g.dX, `${threads} threads: dX`);
       expectNear(many.g.dCoef, one.g.dCoef, `${threads} threads: dCoef`);
@@ -132,8 +134,10 @@ describe('MLP activation jets on threads', () => {
     const y1 = activationForward(activation, plan, Z, bias, N, n);
     const g1 = activationBackward(activation, plan, Z, bias, N, n, dY);
     for (const threads of [2, 3]) {
+      const calls = threadStats().calls;
       const [y, g] = withThreads(threads, () => [activationForward(activation, plan, Z, bias, N, n), activationBackward(activation, plan, Z, bias, N, n, dY)] as const);
-      expect(y.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(threadStats().calls - calls).toBe(2);
+      expect(y.buffer).not.toBeInstanceOf(SharedArrayBuffer);
       expectNear(y, y1, `${threads} threads: Y`);
       expectNear(g.dZ, g1.dZ, `${threads} threads: dZ`);
       expectNear(g.dBias, g1.dBias, `${threads} threads: dBias`);
@@ -205,11 +209,16 @@ describe('the thread pool', () => {
   it('reports a kernel that throws in a worker as an exception in the caller, and keeps working', () => {
     const kernel = { key: 'test-throws', source: () => '(function () { return function (n0, n1) { if (n0 > 0) throw new Error("chunk " + n0 + " failed"); }; })()' };
     withThreads(2, () => {
-      expect(() => runThreaded({ kernel, points: 10, threads: 2, args: [], sums: [] })).toThrow(/^kernel thread 1: Error: chunk 5 failed$/);
+      expect(() => runThreaded({ kernel, points: 10, threads: 2, args: [] })).toThrow(/^kernel thread 1: Error: chunk 5 failed$/);
       const sums = new Float64Array(2);
       const adds = { key: 'test-adds', source: () => '(function () { return function (n0, n1, out) { for (let n = n0; n < n1; n++) out[n % 2] += n; }; })()' };
-      runThreaded({ kernel: adds, points: 10, threads: 2, args: [sums], sums: [0] });
+      runThreaded({ kernel: adds, points: 10, threads: 2, args: [sum(sums)] });
       expect(Array.from(sums)).toEqual([0 + 2 + 4 + 6 + 8, 1 + 3 + 5 + 7 + 9]);
+      // an output starts as the caller's array and receives every thread's points
+      const out = new Float32Array(10).fill(7);
+      const writesOdd = { key: 'test-writes-odd', source: () => '(function () { return function (n0, n1, y) { for (let n = n0; n < n1; n++) if (n % 2) y[n] = -n; }; })()' };
+      runThreaded({ kernel: writesOdd, points: 10, threads: 2, args: [output(out)] });
+      expect(Array.from(out)).toEqual([7, -1, 7, -3, 7, -5, 7, -7, 7, -9]);
     });
   });
 

@@ -16,6 +16,7 @@ const REQUIRED = [
   'pinnacle-poisson-2d-c',
   'pinnacle-poisson-2d-cg',
   'pinnacle-heat-2d-ms',
+  'inverse-heat1d',
 ];
 
 describe('built-in problems', () => {

@@ -30,7 +30,7 @@ const dir = mkdtempSync(join(tmpdir(), 'kanpinn-errors-'));
 
 const cases: [string, Record<string, unknown>, string][] = [
   ['a missing pde', { ...base, pde: undefined }, 'pde: missing (expected a residual expression such as "u_xx + u_yy - f")'],
-  ['a misspelt top-level field', { ...base, conditons: [] }, 'conditons: unknown field (did you mean "conditions"?); expected one of name, description, variables, time, params, define, domain, unknowns, pde, conditions, exact, reference, weights, points, solver, test, $schema'],
+  ['a misspelt top-level field', { ...base, conditons: [] }, 'conditons: unknown field (did you mean "conditions"?); expected one of name, description, variables, time, params, infer, define, fields, domain, unknowns, pde, conditions, exact, reference, weights, points, solver, test, $schema'],
   ['a misspelt condition field', { ...base, conditions: [{ type: 'dirichlet', vaule: '0' }] }, 'conditions[0].vaule: unknown field (did you mean "value"?); expected one of type, on, value, unknown, weight'],
   ['an unknown condition type', { ...base, conditions: [{ type: 'dirichlett', value: 0 }] }, 'conditions[0].type: expected one of dirichlet, neumann, robin, periodic, initial, data, got "dirichlett" (did you mean "dirichlet"?)'],
   ['an unknown variable in on', { ...base, conditions: [{ type: 'dirichlet', on: 'z == 1', value: 0 }] }, "conditions[0].on: unknown variable 'z' (variables are x, y)"],
@@ -68,7 +68,7 @@ const cases: [string, Record<string, unknown>, string][] = [
   ['a null deep inside', { ...base, domain: { type: 'rectangle', min: [0, null], max: [1, 1] } }, 'domain.min[1]: null is not a value here; leave the field out or give a value'],
   ['a test mesh too large to build', { ...base, test: { mesh: [1e7, 1e7] } }, 'test.mesh: 10000000 × 10000000 = 1.00e+14 points; at most 4000000 (fewer points per axis)'],
   ['an expression with a line break', { ...base, pde: 'u_xx;\nu_yy' }, "pde: 'u_xx;\\nu_yy' is not allowed in an expression (BlockNode)"],
-  ['a field name with a line break', { ...base, 'desc\n': 1 }, 'desc\\n: unknown field; expected one of name, description, variables, time, params, define, domain, unknowns, pde, conditions, exact, reference, weights, points, solver, test, $schema'],
+  ['a field name with a line break', { ...base, 'desc\n': 1 }, 'desc\\n: unknown field; expected one of name, description, variables, time, params, infer, define, fields, domain, unknowns, pde, conditions, exact, reference, weights, points, solver, test, $schema'],
   ['a $schema that is not a string', { ...base, $schema: [] }, '$schema: expected a string (the path or URL of problem.schema.json), got []'],
   ['a data point outside the domain', { ...base, conditions: [base.conditions[0], { type: 'data', points: [[0.5, 0.5], [1.5, 0.2], [2, 2]], values: [0, 0, 0] }] }, "conditions[1].points[1] lies outside the domain (x = 1.5, y = 0.2; 2 of 3 points do; the domain's bounding box is x in [0, 1], y in [0, 1])"],
   ['defines that use each other in a circle', { ...base, define: { a: 'b + x', b: '2 * a' } }, 'define.a: circular definition (a uses b uses a)'],

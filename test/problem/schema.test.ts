@@ -47,6 +47,7 @@ describe('the JSON Schema of problem files', () => {
       { ...base, variables: ['x', 'y', 'z'], domain: { type: 'difference', of: { type: 'box', min: [0, 0, 0], max: [1, 1, 1] }, minus: [{ type: 'ball', center: [0.5, 0.5, 0.5], radius: 0.2 }] }, pde: 'lap(lap(u)) + (x < 0.5 ? 1 : 2)' },
       { ...base, domain: { type: 'rectangle', min: ['-pi', 0], max: ['pi', 1] }, pde: 'div((1 + x^2)*grad(u)) + erf(x) + besselj(1, y)' },
       { name: 'ode', variables: [], time: [0, 1], pde: 'u_t + u', conditions: [{ type: 'initial', value: 1 }] },
+      { ...base, fields: { k: { rows: [[0, 0, 1], [0, 1, 1], [1, 0, 2], [1, 1, 2]], interpolate: 'nearest' } }, pde: 'div(k*grad(u))' },
     ];
     for (const spec of good) {
       expect(loaderError(spec), JSON.stringify(spec)).toBeNull();
@@ -55,6 +56,9 @@ describe('the JSON Schema of problem files', () => {
     const bad: Record<string, unknown>[] = [
       { name: 'ode', variables: [], time: [0, 1], domain: { type: 'interval', min: 0, max: 1 }, pde: 'u_t + u' },
       { name: 'ode', variables: [], pde: 'u_t + u' },
+      { ...base, fields: { k: { rows: [[0, 0, 1], [1, 1, 2]], interpolate: 'cubic' } } },
+      { ...base, fields: { k: { interpolate: 'nearest' } } },
+      { ...base, fields: { k_x: { rows: [[0, 0, 1], [1, 1, 2]] } } },
     ];
     for (const spec of bad) {
       expect(loaderError(spec), JSON.stringify(spec)).not.toBeNull();

@@ -7,6 +7,7 @@
  */
 import { ConditionalNode, ConstantNode, FunctionNode, OperatorNode, ParenthesisNode } from 'mathjs';
 import type { MathNode, SymbolNode } from 'mathjs';
+import { differentiateField, fieldReferenceOf } from './fieldNode.js';
 
 const LOGIC = new Set(['equal', 'unequal', 'smaller', 'smallerEq', 'larger', 'largerEq', 'and', 'or', 'not', 'xor']);
 
@@ -144,6 +145,9 @@ export function differentiate(node: MathNode, variable: string, symbol?: SymbolD
     }
     case 'FunctionNode': {
       const f = node as FunctionNode;
+      // A tabulated field's arguments are its input coordinates: no chain rule.
+      const reference = fieldReferenceOf(f);
+      if (reference) return differentiateField(reference, variable);
       const name = (f.fn as unknown as SymbolNode).name;
       const [a, b] = f.args as [MathNode, MathNode];
       if (name === 'pow') return power(a, b, d);

@@ -4,6 +4,7 @@
  */
 import type { ConditionalNode, ConstantNode, FunctionNode, MathNode, OperatorNode, ParenthesisNode, SymbolNode } from 'mathjs';
 import { BINARY_FUNCTIONS, CONSTANTS, UNARY_FUNCTIONS } from './functions.js';
+import { fieldNumeric, fieldReferenceOf } from './fieldNode.js';
 
 /** f(values) with values[i] the value of names[i]; booleans are 1/0. */
 export type NumericFn = (values: ArrayLike<number>) => number;
@@ -45,6 +46,8 @@ export function compileNumeric(node: MathNode, names: readonly string[], options
       }
       case 'FunctionNode': {
         const f = n as FunctionNode;
+        const reference = fieldReferenceOf(f);
+        if (reference) return fieldNumeric(reference, f.args.slice(1).map(walk));
         const name = (f.fn as unknown as SymbolNode).name;
         const args = f.args.map(walk);
         const unary = UNARY_FUNCTIONS[name];

@@ -12,6 +12,8 @@ import { differentiate } from './derivative.js';
 import type { SymbolDerivative } from './derivative.js';
 import { compileNumeric } from './numeric.js';
 import { parseDerivativeName } from '../../jet/names.js';
+import { fieldNode } from './fieldNode.js';
+import type { TabulatedField } from './fieldNode.js';
 
 /** What an expression may refer to. */
 export interface ExprContext {
@@ -27,6 +29,12 @@ export interface ExprContext {
   boolean?: boolean;
   /** Inside `div(…)`, where `grad(…)` may appear. */
   insideDiv?: boolean;
+  /** Tabulated coefficient fields (`"fields"`), by name: each reads as a function of its input variables. */
+  fields?: ReadonlyMap<string, TabulatedField>;
+  /** Parameters to infer (`infer`): scope names like unknowns (allowed where unknowns are), constant in space and time. */
+  inferred?: readonly string[];
+  /** Collects the parameters to infer that the expression reads (for the "used nowhere" warning). */
+  inferredUsed?: Set<string>;
 }
 
 /** A rewritten expression and the scope names it reads (variables, unknowns, derivatives). */
@@ -109,11 +117,24 @@ function rewriteSymbol(name: string, field: string, ctx: ExprContext, symbols: S
   }
   const param = ctx.params[name];
   if (param !== undefined) return new ConstantNode(param);
+  if (ctx.inferred?.includes(name)) {
+    if (!ctx.allowUnknowns) throw new KanpinnInputError(`${field}: '${name}' is a parameter to infer (infer.${name}) and cannot appear here (expected an expression over ${ctx.variables.join(', ')} and params)`);
+    symbols.add(name);
+    ctx.inferredUsed?.add(name);
+    return new SymbolNode(name);
+  }
+  const tabulated = ctx.fields?.get(name);
+  if (tabulated !== undefined) {
+    for (const input of tabulated.inputs) symbols.add(input);
+    return fieldNode(tabulated);
+  }
   const defined = ctx.defines.get(name);
   if (defined !== undefined) {
-    defined.traverse((child) => {
-      if (child.type === 'SymbolNode' && !FUNCTION_NAMES.includes((child as SymbolNode).name)) symbols.add((child as SymbolNode).name);
-    });
+    for (const symbol of symbolNames(defined)) {
+      if (FUNCTION_NAMES.includes(symbol)) continue;
+      symbols.add(symbol);
+      if (ctx.inferred?.includes(symbol)) ctx.inferredUsed?.add(symbol);
+    }
     if (!ctx.allowUnknowns) assertNoUnknowns(defined, name, field, ctx);
     return new ParenthesisNode(defined.cloneDeep());
   }
@@ -137,13 +158,11 @@ function rewriteSymbol(name: string, field: string, ctx: ExprContext, symbols: S
 }
 
 function assertNoUnknowns(node: MathNode, defineName: string, field: string, ctx: ExprContext): void {
-  node.traverse((child) => {
-    if (child.type !== 'SymbolNode') return;
-    const name = (child as SymbolNode).name;
+  for (const name of symbolNames(node)) {
     if (!ctx.variables.includes(name) && !FUNCTION_NAMES.includes(name)) {
       throw new KanpinnInputError(`${field}: '${defineName}' uses '${name}', which cannot appear here (expected an expression over ${ctx.variables.join(', ')} and parameters)`);
     }
-  });
+  }
 }
 
 /** The first argument of besselj/bessely: a constant integer (params allowed), folded to a number. */
@@ -165,7 +184,8 @@ function symbolNames(node: MathNode): Set<string> {
 /** Differentiates unknowns and their derivatives by appending the axis: u_x → u_xy (canonical), checked against the order limit. */
 function unknownDerivative(field: string, ctx: ExprContext): SymbolDerivative {
   return (name, variable) => {
-    if (ctx.variables.includes(name)) return undefined;
+    // Coordinates are handled by `differentiate`; a parameter to infer is constant in space and time.
+    if (ctx.variables.includes(name) || ctx.inferred?.includes(name)) return undefined;
     const written = `${name}${name.includes('_') ? '' : '_'}${variable}`;
     let parsed;
     try {

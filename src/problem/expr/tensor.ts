@@ -10,6 +10,7 @@ import type { Scope } from '../types.js';
 import { compileNumeric } from './numeric.js';
 import type { NumericFn } from './numeric.js';
 import { besselj, bessely } from './special.js';
+import { fieldReferenceOf, fieldTensor } from './fieldNode.js';
 
 type Value = tf.Tensor | number;
 type Compiled = { constant: number } | { eval: (scope: Scope) => tf.Tensor; deps: Set<string> };
@@ -123,6 +124,13 @@ function walkNode(n: MathNode, child: (n: MathNode) => Compiled, symbols: Set<st
     }
     case 'FunctionNode': {
       const f = n as FunctionNode;
+      const reference = fieldReferenceOf(f);
+      if (reference) {
+        const inputs = f.args.slice(1).map(child);
+        const deps = new Set(inputs.flatMap((a) => ('deps' in a ? [...a.deps] : [])));
+        const tensors = (scope: Scope): tf.Tensor[] => inputs.map((a) => ('constant' in a ? tf.scalar(a.constant) : a.eval(scope)));
+        return { deps, eval: (scope) => fieldTensor(reference, tensors(scope)) };
+      }
       const name = (f.fn as unknown as SymbolNode).name;
       const args = f.args.map(child);
       if (name === 'pow' || name === 'atan2') return combine(args, (a, b) => (name === 'pow' ? power(a, b) : tf.atan2(a, b)), (a, b) => (name === 'pow' ? a ** b : Math.atan2(a, b)));
