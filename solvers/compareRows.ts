@@ -42,6 +42,16 @@ export interface CompareRow {
   seeds: number;
   status: SolveSummary['status'][];
   curves: ErrorCurve[];
+  /** An inverse problem's parameters: mean and std over seeds of the value, and the mean relative error when the truth is known; absent otherwise. */
+  parameters?: Record<string, ParameterRow>;
+}
+
+/** One inferred parameter in a row of `compare --json`. */
+export interface ParameterRow {
+  value: number;
+  valueStd: number;
+  truth?: number;
+  relError?: number;
 }
 
 export interface CompareResult {
@@ -102,6 +112,23 @@ export function aggregatePerUnknown(summaries: Pick<SolveSummary, 'perUnknown'>[
   return Object.fromEntries(names.map((n) => [n, { relL2: mean(of(n, 'relL2')), relL2Std: sampleStd(of(n, 'relL2')), maxAbsErr: mean(of(n, 'maxAbsErr')), mse: mean(of(n, 'mse')) }]));
 }
 
+/** Inferred parameters averaged over runs (value, its std, the mean rel. error against the truth); undefined without any. */
+export function aggregateParameters(summaries: Pick<SolveSummary, 'parameters'>[]): Record<string, ParameterRow> | undefined {
+  const first = summaries[0]?.parameters;
+  if (!first) return undefined;
+  return Object.fromEntries(
+    Object.entries(first).map(([name, p]) => {
+      const values = summaries.map((s) => s.parameters?.[name]?.value ?? NaN);
+      const row: ParameterRow = { value: mean(values), valueStd: sampleStd(values) };
+      if (p.truth !== undefined) {
+        row.truth = p.truth;
+        row.relError = mean(summaries.map((s) => s.parameters?.[name]?.relError ?? NaN));
+      }
+      return [name, row];
+    }),
+  );
+}
+
 /** Aggregates the runs of one model (one summary per seed) into a row. */
 export function aggregateRuns(spec: CompareModel, runs: { summary: SolveSummary; curve: ErrorCurve }[]): CompareRow {
   const summaries = runs.map((r) => r.summary);
@@ -126,5 +153,6 @@ export function aggregateRuns(spec: CompareModel, runs: { summary: SolveSummary;
     seeds: summaries.length,
     status: summaries.map((s) => s.status),
     curves: runs.map((r) => r.curve),
+    ...(first.parameters ? { parameters: aggregateParameters(summaries)! } : {}),
   };
 }

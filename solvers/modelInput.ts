@@ -58,4 +58,10 @@ export function checkModelFits(model: Model, problem: Problem, flag: string): vo
       `${flag}: problem ${problem.name} has inputs (${problem.variables.join(', ')}) and outputs (${problem.unknowns.join(', ')}); the model has (${model.inputs.join(', ')}) and (${model.outputs.join(', ')})`,
     );
   }
+  // An inverse problem's residual reads the parameters the model learned (model.json keeps them).
+  const inferred = problem.inferred?.parameters.map((p) => p.name) ?? [];
+  const held = model.inferred?.declared.map((p) => p.name) ?? [];
+  if (inferred.length > 0 && !same(inferred, held)) {
+    throw new KanpinnInputError(`${flag}: problem ${problem.name} infers the parameters (${inferred.join(', ')}); the model file holds ${held.length ? `(${held.join(', ')})` : 'none'}`);
+  }
 }

@@ -203,6 +203,14 @@ export function buildReport(problem: Problem, model: Model, result: TrainResult,
       metrics[`maxAbsErr:${name}`] = a.maxAbsErr;
     }
   }
+  // An inverse problem's parameters: the value learned and, with a truth, the truth and the relative error.
+  for (const [name, p] of Object.entries(summary.parameters ?? {})) {
+    metrics[`param:${name}`] = p.value;
+    if (p.truth !== undefined) {
+      metrics[`paramTruth:${name}`] = p.truth;
+      metrics[`paramRelError:${name}`] = p.relError ?? null;
+    }
+  }
   if (summary.message && summary.message !== summary.status) metrics.message = summary.message;
   if (summary.warnings.length > 0) metrics.warnings = summary.warnings.join('; ');
   const report: ReportData = {

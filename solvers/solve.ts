@@ -18,10 +18,21 @@ import {
   type TrainCheckpoint,
 } from '../src/internal.js';
 import { splineDegreeChoice, writeFileSet, type OutputFile, type RecipeChoice } from '../src/internal.js';
+import { architectureFor } from '../src/internal.js';
 import { SOLVE_OUTPUT_FILES } from './outputs.js';
 import { buildReport } from './reportData.js';
 import type { SolveSummary } from './summary.js';
 import { renderReport } from '../viz/index.js';
+
+/** The report's lines for the embedding and hard constraints: the model's own (a resumed model keeps its), with why. */
+function architectureRecipe(problem: Problem, options: SolveOptions, model: Model): Pick<SolveRecipe, 'embed' | 'hard'> {
+  const out: Pick<SolveRecipe, 'embed' | 'hard'> = {};
+  const chosen = options.embed !== null || options.hard !== null ? architectureFor(problem, options) : undefined;
+  const { embedding, hard } = model.options;
+  if (embedding || options.embed !== null) out.embed = { value: embedding?.spec ?? 'none', why: chosen?.embedding.why ?? 'the resumed model\'s' };
+  if (hard || options.hard !== null) out.hard = { value: hard?.spec ?? 'none', why: chosen?.hard.why ?? 'the resumed model\'s' };
+  return out;
+}
 
 /** What a user chooses for one solve, and its defaults: the training options' schema owns both. */
 export { SOLVE_DEFAULTS, type SolveOptions } from '../src/internal.js';
@@ -43,10 +54,11 @@ export function widthFor(problem: Problem, options: SolveOptions): number[] {
   return [inputs, ...hidden, outputs];
 }
 
-/** Model options for the problem: input/output names from the problem, KAN grid range from its bounds. */
+/** Model options for the problem: input/output names from the problem, KAN grid range from its bounds, embedding and hard constraints from `--embed`/`--hard`. */
 export function modelOptionsFor(problem: Problem, options: SolveOptions): ModelOptions {
   const width = widthFor(problem, options);
-  const names = { inputs: problem.variables, outputs: problem.unknowns, seed: options.seed };
+  const { embedding, hard } = architectureFor(problem, options);
+  const names = { inputs: problem.variables, outputs: problem.unknowns, seed: options.seed, ...(embedding.config ? { embedding: embedding.config } : {}), ...(hard.config ? { hard: hard.config } : {}) };
   if (options.model === 'mlp') return { kind: 'mlp', width, activation: options.activation, ...names };
   const grid = options.grid ?? options.grids?.[0] ?? 5;
   const gridRange = problem.bounds.min.map((lo, a) => [lo, problem.bounds.max[a]!] as [number, number]);
@@ -79,6 +91,9 @@ export function resolveSolveOptions(problem: Problem, partial: Partial<SolveOpti
 export interface SolveRecipe {
   /** A KAN's spline degree. */
   k?: RecipeChoice;
+  /** The input embedding and hard constraints (`--embed`, `--hard`), as text with why. */
+  embed?: { value: string; why: string };
+  hard?: { value: string; why: string };
 }
 
 /** Trains a fresh model on the problem; returns the model, the trainer's result and the summary. */
@@ -95,7 +110,8 @@ export async function solveProblem(
   const model = hooks.resume?.model ?? createModel(modelOptionsFor(problem, options));
   const recipe: SolveRecipe =
     model.kind !== 'kan' ? {} : resumed ? { k: { value: model.options.k, why: 'the resumed model\'s' } } : { k: splineDegreeChoice(problem, partial.k) };
-  const { model: _kind, width: _width, grid: _grid, k: _k, activation: _activation, ...training } = options;
+  Object.assign(recipe, architectureRecipe(problem, options, model));
+  const { model: _kind, width: _width, grid: _grid, k: _k, activation: _activation, embed: _embed, hard: _hard, ...training } = options;
   const { checkpoint, resume, ...callbacks } = hooks;
   const result = await train(problem, model, {
     ...training,

@@ -8,6 +8,7 @@
 // errors and backends
 export { KanpinnInputError, BackendError, TrainingError } from './errors.js';
 export { BACKEND_NAMES, setBackend, backendName } from './backend.js';
+export { KAN_KERNELS, setKanKernel, kanKernel, type KanKernel } from './computePath.js';
 export type { BackendName } from './backend.js';
 export { createRng } from './random.js';
 export type { Rng } from './random.js';
@@ -59,6 +60,8 @@ export type { Attribution } from './interpret/attribution.js';
 export { prune, PRUNE_DEFAULTS } from './interpret/prune.js';
 export type { PruneOptions } from './interpret/prune.js';
 export { refine } from './interpret/refine.js';
+export { pruneOnProblem, autoSymbolicOnProblem, zeroModelLoss, PRUNE_ON_PROBLEM_DEFAULTS, AUTO_SYMBOLIC_ON_PROBLEM_DEFAULTS } from './interpret/onProblem.js';
+export type { PruneOnProblemOptions, PruneOnProblemResult, PruneStep, AutoSymbolicOnProblemOptions, AutoSymbolicOnProblemResult, SymbolicTrial } from './interpret/onProblem.js';
 export { suggestSymbolic, fixSymbolic, unfixSymbolic, autoSymbolic, symbolicFormula, FIX_SYMBOLIC_DEFAULTS, AUTO_SYMBOLIC_DEFAULTS } from './interpret/symbolic.js';
 export type { FixSymbolicOptions, FixedEdge, AutoSymbolicOptions, AutoSymbolicReport, ModelFormulaOptions } from './interpret/symbolic.js';
 export { rankSymbolicCandidates, SUGGEST_SYMBOLIC_DEFAULTS } from './symbolic/suggest.js';

@@ -29,6 +29,10 @@ const METRIC_WORDS: Record<string, string> = {
   testSet: 'test set',
   message: 'message',
   warnings: 'warnings',
+  // An inverse problem's parameters (`param:k` → "inferred value of k").
+  param: 'inferred value',
+  paramTruth: 'true value',
+  paramRelError: 'rel. error',
 };
 
 /**
@@ -73,7 +77,7 @@ export function gridMarkers(history: HistoryData, xs: (number | null)[]): { x: n
   return markers;
 }
 
-/** The loss chart (every column named `loss` or `loss:…`, log scale) and the rel. L2 chart, as SVG. */
+/** The loss chart (every column named `loss` or `loss:…`, log scale), the rel. L2 chart and an inverse problem's parameter trajectories (`param:…`), as SVG. */
 export function historyCharts(history: HistoryData): string {
   const col = (name: string): number => history.columns.indexOf(name);
   const stepIndex = col('step');
@@ -102,6 +106,14 @@ export function historyCharts(history: HistoryData): string {
   if (relSeries.length > 1 && relSeries[0]!.name === 'relL2') relSeries[0]!.name = 'all unknowns';
   if (relSeries.length > 0) {
     charts.push(lineChartSvg(relSeries, { ...shared, title: 'Relative L2 error', yLabel: 'rel. L2', attributes: 'class="chart" data-role="relL2"' }));
+  }
+  // An inverse problem's parameters as they were learned (columns `param:P`), on a linear scale.
+  const paramSeries: ChartSeries[] = [];
+  history.columns.forEach((name, k) => {
+    if (name.startsWith('param:')) paramSeries.push({ name: name.slice(6), xs, ys: column(k), color: SERIES_COLORS[paramSeries.length % SERIES_COLORS.length]! });
+  });
+  if (paramSeries.length > 0) {
+    charts.push(lineChartSvg(paramSeries, { ...shared, logY: false, title: 'Inferred parameters', yLabel: 'value', attributes: 'class="chart" data-role="parameters"' }));
   }
   return `<div class="charts">${charts.join('')}</div>`;
 }

@@ -26,6 +26,11 @@ export function unknownNames(rows: readonly Pick<CompareRow, 'perUnknown'>[]): s
   return names.length > 1 ? names : [];
 }
 
+/** Names of the inferred parameters in the rows (an inverse problem), and whether each has a truth. */
+function parameterNames(rows: readonly Pick<CompareRow, 'parameters'>[]): { name: string; truth: boolean }[] {
+  return Object.entries(rows.find((r) => r.parameters)?.parameters ?? {}).map(([name, p]) => ({ name, truth: p.truth !== undefined }));
+}
+
 /**
  * The stdout table: one line per model (cost, final loss and each term's unweighted mean square,
  * error pooled and per unknown), columns padded to align. Takes any list of rows.
@@ -33,7 +38,8 @@ export function unknownNames(rows: readonly Pick<CompareRow, 'perUnknown'>[]): s
 export function compareTable(result: Pick<CompareResult, 'rows'>): string[] {
   const termNames = Object.keys(result.rows[0]?.terms ?? {});
   const unknowns = unknownNames(result.rows);
-  const header = ['model', 'params', 'evals', 'seconds', 'loss', ...termNames, 'mse', 'rel. L2', '± std', ...unknowns.map((u) => `rel. L2 ${u}`), 'seeds'];
+  const inferred = parameterNames(result.rows);
+  const header = ['model', 'params', 'evals', 'seconds', 'loss', ...termNames, 'mse', 'rel. L2', '± std', ...unknowns.map((u) => `rel. L2 ${u}`), ...inferred.flatMap((p) => (p.truth ? [p.name, `${p.name} rel. err`] : [p.name])), 'seeds'];
   const body = result.rows.map((r) => [
     `${modelLabel(r)}${r.grids ? ` G${r.grids.join('→')}` : ''}`,
     String(r.params),
@@ -45,6 +51,11 @@ export function compareTable(result: Pick<CompareResult, 'rows'>): string[] {
     sci(r.relL2),
     sci(r.relL2Std, 1),
     ...unknowns.map((u) => sci(r.perUnknown?.[u]?.relL2 ?? null)),
+    ...inferred.flatMap((p) => {
+      const v = r.parameters?.[p.name];
+      const value = v ? String(Number(v.value.toPrecision(5))) : 'n/a';
+      return p.truth ? [value, sci(v?.relError ?? null)] : [value];
+    }),
     String(r.seeds),
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((row) => row[c]!.length)));
@@ -59,18 +70,21 @@ const csvCell = (v: string | number | null): string => {
 };
 
 /**
- * rows.csv: one line per model with the `--json` field names as columns (terms as `loss:NAME`;
+ * rows.csv: one line per model with the `--json` field names as columns (terms as `loss:NAME`; an
+ * inverse problem's parameters as `param:P`, `paramStd:P`, `paramRelError:P`;
  * with several unknowns also `relL2:U`, `relL2Std:U`, `maxAbsErr:U` for each unknown U).
  */
 export function compareCsv(result: Pick<CompareResult, 'rows'>): string {
   const termNames = Object.keys(result.rows[0]?.terms ?? {});
   const unknowns = unknownNames(result.rows);
   const perUnknown = unknowns.flatMap((u) => [`relL2:${u}`, `relL2Std:${u}`, `maxAbsErr:${u}`]);
-  const columns = ['model', 'width', 'grids', 'params', 'evaluations', 'seconds', 'loss', ...termNames.map((n) => `loss:${n}`), 'mse', 'relL2', 'relL2Std', 'maxAbsErr', ...perUnknown, 'seeds'];
+  const inferred = parameterNames(result.rows).map((p) => p.name);
+  const columns = ['model', 'width', 'grids', 'params', 'evaluations', 'seconds', 'loss', ...termNames.map((n) => `loss:${n}`), 'mse', 'relL2', 'relL2Std', 'maxAbsErr', ...perUnknown, ...inferred.flatMap((n) => [`param:${n}`, `paramStd:${n}`, `paramRelError:${n}`]), 'seeds'];
   const lines = result.rows.map((r) =>
     [
       r.model, r.width.join(' '), r.grids?.join(' ') ?? null, r.params, r.evaluations, r.seconds, r.loss, ...termNames.map((n) => r.terms[n] ?? null), r.mse, r.relL2, r.relL2Std, r.maxAbsErr,
       ...unknowns.flatMap((u) => { const e = r.perUnknown?.[u]; return e ? [e.relL2, e.relL2Std, e.maxAbsErr] : [null, null, null]; }),
+      ...inferred.flatMap((n) => { const p = r.parameters?.[n]; return p ? [p.value, p.valueStd, p.relError ?? null] : [null, null, null]; }),
       r.seeds,
     ].map(csvCell).join(','),
   );

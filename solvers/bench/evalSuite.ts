@@ -1,16 +1,25 @@
 /**
  * The `eval` benchmark: cost of one Poisson loss evaluation plus its gradient with respect to all
  * parameters (u on boundary points; u, u_xx, u_yy on interior points; f = −2π² sin πx sin πy),
- * against grid size, width and point count. Reports the median over repeats after warm-up.
+ * against grid size, width and point count. Reports the median over repeats after warm-up, the
+ * floating-point operations of one evaluation (evalFlops.ts) and the GFLOP/s they make, next to a
+ * plain matrix product's GFLOP/s measured in the same run (matmulPeak.ts).
  */
 import * as tf from '../../src/tf.js';
 import { createModel, createRng, getThreads, jetTensors, type ModelOptions } from '../../src/internal.js';
+import { evalCaseFlops } from './evalFlops.js';
+import { matMulPeak } from './matmulPeak.js';
 
 export interface EvalCase {
   name: string;
   model: ModelOptions;
   interior: number;
   boundary: number;
+  /**
+   * Evaluate in chunks of this many interior points (and the boundary points in proportion),
+   * adding up the losses and gradients, so that memory stays bounded at a million points.
+   */
+  chunk?: number;
 }
 
 export interface EvalResult {
@@ -24,6 +33,16 @@ export interface EvalResult {
   repeats: number;
   /** Threads of the KAN and MLP kernels (`setThreads`); absent in files saved before threads existed (one). */
   threads?: number;
+  /** Floating-point operations of one evaluation (evalFlops.ts); absent in older files, as are the fields below. */
+  flops?: number;
+  /** flops / msPerEval, in 10⁹ per second. */
+  gflops?: number;
+  /** GFLOP/s of a plain [1024,256]×[256,256] tf.matMul and of a plain-JS product on the same threads, this run. */
+  peakGflops?: { tfjs: number; js: number };
+  /** Highest resident memory sampled during the case's evaluations, MB (process-wide). */
+  peakRssMB?: number;
+  /** Interior points per chunk, when evaluated in chunks. */
+  chunk?: number;
 }
 
 const kan = (grid: number): ModelOptions => ({ kind: 'kan', width: [2, 10, 1], grid, seed: 0 });
@@ -37,6 +56,8 @@ export const EVAL_CASES: EvalCase[] = [
   { name: 'kan-G5-100k', model: kan(5), interior: 100_000, boundary: 4_000 },
   { name: 'mlp-16x2-525', model: { kind: 'mlp', width: [2, 16, 16, 1], seed: 0 }, interior: 441, boundary: 84 },
   { name: 'mlp-100x3-525', model: { kind: 'mlp', width: [2, 100, 100, 100, 1], seed: 0 }, interior: 441, boundary: 84 },
+  { name: 'kan-G5-1M', model: kan(5), interior: 1_000_000, boundary: 40_000, chunk: 100_000 },
+  { name: 'mlp-16x2-1M', model: { kind: 'mlp', width: [2, 16, 16, 1], seed: 0 }, interior: 1_000_000, boundary: 40_000, chunk: 100_000 },
 ];
 
 function squarePoints(count: number, seed: number): Float32Array {
@@ -57,27 +78,65 @@ function boundaryPoints(count: number): Float32Array {
   return out;
 }
 
-/** Times one case: returns the median ms of `repeats` loss+gradient evaluations after `warmup`. */
-export function runEvalCase(c: EvalCase, repeats: number, warmup: number): EvalResult {
-  const model = createModel(c.model);
+/** The points and the source term of one chunk. */
+interface Chunk {
+  interior: Float32Array;
+  interiorCount: number;
+  boundary: Float32Array;
+  boundaryCount: number;
+  f: tf.Tensor1D;
+}
+
+/** The case's points cut into chunks of `c.chunk` interior points (one chunk without it). */
+function chunksOf(c: EvalCase): Chunk[] {
   const interior = squarePoints(c.interior, 1);
   const boundary = boundaryPoints(c.boundary);
-  const f = tf.tidy(() => {
-    const x = tf.tensor1d(Float32Array.from({ length: c.interior }, (_, n) => interior[2 * n]!));
-    const y = tf.tensor1d(Float32Array.from({ length: c.interior }, (_, n) => interior[2 * n + 1]!));
-    return tf.sin(x.mul(Math.PI)).mul(tf.sin(y.mul(Math.PI))).mul(-2 * Math.PI * Math.PI);
-  });
-  const evaluate = (): void =>
-    tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => {
-        const inner = jetTensors(model, ['u', 'u_xx', 'u_yy'], interior, c.interior);
-        const residual = inner.u_xx!.add(inner.u_yy!).sub(f);
-        const edge = jetTensors(model, ['u'], boundary, c.boundary);
-        return residual.square().mean().mul(0.01).add(edge.u!.square().mean()) as tf.Scalar;
-      }, model.variables());
-      value.dataSync();
-      for (const g of Object.values(grads)) g.dataSync();
+  const size = c.chunk ?? c.interior;
+  const count = Math.ceil(c.interior / size);
+  return Array.from({ length: count }, (_, i) => {
+    const i0 = i * size;
+    const i1 = Math.min(c.interior, i0 + size);
+    const b0 = Math.round((c.boundary * i) / count);
+    const b1 = Math.round((c.boundary * (i + 1)) / count);
+    const points = interior.subarray(2 * i0, 2 * i1);
+    const f = tf.tidy(() => {
+      const x = tf.tensor1d(Float32Array.from({ length: i1 - i0 }, (_, n) => points[2 * n]!));
+      const y = tf.tensor1d(Float32Array.from({ length: i1 - i0 }, (_, n) => points[2 * n + 1]!));
+      return tf.sin(x.mul(Math.PI)).mul(tf.sin(y.mul(Math.PI))).mul(-2 * Math.PI * Math.PI) as tf.Tensor1D;
     });
+    return { interior: points, interiorCount: i1 - i0, boundary: boundary.subarray(2 * b0, 2 * b1), boundaryCount: b1 - b0, f };
+  });
+}
+
+/** Times one case: returns the median ms of `repeats` loss+gradient evaluations after `warmup`. */
+export function runEvalCase(c: EvalCase, repeats: number, warmup: number): EvalResult {
+  const peak = matMulPeak();
+  const model = createModel(c.model);
+  const chunks = chunksOf(c);
+  const variables = model.variables();
+  // gradients summed over the chunks (each chunk's loss is its share of the means)
+  const sums = variables.map((v) => new Float32Array(v.size));
+  let peakRss = process.memoryUsage().rss;
+  const evaluate = (): void => {
+    for (const s of sums) s.fill(0);
+    for (const chunk of chunks) {
+      tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => {
+          const inner = jetTensors(model, ['u', 'u_xx', 'u_yy'], chunk.interior, chunk.interiorCount);
+          const residual = inner.u_xx!.add(inner.u_yy!).sub(chunk.f);
+          const edge = jetTensors(model, ['u'], chunk.boundary, chunk.boundaryCount);
+          return residual.square().sum().mul(0.01 / c.interior).add(edge.u!.square().sum().mul(1 / c.boundary)) as tf.Scalar;
+        }, variables);
+        value.dataSync();
+        variables.forEach((v, i) => {
+          const g = grads[v.name]!.dataSync();
+          const s = sums[i]!;
+          for (let j = 0; j < s.length; j++) s[j] = s[j]! + g[j]!;
+        });
+      });
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    }
+  };
   for (let i = 0; i < warmup; i++) evaluate();
   const times: number[] = [];
   for (let i = 0; i < repeats; i++) {
@@ -86,6 +145,8 @@ export function runEvalCase(c: EvalCase, repeats: number, warmup: number): EvalR
     times.push(performance.now() - start);
   }
   times.sort((a, b) => a - b);
+  const ms = times[Math.floor(times.length / 2)]!;
+  const flops = evalCaseFlops(c);
   const result: EvalResult = {
     name: c.name,
     model: c.model.kind,
@@ -93,11 +154,16 @@ export function runEvalCase(c: EvalCase, repeats: number, warmup: number): EvalR
     grid: c.model.kind === 'kan' ? (c.model.grid ?? 5) : null,
     points: c.interior + c.boundary,
     params: model.paramCount(),
-    msPerEval: Math.round(times[Math.floor(times.length / 2)]! * 1000) / 1000,
+    msPerEval: Math.round(ms * 1000) / 1000,
     repeats,
     threads: getThreads(),
+    flops,
+    gflops: Math.round((flops / (ms * 1e-3) / 1e9) * 1000) / 1000,
+    peakGflops: { tfjs: peak.tfjs, js: peak.js },
+    peakRssMB: Math.round(peakRss / 1e6),
+    ...(c.chunk !== undefined ? { chunk: c.chunk } : {}),
   };
-  f.dispose();
+  for (const chunk of chunks) chunk.f.dispose();
   model.dispose();
   return result;
 }
@@ -105,6 +171,7 @@ export function runEvalCase(c: EvalCase, repeats: number, warmup: number): EvalR
 /** Repeats per case, fewer for the big ones so the suite stays short. */
 export function repeatsFor(c: EvalCase, quick: boolean): { repeats: number; warmup: number } {
   const points = c.interior + c.boundary;
+  if (points > 500_000) return { repeats: quick ? 1 : 3, warmup: 1 };
   if (points > 50_000) return { repeats: quick ? 3 : 7, warmup: 2 };
   if (points > 5_000) return { repeats: quick ? 5 : 21, warmup: 3 };
   return { repeats: quick ? 21 : 101, warmup: 20 };

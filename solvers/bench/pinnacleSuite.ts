@@ -34,6 +34,8 @@ export interface PinnacleTask {
   shared: Partial<SolveOptions>;
   kanWidth: number[];
   mlpWidth: number[];
+  /** An inverse task's unknowns that are the recovered PDE parameter fields (PInv's a(x, y)): reported as "parameter a". */
+  parameterFields?: readonly string[];
 }
 
 /** One model's run on one task. */
@@ -52,6 +54,8 @@ export interface PinnacleRun extends Pick<SolveSummary, 'problem' | 'model' | 'w
   beatsBest: boolean | null;
   note: string;
   settings: Partial<SolveOptions>;
+  /** An inverse task's recovered parameter fields among the unknowns (their errors are in `relL2PerUnknown`). */
+  parameterFields?: string[];
 }
 
 /** Splits one CSV line (no quoted commas in published.csv; a quoted field would be refused by the count check). */
@@ -115,8 +119,8 @@ export const PINNACLE_TASKS: PinnacleTask[] = [
   { problem: 'pinnacle-wave-1d-c', task: 'Wave 1d-C', note: '2000 + 200 points, L-BFGS 2 × 60 steps', shared: lbfgs(60, 2000, 200), kanWidth: [2, 10, 1], mlpWidth: [2, 20, 20, 20, 1] },
   { problem: 'pinnacle-pnd', task: 'High-dim PNd', note: '2000 + 1000 points, L-BFGS 2 × 30 steps', shared: lbfgs(30, 2000, 1000), kanWidth: [5, 10, 1], mlpWidth: [5, 20, 20, 20, 1] },
   { problem: 'pinnacle-hnd', task: 'High-dim HNd', note: '2000 + 500 points per condition, L-BFGS 2 × 30 steps', shared: lbfgs(30, 2000, 500), kanWidth: [6, 10, 1], mlpWidth: [6, 20, 20, 20, 1] },
-  { problem: 'pinnacle-pinv', task: 'Inverse PInv', note: "u and a as two outputs (as PINNacle), the problem's PDE weight 0.01 (with 1 the KAN reached 1.46: a drifts while u misses the data; 0.01: 0.030), 2000 + 400 points and the 2500 noisy observations, L-BFGS 2 × 30 steps", shared: lbfgs(30, 2000, 400), kanWidth: [2, 10, 2], mlpWidth: [2, 20, 20, 20, 2] },
-  { problem: 'pinnacle-hinv', task: 'Inverse HInv', note: "u and a as two outputs (as PINNacle), the problem's PDE weight 0.01 (with 1 the KAN reached 0.19; 0.01: 0.052), 2000 + 400 points and the 2500 noisy observations, L-BFGS 2 × 30 steps", shared: lbfgs(30, 2000, 400), kanWidth: [3, 10, 2], mlpWidth: [3, 20, 20, 20, 2] },
+  { problem: 'pinnacle-pinv', task: 'Inverse PInv', note: "u and a as two outputs (as PINNacle), the problem's PDE weight 0.01 (with 1 the KAN reached 1.46: a drifts while u misses the data; 0.01: 0.030), 2000 + 400 points and the 2500 noisy observations, L-BFGS 2 × 30 steps", shared: lbfgs(30, 2000, 400), kanWidth: [2, 10, 2], mlpWidth: [2, 20, 20, 20, 2], parameterFields: ['a'] },
+  { problem: 'pinnacle-hinv', task: 'Inverse HInv', note: "u and a as two outputs (as PINNacle), the problem's PDE weight 0.01 (with 1 the KAN reached 0.19; 0.01: 0.052), 2000 + 400 points and the 2500 noisy observations, L-BFGS 2 × 30 steps", shared: lbfgs(30, 2000, 400), kanWidth: [3, 10, 2], mlpWidth: [3, 20, 20, 20, 2], parameterFields: ['a'] },
 ];
 
 /** Trains one model on one task; `override` replaces settings (tests use tiny budgets). */
@@ -151,6 +155,7 @@ export async function runPinnacleTask(task: PinnacleTask, kind: 'kan' | 'mlp', p
     beatsBest: rel === null ? null : rel < row.best,
     note: task.note,
     settings,
+    ...(task.parameterFields ? { parameterFields: [...task.parameterFields] } : {}),
   };
 }
 
@@ -161,7 +166,7 @@ export function pinnacleTable(runs: readonly PinnacleRun[]): string {
   const head = ['task', 'model', 'params', 'steps', 'seconds', 'rel. L2', 'per unknown', 'vanilla PINN', 'best (method)', 'beats vanilla', 'beats best'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of runs) {
-    const per = r.relL2PerUnknown && Object.keys(r.relL2PerUnknown).length > 1 ? Object.entries(r.relL2PerUnknown).map(([n, v]) => `${n} ${sci(v)}`).join(', ') : '';
+    const per = r.relL2PerUnknown && Object.keys(r.relL2PerUnknown).length > 1 ? Object.entries(r.relL2PerUnknown).map(([n, v]) => `${r.parameterFields?.includes(n) ? 'parameter ' : ''}${n} ${sci(v)}`).join(', ') : '';
     const model = `${r.model.toUpperCase()} [${r.width.join(',')}]`;
     lines.push(`| ${[r.task, model, String(r.params), String(r.steps), r.seconds.toFixed(1), sci(r.relL2), per, String(r.vanilla), `${r.best} (${r.bestMethod})`, verdict(r.beatsVanilla), verdict(r.beatsBest)].join(' | ')} |`);
   }
@@ -181,9 +186,17 @@ export function pinnacleSummary(runs: readonly PinnacleRun[]): string {
   return out.join(' ');
 }
 
-/** Markdown body of a pinnacle suite file (table, summary, settings). */
+/** The inverse tasks' recovered parameter fields in words: "Inverse PInv, KAN: parameter a rel. L2 4.13e-2". */
+export function pinnacleParameters(runs: readonly PinnacleRun[]): string {
+  const lines = runs.flatMap((r) =>
+    (r.parameterFields ?? []).map((name) => `${r.task}, ${r.model.toUpperCase()}: parameter ${name} rel. L2 ${sci(r.relL2PerUnknown?.[name] ?? null)}`),
+  );
+  return lines.length ? `Recovered parameter fields: ${lines.join('; ')}.` : '';
+}
+
+/** Markdown body of a pinnacle suite file (table, summary, recovered parameters, settings). */
 export function pinnacleMarkdown(runs: readonly PinnacleRun[]): string {
   const notes = [...new Map(runs.map((r) => [r.task, r.note])).entries()].map(([t, n]) => `- ${t}: ${n}`);
-  const summary = pinnacleSummary(runs);
+  const summary = [pinnacleSummary(runs), pinnacleParameters(runs)].filter((t) => t).join(' ');
   return `${pinnacleTable(runs)}${summary ? `\n\n${summary}` : ''}\n\nPublished numbers: PINNacle's tables (mean of 3 runs, MLP 5×100, 20k Adam; \`problems/data/pinnacle/published.csv\`); rel. L2 here is measured on the packaged (subsampled) reference points or an exact-solution mesh. Settings (same points, optimizer, weights and total steps for both models; \`solvers/bench/pinnacleSuite.ts\`):\n${notes.join('\n')}`;
 }

@@ -41,11 +41,36 @@ const secs = (v: number | null): string => (v === null ? '—' : v.toFixed(1));
 const verdict = (b: boolean | null): string => (b === null ? '' : b ? 'yes' : '**no**');
 const widthText = (r: { model: string; width: number[]; grids: number[] | null }): string => `${r.model.toUpperCase()} [${r.width.join(',')}]${r.grids && r.model === 'kan' ? ` G${r.grids.join('→')}` : ''}`;
 
-/** The eval suite's table: ms per loss+gradient evaluation. */
+/**
+ * The eval suite's table: ms per loss+gradient, the operations of one evaluation and the GFLOP/s
+ * they make, next to a plain matrix product's GFLOP/s on the same backend and threads (tf.matMul /
+ * a plain-JS loop, measured in the same run), and the resident memory peak. Files saved before
+ * these were measured show dashes.
+ */
 export function evalTable(rows: EvalResult[]): string {
-  const lines = ['| case | model | width | grid | points | params | threads | ms per loss+gradient |', '|---|---|---|---|---|---|---|---|'];
+  const lines = [
+    '| case | model | width | grid | points | params | threads | ms per loss+gradient | MFLOP per eval | GFLOP/s | matmul GFLOP/s (tfjs / JS) | peak RSS MB |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  const dash = (v: number | undefined, text: (v: number) => string): string => (v === undefined ? '–' : text(v));
   // files saved before the kernels had threads ran on one
-  for (const r of rows) lines.push(`| ${r.name} | ${r.model} | [${r.width.join(',')}] | ${r.grid ?? '–'} | ${r.points} | ${r.params} | ${r.threads ?? 1} | ${r.msPerEval} |`);
+  for (const r of rows) {
+    const cells = [
+      r.name,
+      r.model,
+      `[${r.width.join(',')}]`,
+      String(r.grid ?? '–'),
+      String(r.points) + (r.chunk !== undefined ? ` (chunks of ${r.chunk})` : ''),
+      String(r.params),
+      String(r.threads ?? 1),
+      String(r.msPerEval),
+      dash(r.flops, (v) => (v / 1e6).toFixed(1)),
+      dash(r.gflops, (v) => v.toFixed(2)),
+      r.peakGflops === undefined ? '–' : `${r.peakGflops.tfjs.toFixed(1)} / ${r.peakGflops.js.toFixed(1)}`,
+      dash(r.peakRssMB, String),
+    ];
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
   return lines.join('\n');
 }
 

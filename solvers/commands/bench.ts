@@ -93,7 +93,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       .option('only', { type: 'string', describe: 'comma-separated case names (eval) or problems (accuracy, pinnacle) to run' })
       .option('steps', { type: 'number', describe: 'accuracy/paper/pinnacle: steps per KAN stage instead of the suite\'s (an MLP gets the same total)' })
       .option('save', { type: 'string', describe: 'write DIR/SUITE.json and DIR/SUITE.md' })
-      .option('threads', { type: 'number', describe: "CPU threads of the KAN and MLP kernels (default: KANPINN_THREADS, else 1)" })
+      .option('threads', { type: 'number', describe: "CPU threads of the KAN and MLP kernels (default: KANPINN_THREADS, else the machine's cores)" })
       .option('readme', { type: 'boolean', default: false, describe: 'rewrite the README Benchmarks section from the saved results (runs no suite)' })
       .option('results', { type: 'string', default: RESULTS_DIR, describe: 'with --readme: folder of the saved SUITE.json files' })
       .option('readme-file', { type: 'string', default: 'README.md', describe: 'with --readme: the README to rewrite' })

@@ -50,8 +50,17 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
     const seed = args.seed === undefined ? 1234 : parseOptionText('seed', args.seed);
     const problem = resolveProblem(args.problem);
     const report = checkProblem(problem, { seed });
-    if (args.json) printJson(report);
-    else printReport(report);
+    // An inverse problem: its parameters (declarations and warnings), whose truth (else initial value) the residuals used.
+    const inferred = problem.inferred;
+    if (args.json) printJson(inferred ? { ...report, inferred } : report);
+    else {
+      printReport(report);
+      if (inferred) {
+        const what = inferred.parameters.map((p) => `${p.name} = ${p.truth ?? p.initial} (${p.truth !== undefined ? 'truth' : 'initial value, no truth given'})`);
+        printLine(`  parameters to infer, at: ${what.join(', ')}`);
+        for (const warning of inferred.warnings) printLine(`  warning: ${warning}`);
+      }
+    }
     if (!report.ok) process.exitCode = 1;
   },
 };

@@ -99,13 +99,15 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
       const sink = args.out !== undefined ? await fileSink(args.out) : stdoutSink();
       const options = { derivatives, problem: explicit ?? (args.test ? recorded : null), chunk: args.chunk };
       const columns = predictPlan(model, points, options).columns;
+      // An inverse problem's parameters as the model learned them (model.json keeps them).
+      const inferred = model.inferred ? `\n  "parameters": ${JSON.stringify(model.inferred.values())},` : '';
       let first = true;
       let summary: PredictSummary;
       try {
         await sink.write(
           format === 'csv'
             ? `${columns.join(',')}\n`
-            : `{\n  "model": ${JSON.stringify(args.model)},\n  "points": ${JSON.stringify(points.source)},\n  "columns": ${JSON.stringify(columns)},\n  "rows": [`,
+            : `{\n  "model": ${JSON.stringify(args.model)},\n  "points": ${JSON.stringify(points.source)},\n  "columns": ${JSON.stringify(columns)},${inferred}\n  "rows": [`,
         );
         const write = async (rows: number[][]): Promise<void> => {
           if (format === 'csv') {

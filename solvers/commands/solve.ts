@@ -31,6 +31,8 @@ export function runSettings(problem: Problem, summary: SolveSummary, effective: 
     grids: summary.grids?.join(',') ?? null,
     // What the recipe chose from the problem, with one line of why (issue 14).
     'spline degree k': recipe.k ? `${recipe.k.value} (${recipe.k.why})` : null,
+    'input embedding': recipe.embed ? `${recipe.embed.value} (${recipe.embed.why})` : null,
+    'hard constraints': recipe.hard ? `${recipe.hard.value} (${recipe.hard.why})` : null,
     optimizer: summary.optimizer,
     // A KAN's budget is per stage; an MLP trains one stage of the same total (see stagePlan).
     // reportSettings turns this into the steps run, keeping a KAN's per-stage count beside it.

@@ -7,6 +7,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import {
   autoSymbolic,
+  autoSymbolicOnProblem,
   defaultSymbolicLibrary,
   fixSymbolic,
   KanpinnInputError,
@@ -17,6 +18,7 @@ import {
   type KanModel,
   type Problem,
   type SymbolicFormula,
+  type SymbolicTrial,
 } from '../../src/index.js';
 import { printError, printJson, printLine } from '../cliUtil.js';
 import { domainSample, modelFilePath, parseEdge, parsePositiveInt } from '../interpretFlags.js';
@@ -26,6 +28,7 @@ import { prepareOutputFile } from '../outputs.js';
 interface SymbolicArgs {
   model: string;
   digits: number;
+  pi: boolean;
   json: boolean;
   auto: boolean;
   lib?: string;
@@ -69,6 +72,14 @@ function parseFix(text: string, model: KanModel): { edge: [number, number, numbe
   return { edge: parseEdge(text.slice(0, at), model, 'fix'), name };
 }
 
+/** One line per layer trial of the PDE-checked --auto: the functions tried and the retrained loss. */
+function printTrials(trials: readonly SymbolicTrial[]): void {
+  for (const t of trials) {
+    const level = Number.isFinite(t.maxComplexity) ? `complexity <= ${t.maxComplexity}` : 'best-ranked';
+    printLine(`layer ${t.layer} ${level}: ${[...new Set(t.names)].join(', ') || '(nothing to fix)'}, loss ${fmt(t.loss)} after retraining ${t.kept ? 'kept' : 'rejected'}`);
+  }
+}
+
 /** Relative L2 distance of `values` from `truth`. */
 function relL2(values: ArrayLike<number>, truth: ArrayLike<number>): number {
   let num = 0;
@@ -100,6 +111,7 @@ export const symbolicCommand: CommandModule<object, SymbolicArgs> = {
     y
       .positional('model', { type: 'string', describe: 'model.json written by solve, fit, prune or saveModel' })
       .option('digits', { type: 'number', default: 5, describe: 'significant digits' })
+      .option('pi', { type: 'boolean', default: true, describe: 'print numbers that read as a simple multiple of π to the digits shown as that multiple (pi, pi / 2); --no-pi: digits' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
       .option('auto', { type: 'boolean', default: false, describe: "make every numeric edge its best library function (pykan's auto_symbolic)" })
       .option('lib', { type: 'string', describe: `library for --auto and --suggest, e.g. sin,exp,x^2 (default ${AUTO_LIBRARY.join(',')})` })
@@ -145,7 +157,7 @@ export const symbolicCommand: CommandModule<object, SymbolicArgs> = {
         return;
       }
       if (!changing) {
-        const formulas = symbolicFormula(model, { significantDigits: args.digits });
+        const formulas = symbolicFormula(model, { significantDigits: args.digits, snapPi: args.pi });
         const rows = formulas.map((f, j) => ({ output: model.outputs[j]!, formula: f.text, latex: f.latex }));
         if (args.json) printJson({ inputs: [...model.inputs], formulas: rows });
         else for (const r of rows) printLine(`${r.output} = ${r.formula}`);
@@ -158,64 +170,79 @@ export const symbolicCommand: CommandModule<object, SymbolicArgs> = {
   },
 };
 
-async function makeSymbolic(args: SymbolicArgs, model: KanModel, problem: Problem | null, library: string[]): Promise<void> {
-  const points = domainSample(model, problem, args.samples, args.seed);
-  // The numeric model's values before any edge changes: what the formula is compared with.
-  const numeric = model.evaluate(points);
-  const fixed: { layer: number; i: number; j: number; name: string; r2: number | null }[] = [];
-  for (const text of args.fix ?? []) {
-    const { edge, name } = parseFix(text, model);
-    const f = fixSymbolic(model, ...edge, name, { points });
-    fixed.push({ layer: f.layer, i: f.i, j: f.j, name: f.name, r2: f.r2 });
-  }
-  let skipped: { layer: number; i: number; j: number; best: string; r2: number }[] = [];
-  if (args.auto) {
-    const report = autoSymbolic(model, points, { candidates: library, r2Threshold: args.r2 });
-    fixed.push(...report.fixed.map((f) => ({ layer: f.layer, i: f.i, j: f.j, name: f.name, r2: f.r2 })));
-    skipped = report.skipped;
-  }
-  let trained: { steps: number; loss: number } | null = null;
-  if (problem && args.train > 0) {
-    // pykan trains again after auto_symbolic: the affine constants (and the splines of edges still numeric) are refitted on the PDE.
-    const result = await train(problem, model, { steps: args.train, grids: null, gridUpdateEvery: 0, sampling: 'sobol', evalEvery: 0 });
-    trained = { steps: result.steps, loss: result.loss };
-  } else if (!problem && args.train > 0 && !args.json) {
-    printError('symbolic: no problem known (the model file names none this install knows); constants are the edge fits, not refitted on a PDE');
-  }
-  const out = args.out !== undefined ? modelFilePath(args.out) : null;
-  if (out) await saveModel(model, out, { problem: problem?.name ?? null, symbolicFrom: args.model, date: new Date().toISOString() });
-  const live = model.layers.some((layer) => layer.mask.some((m, e) => m !== 0 && !layer.symbolic?.mask[e]));
-  if (live) {
-    const result = { fixed, skipped, formula: null, trained, file: out };
-    if (args.json) printJson(result);
-    else {
-      for (const f of fixed) printLine(`fixed ${f.layer},${f.i},${f.j} = ${f.name}${f.r2 === null ? '' : ` (R² ${f.r2.toFixed(6)})`}`);
-      for (const s of skipped) printLine(`numeric ${s.layer},${s.i},${s.j}: best ${s.best} has R² ${s.r2.toFixed(6)} < --r2`);
-      printLine('some edges are still numeric: no formula yet (lower --r2, or --fix them)');
-      if (out) printLine(`wrote ${out}`);
+async function makeSymbolic(args: SymbolicArgs, given: KanModel, problem: Problem | null, library: string[]): Promise<void> {
+  let model = given;
+  let owned: KanModel | null = null; // a model made here (the PDE search returns a new one), disposed at the end
+  try {
+    const points = domainSample(model, problem, args.samples, args.seed);
+    // The numeric model's values before any edge changes: what the formula is compared with.
+    const numeric = model.evaluate(points);
+    const fixed: { layer: number; i: number; j: number; name: string; r2: number | null }[] = [];
+    for (const text of args.fix ?? []) {
+      const { edge, name } = parseFix(text, model);
+      const f = fixSymbolic(model, ...edge, name, { points });
+      fixed.push({ layer: f.layer, i: f.i, j: f.j, name: f.name, r2: f.r2 });
     }
-    return;
-  }
-  const formulas = symbolicFormula(model, { significantDigits: args.digits });
-  const rows = formulas.map((f, j) => {
-    const values = formulaValues(f, model.inputs, points);
-    const own = numeric[model.outputs[j]!]!;
-    return { output: model.outputs[j]!, formula: f.text, latex: f.latex, relL2VsNumeric: relL2(values, own) };
-  });
-  let exact: { relL2: number; source: string } | null = null;
-  const test = problem?.testSet?.();
-  if (test) {
-    const nOut = model.outputs.length;
-    const values = formulas.map((f) => formulaValues(f, model.inputs, test.coords));
-    const joined = new Float64Array(test.count * nOut);
-    for (let n = 0; n < test.count; n++) for (let j = 0; j < nOut; j++) joined[n * nOut + j] = values[j]![n]!;
-    exact = { relL2: relL2(joined, test.values), source: `${test.source} (${test.count} points)` };
-  }
-  if (args.json) printJson({ inputs: [...model.inputs], fixed, skipped, trained, formulas: rows, exact, file: out });
-  else {
-    for (const r of rows) printLine(`${r.output} = ${r.formula}`);
-    printLine(`  rel. L2 vs the numeric model ${rows.map((r) => fmt(r.relL2VsNumeric)).join(', ')} on ${args.samples} points${trained ? ` (constants refitted: ${trained.steps} L-BFGS steps on ${problem!.name})` : ''}`);
-    if (exact) printLine(`  rel. L2 vs ${exact.source} ${fmt(exact.relL2)}`);
-    if (out) printLine(`  wrote ${out}`);
+    let skipped: { layer: number; i: number; j: number; best: string; r2: number }[] = [];
+    let trials: SymbolicTrial[] = [];
+    if (args.auto && problem && args.train > 0 && args.r2 === 0) {
+      // The PDE judges each layer: the simplest functions it accepts after retraining, else the best-ranked (see interpret/onProblem.ts).
+      const result = await autoSymbolicOnProblem(problem, model, points, { candidates: library, steps: args.train });
+      owned = result.model;
+      model = result.model;
+      fixed.push(...result.fixed.map((f) => ({ layer: f.layer, i: f.i, j: f.j, name: f.name, r2: f.r2 })));
+      trials = result.trials;
+    } else if (args.auto) {
+      const report = autoSymbolic(model, points, { candidates: library, r2Threshold: args.r2 });
+      fixed.push(...report.fixed.map((f) => ({ layer: f.layer, i: f.i, j: f.j, name: f.name, r2: f.r2 })));
+      skipped = report.skipped;
+    }
+    let trained: { steps: number; loss: number } | null = null;
+    if (problem && args.train > 0) {
+      // pykan trains again after auto_symbolic: the affine constants (and the splines of edges still numeric) are refitted on the PDE.
+      const result = await train(problem, model, { steps: args.train, grids: null, gridUpdateEvery: 0, sampling: 'sobol', evalEvery: 0 });
+      trained = { steps: result.steps, loss: result.loss };
+    } else if (!problem && args.train > 0 && !args.json) {
+      printError('symbolic: no problem known (the model file names none this install knows); constants are the edge fits, not refitted on a PDE');
+    }
+    const out = args.out !== undefined ? modelFilePath(args.out) : null;
+    if (out) await saveModel(model, out, { problem: problem?.name ?? null, symbolicFrom: args.model, date: new Date().toISOString() });
+    const live = model.layers.some((layer) => layer.mask.some((m, e) => m !== 0 && !layer.symbolic?.mask[e]));
+    if (live) {
+      const result = { fixed, skipped, trials, formula: null, trained, file: out };
+      if (args.json) printJson(result);
+      else {
+        for (const f of fixed) printLine(`fixed ${f.layer},${f.i},${f.j} = ${f.name}${f.r2 === null ? '' : ` (R² ${f.r2.toFixed(6)})`}`);
+        for (const s of skipped) printLine(`numeric ${s.layer},${s.i},${s.j}: best ${s.best} has R² ${s.r2.toFixed(6)} < --r2`);
+        printLine('some edges are still numeric: no formula yet (lower --r2, or --fix them)');
+        if (out) printLine(`wrote ${out}`);
+      }
+      return;
+    }
+    const formulas = symbolicFormula(model, { significantDigits: args.digits, snapPi: args.pi });
+    const rows = formulas.map((f, j) => {
+      const values = formulaValues(f, model.inputs, points);
+      const own = numeric[model.outputs[j]!]!;
+      return { output: model.outputs[j]!, formula: f.text, latex: f.latex, relL2VsNumeric: relL2(values, own) };
+    });
+    let exact: { relL2: number; source: string } | null = null;
+    const test = problem?.testSet?.();
+    if (test) {
+      const nOut = model.outputs.length;
+      const values = formulas.map((f) => formulaValues(f, model.inputs, test.coords));
+      const joined = new Float64Array(test.count * nOut);
+      for (let n = 0; n < test.count; n++) for (let j = 0; j < nOut; j++) joined[n * nOut + j] = values[j]![n]!;
+      exact = { relL2: relL2(joined, test.values), source: `${test.source} (${test.count} points)` };
+    }
+    if (args.json) printJson({ inputs: [...model.inputs], fixed, skipped, trials, trained, formulas: rows, exact, file: out });
+    else {
+      printTrials(trials);
+      for (const r of rows) printLine(`${r.output} = ${r.formula}`);
+      printLine(`  rel. L2 vs the numeric model ${rows.map((r) => fmt(r.relL2VsNumeric)).join(', ')} on ${args.samples} points${trained ? ` (constants refitted: ${trained.steps} L-BFGS steps on ${problem!.name})` : ''}`);
+      if (exact) printLine(`  rel. L2 vs ${exact.source} ${fmt(exact.relL2)}`);
+      if (out) printLine(`  wrote ${out}`);
+    }
+  } finally {
+    (owned as KanModel | null)?.dispose();
   }
 }

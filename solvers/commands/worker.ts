@@ -35,7 +35,7 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
     if (!Number.isInteger(args.concurrency) || args.concurrency < 1) throw new KanpinnInputError(`--concurrency: expected an integer >= 1, got ${args.concurrency}`);
     if (!(args.lockSeconds >= 1)) throw new KanpinnInputError(`--lock-seconds: expected a number >= 1, got ${args.lockSeconds}`);
     // BullMQ's sandboxed run processes inherit this: together they fill the cores once.
-    process.env.KANPINN_THREADS ??= String(Math.min(1, Math.max(1, Math.floor(availableParallelism() / args.concurrency))));
+    process.env.KANPINN_THREADS ??= String(Math.max(1, Math.floor(availableParallelism() / args.concurrency)));
     const worker = await startWorker({ url: args.redis, queue: args.queue, concurrency: args.concurrency, store: args.store ?? null, lockSeconds: args.lockSeconds });
     const say = (line: string): void => {
       if (!args.quiet) printError(line);

@@ -52,8 +52,8 @@ interface Slot {
 
 function spawn(slot: Slot, entry: string, threads: number): ChildProcess {
   // Each process gets at most its share of the cores (unless the user set KANPINN_THREADS): N
-  // processes each starting every core would oversubscribe the machine. (Threads are opt-in: 1.)
-  const env = { ...process.env, KANPINN_THREADS: process.env.KANPINN_THREADS ?? String(Math.min(1, threads)) };
+  // processes each starting every core would oversubscribe the machine.
+  const env = { ...process.env, KANPINN_THREADS: process.env.KANPINN_THREADS ?? String(threads) };
   const child = fork(entry, [], { execArgv: [], env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   slot.stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {

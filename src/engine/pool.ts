@@ -83,20 +83,20 @@ export function machineThreads(): number {
 let threads: number | null = null;
 
 /**
- * The default thread count: `KANPINN_THREADS` when set (an integer ≥ 1), else 1. Not the machine's
- * cores yet: on the 2-core build machine two threads gained at most 1.17× (10k points), and a long
- * MLP run on two threads grew to 4.3 GB resident after 300 steps (314 MB on one; the shared
- * buffers handed to the workers are freed late), so threads stay opt-in until that is fixed.
+ * The default thread count: `KANPINN_THREADS` when set (an integer ≥ 1), else the machine's cores.
+ * Small calls stay on the calling thread whatever the count (`THREAD_MIN_WORK`: the 525-point
+ * evaluations never reach the pool, test/engine/crossover.test.ts), and the pool's memory is one
+ * reused buffer (arena.ts; per-call buffers once grew a two-thread run to 4.3 GB).
  */
 function defaultThreads(): number {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.KANPINN_THREADS;
-  if (env === undefined || env === '') return 1;
+  if (env === undefined || env === '') return machineThreads();
   const n = Number(env);
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`KANPINN_THREADS: expected an integer >= 1, got ${JSON.stringify(env)}`);
   return n;
 }
 
-/** Threads the kernels use (the calling thread included): `setThreads`, else `KANPINN_THREADS`, else 1. */
+/** Threads the kernels use (the calling thread included): `setThreads`, else `KANPINN_THREADS`, else the machine's cores. */
 export function getThreads(): number {
   if (threads === null) threads = defaultThreads();
   return threads;

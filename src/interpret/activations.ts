@@ -28,7 +28,8 @@ export interface Activations {
 export function collectActivations(model: KanModel, points: PointsInput, where = 'points'): Activations {
   const { data, count } = flattenPoints(points, model.inputs.length, where);
   if (count < 1) throw new KanpinnInputError(`${where}: expected at least one point, found none`);
-  const inputs: Float32Array[] = [data];
+  // With an input embedding, layer 0 sees the features; the embedding has no edges of its own.
+  const inputs: Float32Array[] = [model.transforms.embedPoints(data, count)];
   const edges: Float32Array[] = [];
   const valuePlan = createJetPlan([], model.inputs.length);
   for (const layer of model.layers) {

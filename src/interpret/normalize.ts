@@ -5,8 +5,10 @@
  *   g(a·h + b) = g((a·s)·h' + (a·D + b)),  h' = Σ_i (c_i/s)·f_i(…),
  * exactly. With s = the incoming c of largest |c|, a node that sums sin(π·x) and y² with equal
  * weights reads sin(3.1416·x) + y² instead of −0.2029·sin(…) − 0.2029·y² + 0.2377. Each edge is also
- * put in its function's canonical form, and c·exp(a·x + b) becomes (c·e^b)·exp(a·x).
+ * put in its function's canonical form, sin and cos with a phase beyond ±π/4 trade places (a quarter
+ * period, see canonical.ts), and c·exp(a·x + b) becomes (c·e^b)·exp(a·x).
  */
+import { quarterTurn } from '../symbolic/canonical.js';
 import type { FormulaEdge, FormulaNetwork } from '../symbolic/formula.js';
 import type { SymbolicLibrary } from '../symbolic/library.js';
 
@@ -16,6 +18,10 @@ type Mutable = { -readonly [K in keyof Symbolic]: Symbolic[K] };
 function canonical(edge: Mutable, library: SymbolicLibrary): void {
   const fn = library.get(edge.name);
   if (fn?.canonicalize) Object.assign(edge, fn.canonicalize(edge));
+  if ((edge.name === 'sin' || edge.name === 'cos') && library.get('sin') && library.get('cos')) {
+    const turned = quarterTurn(edge.name, edge);
+    Object.assign(edge, turned.params, { name: turned.name });
+  }
   if (edge.name === 'exp' && edge.b !== 0) {
     edge.c *= Math.exp(edge.b);
     edge.b = 0;

@@ -61,15 +61,20 @@ function subsetLayer(layer: KanLayer, keepIn: number[], keepOut: number[]): KanL
 
 /** A new KAN holding the nodes `keep[l]` of each node layer (inputs … outputs); the original is untouched. */
 export function subsetKan(model: KanModel, keep: number[][]): KanModel {
+  // An embedding's features and a hard constraint's outputs are fixed by the model's options.
+  const embedded = model.options.embedding !== undefined;
+  if (embedded && keep[0]!.length !== model.layers[0]!.nIn) throw new KanpinnInputError('prune: a model with an input embedding keeps every input feature; prune hidden nodes only');
+  if (model.options.hard && keep[keep.length - 1]!.length !== model.outputs.length) throw new KanpinnInputError('prune: a model with hard constraints keeps every output');
   const layers = model.layers.map((layer, l) => subsetLayer(layer, keep[l]!, keep[l + 1]!));
   const width = keep.map((k) => k.length);
+  if (embedded) width[0] = model.options.width[0]!;
   const range = model.options.gridRange;
   const options: KanOptions = {
     ...model.options,
     width,
-    inputs: keep[0]!.map((i) => model.inputs[i]!),
+    inputs: embedded ? [...model.inputs] : keep[0]!.map((i) => model.inputs[i]!),
     outputs: keep[keep.length - 1]!.map((j) => model.outputs[j]!),
-    gridRange: Array.isArray(range[0]) ? keep[0]!.map((i) => (range as [number, number][])[i]!) : range,
+    gridRange: Array.isArray(range[0]) && !embedded ? keep[0]!.map((i) => (range as [number, number][])[i]!) : range,
   };
   return createKan(options, layers);
 }

@@ -77,7 +77,7 @@ export function modelView(model: KanModel, points: PointsInput, options: Partial
       }
     }
   });
-  return { width: [...model.width], inputNames: [...model.inputs], outputNames: [...model.outputs], edges };
+  return { width: [...model.width], inputNames: [...model.transforms.featureNames], outputNames: [...model.outputs], edges };
 }
 
 function safeFormula(p: { name: string; a: number; b: number; c: number; d: number }, variable: string, digits: number): string {

@@ -16,6 +16,9 @@ import type { Model } from '../createModel.js';
 import type { ParameterDeclaration } from '../model/types.js';
 import { createInferredParameters } from '../model/inferred.js';
 import { createMlp, MLP_ACTIVATIONS, type MlpLayer, type MlpOptions } from '../mlp/mlp.js';
+import { checkEmbeddingConfig, featureWidth } from '../model/embedding.js';
+import { checkHardConfig } from '../model/hardConstraints.js';
+import { defaultInputNames, defaultOutputNames } from '../model/variables.js';
 
 /** The `format` field of a model file. */
 export const MODEL_FORMAT = 'kanpinn-model';
@@ -232,7 +235,14 @@ export function modelFromJson(value: unknown): Model {
   if (!Array.isArray(width) || width.length < 2 || width.some((w) => !Number.isInteger(w) || (w as number) < 1)) {
     fail('config.width', 'at least two positive integers', width);
   }
-  const widths = width as number[];
+  const widths = [...(width as number[])];
+  // An input embedding widens the first layer; checked here so that messages name the file's fields.
+  if (config.embedding !== undefined) widths[0] = featureWidth(checkEmbeddingConfig(config.embedding, widths[0]!, 'model file: config.embedding'));
+  if (config.hard !== undefined) {
+    const names = (value: unknown, fallback: string[]): string[] => (Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : fallback);
+    const last = (width as number[])[(width as number[]).length - 1]!;
+    checkHardConfig(config.hard, names(config.inputs, defaultInputNames((width as number[])[0]!)), names(config.outputs, defaultOutputNames(last)), 'model file: config.hard');
+  }
   const params = object(root.params, 'params');
   if (!Array.isArray(params.layers) || params.layers.length !== widths.length - 1) fail('params.layers', `${widths.length - 1} layers`, params.layers);
   const layerValues = params.layers as unknown[];

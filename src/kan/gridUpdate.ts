@@ -215,8 +215,9 @@ export function updateGrid(model: KanModel, placement: GridPlacement): GridFitRe
     throw new KanpinnInputError(`grid: expected an integer >= 1, got ${newGrid}`);
   }
   const reports: GridFitReport[][] = [];
-  let inputs = points.subarray(0, count * model.inputs.length);
-  let rangeInputs = rangePoints ? rangePoints.coords.subarray(0, rangePoints.count * model.inputs.length) : undefined;
+  // The first layer's inputs are the embedded features when the model has an embedding.
+  let inputs = model.transforms.embedPoints(points, count);
+  let rangeInputs = rangePoints ? model.transforms.embedPoints(rangePoints.coords, rangePoints.count) : undefined;
   const rangeCount = rangePoints?.count ?? 0;
   const valuePlan = createJetPlan([], model.inputs.length);
   for (const layer of model.layers) {

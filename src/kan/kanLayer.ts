@@ -11,6 +11,8 @@ import { kanLayerBackward, kanLayerForward, type LayerGeometry, type LayerGradie
 import type { Knots } from './spline.js';
 import { splineTable } from './splineTables.js';
 import type { SymbolicDerivatives, SymbolicLayerParams } from './symbolicEdge.js';
+import { usesOpsKernels } from '../computePath.js';
+import { kanLayerEdgesOps, kanLayerJetOps, kanLayerOpsSupported } from './kanOps.js';
 
 /** A library function as a layer holds it: its name (for files and formulas) and derivatives. */
 export interface SymbolicEdgeFunction extends SymbolicDerivatives {
@@ -119,6 +121,9 @@ function layerOp(layer: KanLayer, x: tf.Tensor, outShape: number[], run: KernelR
  * `inputNeedsGrad` is false for the network input (its jets are constants).
  */
 export function kanLayerJet(layer: KanLayer, plan: JetPlan, x: tf.Tensor, count: number, inputNeedsGrad: boolean): tf.Tensor {
+  // On device backends (or when forced) the layer runs as tfjs ops (kanOps.ts); a symbolic edge
+  // without a tensor form (a user function) keeps the JS kernel.
+  if (usesOpsKernels() && kanLayerOpsSupported(layer, plan.maxOrder)) return kanLayerJetOps(layer, plan, x, count);
   const geometry = layerGeometry(layer);
   return layerOp(layer, x, [plan.channels.length, count, layer.nOut], (params) => {
     const X = x.dataSync() as Float32Array;
@@ -134,6 +139,7 @@ export function kanLayerJet(layer: KanLayer, plan: JetPlan, x: tf.Tensor, count:
  * The layer output is E summed over i. Used by the sparsification regulariser only.
  */
 export function kanLayerEdges(layer: KanLayer, x: tf.Tensor, count: number, inputNeedsGrad: boolean): tf.Tensor3D {
+  if (usesOpsKernels() && kanLayerOpsSupported(layer, 0)) return kanLayerEdgesOps(layer, x, count);
   const geometry = layerGeometry(layer);
   return layerOp(layer, x, [count, layer.nIn, layer.nOut], (params) => {
     const X = x.dataSync() as Float32Array;

@@ -13,9 +13,10 @@ import { BASE_FUNCTIONS, type BaseFunction } from '../jet/baseFunctions.js';
 import { kanLayerJet, type KanLayer } from './kanLayer.js';
 import { uniformKnots } from './spline.js';
 import { fitCoefficients } from './splineFit.js';
+import { modelTransforms, type ModelTransforms, type TransformOptions } from '../model/transforms.js';
 
-/** Options of a KAN; every field but `width` has a default in `KAN_DEFAULTS`. */
-export interface KanOptions {
+/** Options of a KAN; every field but `width` has a default in `KAN_DEFAULTS` (`embedding` and `hard`: none). */
+export interface KanOptions extends TransformOptions {
   kind: 'kan';
   /** Widths including input and output, e.g. [2, 10, 1]. */
   width: number[];
@@ -56,6 +57,8 @@ export interface KanModel extends ModelBase {
   readonly kind: 'kan';
   readonly options: KanOptions;
   readonly layers: KanLayer[];
+  /** The input embedding and output transform around the layers (identity without them). */
+  readonly transforms: ModelTransforms;
 }
 
 function checkWidth(width: unknown, field: string): number[] {
@@ -97,15 +100,16 @@ function rangeOf(options: KanOptions, l: number, i: number): [number, number] {
   return range;
 }
 
-/** Builds layers with pykan's initialisation from the options' seed. */
-function initLayers(options: KanOptions): KanLayer[] {
+/** Builds layers with pykan's initialisation from the options' seed; the first layer takes the transforms' features. */
+function initLayers(options: KanOptions, transforms: ModelTransforms): KanLayer[] {
   const rng = createRng(options.seed);
   const { grid, k } = options;
   const nBasis = grid + k;
-  return options.width.slice(0, -1).map((nIn, l) => {
+  const firstRanges = transforms.firstRanges((i) => rangeOf(options, 0, i));
+  return layerWidths(options, transforms).slice(0, -1).map((nIn, l) => {
     const nOut = options.width[l + 1]!;
     const knots = Array.from({ length: nIn }, (_, i) => {
-      const [lo, hi] = rangeOf(options, l, i);
+      const [lo, hi] = l === 0 ? firstRanges[i]! : rangeOf(options, l, i);
       return uniformKnots(grid, k, lo, hi);
     });
     const coef = new Float32Array(nIn * nOut * nBasis);
@@ -132,17 +136,24 @@ function initLayers(options: KanOptions): KanLayer[] {
   });
 }
 
+/** The layers' widths: `options.width` with the first replaced by the transforms' feature width. */
+function layerWidths(options: KanOptions, transforms: ModelTransforms): number[] {
+  return [transforms.featureWidth, ...options.width.slice(1)];
+}
+
 /** Creates a KAN from options (see `KAN_DEFAULTS`), or wraps given layers (model files, pruning). */
 export function createKan(partial: Partial<KanOptions> & { width: number[] }, layers?: KanLayer[]): KanModel {
   const options = resolveKanOptions(partial);
-  const own = layers ?? initLayers(options);
+  const transforms = modelTransforms(options.inputs, options.outputs, options);
+  const own = layers ?? initLayers(options, transforms);
   const model: KanModel = {
     kind: 'kan',
     options,
     layers: own,
+    transforms,
     inputs: options.inputs,
     outputs: options.outputs,
-    width: options.width,
+    width: layerWidths(options, transforms),
     variables: () => own.flatMap((layer) => (layer.symbolic ? [layer.coef, layer.scaleBase, layer.scaleSp, layer.symbolic.affine] : [layer.coef, layer.scaleBase, layer.scaleSp])),
     paramCount: () =>
       own.reduce((sum, layer) => {
@@ -153,11 +164,11 @@ export function createKan(partial: Partial<KanOptions> & { width: number[] }, la
         return sum + count;
       }, 0),
     jetForward(plan: JetPlan, inputJet: tf.Tensor3D, count: number): tf.Tensor3D {
-      let x: tf.Tensor = inputJet;
+      let x: tf.Tensor = transforms.embed(plan, inputJet);
       own.forEach((layer, l) => {
         x = kanLayerJet(layer, plan, x, count, l > 0);
       });
-      return x as tf.Tensor3D;
+      return transforms.output(plan, inputJet, x as tf.Tensor3D);
     },
     evaluate(points: PointsInput, evaluateOptions?: EvaluateOptions) {
       return evaluateModel(model, points, evaluateOptions?.derivatives);

@@ -86,10 +86,18 @@ function derivativeFn(activation: KernelActivation): DerivativeFn {
 
 /** Forward: Z [C, N, n] and bias [n] → Y [C, N, n]. */
 export function activationForward(activation: KernelActivation, plan: JetPlan, Z: Float32Array, bias: Float32Array, N: number, n: number): Float32Array {
+  const Y = new Float32Array(Z.length);
+  return activationForwardInto(activation, plan, Z, bias, N, n, Y);
+}
+
+/**
+ * The forward pass writing into a given Y (every element is written), e.g. a view of the wasm
+ * heap (fusedMlp.ts); returns Y, or the threaded kernel's own array where threads ran.
+ */
+export function activationForwardInto(activation: KernelActivation, plan: JetPlan, Z: Float32Array, bias: Float32Array, N: number, n: number, Y: Float32Array): Float32Array {
   const C = plan.channels.length;
   const M = plan.maxOrder;
   const M1 = M + 1;
-  const Y = new Float32Array(Z.length);
   const derivatives = derivativeFn(activation);
   if (generatedKernels) {
     const run = generatedActivationForward(plan, activation, derivatives);
@@ -128,17 +136,35 @@ export function activationBackward(
   n: number,
   dY: Float32Array,
 ): { dZ: Float32Array; dBias: Float32Array } {
+  const dZ = new Float32Array(Z.length);
+  const dBias = new Float64Array(n);
+  return { dZ: activationBackwardInto(activation, plan, Z, bias, N, n, dY, dZ, dBias), dBias: Float32Array.from(dBias) };
+}
+
+/**
+ * Reverse mode adding into given dZ (zeroed by the caller) and dBias; returns dZ, or the threaded
+ * kernel's own array where threads ran (dBias is always added into).
+ */
+export function activationBackwardInto(
+  activation: KernelActivation,
+  plan: JetPlan,
+  Z: Float32Array,
+  bias: Float32Array,
+  N: number,
+  n: number,
+  dY: Float32Array,
+  dZ: Float32Array,
+  dBias: Float64Array,
+): Float32Array {
   const C = plan.channels.length;
   const M = plan.maxOrder;
   const M1 = M + 1;
-  const dZ = new Float32Array(Z.length);
-  const dBias = new Float64Array(n);
   if (generatedKernels) {
     const run = generatedActivationBackward(plan, activation, derivativeFn(activation));
     if (run) {
       const threaded = threadedActivationBackward(activation, plan, Z, bias, N, n, dY, dBias);
       if (!threaded) run(Z, bias, N, n, dY, dZ, dBias);
-      return { dZ: threaded ?? dZ, dBias: Float32Array.from(dBias) };
+      return threaded ?? dZ;
     }
   }
   const jet = compileJet(plan);
@@ -167,7 +193,7 @@ export function activationBackward(
     dZ[base] = dZ[base]! + dz0;
     dBias[base % n] = dBias[base % n]! + dz0;
   }
-  return { dZ, dBias: Float32Array.from(dBias) };
+  return dZ;
 }
 
 /** The fused op on tensors: z [C·N, n], bias [n] → y [C·N, n]; differentiable in both. */

@@ -4,6 +4,8 @@
  * z = x·W for all channels in one matmul (with its own gradient using explicit transposes: the
  * wasm backend's transposed matmul is off its fast path, see PERF_NOTES.md), then bias and
  * activation by Faà di Bruno in one fused kernel (activationKernel.ts), σ^{(m)} in closed form.
+ * On wasm and cpu the whole network's jets run as one op (fusedMlp.ts) on the backend's memory;
+ * other backends (webgl, webgpu, tensorflow) take the per-layer tf ops below.
  */
 import * as tf from '../tf.js';
 import { KanpinnInputError } from '../errors.js';
@@ -11,8 +13,13 @@ import type { JetPlan } from '../jet/plan.js';
 import { defaultInputNames, defaultOutputNames, newVariable } from '../model/variables.js';
 import { createRng } from '../random.js';
 import { activationJet } from './activationKernel.js';
+import { activationJetOps } from './activationOps.js';
+import { usesOpsKernels } from '../computePath.js';
+import { hostMemoryBackend } from './backendMemory.js';
+import { fusedMlpJet } from './fusedMlp.js';
 import { evaluateModel } from '../model/evaluate.js';
 import type { EvaluateOptions, ModelBase, PointsInput } from '../model/types.js';
+import { modelTransforms, type ModelTransforms, type TransformOptions } from '../model/transforms.js';
 
 /** The activations of an MLP's hidden layers. */
 export const MLP_ACTIVATIONS = ['tanh', 'sin', 'silu'] as const;
@@ -20,7 +27,7 @@ export const MLP_ACTIVATIONS = ['tanh', 'sin', 'silu'] as const;
 export type MlpActivation = (typeof MLP_ACTIVATIONS)[number];
 
 /** Options of an MLP: layer widths (input and output included), hidden activation, seed and variable names. */
-export interface MlpOptions {
+export interface MlpOptions extends TransformOptions {
   kind: 'mlp';
   width: number[];
   activation: MlpActivation;
@@ -42,6 +49,21 @@ export interface MlpModel extends ModelBase {
   readonly kind: 'mlp';
   readonly options: MlpOptions;
   readonly layers: MlpLayer[];
+  /** The input embedding and output transform around the layers (identity without them). */
+  readonly transforms: ModelTransforms;
+}
+
+let fusedMlp = true;
+
+/**
+ * Whether MLP jets on host-memory backends (wasm, cpu) run as one fused op (fusedMlp.ts, the
+ * default) or through the per-layer tf ops that GPU backends use; returns the previous setting.
+ * For tests and before/after benchmarks.
+ */
+export function useFusedMlp(enabled: boolean): boolean {
+  const previous = fusedMlp;
+  fusedMlp = enabled;
+  return previous;
 }
 
 /** a·b with a gradient that uses explicitly transposed operands. */
@@ -83,9 +105,11 @@ export function resolveMlpOptions(partial: Partial<MlpOptions> & { width: number
 export function createMlp(partial: Partial<MlpOptions> & { width: number[] }, layers?: MlpLayer[]): MlpModel {
   const options = resolveMlpOptions(partial);
   const rng = createRng(options.seed);
+  const transforms = modelTransforms(options.inputs, options.outputs, options);
+  const widths = [transforms.featureWidth, ...options.width.slice(1)];
   const own =
     layers ??
-    options.width.slice(0, -1).map((nIn, l) => {
+    widths.slice(0, -1).map((nIn, l) => {
       const nOut = options.width[l + 1]!;
       const limit = Math.sqrt(6 / (nIn + nOut));
       const weight = Float32Array.from({ length: nIn * nOut }, () => (rng.next() * 2 - 1) * limit);
@@ -96,19 +120,25 @@ export function createMlp(partial: Partial<MlpOptions> & { width: number[] }, la
     kind: 'mlp',
     options,
     layers: own,
+    transforms,
     inputs: options.inputs,
     outputs: options.outputs,
-    width: options.width,
+    width: widths,
     variables: () => own.flatMap((layer) => [layer.weight, layer.bias]),
     paramCount: () => own.reduce((sum, layer) => sum + layer.weight.size + layer.bias.size, 0),
     jetForward(plan: JetPlan, inputJet: tf.Tensor3D, count: number): tf.Tensor3D {
       const C = plan.channels.length;
-      let x: tf.Tensor2D = inputJet.reshape([C * count, inputJet.shape[2]]);
+      const features = transforms.embed(plan, inputJet);
+      let x: tf.Tensor2D = features.reshape([C * count, features.shape[2]]);
+      const onDevice = usesOpsKernels(); // GPU backends (or forced): activation jets as tfjs ops, no dataSync
+      if (fusedMlp && hostMemoryBackend() && !onDevice) {
+        return transforms.output(plan, inputJet, fusedMlpJet(options.activation, plan, own, x, count).reshape([C, count, options.outputs.length]));
+      }
       own.forEach((layer, l) => {
         const z = matMul(x, layer.weight as tf.Tensor2D); // [C·N, nOut], all channels at once
-        x = activationJet(l === last ? 'identity' : options.activation, plan, z, layer.bias, count);
+        x = (onDevice ? activationJetOps : activationJet)(l === last ? 'identity' : options.activation, plan, z, layer.bias, count);
       });
-      return x.reshape([C, count, options.outputs.length]);
+      return transforms.output(plan, inputJet, x.reshape([C, count, options.outputs.length]));
     },
     evaluate(points: PointsInput, evaluateOptions?: EvaluateOptions) {
       return evaluateModel(model, points, evaluateOptions?.derivatives);

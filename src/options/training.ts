@@ -13,6 +13,7 @@
  */
 import { KanpinnInputError, describe } from '../errors.js';
 import { parseSchedule, SCHEDULE_FORMS, type Schedule } from './schedule.js';
+import { EMBED_FORMS, HARD_FORMS, parseEmbedText, parseHardText } from './architecture.js';
 
 /** The optimizers, in the order messages list them. */
 export const OPTIMIZERS = ['lbfgs', 'adam', 'adam+lbfgs'] as const;
@@ -80,7 +81,7 @@ export interface TrainingOptions {
   patience: number;
   /** An improvement is a loss below (1 − minDelta) × the best loss of the stage so far. */
   minDelta: number;
-  /** CPU threads of the KAN layer and MLP activation kernels (`setThreads`); null: leave the setting (default KANPINN_THREADS, else 1). */
+  /** CPU threads of the KAN layer and MLP activation kernels (`setThreads`); null: leave the setting (default KANPINN_THREADS, else the machine's cores). */
   threads: number | null;
   /** Call the trainer's `checkpoint` hook every N steps (0: never); `solve` then writes model.json, best-model.json and checkpoint.json into `--out`. */
   checkpointEvery: number;
@@ -97,6 +98,10 @@ export interface ModelChoice {
   k: number | null;
   /** An MLP's activation. */
   activation: 'tanh' | 'sin' | 'silu';
+  /** Input embedding (`--embed`, see src/options/architecture.ts): `fourier:σ[:M]`, `periodic:x`, `auto`; null: none. */
+  embed: string | null;
+  /** Hard constraints (`--hard`): `dirichlet`, `initial`, both, or `auto`; null: none. */
+  hard: string | null;
 }
 
 /** Everything one solve takes: the model and its training. */
@@ -135,7 +140,7 @@ export const TRAINING_DEFAULTS: Readonly<TrainingOptions> = Object.freeze({
 } satisfies TrainingOptions);
 
 /** Model choices of `solve` when no flag sets them (width and grid then follow the problem). */
-export const MODEL_DEFAULTS: Readonly<ModelChoice> = Object.freeze({ model: 'kan', width: null, grid: null, k: null, activation: 'tanh' } satisfies ModelChoice);
+export const MODEL_DEFAULTS: Readonly<ModelChoice> = Object.freeze({ model: 'kan', width: null, grid: null, k: null, activation: 'tanh', embed: null, hard: null } satisfies ModelChoice);
 
 /** The KAN grid schedule a solve uses when neither `grid` nor `grids` is chosen (`train()` keeps the model's grid instead). */
 export const SOLVE_GRIDS: readonly number[] = Object.freeze([5, 10, 20]);
@@ -160,7 +165,9 @@ export type OptionKind =
   | { type: 'choice'; choices: readonly string[] }
   | { type: 'intList'; min: number }
   | { type: 'schedule' }
-  | { type: 'weights' };
+  | { type: 'weights' }
+  | { type: 'embed' }
+  | { type: 'hard' };
 
 /** One option: its values, whether null is allowed, its flag and help, and its problem-file field when a problem may suggest it. */
 export interface OptionSpec {
@@ -188,6 +195,8 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   grid: { kind: int(1), nullable: true, flag: 'grid', help: 'KAN grid size for a single stage (instead of --grids)' },
   k: { kind: int(1, 10), nullable: true, flag: 'k', alias: 'k', help: 'KAN spline degree', defaultText: "max(3, the problem's highest derivative order)" },
   activation: { kind: { type: 'choice', choices: ACTIVATIONS }, flag: 'activation', help: 'MLP activation: tanh, sin or silu' },
+  embed: { kind: { type: 'embed' }, nullable: true, flag: 'embed', help: 'input embedding: fourier:SIGMA[:M] (random Fourier features, SIGMA in cycles over the domain), periodic:x (exactly periodic in x), auto (from the problem\'s data)', defaultText: 'none' },
+  hard: { kind: { type: 'hard' }, nullable: true, flag: 'hard', help: 'impose conditions exactly by an output transform: dirichlet, initial, both (dirichlet,initial) or auto (where safe)', defaultText: 'none' },
   grids: { kind: { type: 'intList', min: 1 }, nullable: true, flag: 'grids', help: 'KAN grid-extension schedule, one stage per grid', defaultText: "the problem's, else 5,10,20", hint: 'grids' },
   optimizer: { kind: { type: 'choice', choices: OPTIMIZERS }, flag: 'optimizer', help: 'lbfgs, adam or adam+lbfgs', hint: 'optimizer' },
   steps: { kind: int(0), flag: 'steps', help: 'optimizer steps per stage; an L-BFGS step is up to 20 iterations', hint: 'steps' },
@@ -214,7 +223,7 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   targetRelL2: { kind: { type: 'number', min: 0 }, nullable: true, flag: 'target-rel-l2', help: 'stop once a measured rel. L2 (see --eval-every) is at most X', defaultText: 'none' },
   patience: { kind: int(0), flag: 'patience', help: 'end a stage after N steps without improvement of the loss (0: never)' },
   minDelta: { kind: { type: 'number', min: 0, max: 1 }, flag: 'min-delta', help: 'with --patience: an improvement is a loss below (1 - D) x the best so far' },
-  threads: { kind: int(1), nullable: true, flag: 'threads', help: 'CPU threads of the KAN and MLP kernels (1: the calling thread only)', defaultText: 'KANPINN_THREADS, else 1' },
+  threads: { kind: int(1), nullable: true, flag: 'threads', help: 'CPU threads of the KAN and MLP kernels (1: the calling thread only)', defaultText: "KANPINN_THREADS, else the machine's cores" },
   checkpointEvery: { kind: int(0), flag: 'checkpoint-every', help: 'every N steps write the current model, the best one and the optimizer state into --out (see --resume; 0: never)' },
 };
 
@@ -264,6 +273,10 @@ export function expectedText(kind: OptionKind, where = '--'): string {
       return SCHEDULE_FORMS;
     case 'weights':
       return 'NAME=VALUE pairs with VALUE >= 0 such as pde=0.01';
+    case 'embed':
+      return EMBED_FORMS;
+    case 'hard':
+      return HARD_FORMS;
   }
 }
 
@@ -302,6 +315,13 @@ export function checkOption<K extends keyof SolveOptions>(name: K, value: unknow
         if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new KanpinnInputError(`${where}.${term}: expected a number >= 0, got ${describe(w)}`);
       }
       return { ...(value as Record<string, number>) } as SolveOptions[K];
+    case 'embed':
+    case 'hard': {
+      if (typeof value !== 'string') refuse();
+      // `none` is spelled null in options; the text is kept as written (trimmed) once it parses.
+      const parsed = kind.type === 'embed' ? parseEmbedText(value as string, where) : parseHardText(value as string, where);
+      return (parsed === null ? null : (value as string).trim()) as SolveOptions[K];
+    }
   }
   return value as SolveOptions[K];
 }
@@ -339,6 +359,8 @@ export function parseOptionText<K extends keyof SolveOptions>(name: K, text: str
       return checkOption(name, parts, where, JSON.stringify(text));
     }
     case 'schedule':
+    case 'embed':
+    case 'hard':
       return checkOption(name, text, where);
     case 'weights': {
       const out: Record<string, number> = {};

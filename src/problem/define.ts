@@ -105,6 +105,7 @@ export function defineProblem(spec: ProblemSpec | Record<string, unknown>, optio
     terms,
     defaults,
     contains: (coords, count) => domain.contains(coords, count),
+    source: { spec, ctx, domain },
   };
   if (inferred.length > 0) {
     const hasData = conditions.some((c) => isRecord(c) && c.type === 'data');

@@ -159,6 +159,9 @@ function optionSchema(kind: OptionKind): JsonSchema {
       return { type: 'string', description: 'a learning-rate schedule such as "cosine:1e-4"' };
     case 'weights':
       return { type: 'string' };
+    case 'embed':
+    case 'hard':
+      return { type: 'string', description: kind.type === 'embed' ? 'an input embedding such as "fourier:8" or "periodic:x"' : 'hard constraints such as "dirichlet,initial"' };
     default: {
       const never: never = kind;
       throw new Error(`optionSchema: unknown kind ${JSON.stringify(never)}`);

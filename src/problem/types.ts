@@ -5,6 +5,8 @@
  */
 import type * as tf from '../tf.js';
 import type { Rng } from '../random.js';
+import type { ExprContext } from './expr/parse.js';
+import type { Domain } from './domain.js';
 import type { InferSpec } from './infer.js';
 
 /**
@@ -107,6 +109,11 @@ export interface Problem {
   exactMethod?: 'symbolic' | 'finite-difference';
   /** Optional addition: the reference data's file name when the problem has reference data. */
   referenceSource?: string;
+  /**
+   * Optional addition: what the problem was defined from (the spec, its expression context and the
+   * domain), for model transforms built from the conditions' expressions (hard constraints).
+   */
+  source?: { spec: Readonly<Record<string, unknown>>; ctx: ExprContext; domain: Domain };
   /** Optional addition: the unknown scalar parameters to learn with the network (`infer`), and warnings about them. */
   inferred?: InferSpec;
   /** Tests whether points are inside the closed domain (for plots that mask holes). Row-major in, 0/1 out. */

@@ -77,3 +77,21 @@ export function canonicalPeriodic(parity: Parity, period: number, antiperiodic: 
     return { a, b, c: antiperiodic && shifts % 2 !== 0 ? -c : c, d };
   };
 }
+
+/** sin and cos, the pair `quarterTurn` moves between. */
+export type SinCos = 'sin' | 'cos';
+
+/**
+ * sin ↔ cos by a quarter period, so that the phase b of a canonical periodic edge (b in (−π/2, π/2])
+ * ends in [−π/4, π/4]: sin(t + b) = cos(t + b − π/2) = −cos(t + b + π/2) and
+ * cos(t + b) = −sin(t + b − π/2) = sin(t + b + π/2), exactly. A trained edge 0.5·sin(π·x + 1.5708)
+ * then reads 0.5·cos(π·x).
+ */
+export function quarterTurn(name: SinCos, params: AffineParams): { name: SinCos; params: AffineParams } {
+  const { a, b, c, d } = params;
+  const other: SinCos = name === 'sin' ? 'cos' : 'sin';
+  const quarter = Math.PI / 2;
+  if (b > quarter / 2) return { name: other, params: { a, b: b - quarter, c: name === 'sin' ? c : -c, d } };
+  if (b < -quarter / 2) return { name: other, params: { a, b: b + quarter, c: name === 'sin' ? -c : c, d } };
+  return { name, params };
+}

@@ -9,7 +9,7 @@ import type { MathNode } from 'mathjs';
 import { KanpinnInputError, describe } from '../errors.js';
 import { defaultSymbolicLibrary } from './library.js';
 import type { SymbolicLibrary } from './library.js';
-import { buildLinearCombination, roundConstants, substituteArgument, tidySigns } from './nodes.js';
+import { buildLinearCombination, roundConstants, snapPi, substituteArgument, tidySigns } from './nodes.js';
 import type { Term } from './nodes.js';
 
 /** One edge (layer l, input i, output j): symbolic y = c·f(a·x + b) + d, pruned/zero, or still a spline. */
@@ -36,15 +36,18 @@ export interface FormulaOptions {
   readonly simplify: boolean;
   /** Where edge names are looked up. */
   readonly library: SymbolicLibrary;
+  /** Print numbers that read as a simple multiple of π to the digits shown as that multiple (`pi`, `pi / 2`); see `snapPi`. */
+  readonly snapPi: boolean;
 }
 
-/** Defaults: 5 significant digits, drop below 1e−6, simplify on, the default library. */
+/** Defaults: 5 significant digits, drop below 1e−6, simplify on, the default library, numbers printed as digits (no π). */
 export const FORMULA_DEFAULTS: FormulaOptions = {
   inputNames: undefined,
   significantDigits: 5,
   dropBelow: 1e-6,
   simplify: true,
   library: defaultSymbolicLibrary,
+  snapPi: false,
 };
 
 /** The formula of one output. */
@@ -164,7 +167,8 @@ export function buildSymbolicFormula(network: FormulaNetwork, options: Partial<F
   }
   return values.map((value) => {
     const exact = tidy(value.kind === 'constant' ? new math.ConstantNode(value.value) : value.node, o);
-    const expression = roundConstants(tidy(roundConstants(exact, o.significantDigits), o), o.significantDigits);
+    const rounded = roundConstants(tidy(roundConstants(exact, o.significantDigits), o), o.significantDigits);
+    const expression = o.snapPi ? tidySigns(snapPi(rounded, o.significantDigits)) : rounded;
     const compiled = exact.compile();
     return {
       expression,

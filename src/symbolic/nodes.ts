@@ -2,7 +2,7 @@
  * Small mathjs node builders for formula assembly: readable linear combinations (`x - 2 * sin(y) + 0.5`
  * rather than `1 * x + -2 * sin(y) + 0.5`), template substitution, and rounding of constants.
  */
-import { ConstantNode, OperatorNode, parse } from 'mathjs';
+import { ConstantNode, OperatorNode, SymbolNode, parse } from 'mathjs';
 import type { MathNode } from 'mathjs';
 
 /** coefficient · node. */
@@ -85,4 +85,35 @@ export function tidySigns(node: MathNode): MathNode {
     }
   }
   return tidied;
+}
+
+/** p/q·π candidates for `snapPi`: q in {1, 2, 3, 4, 6}, 0 < p/q ≤ 4, in lowest terms. */
+const PI_FRACTIONS: ReadonlyArray<readonly [number, number]> = (() => {
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  const out: [number, number][] = [];
+  for (const q of [1, 2, 3, 4, 6]) for (let p = 1; p <= 4 * q; p++) if (gcd(p, q) === 1) out.push([p, q]);
+  return out;
+})();
+
+/** The node p·pi/q (pi, 2 * pi, pi / 2, 3 * pi / 4). */
+function piNode(p: number, q: number): MathNode {
+  const times: MathNode = p === 1 ? new SymbolNode('pi') : new OperatorNode('*', 'multiply', [new ConstantNode(p), new SymbolNode('pi')]);
+  return q === 1 ? times : new OperatorNode('/', 'divide', [times, new ConstantNode(q)]);
+}
+
+/**
+ * A copy of `node` in which every number that, rounded to `digits` significant digits, equals a
+ * simple multiple p/q·π (q ≤ 6, |p/q| ≤ 4) rounded alike is written as that multiple: a trained
+ * 3.14159 prints as `pi`, 1.5708 as `pi / 2`. Only the printed text changes; it reads the same
+ * number to the digits shown.
+ */
+export function snapPi(node: MathNode, digits: number): MathNode {
+  return node.transform((child) => {
+    if (!isNumberConstant(child) || child.value === 0) return child;
+    const shown = roundSignificant(Math.abs(child.value), digits);
+    const match = PI_FRACTIONS.find(([p, q]) => roundSignificant((p / q) * Math.PI, digits) === shown);
+    if (match === undefined) return child;
+    const multiple = piNode(match[0], match[1]);
+    return child.value < 0 ? new OperatorNode('-', 'unaryMinus', [multiple]) : multiple;
+  });
 }

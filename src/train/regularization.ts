@@ -76,7 +76,7 @@ export function sparsityPenalty(model: KanModel, scales: readonly tf.Tensor2D[],
 
 /** λ·reg at the points (row-major [count, inputs]); a KAN's regulariser for the trainer's hook. Inside tf.tidy. */
 export function regularizationLoss(model: KanModel, points: Float32Array, count: number, options: RegularizationOptions): tf.Scalar {
-  const x = tf.tensor2d(points.subarray(0, count * model.inputs.length), [count, model.inputs.length]);
+  const x = tf.tensor2d(model.transforms.embedPoints(points, count), [count, model.layers[0]!.nIn]);
   const { scales } = edgeForward(model, x, count);
   return tf.mul(sparsityPenalty(model, scales, options), options.lamb) as tf.Scalar;
 }

@@ -9,6 +9,7 @@ import * as tf from '../tf.js';
 import { backendName } from '../backend.js';
 import { KanpinnInputError } from '../errors.js';
 import type { Model } from '../createModel.js';
+import { withoutImposedTerms } from '../architecture/choose.js';
 import type { Problem, TermPoints } from '../problem/types.js';
 import { createRng, type Rng } from '../random.js';
 import type { LbfgsOptions } from './lbfgs.js';
@@ -157,12 +158,16 @@ function appendPoints(a: TermPoints, b: TermPoints, dim: number): TermPoints {
  * resampling, residual-based refinement and weight annealing between steps. Stops early on a
  * non-finite loss (best parameters restored) or when `signal` aborts; the result says which.
  */
-export async function train(problem: Problem, model: Model, partial: Partial<TrainOptions> = {}): Promise<TrainResult> {
+export async function train(given: Problem, model: Model, partial: Partial<TrainOptions> = {}): Promise<TrainResult> {
   const options: TrainOptions = { ...TRAIN_DEFAULTS, ...checkOptions(partial) };
   if (options.threads !== null) setThreads(options.threads);
-  validate(options, problem, model);
+  validate(options, given, model);
   // An inverse problem's parameters train with the model's variables (created here for a fresh model).
-  attachInferred(model, problem);
+  attachInferred(model, given);
+  // Terms the model satisfies exactly (hard constraints, a periodic embedding) are left out of the loss.
+  const imposes = model.transforms.imposes;
+  const problem = withoutImposedTerms(given, imposes);
+  options.weights = Object.fromEntries(Object.entries(options.weights).filter(([name]) => !imposes.includes(name)));
   const resume = options.resume;
   const start = performance.now() - (resume?.seconds ?? 0) * 1000;
   const seconds = (): number => (performance.now() - start) / 1000;

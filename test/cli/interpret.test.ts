@@ -41,7 +41,7 @@ beforeAll(async () => {
 
 describe('kanpinn prune', () => {
   it('removes a hidden node that carries nothing and writes model.json into --out, keeping the problem name', async () => {
-    const r = await run(['prune', path('dead.json'), '--out', path('pruned'), '--edge-threshold', '0', '--json']);
+    const r = await run(['prune', path('dead.json'), '--out', path('pruned'), '--edge-threshold', '0', '--train', '0', '--json']);
     expect(r.code, r.err).toBe(0);
     const result = JSON.parse(r.out) as { width: number[]; widthBefore: number[]; relL2Before: number; relL2After: number; file: string };
     expect(result.widthBefore).toEqual([2, 3, 1]);
@@ -59,6 +59,8 @@ describe('kanpinn prune', () => {
       [['prune', path('dead.json'), '--out', path('x'), '--threshold', '-1'], 'kanpinn: --threshold: expected a number >= 0, got -1'],
       [['prune', path('dead.json'), '--out', path('x'), '--edge-threshold', 'abc'], 'kanpinn: --edge-threshold: expected a number >= 0, got NaN'],
       [['prune', path('dead.json'), '--out', path('x'), '--samples', '0'], 'kanpinn: --samples: expected an integer >= 1, got 0'],
+      [['prune', path('dead.json'), '--out', path('x'), '--train', '1.5'], 'kanpinn: --train: expected an integer >= 0, got 1.5'],
+      [['prune', path('dead.json'), '--out', path('x'), '--tolerance', '-0.1'], 'kanpinn: --tolerance: expected a number >= 0, got -0.1'],
       [['prune', path('dead.json'), '--out', path('x'), '--problem', 'heat1d'], 'kanpinn: --problem: problem heat1d has inputs (x, t)'],
       [['prune', path('dead.json')], 'kanpinn: Missing required argument: out'],
       [['prune', path('mlp.json'), '--out', path('x')], 'kanpinn: prune: '],
@@ -90,7 +92,7 @@ describe('kanpinn symbolic', () => {
     expect(r.code, r.err).toBe(0);
     const result = JSON.parse(r.out) as { fixed: { name: string; r2: number }[]; formulas: { formula: string; relL2VsNumeric: number }[]; exact: unknown };
     expect(result.fixed.map((f) => f.name)).toEqual(['x']);
-    expect(result.formulas[0]!.formula).toMatch(/sin\(3\.1416 \* x\)/);
+    expect(result.formulas[0]!.formula).toMatch(/sin\(pi \* x\)/);
     expect(result.formulas[0]!.formula).toMatch(/y \^ 2/);
     // A fresh KAN's output edge is only roughly linear: the error is that of the fit, finite and below 1.
     expect(result.formulas[0]!.relL2VsNumeric).toBeGreaterThan(0);
@@ -101,19 +103,21 @@ describe('kanpinn symbolic', () => {
     saved.dispose();
     // The saved model is fully symbolic: the plain command prints its formula.
     const plain = await run(['symbolic', out]);
-    expect(plain.out).toMatch(/^u = .*sin\(3\.1416 \* x\)/);
+    expect(plain.out).toMatch(/^u = .*sin\(pi \* x\)/);
   });
 
   it('solve → prune → symbolic --auto runs end to end and reports the error against the numeric model and the exact solution', async () => {
     const runDir = path('p');
     const solved = await run(['solve', 'poisson2d', '--steps', '2', '--grids', '3', '--points', '60', '--boundary-points', '16', '--quiet', '--out', runDir]);
     expect(solved.code, solved.err).toBe(0);
-    const pruned = await run(['prune', join(runDir, 'model.json'), '--out', path('pp')]);
+    const pruned = await run(['prune', join(runDir, 'model.json'), '--out', path('pp'), '--train', '0']);
     expect(pruned.code, pruned.err).toBe(0);
     expect(pruned.out).toMatch(/^pruned \[2,10,1\] → \[2,\d+,1\]/);
     const r = await run(['symbolic', join(path('pp'), 'model.json'), '--auto', '--lib', 'x,x^2,sin', '--train', '2']);
     expect(r.code, r.err).toBe(0);
-    const lines = r.out.trim().split('\n');
+    // --train 2 also turns on the PDE-checked search: one line per layer trial, then the formula.
+    const lines = r.out.trim().split('\n').filter((l) => !l.startsWith('layer '));
+    expect(r.out).toMatch(/^layer 0 complexity <= 1: x, loss [0-9.e+-]+ after retraining (kept|rejected)$/m);
     expect(lines[0]).toMatch(/^u = /);
     expect(lines[1]).toMatch(/rel\. L2 vs the numeric model [0-9.e+-]+ on 2000 points \(constants refitted: 2 L-BFGS steps on poisson2d\)/);
     expect(lines[2]).toMatch(/rel\. L2 vs exact \(10000 points\) [0-9.e+-]+/);

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 /** A fresh copy of the pool module, so that its default is read again from the environment. */
@@ -15,8 +16,10 @@ describe('KANPINN_THREADS', () => {
 
   it('sets the default thread count (a sweep worker process gets its share of the cores this way)', async () => {
     expect((await freshPool('3')).getThreads()).toBe(3);
-    // unset: one thread (threads are opt-in until the shared-buffer memory growth is fixed)
-    expect((await freshPool(undefined)).getThreads()).toBe(1);
+    // unset: the machine's cores
+    const pool = await freshPool(undefined);
+    expect(pool.getThreads()).toBe(pool.machineThreads());
+    expect(pool.machineThreads()).toBe(availableParallelism());
   });
 
   it('is refused unless it is an integer >= 1, naming the variable', async () => {

@@ -51,8 +51,44 @@ describe('generated activation kernel', () => {
 
   it('shows the generated source, with the jet factors inlined as locals (no dS array)', () => {
     const source = activationKernelSource(plans.mixed2d, 'tanh', 'backward');
-    expect(source).toContain('Math.tanh(z)');
+    // tanh by arithmetic (no Math.tanh/Math.exp: the slowest part of the pass); its accuracy is the test below
+    expect(source).not.toMatch(/Math\.(tanh|exp)/);
     expect(source).toMatch(/dZ\[\d+ \* stride \+ base\] \+= ds\d+/);
     expect(source).not.toContain('dS[');
+  });
+
+  it('computes tanh and its derivatives as exactly as Math.tanh in float64 (the arithmetic tanh of the generated code)', () => {
+    const plan = createJetPlan([[0], [0, 0], [0, 0, 0]], 1);
+    const forward = generatedActivationForward(plan, 'tanh', () => undefined)!;
+    // orders ≤ 3 are the arithmetic closed forms; the backward pass needs order M + 1, so M = 2 there
+    const backward = generatedActivationBackward(createJetPlan([[0], [0, 0]], 1), 'tanh', () => undefined)!;
+    const zs = [0, 1e-30, -1e-12, 3e-8, -0.01, 0.17, -0.35, 0.5, -1, 2.5, -4, 7.9, -12, 19.5, -19.99, 20, 25, -60, 1e30];
+    const N = zs.length;
+    // channel 1 = 1 (x' = 1), channels 2, 3 = 0: the outputs are tanh, tanh', tanh'', tanh'''
+    const Z = new Float32Array(4 * N);
+    Z.set(zs, 0);
+    Z.fill(1, N, 2 * N);
+    const Y = new Float32Array(4 * N);
+    forward(Z, new Float32Array(1), N, 1, Y);
+    zs.forEach((zRaw, p) => {
+      const z = Math.fround(zRaw);
+      const t = Math.tanh(z);
+      const d1 = 1 / Math.cosh(z) ** 2; // 1 − t² would cancel for large |z|
+      const want = [t, d1, -2 * t * d1, d1 * (6 * t * t - 2)];
+      want.forEach((w, c) => {
+        const got = Y[c * N + p]!;
+        // float32 rounding of the exact value (relative), or 1e-30 absolute where the value is 0 or below float32's range
+        expect(Math.abs(got - w), `z=${z} channel ${c}`).toBeLessThanOrEqual(Math.max(Math.abs(w) * 1.2e-7, 1e-30 + (Math.abs(z) >= 19 ? 1e-15 : 0)));
+      });
+    });
+    // the backward pass uses the same derivatives: dL/dz for dL/dY0 = 1 is tanh'(z)
+    const dY = new Float32Array(3 * N);
+    dY.fill(1, 0, N);
+    const dZ = new Float32Array(3 * N);
+    backward(Z.subarray(0, 3 * N), new Float32Array(1), N, 1, dY, dZ, new Float64Array(1));
+    zs.forEach((zRaw, p) => {
+      const d1 = 1 / Math.cosh(Math.fround(zRaw)) ** 2;
+      expect(Math.abs(dZ[p]! - d1), `dZ z=${zRaw}`).toBeLessThanOrEqual(Math.max(d1 * 1.2e-7, 1e-15));
+    });
   });
 });

@@ -16,6 +16,9 @@ const rows: string[] = ['% x y k'];
 for (let i = 0; i <= 20; i++) for (let j = 0; j <= 20; j++) rows.push(`${i / 20} ${j / 20} ${1 + (i / 20) * (j / 20)}`);
 writeFileSync(join(dir, 'k.dat'), rows.join('\n'));
 writeFileSync(join(dir, 'ragged.dat'), '0 0 1\n0 1\n');
+writeFileSync(join(dir, 'words.dat'), '# x y k\n0 0 1\n0 1 NaN\n');
+writeFileSync(join(dir, 'one.dat'), '0.5 0.5 1\n');
+writeFileSync(join(dir, 'narrow.dat'), '0 1\n1 2\n');
 
 const base = {
   name: 'p',
@@ -46,6 +49,9 @@ describe('kanpinn check with a tabulated field', () => {
     ['a missing field file', { ...base, fields: { k: { file: 'missing.dat' } } }, `fields.k.file: cannot read "${join(dir, 'missing.dat')}" (no such file)`],
     ['an unknown interpolation', { ...base, fields: { k: { file: 'k.dat', interpolate: 'spline' } } }, 'fields.k.interpolate: expected one of nearest, linear, got "spline"'],
     ['ragged rows', { ...base, fields: { k: { file: 'ragged.dat' } } }, 'fields.k.file: expected 3 columns (x y k) per row, line 2 has 2'],
+    ['a value that is not a number', { ...base, fields: { k: { file: 'words.dat' } } }, 'fields.k.file: line 3: "NaN" is not a finite number'],
+    ['too few points', { ...base, fields: { k: { file: 'one.dat' } } }, 'fields.k.file: expected at least 2 data points, got 1'],
+    ['the wrong column count', { ...base, fields: { k: { file: 'narrow.dat' } } }, 'fields.k.file: expected 3 columns (x y k) per row for variables x, y, the first row has 2'],
     ['a field named like a variable', { ...base, fields: { y: { file: 'k.dat' } } }, "fields.y: 'y' is already a variable; a field needs a name of its own"],
   ];
   it.each(cases)('refuses %s with one line, exit 2', async (what, spec, message) => {

@@ -1,0 +1,220 @@
+/**
+ * Choosing an input embedding from the problem itself (`--embed auto`, and the automatic recipe):
+ * periodic conditions give the periodic embedding, high frequencies in the problem's data give
+ * Fourier features with σ per variable (see src/model/embedding.ts for what they are).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { parseDerivativeName } from '../jet/names.js';
+import { buildEmbedding, type EmbeddingConfig } from '../model/embedding.js';
+import { embedText, parseEmbedText, type EmbedSpec } from '../options/architecture.js';
+import type { Problem, Scope } from '../problem/types.js';
+import { createRng } from '../random.js';
+
+/** The variables along which a problem has periodic conditions, with the condition names. */
+export function periodicVariables(problem: Problem): { variable: string; term: string }[] {
+  const out: { variable: string; term: string }[] = [];
+  const d = problem.variables.length;
+  for (const term of problem.terms) {
+    if (term.kind !== 'periodic') continue;
+    // A periodic term's points come in mirrored halves that differ only along its axis.
+    const { coords, count } = term.sample(4, createRng(1), 'random');
+    const half = count / 2;
+    for (let a = 0; a < d; a++) {
+      if (coords[a]! !== coords[half * d + a]!) {
+        out.push({ variable: problem.variables[a]!, term: term.name });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** What `suggestEmbedding` proposes, with why (one line) and the measured frequencies. */
+export interface EmbeddingSuggestion {
+  /** `--embed` text, or null for no embedding. */
+  embed: string | null;
+  why: string;
+  /** Estimated cycles over the domain's extent per variable. */
+  cycles: Record<string, number>;
+}
+
+/** Cycles over the extent at or above which Fourier features are proposed. */
+export const HIGH_FREQUENCY_CYCLES = 4;
+const LINE_SAMPLES = 256;
+const LINES = 5;
+
+/**
+ * Proposes an embedding from the problem itself: periodic conditions give `periodic:x`; the
+ * dominant frequency of the problem's data (initial values and rates, Dirichlet values, sources:
+ * each term's residual at u = 0, counted by zero crossings along lines through the domain), and
+ * for time the frequency the PDE's dispersion relation gives to the data's spatial wave number,
+ * give Fourier features with σ per variable when some variable has ≥ HIGH_FREQUENCY_CYCLES cycles.
+ */
+export function suggestEmbedding(problem: Problem): EmbeddingSuggestion {
+  const periodic = periodicVariables(problem);
+  const periodicNames = [...new Set(periodic.map((p) => p.variable))];
+  const cycles = estimateCycles(problem);
+  const shown = Object.entries(cycles)
+    .map(([v, c]) => `${Number(c.toPrecision(2))} along ${v}`)
+    .join(', ');
+  const others = problem.variables.filter((v) => !periodicNames.includes(v));
+  const high = others.some((v) => (cycles[v] ?? 0) >= HIGH_FREQUENCY_CYCLES);
+  const spec: EmbedSpec = { periodic: periodicNames };
+  if (high) {
+    const sigma: Record<string, number> = {};
+    for (const v of others) sigma[v] = Math.max(1, Math.round(cycles[v] ?? 0));
+    spec.fourier = { sigma, features: 16 };
+  }
+  if (!high && periodicNames.length === 0) return { embed: null, why: `no periodic condition; data cycles over the domain: ${shown || 'none measured'} (< ${HIGH_FREQUENCY_CYCLES})`, cycles };
+  const reasons: string[] = [];
+  if (periodicNames.length > 0) reasons.push(`periodic conditions along ${periodicNames.join(', ')} (made exact)`);
+  if (high) reasons.push(`high frequency in the data (cycles over the domain: ${shown})`);
+  return { embed: embedText(spec), why: reasons.join('; '), cycles };
+}
+
+/** Per variable, the largest number of cycles over its extent seen in the problem's data (see `suggestEmbedding`). */
+export function estimateCycles(problem: Problem): Record<string, number> {
+  const { variables } = problem;
+  const d = variables.length;
+  const { min, max } = problem.bounds;
+  const rng = createRng(11);
+  const cycles: Record<string, number> = Object.fromEntries(variables.map((v) => [v, 0]));
+  const terms = problem.terms.filter((t) => t.kind === 'pde' || t.kind === 'dirichlet' || t.kind === 'initial');
+  for (let a = 0; a < d; a++) {
+    const count = LINES * LINE_SAMPLES;
+    const coords = new Float32Array(count * d);
+    for (let line = 0; line < LINES; line++) {
+      const fixed = variables.map((_, b) => min[b]! + (0.1 + 0.8 * rng.next()) * (max[b]! - min[b]!));
+      for (let s = 0; s < LINE_SAMPLES; s++) {
+        const row = (line * LINE_SAMPLES + s) * d;
+        for (let b = 0; b < d; b++) coords[row + b] = b === a ? min[a]! + ((s + 0.5) / LINE_SAMPLES) * (max[a]! - min[a]!) : fixed[b]!;
+      }
+    }
+    for (const term of terms) {
+      for (const signal of dataSignals(problem, term, coords, count)) {
+        for (let line = 0; line < LINES; line++) {
+          cycles[variables[a]!] = Math.max(cycles[variables[a]!]!, crossings(signal.subarray(line * LINE_SAMPLES, (line + 1) * LINE_SAMPLES)) / 2);
+        }
+      }
+    }
+  }
+  if (problem.time && d > 1) {
+    const t = d - 1;
+    const spatial = variables.slice(0, t);
+    const a = spatial.reduce((best, _, b) => ((cycles[variables[b]!]! / (max[b]! - min[b]!)) > (cycles[variables[best]!]! / (max[best]! - min[best]!)) ? b : best), 0);
+    const k = (2 * Math.PI * Math.max(cycles[variables[a]!]!, 0.5)) / (max[a]! - min[a]!);
+    const omega = dispersionFrequency(problem, a, k);
+    if (omega !== undefined) cycles[variables[t]!] = Math.max(cycles[variables[t]!]!, (omega * (max[t]! - min[t]!)) / (2 * Math.PI));
+  }
+  return cycles;
+}
+
+/** The term's residual at u = 0 (so −g for a condition, −f for a PDE) at the points, as one or more signals. */
+function dataSignals(problem: Problem, term: Problem['terms'][number], coords: Float32Array, count: number): Float32Array[] {
+  try {
+    const values = tf.tidy(() => {
+      const scope: Scope = {};
+      problem.variables.forEach((v, b) => (scope[v] = tf.tensor1d(Float32Array.from({ length: count }, (_, n) => coords[n * problem.variables.length + b]!))));
+      for (const name of term.derivatives) scope[name] = tf.zeros([count]) as tf.Tensor1D;
+      return term.residual(scope).dataSync() as Float32Array;
+    });
+    const parts: Float32Array[] = [];
+    for (let start = 0; start + count <= values.length; start += count) parts.push(values.slice(start, start + count));
+    return parts;
+  } catch {
+    // A term whose residual needs more than coordinates and zero outputs tells nothing here.
+    return [];
+  }
+}
+
+/** Sign changes of a signal around its mean, ignoring values within 1e-6 of its scale. */
+function crossings(signal: Float32Array): number {
+  let mean = 0;
+  for (const v of signal) mean += v;
+  mean /= signal.length;
+  let scale = 0;
+  for (const v of signal) scale = Math.max(scale, Math.abs(v - mean));
+  if (scale < 1e-9) return 0;
+  let last = 0;
+  let count = 0;
+  for (const v of signal) {
+    const x = v - mean;
+    if (Math.abs(x) <= 1e-6 * scale) continue;
+    const sign = Math.sign(x);
+    if (last !== 0 && sign !== last) count++;
+    last = sign;
+  }
+  return count;
+}
+
+/**
+ * The angular frequency ω > 0 for which the plane wave cos(k x_a − ω t) solves the PDE (its
+ * dispersion relation, e.g. ω = c k for u_tt = c² u_xx, ω = a k for u_t + a u_x = 0), found by a scan;
+ * undefined when there is none (diffusion) or the PDE does not evaluate on plain values.
+ */
+export function dispersionFrequency(problem: Problem, axis: number, k: number): number | undefined {
+  const pde = problem.terms.find((t) => t.kind === 'pde');
+  if (!pde) return undefined;
+  const d = problem.variables.length;
+  const t = d - 1;
+  const span = problem.bounds.max[t]! - problem.bounds.min[t]!;
+  const steps = 4000;
+  const omegas = Float32Array.from({ length: steps }, (_, i) => ((i + 1) / steps) * ((2 * Math.PI * 200) / span));
+  const evaluate = (theta: number): Float32Array | undefined => {
+    try {
+      return tf.tidy(() => {
+        const scope: Scope = {};
+        problem.variables.forEach((v, b) => (scope[v] = tf.fill([steps], (problem.bounds.min[b]! + problem.bounds.max[b]!) / 2) as tf.Tensor1D));
+        for (const name of pde.derivatives) {
+          const parsed = parseDerivativeName(name, problem.variables, problem.unknowns);
+          if (!parsed) continue;
+          if (parsed.output !== 0 || parsed.axes.some((b) => b !== axis && b !== t)) {
+            scope[name] = tf.zeros([steps]) as tf.Tensor1D;
+            continue;
+          }
+          // ∂ of cos(θ) with θ = k x_a − ω t: each x_a gives k, each t gives −ω, and cos^{(n)}(θ) = cos(θ + nπ/2).
+          const n = parsed.axes.length;
+          const p = parsed.axes.filter((b) => b === axis).length;
+          const q = n - p;
+          const base = k ** p * Math.cos(theta + (n * Math.PI) / 2);
+          scope[name] = tf.tensor1d(Float32Array.from(omegas, (w) => base * (-w) ** q));
+        }
+        const zero: Scope = { ...scope };
+        for (const name of pde.derivatives) zero[name] = tf.zeros([steps]) as tf.Tensor1D;
+        return tf.sub(pde.residual(scope), pde.residual(zero)).dataSync() as Float32Array;
+      });
+    } catch {
+      return undefined;
+    }
+  };
+  const r0 = evaluate(0);
+  const r1 = evaluate(Math.PI / 2);
+  if (!r0 || !r1) return undefined;
+  const scale = Math.max(...r0.map(Math.abs), ...r1.map(Math.abs));
+  if (!(scale > 0)) return undefined;
+  const flat = (r: Float32Array, i: number): boolean => Math.abs(r[i]!) <= 1e-5 * scale && Math.abs(r[i + 1]!) <= 1e-5 * scale;
+  const changes = (r: Float32Array, i: number): boolean => Math.sign(r[i]!) !== Math.sign(r[i + 1]!);
+  for (let i = 0; i + 1 < steps; i++) {
+    const ok0 = changes(r0, i) || flat(r0, i);
+    const ok1 = changes(r1, i) || flat(r1, i);
+    if (ok0 && ok1 && !(flat(r0, i) && flat(r1, i))) return omegas[i]!;
+  }
+  return undefined;
+}
+
+/** Parses and builds `--embed` text for a problem ('auto' asks `suggestEmbedding`); null for none. */
+export function embeddingFor(problem: Problem, text: string | null, seed: number, where = '--embed'): { config: EmbeddingConfig | null; why: string } {
+  if (text === null) return { config: null, why: 'none' };
+  let parsed = parseEmbedText(text, where);
+  let why = 'given';
+  if (parsed === 'auto') {
+    const suggestion = suggestEmbedding(problem);
+    if (suggestion.embed === null) return { config: null, why: `auto: none (${suggestion.why})` };
+    parsed = parseEmbedText(suggestion.embed, where) as EmbedSpec;
+    why = `auto: ${suggestion.embed} (${suggestion.why})`;
+  }
+  if (parsed === null) return { config: null, why: 'none' };
+  const periodic = periodicVariables(problem);
+  const imposes = periodic.filter((p) => (parsed as EmbedSpec).periodic.includes(p.variable)).map((p) => p.term);
+  return { config: buildEmbedding(parsed, problem.variables, problem.bounds, seed, where, imposes), why };
+}

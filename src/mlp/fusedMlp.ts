@@ -1,0 +1,92 @@
+/**
+ * The MLP's jets as one differentiable op over the whole network, for backends whose tensors live
+ * in host memory (`wasm`, `cpu`; see backendMemory.ts). Per layer: Z = X·W by tfjs's matMul
+ * (XNNPACK on wasm), then bias + activation jets by the JS kernel (activationKernel.ts) reading Z
+ * and writing Y in place. The backward pass is written out by hand: per layer the activation's
+ * reverse kernel gives dZ and dbias, then dW = Xᵀ·dZ and dX = dZ·Wᵀ with explicit transposes
+ * (the wasm backend's transposed matMul is 12–18× slower, PERF_NOTES.md).
+ *
+ * Against one customGrad per matMul and per activation (the tf-ops path in mlp.ts, kept for GPU
+ * backends) this removes the copies between the wasm heap and JS arrays (dataSync/tf.tensor, four
+ * per layer), the Identity copies tfjs makes of every tensor a customGrad saves (now only each
+ * layer's X and Z, once), and most of the per-op dispatch at small sizes.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { JetPlan } from '../jet/plan.js';
+import { activationBackwardInto, activationForwardInto, type KernelActivation } from './activationKernel.js';
+import { computeTensor } from './backendMemory.js';
+
+/** One dense layer's parameters: weight [nIn, nOut], bias [nOut]. */
+export interface FusedLayer {
+  weight: tf.Tensor;
+  bias: tf.Tensor;
+}
+
+/** Bias + activation jets of one layer: Z [C·N, n] → Y [C·N, n]. */
+function activate(activation: KernelActivation, plan: JetPlan, z: tf.Tensor, bias: tf.Tensor, count: number): tf.Tensor {
+  const n = z.shape[1]!;
+  return computeTensor(z.shape, [z, bias], ([Z, B], Y) => {
+    const out = activationForwardInto(activation, plan, Z!, B!, count, n, Y);
+    if (out !== Y) Y.set(out); // the threaded kernel wrote its own (shared) array
+  });
+}
+
+/** Reverse of `activate`: dL/dY → dL/dZ (a tensor) and dL/dbias. */
+function activateBackward(activation: KernelActivation, plan: JetPlan, z: tf.Tensor, bias: tf.Tensor, dy: tf.Tensor, count: number): { dz: tf.Tensor; dBias: tf.Tensor } {
+  const n = z.shape[1]!;
+  const dBias = new Float64Array(n);
+  const dz = computeTensor(z.shape, [z, bias, dy], ([Z, B, dY], dZ) => {
+    dZ.fill(0);
+    const out = activationBackwardInto(activation, plan, Z!, B!, count, n, dY!, dZ, dBias);
+    if (out !== dZ) dZ.set(out);
+  });
+  return { dz, dBias: tf.tensor1d(Float32Array.from(dBias)) };
+}
+
+/**
+ * The output jets [C·N, nOut] of an MLP for input jets x [C·N, nIn] (channel-major, `count`
+ * points per channel): hidden layers use `activation`, the last one is linear. Differentiable with
+ * respect to every weight and bias; x is data (the points' jets), so no gradient flows to it and
+ * the first layer's dX product is skipped.
+ */
+export function fusedMlpJet(activation: KernelActivation, plan: JetPlan, layers: readonly FusedLayer[], x: tf.Tensor2D, count: number): tf.Tensor2D {
+  const L = layers.length;
+  const activationOf = (l: number): KernelActivation => (l === L - 1 ? 'identity' : activation);
+  // variables outlive the op; any other parameter tensor is saved like the intermediates
+  const params = layers.flatMap((layer) => [layer.weight, layer.bias]);
+  const kept = params.map((p) => p instanceof tf.Variable);
+  const op = tf.customGrad((...args: unknown[]) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const inParams = args.slice(0, 2 * L) as tf.Tensor[];
+    const xs: tf.Tensor[] = [];
+    const zs: tf.Tensor[] = [];
+    let h: tf.Tensor = x;
+    for (let l = 0; l < L; l++) {
+      const z = tf.matMul(h as tf.Tensor2D, inParams[2 * l] as tf.Tensor2D);
+      xs.push(h);
+      zs.push(z);
+      h = activate(activationOf(l), plan, z, inParams[2 * l + 1]!, count);
+    }
+    // saved tensors are copied by tfjs (Identity) and freed after the backward pass
+    save([...xs, ...zs, ...inParams.filter((_, i) => !kept[i])]);
+    return {
+      value: h,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const sx = saved.slice(0, L);
+        const sz = saved.slice(L, 2 * L);
+        const rest = saved.slice(2 * L);
+        const param = inParams.map((p, i) => (kept[i] ? p : rest.shift()!));
+        const grads: tf.Tensor[] = new Array<tf.Tensor>(2 * L);
+        let g = dy;
+        for (let l = L - 1; l >= 0; l--) {
+          const { dz, dBias } = activateBackward(activationOf(l), plan, sz[l]!, param[2 * l + 1]!, g, count);
+          grads[2 * l] = tf.matMul(tf.transpose(sx[l]! as tf.Tensor2D), dz as tf.Tensor2D);
+          grads[2 * l + 1] = dBias;
+          if (l > 0) g = tf.matMul(dz as tf.Tensor2D, tf.transpose(param[2 * l]! as tf.Tensor2D));
+        }
+        return grads;
+      },
+    };
+  });
+  return op(...params) as tf.Tensor2D;
+}

@@ -1,0 +1,109 @@
+/**
+ * The tfjs-ops path of a KAN layer (src/kan/kanOps.ts, the GPU path) against the JS kernels on the
+ * `cpu` backend: jets and the gradients of every parameter (and of the input jets of a hidden
+ * layer) agree to float32 rounding, for every jet plan, k = 1..5, non-uniform grids, pruned edges,
+ * points beyond the grid, and symbolic edges (test/kan/opsAgreement.ts has the cases).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setBackend } from '../../src/backend.js';
+import { kanKernel, setKanKernel, usesOpsKernels } from '../../src/computePath.js';
+import { createJetPlan } from '../../src/jet/plan.js';
+import { kanLayerOpsSupported } from '../../src/kan/kanOps.js';
+import { createKan } from '../../src/kan/model.js';
+import { setSymbolicEdge } from '../../src/kan/symbolicState.js';
+import { defaultSymbolicLibrary } from '../../src/symbolic/library.js';
+import { agreementCases, runAgreementCase } from './opsAgreement.js';
+
+const TOLERANCE = 2e-4;
+
+beforeAll(async () => {
+  await setBackend('cpu');
+});
+
+afterAll(() => {
+  setKanKernel('auto');
+});
+
+describe('KAN layer: tfjs ops against the JS kernels (cpu backend)', () => {
+  it.each(agreementCases())('$name', (c) => {
+    const before = tf.memory().numTensors;
+    const { errors } = runAgreementCase(c);
+    for (const [quantity, error] of Object.entries(errors)) expect(error, quantity).toBeLessThan(TOLERANCE);
+    expect(Object.keys(errors)).toContain('dCoef');
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('the ops path stays on the device', () => {
+  it('reads no tensor back (no dataSync) in a whole-model loss and gradient, symbolic edge included', () => {
+    const model = createKan({ width: [2, 4, 1], seed: 3 });
+    setSymbolicEdge(model.layers[0]!, 1, 2, defaultSymbolicLibrary.require('sin', 'test'), { a: 2, b: 0.1, c: 0.5, d: 0 });
+    const plan = createJetPlan([[0, 0], [1, 1]], 2);
+    const N = 16;
+    const points = tf.randomUniform([N, 2], -1, 1, 'float32', 5);
+    const input = tf.tidy(() => {
+      const ex = tf.concat([tf.zeros([N, 1]), tf.ones([N, 1])], 1);
+      return tf.stack([points, tf.reverse(ex, 1), ex, tf.zeros([N, 2]), tf.zeros([N, 2])]) as tf.Tensor3D;
+    });
+    const original = tf.Tensor.prototype.dataSync;
+    let reads = 0;
+    tf.Tensor.prototype.dataSync = function (this: tf.Tensor) {
+      reads++;
+      return original.call(this);
+    } as typeof original;
+    setKanKernel('ops');
+    try {
+      tf.tidy(() => {
+        tf.variableGrads(() => tf.sum(tf.square(model.jetForward(plan, input, N))) as tf.Scalar, model.variables());
+      });
+    } finally {
+      tf.Tensor.prototype.dataSync = original;
+      setKanKernel('auto');
+    }
+    expect(reads).toBe(0);
+    // the control: the JS kernels read the tensors back
+    tf.Tensor.prototype.dataSync = function (this: tf.Tensor) {
+      reads++;
+      return original.call(this);
+    } as typeof original;
+    setKanKernel('js');
+    try {
+      tf.tidy(() => {
+        tf.variableGrads(() => tf.sum(tf.square(model.jetForward(plan, input, N))) as tf.Scalar, model.variables());
+      });
+    } finally {
+      tf.Tensor.prototype.dataSync = original;
+      setKanKernel('auto');
+    }
+    expect(reads).toBeGreaterThan(0);
+    tf.dispose([points, input]);
+    model.dispose();
+  });
+
+  it('keeps the JS kernel for a symbolic function without a tensor form at that order (arcsin in a 4th-order jet)', () => {
+    const model = createKan({ width: [1, 2, 1] });
+    const layer = model.layers[0]!;
+    expect(kanLayerOpsSupported(layer, 4)).toBe(true);
+    setSymbolicEdge(layer, 0, 1, defaultSymbolicLibrary.require('arcsin', 'test'), { a: 0.5, b: 0, c: 1, d: 0 });
+    expect(kanLayerOpsSupported(layer, 3)).toBe(true);
+    expect(kanLayerOpsSupported(layer, 4)).toBe(false);
+    model.dispose();
+  });
+});
+
+describe('kernel choice', () => {
+  it('auto takes the JS kernels on cpu and the ops on a device backend name; ops/js force one', () => {
+    expect(kanKernel()).toBe('auto');
+    expect(usesOpsKernels()).toBe(false);
+    setKanKernel('ops');
+    expect(usesOpsKernels()).toBe(true);
+    expect(setKanKernel('js')).toBe('ops');
+    expect(usesOpsKernels()).toBe(false);
+    setKanKernel('auto');
+  });
+
+  it('refuses an unknown choice naming the valid ones', () => {
+    expect(() => setKanKernel('gpu' as 'ops')).toThrow('kanKernel: expected one of auto, ops, js, got "gpu"');
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * The fused MLP jet op (fusedMlp.ts, the default on wasm and cpu) against the per-layer tf-ops
+ * path that GPU backends take (mlp.ts with useFusedMlp(false)): the same output jets and the same
+ * parameter gradients up to float rounding, on both host-memory backends, and no tensor left
+ * behind with or without a gradient tape.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { setBackend } from '../../src/backend.js';
+import { createJetPlan, type JetPlan } from '../../src/jet/plan.js';
+import { hostMemoryBackend } from '../../src/mlp/backendMemory.js';
+import { createMlp, useFusedMlp, type MlpActivation, type MlpModel } from '../../src/mlp/mlp.js';
+import { createRng } from '../../src/random.js';
+
+afterAll(() => {
+  useFusedMlp(true);
+});
+
+/** Input jets [C, N, d]: value channel = the points, first-order channels = unit vectors, higher = 0. */
+function inputJet(plan: JetPlan, points: Float32Array, count: number, d: number): tf.Tensor3D {
+  const C = plan.channels.length;
+  const values = new Float32Array(C * count * d);
+  values.set(points, 0);
+  plan.channels.forEach((axes, c) => {
+    if (axes.length !== 1) return;
+    for (let p = 0; p < count; p++) values[(c * count + p) * d + axes[0]!] = 1;
+  });
+  return tf.tensor3d(values, [C, count, d]);
+}
+
+/** Output jets and d(Σ weights·jets)/d(every parameter), as flat arrays. */
+function jetsAndGradients(model: MlpModel, plan: JetPlan, points: Float32Array, count: number, fused: boolean): { jets: Float32Array; grads: Float32Array[] } {
+  const previous = useFusedMlp(fused);
+  try {
+    return tf.tidy(() => {
+      const d = model.width[0]!;
+      const weights = tf.tensor(Float32Array.from({ length: plan.channels.length * count * model.outputs.length }, (_, i) => Math.sin(i + 1)), [plan.channels.length, count, model.outputs.length]);
+      const jets = model.jetForward(plan, inputJet(plan, points, count, d), count).dataSync() as Float32Array;
+      const { grads } = tf.variableGrads(() => model.jetForward(plan, inputJet(plan, points, count, d), count).mul(weights).sum() as tf.Scalar, model.variables());
+      return { jets: Float32Array.from(jets), grads: model.variables().map((v) => Float32Array.from(grads[v.name]!.dataSync())) };
+    });
+  } finally {
+    useFusedMlp(previous);
+  }
+}
+
+function expectNear(actual: Float32Array, expected: Float32Array, what: string): void {
+  expect(actual.length, what).toBe(expected.length);
+  const scale = Math.max(1e-3, ...Array.from(expected, Math.abs));
+  let worst = 0;
+  for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
+  expect(worst / scale, what).toBeLessThan(2e-6);
+}
+
+const plans: Record<string, (d: number) => JetPlan> = {
+  value: (d) => createJetPlan([], d),
+  laplacian: (d) => createJetPlan([[0, 0], [1, 1]], d),
+  mixed: (d) => createJetPlan([[0], [1], [0, 1], [0, 0, 0]], d),
+};
+const activations: MlpActivation[] = ['tanh', 'sin', 'silu'];
+const cases = (['wasm', 'cpu'] as const).flatMap((backend) =>
+  Object.keys(plans).flatMap((plan) => activations.map((activation) => ({ name: `${backend} ${plan} ${activation}`, backend, plan, activation }))),
+);
+
+describe('fused MLP jets', () => {
+  it.each(cases)('match the per-layer tf ops: $name', async ({ backend, plan: planName, activation }) => {
+    await setBackend(backend);
+    expect(hostMemoryBackend()).toBe(true);
+    const model = createMlp({ width: [2, 7, 5, 2], activation, seed: 3 });
+    const plan = plans[planName]!(2);
+    const rng = createRng(9);
+    const count = 13;
+    const points = Float32Array.from({ length: count * 2 }, () => rng.next() * 4 - 2);
+    const fused = jetsAndGradients(model, plan, points, count, true);
+    const layered = jetsAndGradients(model, plan, points, count, false);
+    expectNear(fused.jets, layered.jets, 'jets');
+    fused.grads.forEach((g, i) => expectNear(g, layered.grads[i]!, `gradient of ${model.variables()[i]!.name}`));
+    model.dispose();
+  });
+
+  it('saturated tanh units (|z| > 20) give t = ±1 and zero derivative channels, as Math.tanh did', async () => {
+    await setBackend('wasm');
+    const model = createMlp({ width: [1, 3, 1], seed: 1 });
+    model.layers[0]!.weight.assign(tf.tensor2d([[30, -30, 0.5]]));
+    const plan = createJetPlan([[0], [0, 0]], 1);
+    const points = Float32Array.from([1, -1, 0.25]);
+    const fused = jetsAndGradients(model, plan, points, 3, true);
+    const layered = jetsAndGradients(model, plan, points, 3, false);
+    expectNear(fused.jets, layered.jets, 'jets');
+    fused.grads.forEach((g, i) => expectNear(g, layered.grads[i]!, `gradient ${i}`));
+    model.dispose();
+  });
+
+  it('leaves no tensor behind, with and without a gradient tape', async () => {
+    await setBackend('wasm');
+    const model = createMlp({ width: [2, 6, 6, 1], seed: 2 });
+    const plan = plans.laplacian!(2);
+    const points = Float32Array.from({ length: 20 }, (_, i) => Math.cos(i));
+    jetsAndGradients(model, plan, points, 10, true); // warm-up: kernels, backend caches
+    const before = tf.memory().numTensors;
+    const beforeBytes = tf.memory().numBytes;
+    for (let i = 0; i < 3; i++) {
+      jetsAndGradients(model, plan, points, 10, true);
+      tf.tidy(() => model.jetForward(plan, inputJet(plan, points, 10, 2), 10)).dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    expect(tf.memory().numBytes).toBe(beforeBytes);
+    model.dispose();
+  });
+});
