@@ -17,7 +17,7 @@ import {
   type TrainResult,
   type TrainCheckpoint,
 } from '../src/internal.js';
-import { splineDegreeChoice, writeFileSet, type OutputFile, type RecipeChoice } from '../src/internal.js';
+import { autoRecipe, splineDegreeChoice, writeFileSet, type OutputFile, type RecipeChoice, type RecipeDecision } from '../src/internal.js';
 import { architectureFor } from '../src/internal.js';
 import { SOLVE_OUTPUT_FILES } from './outputs.js';
 import { buildReport } from './reportData.js';
@@ -76,12 +76,21 @@ export interface SolveHooks {
 }
 
 /**
- * The options of one solve: the user's (`partial`) over the problem's hint over `SOLVE_DEFAULTS`.
+ * What the recipe sets under the user's choices: `tuned`, the problem's `"solver"` hint; `auto`
+ * (the default), `autoRecipe`'s decisions (the hint is not read). The user's `partial` always wins.
+ */
+export function recipeOptions(problem: Problem, partial: Partial<SolveOptions>): { options: Partial<SolveOptions>; decisions: RecipeDecision[] } {
+  const model = partial.model ?? SOLVE_DEFAULTS.model;
+  if ((partial.recipe ?? SOLVE_DEFAULTS.recipe) === 'tuned') return { options: hintOptions(problem.defaults.solver, model), decisions: [] };
+  return autoRecipe(problem, model, partial);
+}
+
+/**
+ * The options of one solve: the user's (`partial`) over the recipe's (`recipeOptions`) over `SOLVE_DEFAULTS`.
  * A `grid` alone means one stage at that grid; no `k` means the automatic spline degree (`splineDegreeChoice`).
  */
 export function resolveSolveOptions(problem: Problem, partial: Partial<SolveOptions>): SolveOptions {
-  const model = partial.model ?? SOLVE_DEFAULTS.model;
-  const options: SolveOptions = { ...SOLVE_DEFAULTS, ...hintOptions(problem.defaults.solver, model), ...partial };
+  const options: SolveOptions = { ...SOLVE_DEFAULTS, ...recipeOptions(problem, partial).options, ...partial };
   if (options.grid !== null && partial.grids === undefined) options.grids = [options.grid];
   if (options.k === null) options.k = splineDegreeChoice(problem, null).value;
   return options;
@@ -91,6 +100,8 @@ export function resolveSolveOptions(problem: Problem, partial: Partial<SolveOpti
 export interface SolveRecipe {
   /** A KAN's spline degree. */
   k?: RecipeChoice;
+  /** With `--recipe auto`: the options it set and why, one line each (absent with `tuned`, or when it set none). */
+  decisions?: RecipeDecision[];
   /** The input embedding and hard constraints (`--embed`, `--hard`), as text with why. */
   embed?: { value: string; why: string };
   hard?: { value: string; why: string };
@@ -108,10 +119,13 @@ export async function solveProblem(
   const keepGrid = resumed?.kind === 'kan' && !hooks.resume?.state && partial.grids === undefined && partial.grid === undefined ? { grids: [resumed.layers[0]!.grid] } : {};
   const options = resolveSolveOptions(problem, resumed ? { ...partial, model: resumed.kind, ...keepGrid } : partial);
   const model = hooks.resume?.model ?? createModel(modelOptionsFor(problem, options));
-  const recipe: SolveRecipe =
-    model.kind !== 'kan' ? {} : resumed ? { k: { value: model.options.k, why: 'the resumed model\'s' } } : { k: splineDegreeChoice(problem, partial.k) };
+  const decisions = recipeOptions(problem, resumed ? { ...partial, model: resumed.kind, ...keepGrid } : partial).decisions;
+  const recipe: SolveRecipe = {
+    ...(model.kind !== 'kan' ? {} : resumed ? { k: { value: model.options.k, why: 'the resumed model\'s' } } : { k: splineDegreeChoice(problem, partial.k) }),
+    ...(decisions.length ? { decisions } : {}),
+  };
   Object.assign(recipe, architectureRecipe(problem, options, model));
-  const { model: _kind, width: _width, grid: _grid, k: _k, activation: _activation, embed: _embed, hard: _hard, ...training } = options;
+  const { model: _kind, width: _width, grid: _grid, k: _k, activation: _activation, embed: _embed, hard: _hard, recipe: _recipe, ...training } = options;
   const { checkpoint, resume, ...callbacks } = hooks;
   const result = await train(problem, model, {
     ...training,
@@ -144,6 +158,7 @@ export async function solveProblem(
     stoppedBy: result.stoppedBy,
     seed: options.seed,
     warnings: result.warnings,
+    recipe: { name: options.recipe, decisions: [...(recipe.k ? [{ option: 'k', value: String(recipe.k.value), why: recipe.k.why }] : []), ...(recipe.decisions ?? [])] },
     ...(result.parameters ? { parameters: result.parameters } : {}),
   };
   return { model, result, summary, options, recipe };

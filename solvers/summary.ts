@@ -31,6 +31,8 @@ export interface SolveSummary {
   stoppedBy?: TrainResult['stoppedBy'];
   seed: number;
   warnings: string[];
+  /** The training recipe (`--recipe`) and, with `auto`, what it chose and why (the spline degree included). */
+  recipe?: { name: 'auto' | 'tuned'; decisions: { option: string; value: string; why: string }[] };
   /** An inverse problem's parameters (`infer`): final value, and truth and relative error when the truth is known; absent otherwise. */
   parameters?: TrainResult['parameters'];
 }

@@ -161,7 +161,7 @@ export function timeToAccuracy(history: { columns: string[]; rows: number[][] },
 /** Trains one model of one task; `override` replaces settings (tests use tiny budgets). */
 export async function runAccuracyTask(task: AccuracyTask, kind: 'kan' | 'mlp', override: Partial<SolveOptions> = {}, hooks: SolveHooks = {}): Promise<AccuracyRun> {
   const problem = resolveProblem(task.problem);
-  const settings: Partial<SolveOptions> = { seed: 0, ...task[kind], ...override, model: kind };
+  const settings: Partial<SolveOptions> = { seed: 0, recipe: 'tuned', ...task[kind], ...override, model: kind };
   const { model, result, summary } = await solveProblem(problem, settings, hooks);
   model.dispose();
   return {

@@ -128,7 +128,7 @@ export async function runPinnacleTask(task: PinnacleTask, kind: 'kan' | 'mlp', p
   const row = published.find((p) => p.task === task.task);
   if (!row) throw new Error(`published.csv has no row "${task.task}"`);
   const problem = resolveProblem(task.problem);
-  const settings: Partial<SolveOptions> = { seed: 0, ...task.shared, width: kind === 'kan' ? task.kanWidth : task.mlpWidth, ...override, model: kind };
+  const settings: Partial<SolveOptions> = { seed: 0, recipe: 'tuned', ...task.shared, width: kind === 'kan' ? task.kanWidth : task.mlpWidth, ...override, model: kind };
   const { model, summary } = await solveProblem(problem, settings, hooks);
   model.dispose();
   const per = summary.perUnknown ? Object.fromEntries(Object.entries(summary.perUnknown).map(([name, e]) => [name, e.relL2])) : null;

@@ -22,6 +22,7 @@ const HEADINGS: Record<SuiteName, string> = {
   accuracy: '### Time to accuracy, KAN and MLP (`accuracy`)',
   paper: "### The KAN paper's Poisson claim (`paper`)",
   pinnacle: '### PINNacle tasks, KAN and MLP (`pinnacle`)',
+  defaults: '### The automatic recipe on every built-in problem (`defaults`)',
 };
 
 /**
@@ -50,7 +51,7 @@ export function updateReadme(text: string, sections: Partial<Record<SuiteName, s
 export function asSuiteFile(value: unknown, path: string): SuiteFile {
   const v = value as Partial<Record<string, unknown>> | null;
   const ok = typeof v === 'object' && v !== null && typeof v.suite === 'string' && (SUITE_NAMES as readonly string[]).includes(v.suite) && typeof v.machine === 'object' && typeof v.command === 'string' && typeof v.seconds === 'number';
-  const body = ok && ((v.suite === 'eval' && Array.isArray(v.results)) || (v.suite === 'accuracy' && Array.isArray(v.runs) && Array.isArray(v.thresholds)) || (v.suite === 'paper' && typeof v.result === 'object') || (v.suite === 'pinnacle' && Array.isArray(v.runs)));
+  const body = ok && ((v.suite === 'eval' && Array.isArray(v.results)) || (v.suite === 'accuracy' && Array.isArray(v.runs) && Array.isArray(v.thresholds)) || (v.suite === 'paper' && typeof v.result === 'object') || (v.suite === 'pinnacle' && Array.isArray(v.runs)) || (v.suite === 'defaults' && Array.isArray(v.runs)));
   if (!ok || !body) throw new KanpinnInputError(`${path}: expected a kanpinn bench result (suite, machine, command, seconds and the suite's rows), got something else`);
   return value as SuiteFile;
 }

@@ -12,8 +12,9 @@ import type { EvalResult } from './evalSuite.js';
 import type { MachineInfo } from './machine.js';
 import { paperVerdict, type PaperResult } from './paperSuite.js';
 import { pinnacleMarkdown, type PinnacleRun } from './pinnacleSuite.js';
+import { defaultsMarkdown, type DefaultsRun } from './defaultsSuite.js';
 
-export const SUITE_NAMES = ['eval', 'accuracy', 'paper', 'pinnacle'] as const;
+export const SUITE_NAMES = ['eval', 'accuracy', 'paper', 'pinnacle', 'defaults'] as const;
 export type SuiteName = (typeof SUITE_NAMES)[number];
 
 interface SuiteFileBase {
@@ -30,7 +31,8 @@ export type SuiteFile =
   | (SuiteFileBase & { suite: 'eval'; results: EvalResult[] })
   | (SuiteFileBase & { suite: 'accuracy'; thresholds: number[]; runs: AccuracyRun[] })
   | (SuiteFileBase & { suite: 'paper'; result: PaperResult })
-  | (SuiteFileBase & { suite: 'pinnacle'; runs: PinnacleRun[] });
+  | (SuiteFileBase & { suite: 'pinnacle'; runs: PinnacleRun[] })
+  | (SuiteFileBase & { suite: 'defaults'; runs: DefaultsRun[] });
 
 /** "AMD EPYC, 2 cores, 7.7 GiB; Node v20…, tfjs 4.22.0 (wasm), kanpinn 0.1.0; 2025-…". */
 export function machineLine(m: MachineInfo): string {
@@ -129,6 +131,9 @@ export function suiteMarkdown(file: SuiteFile): string {
       break;
     case 'pinnacle':
       body = pinnacleMarkdown(file.runs);
+      break;
+    case 'defaults':
+      body = defaultsMarkdown(file.runs);
       break;
     default: {
       const never: never = file;

@@ -112,7 +112,7 @@ async function symbolicTimes(): Promise<Record<string, unknown>> {
 async function poissonSymbolic(): Promise<Record<string, unknown>> {
   const problem = resolveProblem('poisson2d');
   const start = performance.now();
-  const { model, summary } = await solveProblem(problem, { width: [2, 2, 1], grids: [5, 10], steps: 50 });
+  const { model, summary } = await solveProblem(problem, { recipe: 'tuned', width: [2, 2, 1], grids: [5, 10], steps: 50 });
   const kan = model as KanModel;
   const rng = createRng(3);
   const points = Float32Array.from({ length: 2000 }, () => rng.next() * 2 - 1);

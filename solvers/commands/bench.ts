@@ -15,6 +15,7 @@ import { runPaperSuite } from '../bench/paperSuite.js';
 import { loadPublished, PINNACLE_TASKS, runPinnacleTask, type PinnacleRun } from '../bench/pinnacleSuite.js';
 import { runSymbolicSuite } from '../bench/symbolicSuite.js';
 import { runUnseenSuite } from '../bench/unseenSuite.js';
+import { runDefaultsSuite } from '../bench/defaultsSuite.js';
 import { RESULTS_DIR, sectionsFromResults, updateReadme } from '../bench/readme.js';
 import { SUITE_NAMES, saveSuiteFile, suiteMarkdown, type SuiteFile, type SuiteName } from '../bench/results.js';
 import { writeFileAtomic } from '../../src/internal.js';
@@ -84,7 +85,7 @@ async function runPinnacle(args: BenchArgs): Promise<PinnacleRun[]> {
 
 export const benchCommand: CommandModule<object, BenchArgs> = {
   command: 'bench',
-  describe: 'run a benchmark suite: eval (cost per loss+gradient), accuracy (time to accuracy, KAN vs MLP), paper (the KAN paper claim), pinnacle (every built-in PINNacle task, KAN vs MLP vs the published numbers), symbolic (interpretability timings), unseen (defaults only on the problems of bench/unseen)',
+  describe: 'run a benchmark suite: eval (cost per loss+gradient), accuracy (time to accuracy, KAN vs MLP), paper (the KAN paper claim), pinnacle (every built-in PINNacle task, KAN vs MLP vs the published numbers), symbolic (interpretability timings), unseen (defaults only on the problems of bench/unseen), defaults (--recipe auto on every built-in problem, beside the tuned numbers)',
   builder: (y) =>
     y
       .option('suite', { type: 'string', default: 'eval', describe: `suite to run: ${SUITE_NAMES.join(', ')}, symbolic, unseen` })
@@ -156,6 +157,12 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       }
       case 'pinnacle': {
         const runs = await runPinnacle(args);
+        file = { suite, ...base(), runs };
+        break;
+      }
+      case 'defaults': {
+        // --recipe auto on every built-in problem, KAN and MLP, beside the tuned numbers (issue 14).
+        const runs = await runDefaultsSuite(args, args.results);
         file = { suite, ...base(), runs };
         break;
       }

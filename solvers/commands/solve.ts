@@ -3,7 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { resolveProblem } from '../../problems/index.js';
 import { printError, printJson, printLine } from '../cliUtil.js';
 import { SOLVE_DEFAULTS, solveProblem, writeOutputs, type SolveOptions, type SolveRecipe, type SolveSummary } from '../solve.js';
-import { checkpointFiles, KanpinnInputError, readResumeSource, writeFileSet, type Model, type Problem, type TrainCheckpoint } from '../../src/internal.js';
+import { checkpointFiles, KanpinnInputError, OPTION_SPECS, readResumeSource, writeFileSet, type Model, type Problem, type TrainCheckpoint } from '../../src/internal.js';
 import { preflightSolve } from '../preflight.js';
 import { parameterLines } from '../summary.js';
 import { progressReporter } from '../progress.js';
@@ -31,6 +31,8 @@ export function runSettings(problem: Problem, summary: SolveSummary, effective: 
     grids: summary.grids?.join(',') ?? null,
     // What the recipe chose from the problem, with one line of why (issue 14).
     'spline degree k': recipe.k ? `${recipe.k.value} (${recipe.k.why})` : null,
+    recipe: effective.recipe,
+    ...Object.fromEntries((recipe.decisions ?? []).map((d) => [`recipe: ${OPTION_SPECS[d.option].flag}`, `${d.value} (${d.why})`])),
     'input embedding': recipe.embed ? `${recipe.embed.value} (${recipe.embed.why})` : null,
     'hard constraints': recipe.hard ? `${recipe.hard.value} (${recipe.hard.why})` : null,
     optimizer: summary.optimizer,

@@ -26,6 +26,10 @@ export const SAMPLING_METHODS = ['random', 'sobol', 'halton', 'mesh'] as const;
 export type SamplingMethod = (typeof SAMPLING_METHODS)[number];
 
 export const MODEL_KINDS = ['kan', 'mlp'] as const;
+/** Training recipes of a solve: `auto` decides from the problem (`src/train/recipe.ts`), `tuned` applies the problem's `"solver"` hint. */
+export const RECIPES = ['auto', 'tuned'] as const;
+/** One of `RECIPES`. */
+export type RecipeName = (typeof RECIPES)[number];
 export const ACTIVATIONS = ['tanh', 'sin', 'silu'] as const;
 
 /** The largest seed: the generator uses the seed's low 32 bits, so larger ones would repeat smaller ones. */
@@ -33,6 +37,12 @@ export const MAX_SEED = 2 ** 32 - 1;
 
 /** What a user chooses for one training run (plain data: it is saved with the run and read from problem files). */
 export interface TrainingOptions {
+  /**
+   * How a solve fills the options the user left open (read by the solver's `resolveSolveOptions`;
+   * `train()` takes concrete options and ignores it): `auto` decides from the problem
+   * (`autoRecipe`), `tuned` applies the problem's `"solver"` hint. Explicit choices always win.
+   */
+  recipe: RecipeName;
   optimizer: OptimizerName;
   /** Optimizer steps per stage (L-BFGS steps of up to 20 iterations, or Adam steps). */
   steps: number;
@@ -68,6 +78,10 @@ export interface TrainingOptions {
   annealEvery: number;
   /** Moving-average factor α of the annealing. */
   annealAlpha: number;
+  /** Gradient-norm weighting of all the loss terms every N steps (Wang et al. 2023; 0: off); see `src/train/balancing.ts`. */
+  balanceEvery: number;
+  /** Moving-average factor α of the gradient-norm weighting: λ ← α·λ + (1 − α)·λ̂. */
+  balanceAlpha: number;
   /** Causal weighting of the PDE residual in time with tolerance ε (Wang et al. 2022; 0: off), over `causalBins` bins. */
   causal: number;
   causalBins: number;
@@ -109,6 +123,7 @@ export type SolveOptions = ModelChoice & TrainingOptions;
 
 /** The defaults of the training options, for `train()` and every command. */
 export const TRAINING_DEFAULTS: Readonly<TrainingOptions> = Object.freeze({
+  recipe: 'auto',
   optimizer: 'lbfgs',
   steps: 50,
   adamSteps: 1000,
@@ -128,6 +143,8 @@ export const TRAINING_DEFAULTS: Readonly<TrainingOptions> = Object.freeze({
   weights: {},
   annealEvery: 0,
   annealAlpha: 0.1,
+  balanceEvery: 0,
+  balanceAlpha: 0.9,
   causal: 0,
   causalBins: 32,
   evalEvery: 10,
@@ -198,6 +215,7 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   embed: { kind: { type: 'embed' }, nullable: true, flag: 'embed', help: 'input embedding: fourier:SIGMA[:M] (random Fourier features, SIGMA in cycles over the domain), periodic:x (exactly periodic in x), auto (from the problem\'s data)', defaultText: 'none' },
   hard: { kind: { type: 'hard' }, nullable: true, flag: 'hard', help: 'impose conditions exactly by an output transform: dirichlet, initial, both (dirichlet,initial) or auto (where safe)', defaultText: 'none' },
   grids: { kind: { type: 'intList', min: 1 }, nullable: true, flag: 'grids', help: 'KAN grid-extension schedule, one stage per grid', defaultText: "the problem's, else 5,10,20", hint: 'grids' },
+  recipe: { kind: { type: 'choice', choices: RECIPES }, flag: 'recipe', help: "auto: choose points, loss balancing, causal weighting and k from the problem (each choice and why in the report); tuned: the problem's \"solver\" hint. Flags always win" },
   optimizer: { kind: { type: 'choice', choices: OPTIMIZERS }, flag: 'optimizer', help: 'lbfgs, adam or adam+lbfgs', hint: 'optimizer' },
   steps: { kind: int(0), flag: 'steps', help: 'optimizer steps per stage; an L-BFGS step is up to 20 iterations', hint: 'steps' },
   adamSteps: { kind: int(0), flag: 'adam-steps', help: 'Adam steps per stage before L-BFGS with adam+lbfgs', hint: 'adamSteps' },
@@ -216,6 +234,8 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   weights: { kind: { type: 'weights' }, flag: 'weights', help: 'term weights, e.g. pde=0.01,conditions[0].dirichlet=1', defaultText: "the problem's" },
   annealEvery: { kind: int(0), flag: 'anneal-every', help: 'rebalance the condition weights by learning-rate annealing every N steps (0: off)' },
   annealAlpha: { kind: { type: 'number', min: 0, exclusiveMin: true, max: 1 }, flag: 'anneal-alpha', help: 'moving-average factor of the annealing, in (0, 1]' },
+  balanceEvery: { kind: int(0), flag: 'balance-every', help: 'gradient-norm weighting of every loss term every N steps (Wang et al. 2023; 0: off)', defaultText: '0; --recipe auto: 10 with several terms and no --weights' },
+  balanceAlpha: { kind: { type: 'number', min: 0, max: 1 }, flag: 'balance-alpha', help: 'moving-average factor of the gradient-norm weighting, in [0, 1] (weight of the old value)' },
   causal: { kind: { type: 'number', min: 0 }, flag: 'causal', help: 'time-dependent problems: causal weighting of the PDE residual with tolerance EPS (Wang et al. 2022; 0: off)', hint: 'causal' },
   causalBins: { kind: int(2), flag: 'causal-bins', help: 'time bins of the causal weighting', hint: 'causalBins' },
   evalEvery: { kind: int(0), flag: 'eval-every', help: 'measure rel. L2 every N steps (0: only at the end)' },

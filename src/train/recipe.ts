@@ -4,6 +4,8 @@
  */
 import type { Problem } from '../problem/types.js';
 import { derivativeOrder } from '../problem/warnings.js';
+import { DEFAULT_POINTS } from '../problem/define.js';
+import type { ModelChoice, SolveOptions } from '../options/training.js';
 
 /** The spline degree a KAN gets when none is chosen: at least cubic (pykan's k = 3). */
 export const MIN_AUTO_SPLINE_DEGREE = 3;
@@ -30,4 +32,77 @@ export function splineDegreeChoice(problem: Problem, given: number | null | unde
       ? `automatic: the problem reads derivatives of order ${order}, and a spline of lower degree has none of that order between knots`
       : `automatic: max(${MIN_AUTO_SPLINE_DEGREE}, derivative order ${order})`,
   };
+}
+
+/** One decision of the automatic recipe: the option, the value as the settings table shows it, and why. */
+export interface RecipeDecision {
+  option: keyof SolveOptions;
+  value: string;
+  why: string;
+}
+
+/** What `autoRecipe` decided: the options it sets (the user's choices, applied over them, win) and each decision with its reason. */
+export interface RecipeOutcome {
+  options: Partial<SolveOptions>;
+  decisions: RecipeDecision[];
+}
+
+/** Gradient-norm weighting interval of the automatic recipe, in optimizer steps (L-BFGS steps of up to 20 iterations; Adam steps ×10). */
+export const AUTO_BALANCE_EVERY = 10;
+
+/**
+ * Interior collocation points of the automatic recipe by input count (space and time): about
+ * 2000 in 2-D (issue 14: a diffusion–reaction with a sin 8x source gave rel. L2 0.040 with the
+ * old default 400 and 0.011 with 2000), growing with dimension; boundary points per condition.
+ */
+export const AUTO_POINTS: Readonly<Record<number, { interior: number; boundary: number }>> = {
+  1: { interior: 200, boundary: 2 },
+  2: { interior: 2000, boundary: 200 },
+  3: { interior: 3000, boundary: 500 },
+  4: { interior: 4000, boundary: 800 },
+};
+
+/** The problem's point counts are its own (a `"points"` field) rather than the per-dimension defaults. */
+function ownPoints(problem: Problem): boolean {
+  const dims = problem.variables.length;
+  const base = DEFAULT_POINTS[Math.min(dims, 4)]!;
+  return problem.defaults.interiorPoints !== base.interiorPoints || problem.defaults.boundaryPoints !== base.boundaryPoints;
+}
+
+/**
+ * The automatic recipe (`--recipe auto`): the options it sets for `problem` and a model of kind
+ * `model`, from what the problem says (dimension, time, derivative order, terms), leaving alone
+ * every option in `given` (the user's flags always win) and the problem's own `"points"`. The
+ * problem's `"solver"` hint is not read (that is `--recipe tuned`). The spline degree is decided
+ * apart (`splineDegreeChoice`), as with every recipe.
+ *
+ * Hooks not decided here yet: input/output scaling to unit ranges, Fourier-feature embeddings and
+ * hard constraints (the `embed` work, src/model), which take their place among these decisions
+ * once they can say when they are safe.
+ */
+export function autoRecipe(problem: Problem, model: ModelChoice['model'], given: Partial<SolveOptions>): RecipeOutcome {
+  const options: Partial<SolveOptions> = {};
+  const decisions: RecipeDecision[] = [];
+  const decide = <K extends keyof SolveOptions>(option: K, value: SolveOptions[K], shown: string, why: string): void => {
+    options[option] = value;
+    decisions.push({ option, value: shown, why });
+  };
+  void model;
+  const dims = problem.variables.length;
+
+  // Points: more for more inputs, unless the user or the problem file chose.
+  if (given.points === undefined && given.boundaryPoints === undefined && !ownPoints(problem)) {
+    const counts = AUTO_POINTS[Math.min(dims, 4)]!;
+    const interior = dims > 4 ? counts.interior + 1000 * (dims - 4) : counts.interior;
+    decide('points', interior, String(interior), `${dims} input${dims > 1 ? 's' : ''}${problem.time ? ' (time included)' : ''}: ${interior} interior points (the former default ${problem.defaults.interiorPoints} under-resolved a sin 8x source)`);
+    decide('boundaryPoints', counts.boundary, String(counts.boundary), `per condition, for ${dims} input${dims > 1 ? 's' : ''}`);
+  }
+
+  // Loss balancing: every term pulls with the same gradient norm (balancing.ts).
+  const weighted = given.weights !== undefined && Object.keys(given.weights).length > 0;
+  if (given.balanceEvery === undefined && given.annealEvery === undefined && !weighted && problem.terms.length >= 2) {
+    const every = (given.optimizer ?? 'lbfgs') === 'adam' ? 10 * AUTO_BALANCE_EVERY : AUTO_BALANCE_EVERY;
+    decide('balanceEvery', every, `every ${every} steps`, `${problem.terms.length} loss terms: gradient-norm weighting (Wang et al. 2023), so that no term's gradient drowns the others'`);
+  }
+  return { options, decisions };
 }

@@ -15,6 +15,7 @@ import { createRng, type Rng } from '../random.js';
 import type { LbfgsOptions } from './lbfgs.js';
 import { optimize, stagePlan, type LoopResult, type PointSet, type StageOutcome, type StopRule } from './loop.js';
 import { annealWeights } from './annealing.js';
+import { balanceWeights } from './balancing.js';
 import { accuracy, type Accuracy } from './metrics.js';
 import { flattenGrads, readParams, trainableVariables, writeParams } from './params.js';
 import { checkOptions, TRAINING_DEFAULTS, type TrainingOptions } from '../options/training.js';
@@ -242,6 +243,10 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
   // random (training defaults to Sobol), as many per term as the training's; weighted by the initial
   // weights, so that stages are compared on one measure even when annealing moves the weights.
   const validation = judged ? validationSet(problem, model, options) : null;
+  // Gradient-norm weighting starts balanced: before the first step the weights take λ̂ itself (no
+  // history to average with yet; the loop asks for the averaged updates every balanceEvery steps),
+  // and the validation set weighs its terms with these, so stages are judged on a balanced measure.
+  if (options.balanceEvery > 0 && !resume) weights = balanceWeights(model, data, weights, 0);
   const validationWeights = weights.slice();
   const valColumn = columns.indexOf('valLoss');
   let loop: LoopResult;
@@ -262,6 +267,11 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
           }
           if (options.refineEvery > 0 && step % options.refineEvery === 0) {
             refineByResidual(problem, model, options, rng, data, setPoints);
+            objectiveChanged = true;
+          }
+          if (options.balanceEvery > 0 && step % options.balanceEvery === 0) {
+            weights = balanceWeights(model, data, weights, options.balanceAlpha);
+            evaluations += data.length;
             objectiveChanged = true;
           }
           if (options.annealEvery > 0 && step % options.annealEvery === 0) {

@@ -143,10 +143,10 @@ describe('kanpinn solve', () => {
   it("takes the L-BFGS memory and grid updates from the problem's solver hint; flags win", async () => {
     const problem = resolveProblem('poisson2d-paper');
     const tiny = { steps: 1, grids: [3], points: 30, boundaryPoints: 12 };
-    const hinted = await solveProblem(problem, { ...solveOptionsFromArgs({}), ...tiny });
+    const hinted = await solveProblem(problem, { ...solveOptionsFromArgs({ recipe: 'tuned' }), ...tiny });
     hinted.model.dispose();
     expect(hinted.options).toMatchObject({ lbfgsHistory: 50, gridUpdateEvery: 5, gridUpdateUntil: 15, steps: 1 });
-    const flagged = await solveProblem(problem, { ...solveOptionsFromArgs({ lbfgsHistory: 7, gridUpdateUntil: 0 }), ...tiny });
+    const flagged = await solveProblem(problem, { ...solveOptionsFromArgs({ recipe: 'tuned', lbfgsHistory: 7, gridUpdateUntil: 0 }), ...tiny });
     flagged.model.dispose();
     expect(flagged.options).toMatchObject({ lbfgsHistory: 7, gridUpdateUntil: 0 });
     const plain = await solveProblem(resolveProblem('poisson2d'), { ...solveOptionsFromArgs({}), ...tiny });
@@ -156,11 +156,11 @@ describe('kanpinn solve', () => {
 
   it("takes a whole recipe from the hint (Heat 2d-MS: KAN width, Adam, schedule, resampling, causal); the MLP keeps its width; flags win", () => {
     const heat = resolveProblem('pinnacle-heat-2d-ms');
-    expect(resolveSolveOptions(heat, solveOptionsFromArgs({}))).toMatchObject({
+    expect(resolveSolveOptions(heat, solveOptionsFromArgs({ recipe: 'tuned' }))).toMatchObject({
       width: [3, 10, 10, 1], grids: [20], optimizer: 'adam', lr: 0.01, schedule: { kind: 'cosine', minFactor: 1e-4 }, steps: 5000, resampleEvery: 10, causal: 1, causalBins: 32,
     });
-    expect(resolveSolveOptions(heat, solveOptionsFromArgs({ model: 'mlp' })).width).toBeNull();
-    expect(resolveSolveOptions(heat, solveOptionsFromArgs({ optimizer: 'lbfgs', lrSchedule: 'constant', resampleEvery: 0, width: '3,5,1' }))).toMatchObject({
+    expect(resolveSolveOptions(heat, solveOptionsFromArgs({ recipe: 'tuned', model: 'mlp' })).width).toBeNull();
+    expect(resolveSolveOptions(heat, solveOptionsFromArgs({ recipe: 'tuned', optimizer: 'lbfgs', lrSchedule: 'constant', resampleEvery: 0, width: '3,5,1' }))).toMatchObject({
       optimizer: 'lbfgs', schedule: { kind: 'constant' }, resampleEvery: 0, width: [3, 5, 1],
     });
   });

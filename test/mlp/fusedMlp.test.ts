@@ -78,6 +78,19 @@ describe('fused MLP jets', () => {
     model.dispose();
   });
 
+  it('match with layers wider than the dW column block (16), whose weight gradients are assembled from blocks', async () => {
+    await setBackend('wasm');
+    const model = createMlp({ width: [2, 37, 20, 3], seed: 5 });
+    const plan = plans.laplacian!(2);
+    const rng = createRng(4);
+    const points = Float32Array.from({ length: 22 }, () => rng.next() * 2 - 1);
+    const fused = jetsAndGradients(model, plan, points, 11, true);
+    const layered = jetsAndGradients(model, plan, points, 11, false);
+    expectNear(fused.jets, layered.jets, 'jets');
+    fused.grads.forEach((g, i) => expectNear(g, layered.grads[i]!, `gradient of ${model.variables()[i]!.name}`));
+    model.dispose();
+  });
+
   it('saturated tanh units (|z| > 20) give t = ±1 and zero derivative channels, as Math.tanh did', async () => {
     await setBackend('wasm');
     const model = createMlp({ width: [1, 3, 1], seed: 1 });
