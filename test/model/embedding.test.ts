@@ -11,6 +11,8 @@ import { createJetPlan, inputJet } from '../../src/jet/plan.js';
 import { buildEmbedding, embedJet, embedValues, featureWidth } from '../../src/model/embedding.js';
 import { embeddingFor, estimateCycles, periodicVariables, suggestEmbedding } from '../../src/architecture/suggestEmbedding.js';
 import { parseEmbedText, type EmbedSpec } from '../../src/options/architecture.js';
+import { symbolicFormula } from '../../src/interpret/symbolic.js';
+import type { KanModel } from '../../src/kan/model.js';
 import { defineProblem } from '../../src/problem/define.js';
 
 const bounds = { min: [0, -1], max: [1, 2] };
@@ -81,6 +83,12 @@ describe('embedding text and options', () => {
       expect(() => parseEmbedText(bad, '--embed')).toThrow(/^--embed: /);
     }
     expect(() => buildEmbedding(spec('periodic:q'), ['x', 'y'], bounds, 0)).toThrow(/--embed: 'q' is not an input/);
+  });
+
+  it('a symbolic formula of an embedded KAN is refused, not assembled in the features', () => {
+    const model = createModel({ kind: 'kan', width: [2, 2, 1], embedding: buildEmbedding(spec('periodic:x'), ['x', 'y'], bounds, 0) }) as KanModel;
+    expect(() => symbolicFormula(model)).toThrow(/^symbolic: the model has an input embedding \(periodic:x\)/);
+    model.dispose();
   });
 });
 
