@@ -4,7 +4,7 @@
  * against a central difference of the order below; periodicity; the text forms and their errors;
  * the frequency estimate behind `--embed auto`.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { describe, expect, it } from 'vitest';
 import { createModel } from '../../src/createModel.js';
 import { createJetPlan, inputJet } from '../../src/jet/plan.js';
