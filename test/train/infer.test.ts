@@ -4,7 +4,7 @@
  * history column. The oracle is a closed form: u_t = −k·u with u(0) = 1 has u = exp(−k t), so
  * observations of exp(−1.5 t) determine k = 1.5.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../src/backend.js';
 import { createModel } from '../../src/createModel.js';
