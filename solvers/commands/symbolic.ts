@@ -28,7 +28,7 @@ import { prepareOutputFile } from '../outputs.js';
 interface SymbolicArgs {
   model: string;
   digits: number;
-  pi: boolean;
+  tidy: boolean;
   json: boolean;
   auto: boolean;
   lib?: string;
@@ -111,7 +111,7 @@ export const symbolicCommand: CommandModule<object, SymbolicArgs> = {
     y
       .positional('model', { type: 'string', describe: 'model.json written by solve, fit, prune or saveModel' })
       .option('digits', { type: 'number', default: 5, describe: 'significant digits' })
-      .option('pi', { type: 'boolean', default: true, describe: 'print numbers that read as a simple multiple of π to the digits shown as that multiple (pi, pi / 2); --no-pi: digits' })
+      .option('tidy', { type: 'boolean', default: true, describe: 'print numbers that read as a simple multiple of π to the digits shown as that multiple (pi, pi / 2), and two sines or cosines of equal printed weight as a product where shorter; --no-tidy: plain digits and sums' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
       .option('auto', { type: 'boolean', default: false, describe: "make every numeric edge its best library function (pykan's auto_symbolic)" })
       .option('lib', { type: 'string', describe: `library for --auto and --suggest, e.g. sin,exp,x^2 (default ${AUTO_LIBRARY.join(',')})` })
@@ -157,7 +157,7 @@ export const symbolicCommand: CommandModule<object, SymbolicArgs> = {
         return;
       }
       if (!changing) {
-        const formulas = symbolicFormula(model, { significantDigits: args.digits, snapPi: args.pi });
+        const formulas = symbolicFormula(model, { significantDigits: args.digits, snapPi: args.tidy, trigProducts: args.tidy });
         const rows = formulas.map((f, j) => ({ output: model.outputs[j]!, formula: f.text, latex: f.latex }));
         if (args.json) printJson({ inputs: [...model.inputs], formulas: rows });
         else for (const r of rows) printLine(`${r.output} = ${r.formula}`);
@@ -219,7 +219,7 @@ async function makeSymbolic(args: SymbolicArgs, given: KanModel, problem: Proble
       }
       return;
     }
-    const formulas = symbolicFormula(model, { significantDigits: args.digits, snapPi: args.pi });
+    const formulas = symbolicFormula(model, { significantDigits: args.digits, snapPi: args.tidy, trigProducts: args.tidy });
     const rows = formulas.map((f, j) => {
       const values = formulaValues(f, model.inputs, points);
       const own = numeric[model.outputs[j]!]!;

@@ -11,7 +11,7 @@
  * Leibniz's rule over the jet plan, so PDE residuals stay exact. This module reads expressions with
  * mathjs alone: the problem language (src/problem) sits above the model in the import graph.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { derivative, parse, type ConstantNode, type FunctionNode, type MathNode, type OperatorNode, type ParenthesisNode, type SymbolNode } from 'mathjs';
 import { KanpinnInputError } from '../errors.js';
 import type { JetPlan } from '../jet/plan.js';

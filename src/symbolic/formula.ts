@@ -10,6 +10,7 @@ import { KanpinnInputError, describe } from '../errors.js';
 import { defaultSymbolicLibrary } from './library.js';
 import type { SymbolicLibrary } from './library.js';
 import { buildLinearCombination, roundConstants, snapPi, substituteArgument, tidySigns } from './nodes.js';
+import { combineTrigProducts } from './trig.js';
 import type { Term } from './nodes.js';
 
 /** One edge (layer l, input i, output j): symbolic y = c·f(a·x + b) + d, pruned/zero, or still a spline. */
@@ -38,9 +39,11 @@ export interface FormulaOptions {
   readonly library: SymbolicLibrary;
   /** Print numbers that read as a simple multiple of π to the digits shown as that multiple (`pi`, `pi / 2`); see `snapPi`. */
   readonly snapPi: boolean;
+  /** Print two sines or cosines whose weights print the same as a product when that is shorter (sum-to-product; see trig.ts). */
+  readonly trigProducts: boolean;
 }
 
-/** Defaults: 5 significant digits, drop below 1e−6, simplify on, the default library, numbers printed as digits (no π). */
+/** Defaults: 5 significant digits, drop below 1e−6, simplify on, the default library, numbers printed as digits (no π), sums left as sums. */
 export const FORMULA_DEFAULTS: FormulaOptions = {
   inputNames: undefined,
   significantDigits: 5,
@@ -48,6 +51,7 @@ export const FORMULA_DEFAULTS: FormulaOptions = {
   simplify: true,
   library: defaultSymbolicLibrary,
   snapPi: false,
+  trigProducts: false,
 };
 
 /** The formula of one output. */
@@ -168,7 +172,8 @@ export function buildSymbolicFormula(network: FormulaNetwork, options: Partial<F
   return values.map((value) => {
     const exact = tidy(value.kind === 'constant' ? new math.ConstantNode(value.value) : value.node, o);
     const rounded = roundConstants(tidy(roundConstants(exact, o.significantDigits), o), o.significantDigits);
-    const expression = o.snapPi ? tidySigns(snapPi(rounded, o.significantDigits)) : rounded;
+    const combined = o.trigProducts ? tidySigns(combineTrigProducts(rounded, o.significantDigits)) : rounded;
+    const expression = o.snapPi ? tidySigns(snapPi(combined, o.significantDigits)) : combined;
     const compiled = exact.compile();
     return {
       expression,

@@ -4,7 +4,7 @@
  * history column. The oracle is a closed form: u_t = −k·u with u(0) = 1 has u = exp(−k t), so
  * observations of exp(−1.5 t) determine k = 1.5.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../src/backend.js';
 import { createModel } from '../../src/createModel.js';
@@ -103,6 +103,29 @@ describe('inferred parameters', () => {
     // Pulled towards 1.5 by the data, it climbs towards its upper bound.
     expect(result.parameters!.k!.value).toBeGreaterThan(0.8);
     expect(result.parameters!.k!.truth).toBeUndefined();
+    model.dispose();
+  });
+
+  it('a Robin coefficient may be a parameter: k·u + u_x = 0 at x = 1 with u = 1 − x/2 gives k = 1', async () => {
+    const problem = defineProblem({
+      name: 'robin',
+      variables: ['x'],
+      infer: { k: { initial: 3, min: 0, truth: 1 } },
+      domain: { type: 'interval', min: 0, max: 1 },
+      pde: 'u_xx',
+      conditions: [
+        { type: 'dirichlet', on: 'x == 0', value: 1 },
+        { type: 'robin', on: 'x == 1', alpha: 'k', beta: 1, value: 0 },
+        { type: 'data', points: [[0.25], [0.5], [0.75]], values: [0.875, 0.75, 0.625] },
+      ],
+      exact: '1 - x/2',
+      points: { interior: 32 },
+    });
+    expect(problem.inferred!.warnings).toEqual([]);
+    expect(checkProblem(problem).ok).toBe(true);
+    const model = createModel({ kind: 'mlp', width: [1, 6, 1], inputs: ['x'], seed: 1 });
+    const result = await train(problem, model, lbfgs);
+    expect(result.parameters!.k!.relError).toBeLessThan(RECOVERY_TOLERANCE);
     model.dispose();
   });
 
