@@ -1,5 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+// @ts-expect-error a plain ES module script without types
+import { vendor } from './tools/vendor-tfjs.mjs';
+
+// src/tf.ts imports the generated tfjs registrations; write them when missing or stale.
+await vendor();
 
 /**
  * Test files that run for long (2,000-step training, a headless browser, the CLI comparison, the

@@ -3,7 +3,7 @@
  * the library from the package entry, the KAN layer agreement cases, and a solve, on
  * `globalThis.kanpinnGpu`.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { backendName, createModel, defineProblem, kanKernel, setBackend, setKanKernel, train, type ProblemSpec } from '../../index.js';
 import { usesOpsKernels } from '../../src/computePath.js';
 import { agreementCases, runAgreementCase, type AgreementResult } from '../kan/opsAgreement.js';
