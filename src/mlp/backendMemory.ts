@@ -5,7 +5,7 @@
  * way (two 20 MB copies per MLP layer at 10k points). On `cpu` `dataSync()` returns the backend's
  * own array and `tf.tensor()` keeps the one it is given, so the plain route copies nothing there.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 
 /** The part of tfjs-backend-wasm's backend used here (it has no public type for it). */
 interface HeapBackend {

@@ -11,7 +11,7 @@
  * per layer), the Identity copies tfjs makes of every tensor a customGrad saves (now only each
  * layer's X and Z, once), and most of the per-op dispatch at small sizes.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { JetPlan } from '../jet/plan.js';
 import { activationBackwardInto, activationForwardInto, type KernelActivation } from './activationKernel.js';
 import { computeTensor, computeTensors } from './backendMemory.js';

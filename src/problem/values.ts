@@ -4,7 +4,7 @@
  * available as tensor ops over the coordinates as a fallback. Also probes TypeScript residuals
  * for the scope names they read.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { KanpinnInputError } from '../errors.js';
 import { parseExpression } from './expr/parse.js';
 import type { ExprContext } from './expr/parse.js';

@@ -4,7 +4,7 @@
  * parameter gradients up to float rounding, on both host-memory backends, and no tensor left
  * behind with or without a gradient tape.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../src/backend.js';
 import { getThreads, setThreadMinWork, setThreads, threadStats } from '../../src/engine/pool.js';

@@ -4,10 +4,12 @@
  * history column. The oracle is a closed form: u_t = −k·u with u(0) = 1 has u = exp(−k t), so
  * observations of exp(−1.5 t) determine k = 1.5.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../src/backend.js';
 import { createModel } from '../../src/createModel.js';
+import { subsetKan } from '../../src/interpret/prune.js';
+import { createKan } from '../../src/kan/model.js';
 import { modelFromJson, modelToJson } from '../../src/io/modelFile.js';
 import { createInferredParameters, parameterTheta, parameterValue } from '../../src/model/inferred.js';
 import { defineProblem } from '../../src/problem/define.js';
@@ -143,6 +145,18 @@ describe('inferred parameters', () => {
     expect(() => modelFromJson({ ...json, inferred: [{ ...json.inferred![0], theta: 'x' }] })).toThrow('model file: inferred[0].theta: expected a finite number, found "x"');
     model.dispose();
     loaded.dispose();
+  });
+
+  it('a pruned KAN keeps the parameters, in variables of its own', () => {
+    const model = createKan({ width: [1, 3, 1], grid: 3, inputs: ['t'], seed: 1 });
+    model.inferred = createInferredParameters([{ name: 'k', initial: 2, min: 0, truth: 1.5 }]);
+    const pruned = subsetKan(model, [[0], [0, 2], [0]]);
+    expect(pruned.inferred!.declared).toEqual(model.inferred.declared);
+    expect(pruned.inferred!.values()).toEqual(model.inferred.values());
+    expect(pruned.inferred!.variables()[0]).not.toBe(model.inferred.variables()[0]);
+    model.dispose();
+    expect(pruned.inferred!.values().k).toBeCloseTo(2, 6);
+    pruned.dispose();
   });
 
   it('a snapshot and its restore include the parameters (best-parameter rollback)', () => {
