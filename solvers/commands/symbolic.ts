@@ -1,8 +1,9 @@
 /**
  * `kanpinn symbolic <model>`: the formula of a saved KAN. With `--suggest` it ranks library functions
  * for one edge, with `--fix` and `--auto` it makes edges symbolic (pykan's fix_symbolic and
- * auto_symbolic), refits the constants on the PDE when the problem is known, and prints the formula
- * with its error against the numeric model and the exact solution.
+ * auto_symbolic; with the problem known, `--auto` lets the PDE choose the simplest functions layer by
+ * layer, see interpret/onProblem.ts), refits the constants on the PDE when the problem is known, and
+ * prints the tidied formula with its error against the numeric model and the exact solution.
  */
 import type { Argv, CommandModule } from 'yargs';
 import {
@@ -119,7 +120,7 @@ export const symbolicCommand: CommandModule<object, SymbolicArgs> = {
       .option('suggest', { type: 'string', describe: 'rank library functions for edge LAYER,I,J by R² and simplicity' })
       .option('top', { type: 'number', default: 5, describe: 'with --suggest: candidates shown' })
       .option('fix', { type: 'string', array: true, describe: 'make edge LAYER,I,J the function NAME, e.g. 0,1,0=sin (repeatable)' })
-      .option('train', { type: 'number', default: 50, describe: 'after --fix/--auto: L-BFGS steps refitting the constants on the PDE when the problem is known (0: none)' })
+      .option('train', { type: 'number', default: 50, describe: 'when the problem is known: L-BFGS steps of each layer trial of --auto (the simplest functions the PDE accepts) and of the final refit of the constants after --fix/--auto (0: none, --auto ranks by R² alone)' })
       .option('problem', { type: 'string', describe: 'built-in name or problem file (default: the problem the model file records)' })
       .option('samples', { type: 'number', default: 2000, describe: 'points drawn in the domain for fitting edges and comparing' })
       .option('seed', { type: 'number', default: 0, describe: 'seed of those points' })
