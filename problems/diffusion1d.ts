@@ -3,7 +3,7 @@
  * u(x, 0) = sin πx, u(±1, t) = 0; exact e^{−t} sin πx. Written in TypeScript with a tensor residual
  * and a float64 exact function (so `check` differentiates it by central differences).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../src/tf.js';
 import { defineProblem } from '../src/index.js';
 import type { Problem, Scope } from '../src/index.js';
 

@@ -10,7 +10,7 @@
  * L-BFGS keeps 50 pairs instead of pykan's 10, and the grid is updated at steps 5 and 10 of each
  * stage only, so the last steps of the G = 20 stage are not spent re-converging after refits.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../src/tf.js';
 import { defineProblem } from '../src/index.js';
 import type { Problem, Scope } from '../src/index.js';
 

@@ -49,7 +49,7 @@ export const EXIT = { ok: 0, failed: 1, badInput: 2, interrupted: 130 } as const
 
 /** The backend flag's help: every backend, the default and the environment variable. */
 export const BACKEND_HELP =
-  'tfjs backend: wasm (default, ships with kanpinn), cpu (pure JS), tensorflow (native; needs the optional @tensorflow/tfjs-node, or @tensorflow/tfjs-node-gpu for CUDA), webgl (browsers), webgpu (needs the optional @tensorflow/tfjs-backend-webgpu); without the flag, the environment variable KANPINN_BACKEND, else wasm';
+  'tfjs backend: wasm (default, ships with kanpinn), cpu (pure JS), tensorflow (native; needs the optional @tensorflow/tfjs-node, or @tensorflow/tfjs-node-gpu for CUDA), webgl (browsers; needs the optional @tensorflow/tfjs-backend-webgl), webgpu (needs the optional @tensorflow/tfjs-backend-webgpu); without the flag, the environment variable KANPINN_BACKEND, else wasm';
 
 /** The command named in `argv`: the first word that is a command's name (options and their values are skipped by not matching). */
 function chosen(argv: readonly string[]): CommandEntry | undefined {

@@ -5,7 +5,7 @@
  * error against the exact or reference solution. Points are evaluated in chunks so that memory stays
  * bounded whatever the count; each chunk's rows go to the writer before the next is computed.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../src/tf.js';
 import { buildTermData, disposeTermData, KanpinnInputError, planFor, termScope, type Model, type Problem } from '../src/internal.js';
 
 /** Points to evaluate: row-major [count, inputs] and, for a test set, the true values [count, unknowns]. */

@@ -3,7 +3,7 @@
  * `@tensorflow/tfjs-node-gpu` or else `@tensorflow/tfjs-node` when one is installed (optional, never
  * required); `cpu` is pure JS. Chosen by `setBackend()`, the CLI's `--backend`, or `KANPINN_BACKEND`.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { BackendError } from './errors.js';
 
 /** The tfjs backends kanpinn can run on, in the order `--backend` help lists them. */
@@ -48,13 +48,19 @@ async function start(name: BackendName): Promise<string> {
       await registerTensorflow();
       break;
     case 'cpu':
-    case 'webgl':
       break;
+    case 'webgl':
     case 'webgpu':
-      try {
-        await dynamicImport('@tensorflow/tfjs-backend-webgpu');
-      } catch {
-        throw new BackendError('backend "webgpu" is not installed: run `npm install @tensorflow/tfjs-backend-webgpu`');
+      // Optional packages: a browser bundle imports them itself (then the factory is registered);
+      // in Node they are loaded by name when installed.
+      if (!tf.findBackendFactory(name)) {
+        try {
+          await dynamicImport(`@tensorflow/tfjs-backend-${name}`);
+        } catch {
+          throw new BackendError(
+            `backend "${name}" is not installed: run \`npm install @tensorflow/tfjs-backend-${name}\` (in a browser bundle, also \`import '@tensorflow/tfjs-backend-${name}'\` before choosing it)`,
+          );
+        }
       }
       break;
     default: {

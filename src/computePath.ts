@@ -5,7 +5,7 @@
  * the backend's device. `auto` (the default) takes the ops path on the GPU backends (webgl, webgpu,
  * tensorflow) and the JS kernels elsewhere; `ops` and `js` force one (tests compare them on cpu).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { KanpinnInputError } from './errors.js';
 
 /** The compute-path choices, in the order messages list them. */

@@ -5,7 +5,7 @@
  * floating-point operations of one evaluation (evalFlops.ts) and the GFLOP/s they make, next to a
  * plain matrix product's GFLOP/s measured in the same run (matmulPeak.ts).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { createModel, createRng, getThreads, jetTensors, type ModelOptions } from '../../src/internal.js';
 import { evalCaseFlops } from './evalFlops.js';
 import { matMulPeak } from './matmulPeak.js';

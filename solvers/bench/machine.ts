@@ -1,7 +1,7 @@
 /** A description of the machine and software a benchmark ran on, stored with every result. */
 import { cpus, totalmem } from 'node:os';
 import { readFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { backendName } from '../../src/index.js';
 
 export interface MachineInfo {
@@ -32,7 +32,7 @@ export function machineInfo(): MachineInfo {
     cores: cpus().length,
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
-    tfjs: tf.version.tfjs,
+    tfjs: tf.version_core,
     backend: backendName(),
     kanpinn: version,
     date: new Date().toISOString(),

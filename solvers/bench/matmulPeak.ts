@@ -4,7 +4,7 @@
  * of a plain-JS loop on the kernel threads (what the KAN layer and activation kernels are written
  * in), both measured in the same process, on the same backend and thread count as the cases.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { createRng, getThreads, input, output, runThreaded } from '../../src/internal.js';
 
 /** Inner and output size of the products. */

@@ -102,13 +102,15 @@ const csvCell = (v: unknown): string => {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
-/** results.csv: one line per run (sweep order) with the `solve --json` fields; terms as `loss:NAME`. */
+/** results.csv: one line per run (sweep order) with the `solve --json` fields; terms as `loss:NAME`, inferred parameters as `param:NAME`. */
 export function resultsCsv(results: SweepResults): string {
   const terms = [...new Set(results.runs.flatMap((r) => Object.keys(r.terms ?? {})))];
   const fields = ['id', 'config', 'label', 'state', 'problem', 'model', 'width', 'grids', 'optimizer', 'seed', 'params', 'steps', 'evaluations', 'seconds', 'loss'] as const;
   const tail = ['mse', 'relL2', 'maxAbsErr', 'status', 'backend', 'error'] as const;
-  const header = [...fields, ...terms.map((t) => `loss:${t}`), ...tail];
-  const lines = results.runs.map((r) => [...fields.map((f) => r[f]), ...terms.map((t) => r.terms?.[t] ?? null), ...tail.map((f) => r[f])].map(csvCell).join(','));
+  // An inverse problem's parameters: the learned value, `param:NAME`.
+  const inferred = [...new Set(results.runs.flatMap((r) => Object.keys(r.parameters ?? {})))];
+  const header = [...fields, ...terms.map((t) => `loss:${t}`), ...inferred.map((n) => `param:${n}`), ...tail];
+  const lines = results.runs.map((r) => [...fields.map((f) => r[f]), ...terms.map((t) => r.terms?.[t] ?? null), ...inferred.map((n) => r.parameters?.[n]?.value ?? null), ...tail.map((f) => r[f])].map(csvCell).join(','));
   return [header.map(csvCell).join(','), ...lines].join('\n') + '\n';
 }
 

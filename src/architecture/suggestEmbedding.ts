@@ -3,7 +3,7 @@
  * periodic conditions give the periodic embedding, high frequencies in the problem's data give
  * Fourier features with σ per variable (see src/model/embedding.ts for what they are).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { parseDerivativeName } from '../jet/names.js';
 import { buildEmbedding, type EmbeddingConfig } from '../model/embedding.js';
 import { embedText, parseEmbedText, type EmbedSpec } from '../options/architecture.js';

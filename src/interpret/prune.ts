@@ -7,6 +7,7 @@
 import { KanpinnInputError, describe } from '../errors.js';
 import type { KanLayer } from '../kan/kanLayer.js';
 import { createKan, type KanModel, type KanOptions } from '../kan/model.js';
+import { createInferredParameters } from '../model/inferred.js';
 import { newVariable } from '../model/variables.js';
 import type { PointsInput } from '../model/types.js';
 import { checkEdge } from './activations.js';
@@ -76,7 +77,10 @@ export function subsetKan(model: KanModel, keep: number[][]): KanModel {
     outputs: keep[keep.length - 1]!.map((j) => model.outputs[j]!),
     gridRange: Array.isArray(range[0]) && !embedded ? keep[0]!.map((i) => (range as [number, number][])[i]!) : range,
   };
-  return createKan(options, layers);
+  const pruned = createKan(options, layers);
+  // An inverse problem's learned parameters belong to the model: the pruned copy keeps them (its own variables).
+  if (model.inferred) pruned.inferred = createInferredParameters(model.inferred.declared, model.inferred.variables().map((v) => v.dataSync()[0]!));
+  return pruned;
 }
 
 /** Nodes with score > threshold (at least the best one, so no layer becomes empty). */

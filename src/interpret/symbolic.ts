@@ -171,6 +171,10 @@ export interface ModelFormulaOptions extends FormulaOptions {
  */
 export function symbolicFormula(model: KanModel, options: Partial<ModelFormulaOptions> = {}): SymbolicFormula[] {
   const { normalize = true, ...rest } = options;
+  // The layers of an embedded or hard-constrained model compute features or N of u = A + B·N, not u of the inputs.
+  if (model.options.embedding || model.options.hard) {
+    throw new KanpinnInputError(`symbolic: the model has ${model.options.embedding ? `an input embedding (${model.options.embedding.spec})` : `hard constraints (${model.options.hard!.spec})`}; its formula in the inputs is not assembled (train without --embed/--hard for a formula)`);
+  }
   const library = rest.library ?? defaultSymbolicLibrary;
   const network = symbolicNetwork(model);
   const numeric = network.edges.some((layer) => layer.some((row) => row.some((e) => e.kind === 'numeric')));

@@ -8,7 +8,7 @@
  * cover the new grid densely (plus the samples), so it is well posed whatever the sample count;
  * with fewer distinct samples than intervals the breakpoints fall back to uniform.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { KanpinnInputError } from '../errors.js';
 import { createJetPlan } from '../jet/plan.js';
 import { newVariable } from '../model/variables.js';

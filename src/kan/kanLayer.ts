@@ -3,7 +3,7 @@
  * fused kernels with their hand-written gradients (tf.customGrad), so the loss can be
  * differentiated with respect to the parameters by ordinary first-order tfjs autodiff.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { JetPlan } from '../jet/plan.js';
 import type { BaseFunction } from '../jet/baseFunctions.js';
 import { kanEdgeBackward, kanEdgeForward } from './edgeKernel.js';

@@ -20,7 +20,7 @@
  *
  * Layout inside: [nIn, N, …] (inputs first) so that the per-input contraction is a batched matmul.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { SIGMOID_POLY, type BaseFunction } from '../jet/baseFunctions.js';
 import { fallingTable } from '../jet/codegen.js';
 import type { JetPlan } from '../jet/plan.js';

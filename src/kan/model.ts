@@ -2,7 +2,7 @@
  * The KAN model: layers of learnable B-spline edge functions (pykan's parameterisation and
  * initialisation) and forward jets through the fused kernel (grid update: gridUpdate.ts).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { KanpinnInputError } from '../errors.js';
 import type { JetPlan } from '../jet/plan.js';
 import { evaluateModel } from '../model/evaluate.js';

@@ -11,7 +11,7 @@
  * A function is recognised by name and by its f being the built-in's own (a user function under
  * another name has no tensor form: the layer then runs on the JS kernel, see kanLayer.ts).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { BUILTIN_SYMBOLIC_FUNCTIONS, SINGULARITY_CAP } from '../symbolic/builtins.js';
 import type { SymbolicDerivatives } from './symbolicEdge.js';
 

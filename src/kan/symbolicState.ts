@@ -3,7 +3,7 @@
  * spline branch off) or back to its spline, and reading the (a, b, c, d) values. The affine
  * parameters live in one trainable variable [nIn, nOut, 4] per layer, created on first use.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { AffineParams } from '../symbolic/library.js';
 import type { KanLayer, SymbolicEdgeFunction, SymbolicLayerState } from './kanLayer.js';
 

@@ -6,7 +6,7 @@
  * pass over memory (≈17 ms per 10⁶ floats), so the ~20 ops of a jet activation dominated the
  * MLP's step; one JS pass per direction replaces them.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { JetPlan } from '../jet/plan.js';
 import { baseDerivatives } from '../jet/baseFunctions.js';
 import { compileJet } from '../jet/factors.js';

@@ -5,7 +5,7 @@
  * jet/plan.ts), with σ^{(m)} as polynomials of tanh, the sin/cos cycle, or SiLU's sigmoid
  * polynomials. The gradient is tfjs's first-order autodiff of these ops.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { baseDerivativeOps } from '../kan/kanOps.js';
 import type { JetPlan } from '../jet/plan.js';
 import type { KernelActivation } from './activationKernel.js';

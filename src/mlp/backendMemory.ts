@@ -5,7 +5,7 @@
  * way (two 20 MB copies per MLP layer at 10k points). On `cpu` `dataSync()` returns the backend's
  * own array and `tf.tensor()` keeps the one it is given, so the plain route copies nothing there.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 
 /** The part of tfjs-backend-wasm's backend used here (it has no public type for it). */
 interface HeapBackend {
@@ -32,18 +32,26 @@ export function hostMemoryBackend(): boolean {
  * detach them.
  */
 export function computeTensor(shape: number[], tensors: readonly tf.Tensor[], fill: (inputs: Float32Array[], out: Float32Array) => void): tf.Tensor {
+  return computeTensors([shape], tensors, (inputs, [out]) => fill(inputs, out!))[0]!;
+}
+
+/** `computeTensor` with several outputs, one per shape. */
+export function computeTensors(shapes: readonly number[][], tensors: readonly tf.Tensor[], fill: (inputs: Float32Array[], outs: Float32Array[]) => void): tf.Tensor[] {
   const backend = heapBackend();
   if (backend === null) {
-    const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
+    const outs = shapes.map((shape) => new Float32Array(shape.reduce((a, b) => a * b, 1)));
     fill(
       tensors.map((t) => t.dataSync() as Float32Array),
-      out,
+      outs,
     );
-    return tf.tensor(out, shape);
+    return outs.map((out, i) => tf.tensor(out, shapes[i]));
   }
   // allocate first: views taken before a heap growth would be detached
-  const info = backend.makeOutput(shape, 'float32');
+  const infos = shapes.map((shape) => backend.makeOutput(shape, 'float32'));
   const inputs = tensors.map((t) => backend.typedArrayFromHeap(t));
-  fill(inputs, backend.typedArrayFromHeap(info));
-  return tf.engine().makeTensorFromTensorInfo(info);
+  fill(
+    inputs,
+    infos.map((info) => backend.typedArrayFromHeap(info)),
+  );
+  return infos.map((info) => tf.engine().makeTensorFromTensorInfo(info));
 }

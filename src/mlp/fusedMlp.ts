@@ -3,18 +3,18 @@
  * in host memory (`wasm`, `cpu`; see backendMemory.ts). Per layer: Z = X·W by tfjs's matMul
  * (XNNPACK on wasm), then bias + activation jets by the JS kernel (activationKernel.ts) reading Z
  * and writing Y in place. The backward pass is written out by hand: per layer the activation's
- * reverse kernel gives dZ and dbias, then dW = Xᵀ·dZ and dX = dZ·Wᵀ with explicit transposes
- * (the wasm backend's transposed matMul is 12–18× slower, PERF_NOTES.md).
+ * reverse kernel gives dZ and dbias, then dW = Xᵀ·dZ (`weightGradient`) and dX = dZ·Wᵀ with
+ * explicit transposes (the wasm backend's transposed matMul is 12–18× slower, PERF_NOTES.md).
  *
  * Against one customGrad per matMul and per activation (the tf-ops path in mlp.ts, kept for GPU
  * backends) this removes the copies between the wasm heap and JS arrays (dataSync/tf.tensor, four
  * per layer), the Identity copies tfjs makes of every tensor a customGrad saves (now only each
  * layer's X and Z, once), and most of the per-op dispatch at small sizes.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { JetPlan } from '../jet/plan.js';
 import { activationBackwardInto, activationForwardInto, type KernelActivation } from './activationKernel.js';
-import { computeTensor } from './backendMemory.js';
+import { computeTensor, computeTensors } from './backendMemory.js';
 
 /** One dense layer's parameters: weight [nIn, nOut], bias [nOut]. */
 export interface FusedLayer {
@@ -26,7 +26,9 @@ export interface FusedLayer {
 function activate(activation: KernelActivation, plan: JetPlan, z: tf.Tensor, bias: tf.Tensor, count: number): tf.Tensor {
   const n = z.shape[1]!;
   return computeTensor(z.shape, [z, bias], ([Z, B], Y) => {
-    const out = activationForwardInto(activation, plan, Z!, B!, count, n, Y);
+    // B.slice(): the bias as its own small array; the threaded kernel posts it to the workers,
+    // and a view of the wasm heap would post the whole heap (measured: 7× slower on two threads)
+    const out = activationForwardInto(activation, plan, Z!, B!.slice(), count, n, Y);
     if (out !== Y) Y.set(out); // the threaded kernel wrote its own (shared) array
   });
 }
@@ -37,10 +39,46 @@ function activateBackward(activation: KernelActivation, plan: JetPlan, z: tf.Ten
   const dBias = new Float64Array(n);
   const dz = computeTensor(z.shape, [z, bias, dy], ([Z, B, dY], dZ) => {
     dZ.fill(0);
-    const out = activationBackwardInto(activation, plan, Z!, B!, count, n, dY!, dZ, dBias);
+    const out = activationBackwardInto(activation, plan, Z!, B!.slice(), count, n, dY!, dZ, dBias);
     if (out !== dZ) dZ.set(out);
   });
   return { dz, dBias: tf.tensor1d(Float32Array.from(dBias)) };
+}
+
+/** Column block width of dZ in `weightGradient`: 16 floats, one cache line per row. */
+const GRADIENT_BLOCK = 16;
+
+/**
+ * dW = Xᵀ·dZ for X [R, nIn], dZ [R, nOut], R = C·N rows. XNNPACK packs a product's right operand
+ * as weights, reading it column by column: for dZ [50000, 100] that strided pass cost twice the
+ * product itself (measured: 540 ms against 160 for X·W on the loaded machine). On wasm dZ is
+ * therefore split into column blocks [R, 16] (one JS pass), each packed in one cache-friendly
+ * sweep, and the [nIn, 16] products are concatenated (~2× faster in all).
+ */
+function weightGradient(x: tf.Tensor, dz: tf.Tensor): tf.Tensor {
+  const [R, nOut] = dz.shape as [number, number];
+  const xt = tf.transpose(x as tf.Tensor2D);
+  if (nOut <= GRADIENT_BLOCK || tf.getBackend() !== 'wasm') return tf.matMul(xt, dz as tf.Tensor2D);
+  const widths: number[] = [];
+  for (let j0 = 0; j0 < nOut; j0 += GRADIENT_BLOCK) widths.push(Math.min(GRADIENT_BLOCK, nOut - j0));
+  const blocks = computeTensors(
+    widths.map((w) => [R, w]),
+    [dz],
+    ([D], outs) => {
+      for (let b = 0; b < widths.length; b++) {
+        const out = outs[b]!;
+        const w = widths[b]!;
+        const j0 = b * GRADIENT_BLOCK;
+        for (let r = 0, src = j0, dst = 0; r < R; r++, src += nOut, dst += w) {
+          for (let jj = 0; jj < w; jj++) out[dst + jj] = D![src + jj]!;
+        }
+      }
+    },
+  );
+  return tf.concat(
+    blocks.map((block) => tf.matMul(xt, block as tf.Tensor2D)),
+    1,
+  );
 }
 
 /**
@@ -80,7 +118,7 @@ export function fusedMlpJet(activation: KernelActivation, plan: JetPlan, layers:
         let g = dy;
         for (let l = L - 1; l >= 0; l--) {
           const { dz, dBias } = activateBackward(activationOf(l), plan, sz[l]!, param[2 * l + 1]!, g, count);
-          grads[2 * l] = tf.matMul(tf.transpose(sx[l]! as tf.Tensor2D), dz as tf.Tensor2D);
+          grads[2 * l] = weightGradient(sx[l]!, dz);
           grads[2 * l + 1] = dBias;
           if (l > 0) g = tf.matMul(dz as tf.Tensor2D, tf.transpose(param[2 * l]! as tf.Tensor2D));
         }

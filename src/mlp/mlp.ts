@@ -7,7 +7,7 @@
  * On wasm and cpu the whole network's jets run as one op (fusedMlp.ts) on the backend's memory;
  * other backends (webgl, webgpu, tensorflow) take the per-layer tf ops below.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { KanpinnInputError } from '../errors.js';
 import type { JetPlan } from '../jet/plan.js';
 import { defaultInputNames, defaultOutputNames, newVariable } from '../model/variables.js';

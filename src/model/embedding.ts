@@ -16,7 +16,7 @@
  * exact. Variables that are neither periodic nor given a σ pass through unchanged. The config keeps
  * W and the offset themselves (not just the seed), so a model file rebuilds the same features.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { KanpinnInputError } from '../errors.js';
 import type { JetPlan } from '../jet/plan.js';
 import { embedText, type EmbedSpec } from '../options/architecture.js';

@@ -2,7 +2,7 @@
  * Shared plumbing between models and callers: point validation, jet plans from derivative names,
  * and splitting an output jet into named tensors or arrays.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { KanpinnInputError } from '../errors.js';
 import { createJetPlan, channelIndex, inputJet, parseDerivative, type JetPlan } from '../jet/plan.js';
 import type { ModelBase, PointsInput } from './types.js';

@@ -11,7 +11,7 @@
  * Leibniz's rule over the jet plan, so PDE residuals stay exact. This module reads expressions with
  * mathjs alone: the problem language (src/problem) sits above the model in the import graph.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { derivative, parse, type ConstantNode, type FunctionNode, type MathNode, type OperatorNode, type ParenthesisNode, type SymbolNode } from 'mathjs';
 import { KanpinnInputError } from '../errors.js';
 import type { JetPlan } from '../jet/plan.js';
@@ -57,6 +57,32 @@ const UNARY: Readonly<Record<string, (x: tf.Tensor) => tf.Tensor>> = {
   sign: tf.sign,
   square: tf.square,
   cube: (x) => tf.mul(x, tf.square(x)),
+};
+
+/** The same functions on numbers (constant subtrees). */
+const NUMERIC: Readonly<Record<string, (x: number) => number>> = {
+  sin: Math.sin,
+  cos: Math.cos,
+  tan: Math.tan,
+  sec: (x) => 1 / Math.cos(x),
+  csc: (x) => 1 / Math.sin(x),
+  cot: (x) => 1 / Math.tan(x),
+  asin: Math.asin,
+  acos: Math.acos,
+  atan: Math.atan,
+  sinh: Math.sinh,
+  cosh: Math.cosh,
+  tanh: Math.tanh,
+  sech: (x) => 1 / Math.cosh(x),
+  csch: (x) => 1 / Math.sinh(x),
+  coth: (x) => 1 / Math.tanh(x),
+  exp: Math.exp,
+  log: Math.log,
+  sqrt: Math.sqrt,
+  abs: Math.abs,
+  sign: Math.sign,
+  square: (x) => x * x,
+  cube: (x) => x * x * x,
 };
 
 type Compiled = (columns: Record<string, tf.Tensor1D>) => tf.Tensor | number;
@@ -114,9 +140,11 @@ function compileNode(node: MathNode, inputs: readonly string[]): Compiled {
       const op = UNARY[name];
       if (!op || f.args.length !== 1) throw new Error(`function '${name}' is not allowed (allowed: ${Object.keys(UNARY).join(', ')}, pow)`);
       const a = compileNode(f.args[0]!, inputs);
+      const numeric = NUMERIC[name]!;
+      // A constant argument stays a number (no tensor, no device read in a training step).
       return (c) => {
         const x = a(c);
-        return typeof x === 'number' ? (op(tf.scalar(x)).dataSync()[0] as number) : op(x);
+        return typeof x === 'number' ? numeric(x) : op(x);
       };
     }
     default:

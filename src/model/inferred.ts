@@ -9,7 +9,7 @@
  * (`trainableVariables` in src/train/params.ts), so best-parameter records, rollbacks, checkpoints
  * and model.json carry them.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { InferredParameters, ParameterDeclaration } from './types.js';
 import { newVariable } from './variables.js';
 

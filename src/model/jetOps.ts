@@ -4,7 +4,7 @@
  * points (see src/jet/plan.ts). Used on the input side (no trainable parameter reaches it) and on
  * the output side (the network's jet is differentiated through by tfjs, so only plain ops are used).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { JetPlan } from '../jet/plan.js';
 
 /** The channels of a jet [C, N, m] as C tensors [N, m] (contiguous slices). */

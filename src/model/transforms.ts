@@ -3,7 +3,7 @@
  * (embedding.ts) before the first layer and the hard-constraint output transform
  * (hardConstraints.ts) after the last. Without either, both are the identity and cost nothing.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../tf.js';
 import type { JetPlan } from '../jet/plan.js';
 import { checkEmbeddingConfig, embedJet, embedValues, featureRanges, featureWidth, type EmbeddingConfig } from './embedding.js';
 import { checkHardConfig, compileHard, type HardConfig } from './hardConstraints.js';

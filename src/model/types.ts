@@ -2,7 +2,7 @@
  * What every model (KAN or MLP) offers the trainer, the metrics and the CLI: forward jets as a
  * differentiable tfjs op, plain evaluation to Float32Arrays, and its trainable variables.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../tf.js';
 import type { JetPlan } from '../jet/plan.js';
 
 /** Points as rows (`number[][]`) or a flat row-major `Float32Array` of the input dimension. */

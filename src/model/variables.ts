@@ -1,5 +1,5 @@
 /** What both model kinds (KAN and MLP) build their parameters and names from. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 
 /** A trainable variable holding a copy of `values` (unnamed: tfjs gives it a unique name). */
 export function newVariable(values: Float32Array, shape: number[]): tf.Variable {

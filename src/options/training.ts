@@ -215,7 +215,7 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   embed: { kind: { type: 'embed' }, nullable: true, flag: 'embed', help: 'input embedding: fourier:SIGMA[:M] (random Fourier features, SIGMA in cycles over the domain), periodic:x (exactly periodic in x), auto (from the problem\'s data)', defaultText: 'none' },
   hard: { kind: { type: 'hard' }, nullable: true, flag: 'hard', help: 'impose conditions exactly by an output transform: dirichlet, initial, both (dirichlet,initial) or auto (where safe)', defaultText: 'none' },
   grids: { kind: { type: 'intList', min: 1 }, nullable: true, flag: 'grids', help: 'KAN grid-extension schedule, one stage per grid', defaultText: "the problem's, else 5,10,20", hint: 'grids' },
-  recipe: { kind: { type: 'choice', choices: RECIPES }, flag: 'recipe', help: "auto: choose points, loss balancing, causal weighting and k from the problem (each choice and why in the report); tuned: the problem's \"solver\" hint. Flags always win" },
+  recipe: { kind: { type: 'choice', choices: RECIPES }, flag: 'recipe', help: "auto: choose points, loss balancing and k from the problem (each choice and why in the report); tuned: the problem's \"solver\" hint. Flags always win" },
   optimizer: { kind: { type: 'choice', choices: OPTIMIZERS }, flag: 'optimizer', help: 'lbfgs, adam or adam+lbfgs', hint: 'optimizer' },
   steps: { kind: int(0), flag: 'steps', help: 'optimizer steps per stage; an L-BFGS step is up to 20 iterations', hint: 'steps' },
   adamSteps: { kind: int(0), flag: 'adam-steps', help: 'Adam steps per stage before L-BFGS with adam+lbfgs', hint: 'adamSteps' },

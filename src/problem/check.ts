@@ -3,7 +3,7 @@
  * symbolically, or by float64 central differences for TypeScript exact functions) at sampled
  * points with a fixed seed, and reports max |residual| per term against the acceptance bounds.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { createRng } from '../random.js';
 import type { LossTerm, Problem, Scope, TermPoints } from './types.js';
 

@@ -2,7 +2,7 @@
  * Condition terms: Dirichlet, Neumann, Robin (on a boundary part chosen by `on`), periodic (paired
  * points on opposite faces of a box), initial (value and rate at t0) and observed data.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { KanpinnInputError, describe } from '../errors.js';
 import type { Rng } from '../random.js';
 import { createRng } from '../random.js';

@@ -1,5 +1,5 @@
 /** Observed-data terms: u at fixed points equals the observed values. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { KanpinnInputError, describe } from '../errors.js';
 import type { ExprContext } from './expr/parse.js';
 import type { TermBase } from './conditionTerms.js';

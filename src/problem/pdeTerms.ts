@@ -1,5 +1,5 @@
 /** PDE residual terms: one per equation, on interior points, from expressions or tensor functions. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { MathNode, OperatorNode, ParenthesisNode } from 'mathjs';
 import { KanpinnInputError, describe } from '../errors.js';
 import type { Rng } from '../random.js';

@@ -1,5 +1,5 @@
 /** Periodic conditions: u (and optionally u_axis) equal at paired points of two opposite box faces. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { KanpinnInputError, describe } from '../errors.js';
 import type { Domain } from './domain.js';
 import type { ExprContext } from './expr/parse.js';

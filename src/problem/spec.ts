@@ -3,7 +3,7 @@
  * the same shape, except that in TypeScript a residual or a condition value may be a function
  * over tensors and `exact` a float64 function of one point.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../tf.js';
 import type { DomainSpec } from './geometry/build.js';
 import type { SamplingMethod, Scope } from './types.js';
 import type { FieldSpec } from './fields.js';

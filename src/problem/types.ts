@@ -3,7 +3,7 @@
  * functions: it samples its own points and turns model outputs into pointwise errors. It never
  * sees a model; the trainer never parses an expression.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../tf.js';
 import type { Rng } from '../random.js';
 import type { ExprContext } from './expr/parse.js';
 import type { Domain } from './domain.js';

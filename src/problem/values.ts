@@ -4,7 +4,7 @@
  * available as tensor ops over the coordinates as a fallback. Also probes TypeScript residuals
  * for the scope names they read.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { KanpinnInputError } from '../errors.js';
 import { parseExpression } from './expr/parse.js';
 import type { ExprContext } from './expr/parse.js';
@@ -44,7 +44,8 @@ export function compileValue(source: Expression | TensorFunction | undefined, fi
       tensor: source,
     };
   }
-  const parsed = parseExpression(source, field, { ...ctx, allowUnknowns: operator });
+  // A parameter to infer may appear in any condition value: such a value is computed in the residual.
+  const parsed = parseExpression(source, field, { ...ctx, allowUnknowns: operator, allowInferred: true });
   const reads = parsed.symbols.filter((name) => !ctx.variables.includes(name) && !ctx.inferred?.includes(name));
   // A value that reads a parameter to infer changes as it is trained: computed in the residual, as an operator value.
   if (reads.length > 0 || parsed.symbols.some((name) => ctx.inferred?.includes(name))) {

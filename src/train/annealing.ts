@@ -4,7 +4,7 @@
  *   λ̂_i = max_θ |∇_θ L_pde| / mean_θ |∇_θ (λ_i L_i)| · λ_i,   λ_i ← (1 − α)·λ_i + α·λ̂_i,
  * so that no condition term's gradient is drowned by the residual's. Costs one gradient per term.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { ModelBase } from '../model/types.js';
 import { flattenGrads } from './params.js';
 import { termLosses, type TermData } from './termData.js';

@@ -8,7 +8,7 @@
  * loss while the PDE term's gradient was drowned). Unlike learning-rate annealing (`annealing.ts`)
  * it weighs every term, the PDE's included. Costs one gradient per term per update.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { ModelBase } from '../model/types.js';
 import { flattenGrads } from './params.js';
 import { termLosses, type TermData } from './termData.js';

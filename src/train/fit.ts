@@ -5,7 +5,7 @@
  * from step `gridUpdateEvery` on, the best parameters kept when a run stops early). With λ = 0 the forward pass is the plain value-only kernel; with λ > 0 it is the
  * per-edge kernel, which gives the prediction and the activation scales in one pass.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { KanpinnInputError, describe } from '../errors.js';
 import { createJetPlan } from '../jet/plan.js';
 import type { Model } from '../createModel.js';

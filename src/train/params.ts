@@ -1,5 +1,5 @@
 /** A model's trainable variables as one flat float64 vector, in `trainableVariables` order. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { ModelBase } from '../model/types.js';
 
 /** The variables the optimizer moves: the model's own, then an inverse problem's parameters (`model.inferred`). */

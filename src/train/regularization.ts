@@ -8,7 +8,7 @@
  * The loss adds λ·reg. Everything is differentiable through the per-edge kernel (edgeKernel.ts);
  * none of it runs when λ = 0.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { KanpinnInputError, describe } from '../errors.js';
 import { kanLayerEdges } from '../kan/kanLayer.js';
 import type { KanModel } from '../kan/model.js';

@@ -3,7 +3,7 @@
  * columns for the residual's scope, and the constant input jet for the model. Rebuilt when the
  * points are resampled or refined; disposed by the trainer.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { inputJetTensor, jetTensorsFromInput, planFor, type NamedPlan } from '../model/evaluate.js';
 import type { ModelBase } from '../model/types.js';
 import type { LossTerm, Problem, Scope, TermPoints } from '../problem/types.js';

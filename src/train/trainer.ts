@@ -5,7 +5,7 @@
  * resampling, residual-based refinement, weight annealing, causal weighting, metrics on the test set
  * at intervals. It never prints: progress goes to callbacks.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { backendName } from '../backend.js';
 import { KanpinnInputError } from '../errors.js';
 import type { Model } from '../createModel.js';

@@ -90,8 +90,9 @@ describe('import graph', () => {
     expect(findCycle(graph), 'an import cycle between folders').toBeNull();
   });
 
-  it('lets solvers/ reach src/ only through src/index.ts and src/internal.ts, problems/ and viz/ only through src/index.ts', () => {
-    const entries: Record<string, string[]> = { solvers: ['src/index.ts', 'src/internal.ts'], problems: ['src/index.ts'], viz: ['src/index.ts'] };
+  it('lets solvers/ reach src/ only through src/index.ts and src/internal.ts, problems/ and viz/ only through src/index.ts (and tfjs through src/tf.ts)', () => {
+    // src/tf.ts is tfjs itself (tfjs-core plus its registrations), not library code: everyone imports tfjs from it.
+    const entries: Record<string, string[]> = { solvers: ['src/index.ts', 'src/internal.ts', 'src/tf.ts'], problems: ['src/index.ts', 'src/tf.ts'], viz: ['src/index.ts', 'src/tf.ts'] };
     // The CLI's front door loads the error classes and (lazily) the backend switch without the whole
     // library, so `kanpinn --help` and `kanpinn problems` start without tfjs.
     const light: Record<string, string[]> = { 'solvers/cli.ts': ['src/errors.ts', 'src/backend.ts'] };
@@ -109,5 +110,17 @@ describe('import graph', () => {
   it('keeps src/ free of imports from problems/, solvers/ and viz/', () => {
     const outside = [...folderGraph(['src']).values()].flatMap((targets) => [...targets]).filter((t) => /^(problems|solvers|viz)\b/.test(t));
     expect(outside).toEqual([]);
+  });
+
+  it('imports tfjs only through src/tf.ts, so its gradient and chained-op registrations always load', () => {
+    // tfjs-core alone has no gradients in Node: a module importing it directly would work in the
+    // tests (src/tf.ts loaded first) and fail as the first import of a library user.
+    const direct = ['src', 'solvers', 'viz', 'problems', 'test', 'bench'].flatMap((folder) =>
+      sourceFiles(join(ROOT, folder))
+        .filter((file) => !file.endsWith(join('src', 'tf.ts')))
+        .filter((file) => /from '@tensorflow\/tfjs(-core)?'|import\('@tensorflow\/tfjs(-core)?'\)/.test(readFileSync(file, 'utf8')))
+        .map((file) => relative(ROOT, file)),
+    );
+    expect(direct).toEqual([]);
   });
 });

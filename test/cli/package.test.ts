@@ -1,5 +1,5 @@
 /** The package as a dependency: what it declares, what starts without tensors, and require(). */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,7 +58,10 @@ describe('the package', () => {
     for (const [name, range] of Object.entries(pkg.dependencies)) expect(range, name).toMatch(/^\^\d/);
     expect(pkg.dependencies).not.toHaveProperty('three');
     expect(pkg.devDependencies).toHaveProperty('three');
-    for (const name of ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-webgpu']) {
+    // tfjs-core and the backends it ships with, not the whole @tensorflow/tfjs bundle (issue 16, item 7).
+    expect(pkg.dependencies).not.toHaveProperty('@tensorflow/tfjs');
+    for (const name of ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm']) expect(pkg.dependencies, name).toHaveProperty(name);
+    for (const name of ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-webgl', '@tensorflow/tfjs-backend-webgpu']) {
       expect(pkg.peerDependencies, name).toHaveProperty(name);
       expect(pkg.peerDependenciesMeta[name]?.optional, name).toBe(true);
     }
@@ -79,7 +82,21 @@ describe('the package', () => {
   });
 
   it('--backend help names every backend, the optional packages and KANPINN_BACKEND', () => {
-    for (const name of [...BACKEND_NAMES, 'KANPINN_BACKEND', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-webgpu']) expect(BACKEND_HELP).toContain(name);
+    for (const name of [...BACKEND_NAMES, 'KANPINN_BACKEND', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-webgl', '@tensorflow/tfjs-backend-webgpu']) expect(BACKEND_HELP).toContain(name);
+  });
+
+  it("the built 'kanpinn/tf' has gradients and chained ops in plain Node (tfjs-core's Node build registers neither)", () => {
+    const script = [
+      "const tf = await import('kanpinn/tf');",
+      "await tf.setBackend('cpu');",
+      'const x = tf.tensor1d([0.5, 1, 2]);',
+      'const g = tf.grad((a) => tf.sum(tf.mul(tf.sin(a), a.square())))(x);',
+      'console.log(JSON.stringify(Array.from(g.dataSync())));',
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+    const got = JSON.parse(out) as number[];
+    // d/dx sin(x)·x² = cos(x)·x² + 2x·sin(x)
+    [0.5, 1, 2].forEach((v, i) => expect(got[i]).toBeCloseTo(Math.cos(v) * v * v + 2 * v * Math.sin(v), 4));
   });
 
   it('every command of the top-level help matches its module (name, positionals, description)', async () => {

@@ -4,7 +4,7 @@
  * they save (measured: 2 threads made those rows 15–20 % slower), while a 10k-point KAN evaluation
  * runs threaded.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setThreads, threadStats } from '../../src/engine/pool.js';
 import { createModel, type ModelOptions } from '../../src/createModel.js';

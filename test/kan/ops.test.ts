@@ -4,7 +4,7 @@
  * layer) agree to float32 rounding, for every jet plan, k = 1..5, non-uniform grids, pruned edges,
  * points beyond the grid, and symbolic edges (test/kan/opsAgreement.ts has the cases).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../src/backend.js';
 import { kanKernel, setKanKernel, usesOpsKernels } from '../../src/computePath.js';

@@ -6,7 +6,7 @@
  * same cases run in Node (test/kan/ops.test.ts) and, bundled, in headless Chromium on webgl
  * (test/gpu/webgl.test.ts).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { setKanKernel } from '../../src/computePath.js';
 import { createJetPlan } from '../../src/jet/plan.js';
 import { kanLayerJet, type KanLayer } from '../../src/kan/kanLayer.js';

@@ -2,7 +2,7 @@
  * Plain float64 reference implementations (oracles) of the KAN and MLP forward pass, built from
  * a model's parameters with a naive Cox–de Boor basis, for finite-difference checks.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { expect } from 'vitest';
 import type { KanModel } from '../../src/kan/model.js';
 import type { MlpModel } from '../../src/mlp/mlp.js';

@@ -3,7 +3,7 @@
  * kernels on the `cpu` backend: the network's jets and the gradients of every weight and bias
  * agree for tanh, sin and silu over several jet plans, and the ops path reads nothing back.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../src/backend.js';
 import { setKanKernel } from '../../src/computePath.js';

@@ -4,14 +4,17 @@
  * against a central difference of the order below; periodicity; the text forms and their errors;
  * the frequency estimate behind `--embed auto`.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { describe, expect, it } from 'vitest';
 import { createModel } from '../../src/createModel.js';
 import { createJetPlan, inputJet } from '../../src/jet/plan.js';
 import { buildEmbedding, embedJet, embedValues, featureWidth } from '../../src/model/embedding.js';
 import { embeddingFor, estimateCycles, periodicVariables, suggestEmbedding } from '../../src/architecture/suggestEmbedding.js';
 import { parseEmbedText, type EmbedSpec } from '../../src/options/architecture.js';
+import { symbolicFormula } from '../../src/interpret/symbolic.js';
+import type { KanModel } from '../../src/kan/model.js';
 import { defineProblem } from '../../src/problem/define.js';
+import { train } from '../../src/train/trainer.js';
 
 const bounds = { min: [0, -1], max: [1, 2] };
 const spec = (text: string): EmbedSpec => parseEmbedText(text, '--embed') as EmbedSpec;
@@ -82,6 +85,12 @@ describe('embedding text and options', () => {
     }
     expect(() => buildEmbedding(spec('periodic:q'), ['x', 'y'], bounds, 0)).toThrow(/--embed: 'q' is not an input/);
   });
+
+  it('a symbolic formula of an embedded KAN is refused, not assembled in the features', () => {
+    const model = createModel({ kind: 'kan', width: [2, 2, 1], embedding: buildEmbedding(spec('periodic:x'), ['x', 'y'], bounds, 0) }) as KanModel;
+    expect(() => symbolicFormula(model)).toThrow(/^symbolic: the model has an input embedding \(periodic:x\)/);
+    model.dispose();
+  });
 });
 
 const wave = defineProblem({
@@ -109,7 +118,7 @@ describe('suggestEmbedding', () => {
     expect(s.why).toMatch(/high frequency/);
   });
 
-  it('proposes nothing for a smooth problem and periodic features for a periodic one', () => {
+  it('proposes nothing for a smooth problem and periodic features for a periodic one, whose term leaves the loss', async () => {
     const heat = defineProblem({
       name: 'heat',
       variables: ['x'],
@@ -123,6 +132,13 @@ describe('suggestEmbedding', () => {
     expect(s.embed).toBe('periodic:x');
     const built = embeddingFor(heat, 'auto', 0);
     expect(built.config?.imposes).toEqual(['conditions[1].periodic']);
+    const model = createModel({ kind: 'mlp', width: [2, 6, 1], inputs: ['x', 't'], embedding: built.config! });
+    const result = await train(heat, model, { steps: 2, points: 30, boundaryPoints: 8, optimizer: 'adam', evalEvery: 0 });
+    // The periodic term is exact, so it is not in the loss; the model is periodic in value and slope.
+    expect(Object.keys(result.terms)).toEqual(['pde', 'conditions[0].initial']);
+    const ends = model.evaluate([[0, 0.4], [1, 0.4]], { derivatives: ['u', 'u_x', 'u_xx'] });
+    for (const name of ['u', 'u_x', 'u_xx']) expect(ends[name]![0]).toBeCloseTo(ends[name]![1]!, 4);
+    model.dispose();
     const poisson = defineProblem({ name: 'p', variables: ['x'], domain: { type: 'interval', min: 0, max: 1 }, pde: 'u_xx + pi^2*sin(pi*x)', conditions: [{ type: 'dirichlet', on: 'boundary', value: '0' }] });
     expect(suggestEmbedding(poisson).embed).toBeNull();
   });

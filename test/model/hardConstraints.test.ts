@@ -120,6 +120,16 @@ describe('hard constraints', () => {
     expect(() => hardFor(poisson, 'dirichlet,neumann')).toThrow(/^--hard: expected none, auto, or a comma-separated list of dirichlet, initial, got "dirichlet,neumann"$/);
   });
 
+  it('a hand-written transform with constant subexpressions compiles and holds', () => {
+    const hard = { spec: 'dirichlet', outputs: [{ lift: 'exp(0) + sin(pi/2)*x^2', factor: 'x*(1 - x)' }], imposes: [] };
+    const model = createModel({ kind: 'mlp', width: [1, 3, 1], hard });
+    const out = model.evaluate([[0], [1]], { derivatives: ['u', 'u_xx'] });
+    expect(out.u![0]).toBeCloseTo(1, 6);
+    expect(out.u![1]).toBeCloseTo(2, 6);
+    expect(() => createModel({ kind: 'mlp', width: [1, 3, 1], hard: { ...hard, outputs: [{ lift: 'erf(x)', factor: 'x' }] } })).toThrow(/^hard: outputs\[0\]\.lift: function 'erf' is not allowed/);
+    model.dispose();
+  });
+
   it('a disk: the whole circle by (r² − |x − c|²)/r²', () => {
     const disk = defineProblem({ name: 'disk', variables: ['x', 'y'], domain: { type: 'disk', center: [1, 0], radius: 2 }, pde: 'u_xx + u_yy', conditions: [{ type: 'dirichlet', on: 'boundary', value: 'x*y' }] });
     const { config } = hardFor(disk, 'auto');

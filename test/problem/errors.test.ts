@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { describe, expect, it, vi } from 'vitest';
 import { KanpinnInputError, checkProblem, defineProblem, loadProblem, resolveProblem } from '../../src/index.js';
 import type { LossTerm } from '../../src/index.js';

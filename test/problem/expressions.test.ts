@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { describe, expect, it } from 'vitest';
 import { KanpinnInputError } from '../../src/index.js';
 import { parseDerivativeName } from '../../src/jet/names.js';

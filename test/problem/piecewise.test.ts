@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { describe, expect, it } from 'vitest';
 import { checkProblem, createRng, defineProblem } from '../../src/index.js';
 import type { LossTerm, Scope } from '../../src/index.js';

@@ -3,7 +3,7 @@
  * closed form, the binned loss against a plain-JS recomputation from the residuals, a short
  * causal run (tensor count flat) and the trainer's refusals.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../src/backend.js';
 import { createKan } from '../../src/kan/model.js';

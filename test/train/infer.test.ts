@@ -4,10 +4,12 @@
  * history column. The oracle is a closed form: u_t = −k·u with u(0) = 1 has u = exp(−k t), so
  * observations of exp(−1.5 t) determine k = 1.5.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../src/backend.js';
 import { createModel } from '../../src/createModel.js';
+import { subsetKan } from '../../src/interpret/prune.js';
+import { createKan } from '../../src/kan/model.js';
 import { modelFromJson, modelToJson } from '../../src/io/modelFile.js';
 import { createInferredParameters, parameterTheta, parameterValue } from '../../src/model/inferred.js';
 import { defineProblem } from '../../src/problem/define.js';
@@ -106,6 +108,29 @@ describe('inferred parameters', () => {
     model.dispose();
   });
 
+  it('a Robin coefficient may be a parameter: k·u + u_x = 0 at x = 1 with u = 1 − x/2 gives k = 1', async () => {
+    const problem = defineProblem({
+      name: 'robin',
+      variables: ['x'],
+      infer: { k: { initial: 3, min: 0, truth: 1 } },
+      domain: { type: 'interval', min: 0, max: 1 },
+      pde: 'u_xx',
+      conditions: [
+        { type: 'dirichlet', on: 'x == 0', value: 1 },
+        { type: 'robin', on: 'x == 1', alpha: 'k', beta: 1, value: 0 },
+        { type: 'data', points: [[0.25], [0.5], [0.75]], values: [0.875, 0.75, 0.625] },
+      ],
+      exact: '1 - x/2',
+      points: { interior: 32 },
+    });
+    expect(problem.inferred!.warnings).toEqual([]);
+    expect(checkProblem(problem).ok).toBe(true);
+    const model = createModel({ kind: 'mlp', width: [1, 6, 1], inputs: ['x'], seed: 1 });
+    const result = await train(problem, model, lbfgs);
+    expect(result.parameters!.k!.relError).toBeLessThan(RECOVERY_TOLERANCE);
+    model.dispose();
+  });
+
   it('model.json keeps the parameters exactly; a loaded model is refused by a problem inferring other names', async () => {
     const problem = defineProblem(decaySpec());
     const model = newModel();
@@ -120,6 +145,18 @@ describe('inferred parameters', () => {
     expect(() => modelFromJson({ ...json, inferred: [{ ...json.inferred![0], theta: 'x' }] })).toThrow('model file: inferred[0].theta: expected a finite number, found "x"');
     model.dispose();
     loaded.dispose();
+  });
+
+  it('a pruned KAN keeps the parameters, in variables of its own', () => {
+    const model = createKan({ width: [1, 3, 1], grid: 3, inputs: ['t'], seed: 1 });
+    model.inferred = createInferredParameters([{ name: 'k', initial: 2, min: 0, truth: 1.5 }]);
+    const pruned = subsetKan(model, [[0], [0, 2], [0]]);
+    expect(pruned.inferred!.declared).toEqual(model.inferred.declared);
+    expect(pruned.inferred!.values()).toEqual(model.inferred.values());
+    expect(pruned.inferred!.variables()[0]).not.toBe(model.inferred.variables()[0]);
+    model.dispose();
+    expect(pruned.inferred!.values().k).toBeCloseTo(2, 6);
+    pruned.dispose();
   });
 
   it('a snapshot and its restore include the parameters (best-parameter rollback)', () => {

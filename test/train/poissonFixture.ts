@@ -2,7 +2,7 @@
  * A hand-written Poisson problem implementing the Problem contract directly (no DSL), so the
  * trainer is tested on its own: ∇²u = −2π² sin πx sin πy on [−1,1]², u = 0 on the boundary.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import type { Problem, TermPoints } from '../../src/problem/types.js';
 import type { Rng } from '../../src/random.js';
 

@@ -7,7 +7,7 @@
  * mathjs keeps a constant's value through clone and transform, so the reference travels with the
  * tree; `differentiate`, `compileNumeric` and `compileTensor` recognise the node here.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf.js';
 import { ConstantNode, FunctionNode, SymbolNode } from 'mathjs';
 import type { MathNode } from 'mathjs';
 import type { FieldInterpolant } from '../fieldGrid.js';

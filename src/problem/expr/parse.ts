@@ -35,6 +35,8 @@ export interface ExprContext {
   inferred?: readonly string[];
   /** Collects the parameters to infer that the expression reads (for the "used nowhere" warning). */
   inferredUsed?: Set<string>;
+  /** Parameters to infer may appear even where unknowns may not (condition values such as a Robin coefficient, computed in the residual). */
+  allowInferred?: boolean;
 }
 
 /** A rewritten expression and the scope names it reads (variables, unknowns, derivatives). */
@@ -118,7 +120,7 @@ function rewriteSymbol(name: string, field: string, ctx: ExprContext, symbols: S
   const param = ctx.params[name];
   if (param !== undefined) return new ConstantNode(param);
   if (ctx.inferred?.includes(name)) {
-    if (!ctx.allowUnknowns) throw new KanpinnInputError(`${field}: '${name}' is a parameter to infer (infer.${name}) and cannot appear here (expected an expression over ${ctx.variables.join(', ')} and params)`);
+    if (!ctx.allowUnknowns && ctx.allowInferred !== true) throw new KanpinnInputError(`${field}: '${name}' is a parameter to infer (infer.${name}) and cannot appear here (expected an expression over ${ctx.variables.join(', ')} and params)`);
     symbols.add(name);
     ctx.inferredUsed?.add(name);
     return new SymbolNode(name);
@@ -159,7 +161,7 @@ function rewriteSymbol(name: string, field: string, ctx: ExprContext, symbols: S
 
 function assertNoUnknowns(node: MathNode, defineName: string, field: string, ctx: ExprContext): void {
   for (const name of symbolNames(node)) {
-    if (!ctx.variables.includes(name) && !FUNCTION_NAMES.includes(name)) {
+    if (!ctx.variables.includes(name) && !FUNCTION_NAMES.includes(name) && !(ctx.allowInferred === true && ctx.inferred?.includes(name))) {
       throw new KanpinnInputError(`${field}: '${defineName}' uses '${name}', which cannot appear here (expected an expression over ${ctx.variables.join(', ')} and parameters)`);
     }
   }

@@ -4,7 +4,7 @@
  * hoisted into per-point columns computed in float64 when points are sampled (read from the
  * scope when present, recomputed from the coordinates otherwise).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf.js';
 import type { ConditionalNode, ConstantNode, FunctionNode, MathNode, OperatorNode, ParenthesisNode, SymbolNode } from 'mathjs';
 import type { Scope } from '../types.js';
 import { compileNumeric } from './numeric.js';
