@@ -7,6 +7,7 @@
 import * as tf from '../../src/tf.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../src/backend.js';
+import { getThreads, setThreadMinWork, setThreads, threadStats } from '../../src/engine/pool.js';
 import { createJetPlan, type JetPlan } from '../../src/jet/plan.js';
 import { hostMemoryBackend } from '../../src/mlp/backendMemory.js';
 import { createMlp, useFusedMlp, type MlpActivation, type MlpModel } from '../../src/mlp/mlp.js';
@@ -89,6 +90,29 @@ describe('fused MLP jets', () => {
     expectNear(fused.jets, layered.jets, 'jets');
     fused.grads.forEach((g, i) => expectNear(g, layered.grads[i]!, `gradient of ${model.variables()[i]!.name}`));
     model.dispose();
+  });
+
+  it('give the same jets and gradients on two threads as on one (the threaded activation kernels read the wasm heap)', async () => {
+    await setBackend('wasm');
+    const model = createMlp({ width: [2, 24, 9, 1], seed: 8 });
+    const plan = plans.laplacian!(2);
+    const rng = createRng(2);
+    const points = Float32Array.from({ length: 60 }, () => rng.next() * 2 - 1);
+    const one = jetsAndGradients(model, plan, points, 30, true);
+    const previousWork = setThreadMinWork(1);
+    const previousThreads = getThreads();
+    setThreads(2);
+    try {
+      const before = threadStats().calls;
+      const two = jetsAndGradients(model, plan, points, 30, true);
+      expect(threadStats().calls - before).toBeGreaterThan(0); // the threaded kernels ran
+      expectNear(two.jets, one.jets, 'jets');
+      two.grads.forEach((g, i) => expectNear(g, one.grads[i]!, `gradient ${i}`));
+    } finally {
+      setThreads(previousThreads);
+      setThreadMinWork(previousWork);
+      model.dispose();
+    }
   });
 
   it('saturated tanh units (|z| > 20) give t = ±1 and zero derivative channels, as Math.tanh did', async () => {
