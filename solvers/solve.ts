@@ -82,7 +82,7 @@ export interface SolveHooks {
 export function recipeOptions(problem: Problem, partial: Partial<SolveOptions>): { options: Partial<SolveOptions>; decisions: RecipeDecision[] } {
   const model = partial.model ?? SOLVE_DEFAULTS.model;
   if ((partial.recipe ?? SOLVE_DEFAULTS.recipe) === 'tuned') return { options: hintOptions(problem.defaults.solver, model), decisions: [] };
-  return autoRecipe(problem, model, partial);
+  return autoRecipe(problem, partial);
 }
 
 /**

@@ -47,22 +47,22 @@ describe('the automatic recipe (--recipe auto, issue 14)', () => {
   const paper = resolveProblem('poisson2d-paper');
 
   it('decides points and loss balancing from the problem, each with a reason; the user\'s choices win', () => {
-    const auto = autoRecipe(helmholtz, 'kan', {});
+    const auto = autoRecipe(helmholtz, {});
     expect(auto.options).toMatchObject({ points: AUTO_POINTS[2]!.interior, boundaryPoints: AUTO_POINTS[2]!.boundary, balanceEvery: 10 });
     expect(auto.decisions.map((d) => d.option)).toEqual(['points', 'boundaryPoints', 'balanceEvery']);
     expect(auto.decisions.every((d) => d.why.length > 10 && !d.why.includes('\n'))).toBe(true);
     // Flags win: a given option is neither set nor reported; --weights turns balancing off.
-    const given = autoRecipe(helmholtz, 'kan', { points: 50, weights: { pde: 2 } });
+    const given = autoRecipe(helmholtz, { points: 50, weights: { pde: 2 } });
     expect(given.options.points).toBeUndefined();
     expect(given.options.balanceEvery).toBeUndefined();
     expect(resolveSolveOptions(helmholtz, { points: 50, balanceEvery: 0 })).toMatchObject({ points: 50, balanceEvery: 0, recipe: 'auto' });
     // Adam steps are cheap: balance every 100 of them.
-    expect(autoRecipe(helmholtz, 'mlp', { optimizer: 'adam' }).options.balanceEvery).toBe(100);
+    expect(autoRecipe(helmholtz, { optimizer: 'adam' }).options.balanceEvery).toBe(100);
   });
 
   it("keeps a problem's own points; reads its solver hint only with --recipe tuned", () => {
     // poisson2d-paper declares 2000 + 248 points and a solver hint (L-BFGS history 50).
-    expect(autoRecipe(paper, 'kan', {}).options.points).toBeUndefined();
+    expect(autoRecipe(paper, {}).options.points).toBeUndefined();
     expect(resolveSolveOptions(paper, {}).lbfgsHistory).toBe(10);
     expect(resolveSolveOptions(paper, { recipe: 'tuned' })).toMatchObject({ lbfgsHistory: 50, balanceEvery: 0 });
   });
