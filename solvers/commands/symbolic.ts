@@ -1,8 +1,9 @@
 /**
  * `kanpinn symbolic <model>`: the formula of a saved KAN. With `--suggest` it ranks library functions
  * for one edge, with `--fix` and `--auto` it makes edges symbolic (pykan's fix_symbolic and
- * auto_symbolic), refits the constants on the PDE when the problem is known, and prints the formula
- * with its error against the numeric model and the exact solution.
+ * auto_symbolic; with the problem known, `--auto` lets the PDE choose the simplest functions layer by
+ * layer, see interpret/onProblem.ts), refits the constants on the PDE when the problem is known, and
+ * prints the tidied formula with its error against the numeric model and the exact solution.
  */
 import type { Argv, CommandModule } from 'yargs';
 import {
@@ -75,7 +76,7 @@ function parseFix(text: string, model: KanModel): { edge: [number, number, numbe
 /** One line per layer trial of the PDE-checked --auto: the functions tried and the retrained loss. */
 function printTrials(trials: readonly SymbolicTrial[]): void {
   for (const t of trials) {
-    const level = Number.isFinite(t.maxComplexity) ? `complexity <= ${t.maxComplexity}` : 'best-ranked';
+    const level = (Number.isFinite(t.maxComplexity) ? `complexity <= ${t.maxComplexity}` : 'best-ranked') + (t.restart > 0 ? ` (restart ${t.restart})` : '');
     printLine(`layer ${t.layer} ${level}: ${[...new Set(t.names)].join(', ') || '(nothing to fix)'}, loss ${fmt(t.loss)} after retraining ${t.kept ? 'kept' : 'rejected'}`);
   }
 }
@@ -119,10 +120,10 @@ export const symbolicCommand: CommandModule<object, SymbolicArgs> = {
       .option('suggest', { type: 'string', describe: 'rank library functions for edge LAYER,I,J by R² and simplicity' })
       .option('top', { type: 'number', default: 5, describe: 'with --suggest: candidates shown' })
       .option('fix', { type: 'string', array: true, describe: 'make edge LAYER,I,J the function NAME, e.g. 0,1,0=sin (repeatable)' })
-      .option('train', { type: 'number', default: 50, describe: 'after --fix/--auto: L-BFGS steps refitting the constants on the PDE when the problem is known (0: none)' })
+      .option('train', { type: 'number', default: 50, describe: 'when the problem is known: L-BFGS steps of each layer trial of --auto (the simplest functions the PDE accepts) and of the final refit of the constants after --fix/--auto (0: none, --auto ranks by R² alone)' })
       .option('problem', { type: 'string', describe: 'built-in name or problem file (default: the problem the model file records)' })
       .option('samples', { type: 'number', default: 2000, describe: 'points drawn in the domain for fitting edges and comparing' })
-      .option('seed', { type: 'number', default: 0, describe: 'seed of those points' })
+      .option('seed', { type: 'number', default: 0, describe: 'seed of those points and of the random restarts of --auto' })
       .option('out', { type: 'string', describe: 'write the model with its symbolic edges (folder or .json file)' })
       .example('$0 symbolic runs/pp/model.json --auto', 'formula of a pruned PDE model, with its error')
       .example('$0 symbolic runs/pp/model.json --suggest 0,1,0', 'best functions for one edge') as never,
@@ -133,6 +134,7 @@ export const symbolicCommand: CommandModule<object, SymbolicArgs> = {
     parsePositiveInt(args.top, 'top');
     parsePositiveInt(args.train, 'train', 0);
     parsePositiveInt(args.samples, 'samples');
+    parsePositiveInt(args.seed, 'seed', 0);
     parsePositiveInt(args.digits, 'digits');
     if (args.out !== undefined && !changing) throw new KanpinnInputError('--out: only with --fix or --auto (nothing else changes the model)');
     if (args.out !== undefined) prepareOutputFile(modelFilePath(args.out), '--out');
@@ -187,7 +189,7 @@ async function makeSymbolic(args: SymbolicArgs, given: KanModel, problem: Proble
     let trials: SymbolicTrial[] = [];
     if (args.auto && problem && args.train > 0 && args.r2 === 0) {
       // The PDE judges each layer: the simplest functions it accepts after retraining, else the best-ranked (see interpret/onProblem.ts).
-      const result = await autoSymbolicOnProblem(problem, model, points, { candidates: library, steps: args.train });
+      const result = await autoSymbolicOnProblem(problem, model, points, { candidates: library, steps: args.train, seed: args.seed });
       owned = result.model;
       model = result.model;
       fixed.push(...result.fixed.map((f) => ({ layer: f.layer, i: f.i, j: f.j, name: f.name, r2: f.r2 })));

@@ -192,12 +192,19 @@ export function dispersionFrequency(problem: Problem, axis: number, k: number): 
   if (!r0 || !r1) return undefined;
   const scale = Math.max(...r0.map(Math.abs), ...r1.map(Math.abs));
   if (!(scale > 0)) return undefined;
-  const flat = (r: Float32Array, i: number): boolean => Math.abs(r[i]!) <= 1e-5 * scale && Math.abs(r[i + 1]!) <= 1e-5 * scale;
+  // A component that vanishes for every ω (odd derivatives at θ = 0, even ones at π/2) sets no condition;
+  // the others must change sign together at the root.
+  const trivial = (r: Float32Array): boolean => r.every((v) => Math.abs(v) <= 1e-6 * scale);
+  const [t0, t1] = [trivial(r0), trivial(r1)];
+  if (t0 && t1) return undefined;
   const changes = (r: Float32Array, i: number): boolean => Math.sign(r[i]!) !== Math.sign(r[i + 1]!);
   for (let i = 0; i + 1 < steps; i++) {
-    const ok0 = changes(r0, i) || flat(r0, i);
-    const ok1 = changes(r1, i) || flat(r1, i);
-    if (ok0 && ok1 && !(flat(r0, i) && flat(r1, i))) return omegas[i]!;
+    if ((t0 || changes(r0, i)) && (t1 || changes(r1, i))) {
+      // Linear interpolation of the changing component's root inside the step.
+      const r = t0 ? r1 : r0;
+      const w = r[i]! / (r[i]! - r[i + 1]!);
+      return omegas[i]! + (Number.isFinite(w) ? w : 0) * (omegas[i + 1]! - omegas[i]!);
+    }
   }
   return undefined;
 }

@@ -118,6 +118,20 @@ describe('suggestEmbedding', () => {
     expect(s.why).toMatch(/high frequency/);
   });
 
+  it('finds a slower wave whose root falls between scan steps (PINNacle Wave 1d-C: 2 cycles in x, c = 2 gives 4 in t)', () => {
+    const p = defineProblem({
+      name: 'w',
+      variables: ['x'],
+      time: [0, 1],
+      domain: { type: 'interval', min: 0, max: 1 },
+      pde: 'u_tt - 4*u_xx',
+      conditions: [{ type: 'dirichlet', on: 'boundary', value: '0' }, { type: 'initial', value: 'sin(pi*x) + 0.5*sin(4*pi*x)', rate: '0' }],
+    });
+    const cycles = estimateCycles(p);
+    expect(cycles.t).toBeGreaterThan(3.9);
+    expect(cycles.t).toBeLessThan(4.1);
+  });
+
   it('proposes nothing for a smooth problem and periodic features for a periodic one, whose term leaves the loss', async () => {
     const heat = defineProblem({
       name: 'heat',

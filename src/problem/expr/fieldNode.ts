@@ -14,6 +14,7 @@ import type { FieldInterpolant } from '../fieldGrid.js';
 
 /** How a field interpolates its data. */
 export const FIELD_INTERPOLATIONS = ['nearest', 'linear'] as const;
+/** One of `FIELD_INTERPOLATIONS`: `nearest` (piecewise constant, derivative 0) or `linear` (multilinear on a grid, barycentric on a 2-D triangulation). */
 export type FieldInterpolation = (typeof FIELD_INTERPOLATIONS)[number];
 
 /** A coefficient given as data: its name, the variables it depends on, and its interpolant. */
