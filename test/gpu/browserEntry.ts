@@ -3,11 +3,12 @@
  * the library from the package entry, the KAN layer agreement cases, and a solve, on
  * `globalThis.kanpinnGpu`.
  */
-import '@tensorflow/tfjs-backend-webgl'; // an optional peer: a page imports it itself before setBackend('webgl')
+import '@tensorflow/tfjs-backend-webgl'; // optional peers: a page imports them itself before setBackend
+import '@tensorflow/tfjs-backend-webgpu';
 import * as tf from '../../src/tf.js';
 import { backendName, createModel, defineProblem, kanKernel, setBackend, setKanKernel, train, type ProblemSpec } from '../../index.js';
 import { usesOpsKernels } from '../../src/computePath.js';
-import { agreementCases, runAgreementCase, type AgreementResult } from '../kan/opsAgreement.js';
+import { agreementCases, agreementValuesAsync, runAgreementCase, type AgreementResult } from '../kan/opsAgreement.js';
 
 /** The summary of a solve that the tests compare. */
 export interface BrowserSolve {
@@ -34,6 +35,12 @@ const api = {
   agreement(names?: string[]): AgreementResult[] {
     const cases = agreementCases().filter((c) => !names || names.includes(c.name));
     return cases.map((c) => runAgreementCase(c));
+  },
+  /** The ops path's values of the named cases, read with `await data()` (for webgpu, whose dataSync is unreliable headless). */
+  async opsValues(names: string[]): Promise<number[][][]> {
+    const out: number[][][] = [];
+    for (const c of agreementCases().filter((x) => names.includes(x.name))) out.push(await agreementValuesAsync(c, 'ops'));
+    return out;
   },
   /**
    * KAN [2,10,1] on a problem given as its JSON spec (the page cannot read problems/*.json), with

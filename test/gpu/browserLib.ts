@@ -57,7 +57,9 @@ export async function openLibraryPage(api: keyof typeof GRAPHICS_FLAGS): Promise
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  await page.setContent('<!doctype html><html><body></body></html>');
+  // A secure origin (WebGPU exists only in secure contexts), served from memory.
+  await page.route('https://kanpinn.test/**', (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><html><body></body></html>' }));
+  await page.goto('https://kanpinn.test/');
   await page.addScriptTag({ content: await libraryBundle() });
   return {
     page,

@@ -154,8 +154,11 @@ function relativeError(a: Float32Array, b: Float32Array): number {
   return a.length === b.length ? diff / scale : Infinity;
 }
 
-/** Runs one case through both paths; restores the previous kernel setting. */
-export function runAgreementCase(c: AgreementCase, seed = 1): AgreementResult {
+/** The quantities a case compares, in order: y, then the gradients of x, coef, scaleBase, scaleSp[, affine]. */
+const NAMES = ['y', 'dX', 'dCoef', 'dScaleBase', 'dScaleSp', 'dAffine'];
+
+/** Sets up a case on the active backend: the layer, the input jets, the loss weights and the variables. */
+function setUp(c: AgreementCase, seed: number) {
   const plan = createJetPlan(c.requested, c.inputDim);
   const layer = buildLayer(c, seed);
   const N = 29;
@@ -166,27 +169,58 @@ export function runAgreementCase(c: AgreementCase, seed = 1): AgreementResult {
   const x = variable(X, [C, N, c.nIn]);
   const vars: tf.Variable[] = [x, layer.coef, layer.scaleBase, layer.scaleSp];
   if (layer.symbolic) vars.push(layer.symbolic.affine);
-  const names = ['dX', 'dCoef', 'dScaleBase', 'dScaleSp', 'dAffine'];
-  const run = (mode: 'js' | 'ops'): Float32Array[] => {
+  /** [y, ...gradients] as tensors, on the given path. */
+  const outputs = (mode: 'js' | 'ops'): tf.Tensor[] => {
     const previous = setKanKernel(mode);
     try {
       return tf.tidy(() => {
-        const y = kanLayerJet(layer, plan, x, N, c.hidden).dataSync() as Float32Array;
+        const y = kanLayerJet(layer, plan, x, N, c.hidden);
         const { grads } = tf.variableGrads(() => tf.sum(tf.mul(kanLayerJet(layer, plan, x, N, c.hidden), tf.tensor3d(R, [C, N, c.nOut]))) as tf.Scalar, vars);
-        return [y, ...vars.map((v) => grads[v.name]!.dataSync() as Float32Array)];
+        return [y, ...vars.map((v) => grads[v.name]!)];
       });
     } finally {
       setKanKernel(previous);
     }
   };
-  const js = run('js');
-  const ops = run('ops');
-  const errors: Record<string, number> = { y: relativeError(ops[0]!, js[0]!) };
-  vars.forEach((_, v) => {
-    if (v === 0 && !c.hidden) return; // the network input's jets are constants: no input gradient on the JS path
-    errors[names[v]!] = relativeError(ops[v + 1]!, js[v + 1]!);
+  const dispose = (): void => {
+    x.dispose();
+    disposeLayer(layer);
+  };
+  return { outputs, dispose };
+}
+
+/** Worst relative differences of `ops` against `js` (arrays in NAMES order); no input gradient for an input layer. */
+export function compareValues(c: AgreementCase, ops: ArrayLike<number>[], js: ArrayLike<number>[]): AgreementResult {
+  const errors: Record<string, number> = {};
+  js.forEach((values, q) => {
+    if (q === 1 && !c.hidden) return; // the network input's jets are constants: no input gradient on the JS path
+    errors[NAMES[q]!] = relativeError(Float32Array.from(ops[q]!), Float32Array.from(values));
   });
-  x.dispose();
-  disposeLayer(layer);
   return { name: c.name, errors };
+}
+
+/** One path's values of a case on the active backend, read synchronously (dataSync). */
+export function agreementValues(c: AgreementCase, mode: 'js' | 'ops', seed = 1): number[][] {
+  const run = setUp(c, seed);
+  const tensors = run.outputs(mode);
+  const values = tensors.map((t) => Array.from(t.dataSync()));
+  tf.dispose(tensors);
+  run.dispose();
+  return values;
+}
+
+/** One path's values of a case on the active backend, read asynchronously (webgpu's dataSync is unreliable headless). */
+export async function agreementValuesAsync(c: AgreementCase, mode: 'js' | 'ops', seed = 1): Promise<number[][]> {
+  const run = setUp(c, seed);
+  const tensors = run.outputs(mode);
+  const values: number[][] = [];
+  for (const t of tensors) values.push(Array.from(await t.data()));
+  tf.dispose(tensors);
+  run.dispose();
+  return values;
+}
+
+/** Runs one case through both paths on the active backend; restores the previous kernel setting. */
+export function runAgreementCase(c: AgreementCase, seed = 1): AgreementResult {
+  return compareValues(c, agreementValues(c, 'ops', seed), agreementValues(c, 'js', seed));
 }
