@@ -13,6 +13,9 @@ import { kanLayerOpsSupported } from '../../src/kan/kanOps.js';
 import { createKan } from '../../src/kan/model.js';
 import { setSymbolicEdge } from '../../src/kan/symbolicState.js';
 import { defaultSymbolicLibrary } from '../../src/symbolic/library.js';
+import { OPTION_SPECS } from '../../src/options/training.js';
+import { resolveProblem } from '../../src/problem/registry.js';
+import { train } from '../../src/train/trainer.js';
 import { agreementCases, runAgreementCase } from './opsAgreement.js';
 
 const TOLERANCE = 2e-4;
@@ -101,6 +104,18 @@ describe('kernel choice', () => {
     expect(setKanKernel('js')).toBe('ops');
     expect(usesOpsKernels()).toBe(false);
     setKanKernel('auto');
+  });
+
+  it('train() takes it as the kanKernel option (--kan-kernel) and runs the ops path then', async () => {
+    const problem = resolveProblem('poisson2d');
+    const model = createKan({ width: [2, 3, 1] });
+    const result = await train(problem, model, { kanKernel: 'ops', optimizer: 'adam', steps: 2, points: 30, boundaryPoints: 8, evalEvery: 0 });
+    expect(kanKernel()).toBe('ops');
+    expect(result.status).toBe('completed');
+    expect(Number.isFinite(result.loss)).toBe(true);
+    setKanKernel('auto');
+    model.dispose();
+    expect(OPTION_SPECS.kanKernel.flag).toBe('kan-kernel');
   });
 
   it('refuses an unknown choice naming the valid ones', () => {
