@@ -7,9 +7,10 @@
  */
 import * as tf from './tf.js';
 import { KanpinnInputError } from './errors.js';
+import { KAN_KERNEL_CHOICES } from './options/training.js';
 
-/** The compute-path choices, in the order messages list them. */
-export const KAN_KERNELS = ['auto', 'ops', 'js'] as const;
+/** The compute-path choices, in the order messages list them (the `--kan-kernel` choices). */
+export const KAN_KERNELS = KAN_KERNEL_CHOICES;
 /** One of `KAN_KERNELS`. */
 export type KanKernel = (typeof KAN_KERNELS)[number];
 

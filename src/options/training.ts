@@ -26,6 +26,10 @@ export const SAMPLING_METHODS = ['random', 'sobol', 'halton', 'mesh'] as const;
 export type SamplingMethod = (typeof SAMPLING_METHODS)[number];
 
 export const MODEL_KINDS = ['kan', 'mlp'] as const;
+/** The compute paths of `--kan-kernel` (src/computePath.ts's KAN_KERNELS; spelled here so the schema loads without tfjs). */
+export const KAN_KERNEL_CHOICES = ['auto', 'ops', 'js'] as const;
+/** One of `KAN_KERNEL_CHOICES`. */
+export type KanKernelChoice = (typeof KAN_KERNEL_CHOICES)[number];
 /** Training recipes of a solve: `auto` decides from the problem (`src/train/recipe.ts`), `tuned` applies the problem's `"solver"` hint. */
 export const RECIPES = ['auto', 'tuned'] as const;
 /** One of `RECIPES`. */
@@ -97,6 +101,8 @@ export interface TrainingOptions {
   minDelta: number;
   /** CPU threads of the KAN layer and MLP activation kernels (`setThreads`); null: leave the setting (default KANPINN_THREADS, else the machine's cores). */
   threads: number | null;
+  /** Compute path of the KAN layers and MLP activation jets (`setKanKernel`): auto, ops or js; null: leave the setting (default auto). */
+  kanKernel: KanKernelChoice | null;
   /** Call the trainer's `checkpoint` hook every N steps (0: never); `solve` then writes model.json, best-model.json and checkpoint.json into `--out`. */
   checkpointEvery: number;
 }
@@ -153,6 +159,7 @@ export const TRAINING_DEFAULTS: Readonly<TrainingOptions> = Object.freeze({
   patience: 0,
   minDelta: 0,
   threads: null,
+  kanKernel: null,
   checkpointEvery: 0,
 } satisfies TrainingOptions);
 
@@ -243,6 +250,7 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   targetRelL2: { kind: { type: 'number', min: 0 }, nullable: true, flag: 'target-rel-l2', help: 'stop once a measured rel. L2 (see --eval-every) is at most X', defaultText: 'none' },
   patience: { kind: int(0), flag: 'patience', help: 'end a stage after N steps without improvement of the loss (0: never)' },
   minDelta: { kind: { type: 'number', min: 0, max: 1 }, flag: 'min-delta', help: 'with --patience: an improvement is a loss below (1 - D) x the best so far' },
+  kanKernel: { kind: { type: 'choice', choices: KAN_KERNEL_CHOICES }, nullable: true, flag: 'kan-kernel', help: 'compute path of the KAN layers and MLP activations: auto (tfjs ops on webgl, webgpu and tensorflow, JS kernels elsewhere), ops or js', defaultText: 'auto' },
   threads: { kind: int(1), nullable: true, flag: 'threads', help: 'CPU threads of the KAN and MLP kernels (1: the calling thread only)', defaultText: "KANPINN_THREADS, else the machine's cores" },
   checkpointEvery: { kind: int(0), flag: 'checkpoint-every', help: 'every N steps write the current model, the best one and the optimizer state into --out (see --resume; 0: never)' },
 };

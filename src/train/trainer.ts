@@ -20,6 +20,7 @@ import { accuracy, type Accuracy } from './metrics.js';
 import { flattenGrads, readParams, trainableVariables, writeParams } from './params.js';
 import { checkOptions, TRAINING_DEFAULTS, type TrainingOptions } from '../options/training.js';
 import { setThreads } from '../engine/pool.js';
+import { setKanKernel } from '../computePath.js';
 import { buildTermData, causalBins, disposeTermData, termLosses, termScope, type TermData } from './termData.js';
 import { resolveTermWeights } from '../problem/weights.js';
 import { splineDegreeWarnings } from '../problem/warnings.js';
@@ -162,6 +163,7 @@ function appendPoints(a: TermPoints, b: TermPoints, dim: number): TermPoints {
 export async function train(given: Problem, model: Model, partial: Partial<TrainOptions> = {}): Promise<TrainResult> {
   const options: TrainOptions = { ...TRAIN_DEFAULTS, ...checkOptions(partial) };
   if (options.threads !== null) setThreads(options.threads);
+  if (options.kanKernel !== null) setKanKernel(options.kanKernel);
   validate(options, given, model);
   // An inverse problem's parameters train with the model's variables (created here for a fresh model).
   attachInferred(model, given);

@@ -100,7 +100,7 @@ describe('kanpinn bench (plumbing)', () => {
   it('refuses an unknown suite', async () => {
     const io = capture();
     expect(await main(['bench', '--suite', 'speed'])).toBe(2);
-    expect(io.err()).toBe('kanpinn: --suite: unknown suite "speed" (expected one of eval, accuracy, paper, pinnacle, symbolic, unseen)\n');
+    expect(io.err()).toBe('kanpinn: --suite: unknown suite "speed" (expected one of eval, accuracy, paper, pinnacle, defaults, symbolic, unseen)\n');
   });
 
   it('--save writes the suite JSON and Markdown, and --readme puts it between the markers', async () => {

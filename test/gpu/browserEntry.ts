@@ -3,6 +3,7 @@
  * the library from the package entry, the KAN layer agreement cases, and a solve, on
  * `globalThis.kanpinnGpu`.
  */
+import '@tensorflow/tfjs-backend-webgl'; // an optional peer: a page imports it itself before setBackend('webgl')
 import * as tf from '../../src/tf.js';
 import { backendName, createModel, defineProblem, kanKernel, setBackend, setKanKernel, train, type ProblemSpec } from '../../index.js';
 import { usesOpsKernels } from '../../src/computePath.js';

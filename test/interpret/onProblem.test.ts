@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveProblem } from '../../problems/index.js';
 import { setBackend } from '../../src/backend.js';
-import { pruneOnProblem, zeroModelLoss } from '../../src/interpret/onProblem.js';
+import { autoSymbolicOnProblem, pruneOnProblem, zeroModelLoss } from '../../src/interpret/onProblem.js';
+import { subsetKan } from '../../src/interpret/prune.js';
 import { fixSymbolic } from '../../src/interpret/symbolic.js';
 import { createKan, type KanModel } from '../../src/kan/model.js';
 import { createRng } from '../../src/random.js';
@@ -63,6 +64,32 @@ describe('pruneOnProblem', () => {
     const kan = exactPlusSpare();
     await expect(pruneOnProblem(resolveProblem('poisson2d'), kan, points, { steps: 1.5 })).rejects.toThrow('pruneOnProblem: steps: expected an integer >= 0, found 1.5');
     await expect(pruneOnProblem(resolveProblem('poisson2d'), kan, points, { tolerance: -1 })).rejects.toThrow('pruneOnProblem: tolerance: expected a finite number >= 0, found -1');
+    kan.dispose();
+  });
+});
+
+describe('autoSymbolicOnProblem', () => {
+  it('leaves a fully symbolic model as it is: one kept trial per layer, nothing fixed, no restart', async () => {
+    const problem = resolveProblem('poisson2d');
+    const spare = exactPlusSpare();
+    const kan = subsetKan(spare, [[0, 1], [0, 1], [0]]); // the exact [2,2,1] core, every edge symbolic
+    spare.dispose();
+    const result = await autoSymbolicOnProblem(problem, kan, points, { steps: 2, candidates: ['x', 'sin', 'cos'] });
+    expect(result.fixed).toEqual([]);
+    expect(result.trials.map((t) => [t.layer, t.maxComplexity, t.restart, t.kept])).toEqual([
+      [0, 1, 0, true],
+      [1, 1, 0, true],
+    ]);
+    expect(result.trials[1]!.loss).toBeLessThan(1e-8);
+    result.model.dispose();
+    kan.dispose();
+  });
+
+  it('refuses bad options with a message naming them', async () => {
+    const kan = exactPlusSpare();
+    const problem = resolveProblem('poisson2d');
+    await expect(autoSymbolicOnProblem(problem, kan, points, { restarts: -1 })).rejects.toThrow('autoSymbolicOnProblem: restarts: expected an integer >= 0, found -1');
+    await expect(autoSymbolicOnProblem(problem, kan, points, { factor: 0.5 })).rejects.toThrow('autoSymbolicOnProblem: factor: expected a finite number >= 1, found 0.5');
     kan.dispose();
   });
 });

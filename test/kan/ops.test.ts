@@ -9,10 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../src/backend.js';
 import { kanKernel, setKanKernel, usesOpsKernels } from '../../src/computePath.js';
 import { createJetPlan } from '../../src/jet/plan.js';
+import { kanLayerEdges } from '../../src/kan/kanLayer.js';
 import { kanLayerOpsSupported } from '../../src/kan/kanOps.js';
 import { createKan } from '../../src/kan/model.js';
 import { setSymbolicEdge } from '../../src/kan/symbolicState.js';
 import { defaultSymbolicLibrary } from '../../src/symbolic/library.js';
+import { OPTION_SPECS } from '../../src/options/training.js';
+import { resolveProblem } from '../../src/problem/registry.js';
+import { train } from '../../src/train/trainer.js';
 import { agreementCases, runAgreementCase } from './opsAgreement.js';
 
 const TOLERANCE = 2e-4;
@@ -32,6 +36,39 @@ describe('KAN layer: tfjs ops against the JS kernels (cpu backend)', () => {
     for (const [quantity, error] of Object.entries(errors)) expect(error, quantity).toBeLessThan(TOLERANCE);
     expect(Object.keys(errors)).toContain('dCoef');
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('per-edge values (the sparsification regulariser)', () => {
+  it('kanLayerEdges: ops agree with the JS kernel, values and gradients, symbolic edge included', () => {
+    const model = createKan({ width: [3, 4, 2], seed: 7 });
+    const layer = model.layers[1]!;
+    setSymbolicEdge(layer, 2, 1, defaultSymbolicLibrary.require('x^2', 'test'), { a: 0.7, b: 0.2, c: 1.1, d: -0.3 });
+    const N = 21;
+    const x = tf.variable(tf.randomUniform([N, 4], -1.3, 1.3, 'float32', 11));
+    const weights = tf.randomUniform([N, 4, 2], -1, 1, 'float32', 12);
+    const vars = [x, layer.coef, layer.scaleBase, layer.scaleSp, layer.symbolic!.affine];
+    const run = (mode: 'ops' | 'js'): Float32Array[] => {
+      setKanKernel(mode);
+      try {
+        return tf.tidy(() => {
+          const edges = kanLayerEdges(layer, x, N, true).dataSync() as Float32Array;
+          const { grads } = tf.variableGrads(() => tf.sum(tf.mul(tf.abs(kanLayerEdges(layer, x, N, true)), weights)) as tf.Scalar, vars);
+          return [edges, ...vars.map((v) => grads[v.name]!.dataSync() as Float32Array)];
+        });
+      } finally {
+        setKanKernel('auto');
+      }
+    };
+    const js = run('js');
+    const ops = run('ops');
+    js.forEach((values, q) => {
+      const scale = Math.max(1e-6, ...values.map(Math.abs));
+      const diff = Math.max(...values.map((v, i) => Math.abs(v - ops[q]![i]!)));
+      expect(diff / scale, `quantity ${q}`).toBeLessThan(2e-4);
+    });
+    tf.dispose([x, weights]);
+    model.dispose();
   });
 });
 
@@ -101,6 +138,18 @@ describe('kernel choice', () => {
     expect(setKanKernel('js')).toBe('ops');
     expect(usesOpsKernels()).toBe(false);
     setKanKernel('auto');
+  });
+
+  it('train() takes it as the kanKernel option (--kan-kernel) and runs the ops path then', async () => {
+    const problem = resolveProblem('poisson2d');
+    const model = createKan({ width: [2, 3, 1] });
+    const result = await train(problem, model, { kanKernel: 'ops', optimizer: 'adam', steps: 2, points: 30, boundaryPoints: 8, evalEvery: 0 });
+    expect(kanKernel()).toBe('ops');
+    expect(result.status).toBe('completed');
+    expect(Number.isFinite(result.loss)).toBe(true);
+    setKanKernel('auto');
+    model.dispose();
+    expect(OPTION_SPECS.kanKernel.flag).toBe('kan-kernel');
   });
 
   it('refuses an unknown choice naming the valid ones', () => {
