@@ -271,8 +271,8 @@ export async function autoSymbolicOnProblem(problem: Problem, model: KanModel, p
       // The highest level allows every candidate: the plain ranking, kept whatever its loss. A
       // rejected simpler level is tried again from `restarts` random weights c (seeded): the fitted
       // ones come from edges of another shape and can leave the retraining in a poor local minimum
-      // (measured on poisson2d's pruned [2,2,1]: 2 of 4 random starts of the linear layer reach the
-      // exact solution's loss, the fitted start may not).
+      // (measured on the default solve of poisson2d, pruned to [2,2,1]: the linear layer from its
+      // fitted weights ends at loss 0.54, from the first random start at 1.3e-3).
       const rng = createRng(o.seed + 7919 * l);
       for (const max of [...levels.slice(0, -1), Infinity]) {
         const last = max === Infinity;

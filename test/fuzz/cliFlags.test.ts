@@ -46,8 +46,15 @@ function valuesOf(name: string, kind: OptionKind): string[] {
       return ['cosine:1e-3', 'cosine:2', 'step', 'exp:0.5'];
     case 'weights':
       return ['pde=0.5', 'pde=abc', 'nope=1', 'conditions[0].dirichlet=2'];
-    default:
-      return [];
+    case 'embed':
+      return ['none', 'fourier:1', 'fourier:2:4', 'periodic:x', 'auto', 'fourier:-1', 'fourier', 'periodic:q', 'nope'];
+    case 'hard':
+      return ['none', 'dirichlet', 'initial', 'dirichlet,initial', 'auto', 'nope', 'dirichlet,'];
+    default: {
+      // A new option kind must get its values here (an empty list breaks fc.constantFrom).
+      const never: never = kind;
+      return never;
+    }
   }
 }
 
