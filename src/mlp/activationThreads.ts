@@ -42,9 +42,22 @@ return function (n0, n1, ${args.join(', ')}) {${narrowPointLoop(activationKernel
   };
 }
 
+/**
+ * How much thread work one activation-jet element counts for, against the pool's crossover
+ * (`THREAD_MIN_WORK`). Measured on the 2-core build machine, quiet (eval suite, threads 1 and 2
+ * alternated): an MLP [2,16,16,1] evaluation at 1.04M points took 2.94–3.02 s on one thread and
+ * 4.12–4.45 s on two (0.70×): these jets are a few flops per element, less than the copies into
+ * and out of shared memory that threading them costs. So an element counts 1/1000, which keeps
+ * every size measured so far on the calling thread by default; a caller that lowers the crossover
+ * (`setThreadMinWork`) still threads them.
+ */
+const ACTIVATION_WORK_PER_ELEMENT = 1 / 1000;
+
+const activationWork = (elements: number): number => Math.ceil(elements * ACTIVATION_WORK_PER_ELEMENT);
+
 /** The forward jets on several threads, or null when the call is too small for threads. */
 export function threadedActivationForward(activation: KernelActivation, plan: JetPlan, Z: Float32Array, bias: Float32Array, N: number, n: number): Float32Array | null {
-  const threads = threadsFor(N * n * plan.channels.length, N);
+  const threads = threadsFor(activationWork(N * n * plan.channels.length), N);
   if (threads < 2) return null;
   const Y = new Float32Array(Z.length);
   runThreaded({ kernel: kernelFor(activation, plan, 'forward', ['Z', 'bias', 'N', 'n', 'Y']), points: N, threads, args: [input(Z), bias, N, n, output(Y)] });
@@ -62,7 +75,7 @@ export function threadedActivationBackward(
   dY: Float32Array,
   dBias: Float64Array,
 ): Float32Array | null {
-  const threads = threadsFor(2 * N * n * plan.channels.length, N);
+  const threads = threadsFor(activationWork(2 * N * n * plan.channels.length), N);
   if (threads < 2) return null;
   const dZ = new Float32Array(Z.length);
   const kernel = kernelFor(activation, plan, 'backward', ['Z', 'bias', 'N', 'n', 'dY', 'dZ', 'dBias']);
