@@ -12,6 +12,8 @@
  * mathjs alone: the problem language (src/problem) sits above the model in the import graph.
  */
 import * as tf from '../tf.js';
+import { ELEMENTARY_NUMERIC } from '../elementary.js';
+import { ELEMENTARY_TENSOR } from '../elementaryTensor.js';
 import { derivative, parse, type ConstantNode, type FunctionNode, type MathNode, type OperatorNode, type ParenthesisNode, type SymbolNode } from 'mathjs';
 import { KanpinnInputError } from '../errors.js';
 import type { JetPlan } from '../jet/plan.js';
@@ -32,58 +34,6 @@ export interface HardConfig {
   /** Names of the loss terms satisfied exactly. */
   imposes: string[];
 }
-
-/** One-argument functions a transform may use (they and their derivatives compile to tfjs ops). */
-const UNARY: Readonly<Record<string, (x: tf.Tensor) => tf.Tensor>> = {
-  sin: tf.sin,
-  cos: tf.cos,
-  tan: tf.tan,
-  sec: (x) => tf.reciprocal(tf.cos(x)),
-  csc: (x) => tf.reciprocal(tf.sin(x)),
-  cot: (x) => tf.reciprocal(tf.tan(x)),
-  asin: tf.asin,
-  acos: tf.acos,
-  atan: tf.atan,
-  sinh: tf.sinh,
-  cosh: tf.cosh,
-  tanh: tf.tanh,
-  sech: (x) => tf.reciprocal(tf.cosh(x)),
-  csch: (x) => tf.reciprocal(tf.sinh(x)),
-  coth: (x) => tf.reciprocal(tf.tanh(x)),
-  exp: tf.exp,
-  log: tf.log,
-  sqrt: tf.sqrt,
-  abs: tf.abs,
-  sign: tf.sign,
-  square: tf.square,
-  cube: (x) => tf.mul(x, tf.square(x)),
-};
-
-/** The same functions on numbers (constant subtrees). */
-const NUMERIC: Readonly<Record<string, (x: number) => number>> = {
-  sin: Math.sin,
-  cos: Math.cos,
-  tan: Math.tan,
-  sec: (x) => 1 / Math.cos(x),
-  csc: (x) => 1 / Math.sin(x),
-  cot: (x) => 1 / Math.tan(x),
-  asin: Math.asin,
-  acos: Math.acos,
-  atan: Math.atan,
-  sinh: Math.sinh,
-  cosh: Math.cosh,
-  tanh: Math.tanh,
-  sech: (x) => 1 / Math.cosh(x),
-  csch: (x) => 1 / Math.sinh(x),
-  coth: (x) => 1 / Math.tanh(x),
-  exp: Math.exp,
-  log: Math.log,
-  sqrt: Math.sqrt,
-  abs: Math.abs,
-  sign: Math.sign,
-  square: (x) => x * x,
-  cube: (x) => x * x * x,
-};
 
 type Compiled = (columns: Record<string, tf.Tensor1D>) => tf.Tensor | number;
 
@@ -137,10 +87,10 @@ function compileNode(node: MathNode, inputs: readonly string[]): Compiled {
       const f = node as FunctionNode;
       const name = (f.fn as unknown as SymbolNode).name;
       if (name === 'pow' && f.args.length === 2) return compileNode(parse(`(${f.args[0]!.toString()}) ^ (${f.args[1]!.toString()})`), inputs);
-      const op = UNARY[name];
-      if (!op || f.args.length !== 1) throw new Error(`function '${name}' is not allowed (allowed: ${Object.keys(UNARY).join(', ')}, pow)`);
+      const op = ELEMENTARY_TENSOR[name];
+      if (!op || f.args.length !== 1) throw new Error(`function '${name}' is not allowed (allowed: ${Object.keys(ELEMENTARY_TENSOR).join(', ')}, pow)`);
       const a = compileNode(f.args[0]!, inputs);
-      const numeric = NUMERIC[name]!;
+      const numeric = ELEMENTARY_NUMERIC[name]!;
       // A constant argument stays a number (no tensor, no device read in a training step).
       return (c) => {
         const x = a(c);

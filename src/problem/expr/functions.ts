@@ -1,33 +1,9 @@
 /** The functions expressions may call, with their float64 implementations (tensor ones live in tensor.ts). */
+import { ELEMENTARY_NUMERIC } from '../../elementary.js';
 import { besselj, bessely, erf } from './special.js';
 
 /** One-argument functions: name → float64 implementation. */
-export const UNARY_FUNCTIONS: Readonly<Record<string, (x: number) => number>> = {
-  sin: Math.sin,
-  cos: Math.cos,
-  tan: Math.tan,
-  asin: Math.asin,
-  acos: Math.acos,
-  atan: Math.atan,
-  sinh: Math.sinh,
-  cosh: Math.cosh,
-  tanh: Math.tanh,
-  exp: Math.exp,
-  log: Math.log,
-  sqrt: Math.sqrt,
-  abs: Math.abs,
-  sign: Math.sign,
-  square: (x) => x * x,
-  cube: (x) => x * x * x,
-  erf,
-  // Produced by mathjs' symbolic derivative.
-  sec: (x) => 1 / Math.cos(x),
-  csc: (x) => 1 / Math.sin(x),
-  cot: (x) => 1 / Math.tan(x),
-  sech: (x) => 1 / Math.cosh(x),
-  csch: (x) => 1 / Math.sinh(x),
-  coth: (x) => 1 / Math.tanh(x),
-};
+export const UNARY_FUNCTIONS: Readonly<Record<string, (x: number) => number>> = { ...ELEMENTARY_NUMERIC, erf };
 
 /** Two-argument functions. */
 export const BINARY_FUNCTIONS: Readonly<Record<string, (a: number, b: number) => number>> = {

@@ -5,6 +5,7 @@
  * scope when present, recomputed from the coordinates otherwise).
  */
 import * as tf from '../../tf.js';
+import { ELEMENTARY_TENSOR } from '../../elementaryTensor.js';
 import type { ConditionalNode, ConstantNode, FunctionNode, MathNode, OperatorNode, ParenthesisNode, SymbolNode } from 'mathjs';
 import type { Scope } from '../types.js';
 import { compileNumeric } from './numeric.js';
@@ -36,31 +37,7 @@ export interface CompiledTensorExpression {
   hoisted: HoistedColumn[];
 }
 
-const UNARY_TF: Readonly<Record<string, (x: tf.Tensor) => tf.Tensor>> = {
-  sin: tf.sin,
-  cos: tf.cos,
-  tan: tf.tan,
-  asin: tf.asin,
-  acos: tf.acos,
-  atan: tf.atan,
-  sinh: tf.sinh,
-  cosh: tf.cosh,
-  tanh: tf.tanh,
-  exp: tf.exp,
-  log: tf.log,
-  sqrt: tf.sqrt,
-  abs: tf.abs,
-  sign: tf.sign,
-  square: tf.square,
-  cube: (x) => tf.mul(x, tf.square(x)),
-  sec: (x) => tf.reciprocal(tf.cos(x)),
-  csc: (x) => tf.reciprocal(tf.sin(x)),
-  cot: (x) => tf.reciprocal(tf.tan(x)),
-  sech: (x) => tf.reciprocal(tf.cosh(x)),
-  csch: (x) => tf.reciprocal(tf.sinh(x)),
-  coth: (x) => tf.reciprocal(tf.tanh(x)),
-  erf: tf.erf,
-};
+const UNARY_TF: Readonly<Record<string, (x: tf.Tensor) => tf.Tensor>> = { ...ELEMENTARY_TENSOR, erf: tf.erf };
 
 /** Compiles `node` (validated by parseExpression) to a tensor closure; the result has one entry per point. */
 export function compileTensor(node: MathNode, options: TensorCompileOptions): CompiledTensorExpression {
