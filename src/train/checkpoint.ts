@@ -117,17 +117,16 @@ function checkState(state: unknown, params: number, file: string): TrainCheckpoi
 }
 
 /**
- * Reads what `solve --resume DIR|FILE` continues from: DIR/checkpoint.json when present, else
- * DIR/model.json, or the named file (a checkpoint.json or a plain model file). Errors are one
- * line naming `--resume` and the file. Node only.
+ * The file `--resume PATH` names, parsed: PATH/checkpoint.json, else PATH/model.json, or PATH
+ * itself; one-line errors naming `--resume` and the file otherwise.
  */
-export function readResumeSource(path: string): ResumeSource {
+function readResumeFile(path: string): { file: string; isDir: boolean; parsed: Record<string, unknown> } {
   const fs = nodeFs();
   const p = nodePath();
-  let file = path;
   const stats = fs.statSync(path, { throwIfNoEntry: false });
   if (!stats) return bad(path, 'no such file or folder; expected a folder written by solve --checkpoint-every or a model .json file');
   const isDir = stats.isDirectory();
+  let file = path;
   if (isDir) {
     file = p.join(path, 'checkpoint.json');
     if (!fs.existsSync(file)) file = p.join(path, 'model.json');
@@ -140,7 +139,17 @@ export function readResumeSource(path: string): ResumeSource {
     bad(file, `not readable JSON (${(error as { code?: string }).code ?? (error as Error).message})`);
   }
   if (!isRecord(parsed)) return bad(file, 'expected a JSON object (a checkpoint or model file)');
-  const dir = isDir ? path : p.dirname(file);
+  return { file, isDir, parsed };
+}
+
+/**
+ * Reads what `solve --resume DIR|FILE` continues from: DIR/checkpoint.json when present, else
+ * DIR/model.json, or the named file (a checkpoint.json or a plain model file). Errors are one
+ * line naming `--resume` and the file. Node only.
+ */
+export function readResumeSource(path: string): ResumeSource {
+  const { file, isDir, parsed } = readResumeFile(path);
+  const dir = isDir ? path : nodePath().dirname(file);
   const load = (value: unknown, field: string): Model => {
     try {
       return modelFromJson(value);
@@ -172,23 +181,7 @@ export function readResumeSource(path: string): ResumeSource {
  * flags, or a model file's problem. Throws, naming `--resume`, when `path` holds neither.
  */
 export function readResumeConfig(path: string): Record<string, unknown> {
-  const fs = nodeFs();
-  const p = nodePath();
-  const stats = fs.statSync(path, { throwIfNoEntry: false });
-  if (!stats) return bad(path, 'no such file or folder; expected a folder written by solve --checkpoint-every or a model .json file');
-  let file = path;
-  if (stats.isDirectory()) {
-    file = p.join(path, 'checkpoint.json');
-    if (!fs.existsSync(file)) file = p.join(path, 'model.json');
-    if (!fs.existsSync(file)) bad(path, 'holds neither checkpoint.json nor model.json');
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    bad(file, `not readable JSON (${(error as { code?: string }).code ?? (error as Error).message})`);
-  }
-  if (!isRecord(parsed)) return bad(file, 'expected a JSON object (a checkpoint or model file)');
+  const { file, parsed } = readResumeFile(path);
   if (parsed.format === CHECKPOINT_FORMAT) return { ...(isRecord(parsed.config) ? parsed.config : {}), ...(typeof parsed.problem === 'string' ? { problem: parsed.problem } : {}) };
   if (parsed.format !== MODEL_FORMAT) bad(file, `format: expected "${CHECKPOINT_FORMAT}" or "${MODEL_FORMAT}", got ${JSON.stringify(parsed.format)}`);
   return isRecord(parsed.meta) && typeof parsed.meta.problem === 'string' ? { problem: parsed.meta.problem } : {};
