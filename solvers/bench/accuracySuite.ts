@@ -8,6 +8,7 @@
  */
 import { resolveProblem } from '../../problems/index.js';
 import { solveProblem, type SolveHooks, type SolveOptions, type SolveSummary } from '../solve.js';
+import { runFields } from './runFields.js';
 
 /** One task of the suite: a problem and the settings of each model. */
 export interface AccuracyTask {
@@ -168,18 +169,10 @@ export async function runAccuracyTask(task: AccuracyTask, kind: 'kan' | 'mlp', o
     problem: task.problem,
     ...(task.label ? { label: task.label } : {}),
     model: kind,
-    width: summary.width,
-    grids: summary.grids,
-    params: summary.params,
-    optimizer: summary.optimizer,
-    steps: summary.steps,
+    ...runFields(summary),
     evaluations: summary.evaluations,
-    seconds: summary.seconds,
-    loss: summary.loss,
     mse: summary.mse,
-    relL2: summary.relL2,
     maxAbsErr: summary.maxAbsErr,
-    status: summary.status,
     timeTo: timeToAccuracy(result.history),
     published: task.published,
     beatsPublished: task.published === null || summary.relL2 === null ? null : summary.relL2 < task.published,

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { builtinNames, resolveProblem } from '../../problems/index.js';
 import { KanpinnInputError } from '../../src/internal.js';
 import { solveProblem, type SolveHooks, type SolveOptions, type SolveSummary } from '../solve.js';
+import { runFields } from './runFields.js';
 import { printError } from '../cliUtil.js';
 import { sci } from './compareOutput.js';
 
@@ -43,15 +44,7 @@ export async function runDefaultsProblem(name: string, kind: 'kan' | 'mlp', tune
   return {
     problem: problem.name,
     model: kind,
-    width: summary.width,
-    grids: summary.grids,
-    params: summary.params,
-    optimizer: summary.optimizer,
-    steps: summary.steps,
-    seconds: summary.seconds,
-    loss: summary.loss,
-    relL2: summary.relL2,
-    status: summary.status,
+    ...runFields(summary),
     decisions: summary.recipe?.decisions ?? [],
     returnedStage: result.returnedStage,
     tuned: tuned.get(`${problem.name}/${kind}`) ?? null,

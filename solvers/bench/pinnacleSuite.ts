@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveProblem } from '../../problems/index.js';
 import { solveProblem, type SolveHooks, type SolveOptions, type SolveSummary } from '../solve.js';
+import { runFields } from './runFields.js';
 import { sci } from './compareOutput.js';
 
 /** One row of published.csv. */
@@ -137,17 +138,9 @@ export async function runPinnacleTask(task: PinnacleTask, kind: 'kan' | 'mlp', p
     problem: task.problem,
     task: task.task,
     model: kind,
-    width: summary.width,
-    grids: summary.grids,
-    params: summary.params,
-    optimizer: summary.optimizer,
-    steps: summary.steps,
+    ...runFields(summary),
     evaluations: summary.evaluations,
-    seconds: summary.seconds,
-    loss: summary.loss,
-    relL2: rel,
     relL2PerUnknown: per,
-    status: summary.status,
     vanilla: row.vanilla,
     best: row.best,
     bestMethod: row.bestMethod,

@@ -9,6 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { KanpinnInputError, loadProblem, writeFileAtomic } from '../../src/internal.js';
 import { solveProblem, type SolveHooks, type SolveOptions, type SolveSummary } from '../solve.js';
+import { runFields } from './runFields.js';
 import { printError, printJson, printLine } from '../cliUtil.js';
 import { sci } from './compareOutput.js';
 import { machineInfo, type MachineInfo } from './machine.js';
@@ -52,16 +53,8 @@ export async function runUnseenProblem(file: string, kind: 'kan' | 'mlp', overri
     problem: problem.name,
     file: basename(file),
     model: kind,
-    width: summary.width,
-    grids: summary.grids,
-    params: summary.params,
-    optimizer: summary.optimizer,
-    steps: summary.steps,
-    seconds: summary.seconds,
-    loss: summary.loss,
-    relL2: summary.relL2,
+    ...runFields(summary),
     maxAbsErr: summary.maxAbsErr,
-    status: summary.status,
     k: recipe.k?.value ?? null,
     returnedStage: result.returnedStage,
     override,
