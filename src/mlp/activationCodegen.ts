@@ -124,7 +124,17 @@ const BACKWARD_ARGS = ['Z', 'bias', 'N', 'n', 'dY', 'dZ', 'dBias'];
 const forwardCache = new Map<string, GeneratedActivationForward>();
 const backwardCache = new Map<string, GeneratedActivationBackward>();
 
-const keyOf = (plan: JetPlan, activation: string): string => JSON.stringify([activation, plan.channels, plan.terms]);
+/** The plan's part of a kernel key, serialised once per plan (on every call it cost ~1.5 % of a small MLP evaluation). */
+const planKeys = new WeakMap<JetPlan, string>();
+
+function keyOf(plan: JetPlan, activation: string): string {
+  let key = planKeys.get(plan);
+  if (key === undefined) {
+    key = JSON.stringify([plan.channels, plan.terms]);
+    planKeys.set(plan, key);
+  }
+  return `${activation}|${key}`;
+}
 
 /**
  * The JavaScript source of a generated activation pass: the body of `function (Z, bias, N, n, Y)`
