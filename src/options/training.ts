@@ -39,6 +39,10 @@ export const RESAMPLE_METHODS = ['uniform', 'rad'] as const;
 /** One of `RESAMPLE_METHODS`. */
 export type ResampleMethod = (typeof RESAMPLE_METHODS)[number];
 export const ACTIVATIONS = ['tanh', 'sin', 'silu'] as const;
+/** Input/output scaling of a solve (`--scale`, src/architecture/scalingPlan.ts): `auto` applies the rule, `on` always, `off` never. */
+export const SCALE_CHOICES = ['auto', 'on', 'off'] as const;
+/** One of `SCALE_CHOICES`. */
+export type ScaleChoice = (typeof SCALE_CHOICES)[number];
 
 /** The largest seed: the generator uses the seed's low 32 bits, so larger ones would repeat smaller ones. */
 export const MAX_SEED = 2 ** 32 - 1;
@@ -134,6 +138,8 @@ export interface ModelChoice {
   embed: string | null;
   /** Hard constraints (`--hard`): `dirichlet`, `initial`, both, or `auto`; null: none. */
   hard: string | null;
+  /** Inputs to [−1, 1] and outputs to unit scale inside the model (`--scale`): on, off, or auto (when some range or scale is far from unit). */
+  scale: ScaleChoice;
 }
 
 /** Everything one solve takes: the model and its training. */
@@ -179,7 +185,7 @@ export const TRAINING_DEFAULTS: Readonly<TrainingOptions> = Object.freeze({
 } satisfies TrainingOptions);
 
 /** Model choices of `solve` when no flag sets them (width and grid then follow the problem). */
-export const MODEL_DEFAULTS: Readonly<ModelChoice> = Object.freeze({ model: 'kan', width: null, grid: null, k: null, activation: 'tanh', embed: null, hard: null } satisfies ModelChoice);
+export const MODEL_DEFAULTS: Readonly<ModelChoice> = Object.freeze({ model: 'kan', width: null, grid: null, k: null, activation: 'tanh', embed: null, hard: null, scale: 'off' } satisfies ModelChoice);
 
 /** The KAN grid schedule a solve uses when neither `grid` nor `grids` is chosen (`train()` keeps the model's grid instead). */
 export const SOLVE_GRIDS: readonly number[] = Object.freeze([5, 10, 20]);
@@ -236,6 +242,7 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   activation: { kind: { type: 'choice', choices: ACTIVATIONS }, flag: 'activation', help: 'MLP activation: tanh, sin or silu' },
   embed: { kind: { type: 'embed' }, nullable: true, flag: 'embed', help: 'input embedding: fourier:SIGMA[:M] (random Fourier features, SIGMA in cycles over the domain), periodic:x (exactly periodic in x), auto (from the problem\'s data)', defaultText: 'none' },
   hard: { kind: { type: 'hard' }, nullable: true, flag: 'hard', help: 'impose conditions exactly by an output transform: dirichlet, initial, both (dirichlet,initial) or auto (where safe)', defaultText: 'none' },
+  scale: { kind: { type: 'choice', choices: SCALE_CHOICES }, flag: 'scale', help: 'map every input (time included) from the domain\'s box to [-1, 1] and divide the output by the scale of the Dirichlet, initial and data values, inside the model (results and model.json stay in original units): on, off, or auto (on when some input range or output scale is far from unit)', defaultText: 'off; --recipe auto: auto' },
   grids: { kind: { type: 'intList', min: 1 }, nullable: true, flag: 'grids', help: 'KAN grid-extension schedule, one stage per grid', defaultText: "the problem's, else 5,10,20", hint: 'grids' },
   recipe: { kind: { type: 'choice', choices: RECIPES }, flag: 'recipe', help: "auto: choose points, loss balancing and k from the problem (each choice and why in the report); tuned: the problem's \"solver\" hint. Flags always win" },
   optimizer: { kind: { type: 'choice', choices: OPTIMIZERS }, flag: 'optimizer', help: 'lbfgs, adam or adam+lbfgs', hint: 'optimizer' },
