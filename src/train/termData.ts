@@ -32,6 +32,8 @@ export interface CausalBins {
   bin: tf.Tensor2D;
   /** Points per bin (empty bins count 1, their sum is 0). */
   sizes: tf.Tensor1D;
+  /** The last bin's weight at the last evaluation (the smallest; read by the ε schedule, `causalSchedule.ts`). */
+  lastWeight?: number;
 }
 
 /** Time bins of a term's points (`timeAxis`: the column of t); kept with the term data. */
@@ -115,7 +117,9 @@ export function termLosses(model: ModelBase, data: TermData[], weights: readonly
     }
     const { bin, sizes, count, epsilon } = d.causal;
     const binLosses = tf.div(tf.reshape(tf.matMul(tf.reshape(squares, [1, -1]), bin), [count]), sizes);
-    const w = tf.tensor1d(causalWeights(binLosses.dataSync(), epsilon));
+    const weights = causalWeights(binLosses.dataSync(), epsilon);
+    d.causal.lastWeight = weights[count - 1]!;
+    const w = tf.tensor1d(weights);
     trained.push(tf.div(tf.sum(tf.mul(w, binLosses)), count) as tf.Scalar);
   }
   const terms = tf.stack(plain) as tf.Tensor1D;
