@@ -18,6 +18,7 @@
 import { codeGenerationAllowed } from '../jet/codegen.js';
 import { SharedArena, type ArenaSpec, type SharedArray } from './arena.js';
 import { CTL, CTL_WORDS, ERROR_BYTES, VIEW_TAG, WORKER_SOURCE } from './workerSource.js';
+import { scriptExecArgv, setWasmThreads } from './wasmThreads.js';
 
 interface NodeWorker {
   unref(): void;
@@ -30,7 +31,7 @@ interface NodeMessagePort {
   close(): void;
 }
 interface WorkerThreads {
-  Worker: new (source: string, options: { eval: true; workerData: unknown; transferList: unknown[] }) => NodeWorker;
+  Worker: new (source: string, options: { eval: true; execArgv: string[]; workerData: unknown; transferList: unknown[] }) => NodeWorker;
   MessageChannel: new () => { port1: NodeMessagePort; port2: NodeMessagePort };
 }
 interface NodeOs {
@@ -112,6 +113,8 @@ export function setThreads(n: number): void {
   // fewer threads: end the workers beyond them (all of them: the pool regrows on demand)
   if (n - 1 < pool.length) closePool();
   threads = n;
+  // the matrix products follow (tfjs-wasm's threaded build, wasmThreads.ts)
+  setWasmThreads(n);
 }
 
 interface Slot {
@@ -151,7 +154,7 @@ function startWorker(api: WorkerThreads): Slot {
   const ctlBuffer = new SharedArrayBuffer(CTL_WORDS * 4);
   const errorBuffer = new SharedArrayBuffer(ERROR_BYTES);
   const { port1, port2 } = new api.MessageChannel();
-  const worker = new api.Worker(WORKER_SOURCE, { eval: true, workerData: { ctl: ctlBuffer, errors: errorBuffer, port: port2 }, transferList: [port2] });
+  const worker = new api.Worker(WORKER_SOURCE, { eval: true, execArgv: scriptExecArgv(), workerData: { ctl: ctlBuffer, errors: errorBuffer, port: port2 }, transferList: [port2] });
   worker.unref();
   port1.unref();
   const slot: Slot = { worker, port: port1, ctl: new Int32Array(ctlBuffer), errors: new Uint8Array(errorBuffer), job: 0, exited: false, compiled: new Set(), generation: -1 };
