@@ -25,12 +25,13 @@ import type { SolveSummary } from './summary.js';
 import { renderReport } from '../viz/index.js';
 
 /** The report's lines for the embedding and hard constraints: the model's own (a resumed model keeps its), with why. */
-function architectureRecipe(problem: Problem, options: SolveOptions, model: Model): Pick<SolveRecipe, 'embed' | 'hard'> {
-  const out: Pick<SolveRecipe, 'embed' | 'hard'> = {};
-  const chosen = options.embed !== null || options.hard !== null ? architectureFor(problem, options) : undefined;
-  const { embedding, hard } = model.options;
+function architectureRecipe(problem: Problem, options: SolveOptions, model: Model): Pick<SolveRecipe, 'embed' | 'hard' | 'scale'> {
+  const out: Pick<SolveRecipe, 'embed' | 'hard' | 'scale'> = {};
+  const chosen = options.embed !== null || options.hard !== null || options.scale !== 'off' ? architectureFor(problem, options) : undefined;
+  const { embedding, hard, scaling } = model.options;
   if (embedding || options.embed !== null) out.embed = { value: embedding?.spec ?? 'none', why: chosen?.embedding.why ?? 'the resumed model\'s' };
   if (hard || options.hard !== null) out.hard = { value: hard?.spec ?? 'none', why: chosen?.hard.why ?? 'the resumed model\'s' };
+  if (scaling || options.scale !== 'off') out.scale = { value: scaling ? 'on' : 'off', why: chosen?.scaling.why ?? `the resumed model's (output scale ${scaling!.source})` };
   return out;
 }
 
@@ -57,8 +58,15 @@ export function widthFor(problem: Problem, options: SolveOptions): number[] {
 /** Model options for the problem: input/output names from the problem, KAN grid range from its bounds, embedding and hard constraints from `--embed`/`--hard`. */
 export function modelOptionsFor(problem: Problem, options: SolveOptions): ModelOptions {
   const width = widthFor(problem, options);
-  const { embedding, hard } = architectureFor(problem, options);
-  const names = { inputs: problem.variables, outputs: problem.unknowns, seed: options.seed, ...(embedding.config ? { embedding: embedding.config } : {}), ...(hard.config ? { hard: hard.config } : {}) };
+  const { embedding, hard, scaling } = architectureFor(problem, options);
+  const names = {
+    inputs: problem.variables,
+    outputs: problem.unknowns,
+    seed: options.seed,
+    ...(embedding.config ? { embedding: embedding.config } : {}),
+    ...(hard.config ? { hard: hard.config } : {}),
+    ...(scaling.config ? { scaling: scaling.config } : {}),
+  };
   if (options.model === 'mlp') return { kind: 'mlp', width, activation: options.activation, ...names };
   const grid = options.grid ?? options.grids?.[0] ?? 5;
   const gridRange = problem.bounds.min.map((lo, a) => [lo, problem.bounds.max[a]!] as [number, number]);
@@ -102,9 +110,10 @@ export interface SolveRecipe {
   k?: RecipeChoice;
   /** With `--recipe auto`: the options it set and why, one line each (absent with `tuned`, or when it set none). */
   decisions?: RecipeDecision[];
-  /** The input embedding and hard constraints (`--embed`, `--hard`), as text with why. */
+  /** The input embedding, hard constraints and scaling (`--embed`, `--hard`, `--scale`), as text with why. */
   embed?: { value: string; why: string };
   hard?: { value: string; why: string };
+  scale?: { value: string; why: string };
 }
 
 /** Trains a fresh model on the problem; returns the model, the trainer's result and the summary. */
@@ -125,7 +134,7 @@ export async function solveProblem(
     ...(decisions.length ? { decisions } : {}),
   };
   Object.assign(recipe, architectureRecipe(problem, options, model));
-  const { model: _kind, width: _width, grid: _grid, k: _k, activation: _activation, embed: _embed, hard: _hard, recipe: _recipe, ...training } = options;
+  const { model: _kind, width: _width, grid: _grid, k: _k, activation: _activation, embed: _embed, hard: _hard, scale: _scale, recipe: _recipe, ...training } = options;
   const { checkpoint, resume, ...callbacks } = hooks;
   const result = await train(problem, model, {
     ...training,

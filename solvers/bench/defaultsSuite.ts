@@ -7,11 +7,13 @@
  * for the non-PINNacle problems; `--steps N` changes it.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { builtinNames, resolveProblem } from '../../problems/index.js';
 import { KanpinnInputError } from '../../src/internal.js';
 import { solveProblem, type SolveHooks, type SolveOptions, type SolveSummary } from '../solve.js';
-import { runFields } from './runFields.js';
+import { perUnknownRelL2, runFields } from './runFields.js';
+import { comparePublished, loadPublished, perUnknownText, pinnacleSummary, pinnacleTaskOf, type PublishedComparison, type PublishedResult } from './pinnacleSuite.js';
 import { printError } from '../cliUtil.js';
 import { sci } from './compareOutput.js';
 
@@ -21,24 +23,41 @@ export interface DefaultsRun extends Pick<SolveSummary, 'problem' | 'model' | 'w
   decisions: NonNullable<SolveSummary['recipe']>['decisions'];
   /** The grid stage whose model was returned (best on the validation set). */
   returnedStage: number;
-  /** The tuned recipe's rel. L2 on this problem and model (accuracy suite of record), null where it has none. */
+  /** The tuned recipe's rel. L2 on this problem and model (accuracy suite of record, else the pinnacle suite's hand-set settings), null where neither has it. */
   tuned: number | null;
   /** What was passed besides the model kind, seed and recipe: empty in the suite of record. */
   override: Partial<SolveOptions>;
+  /** The rel. L2 of each unknown alone (null without a test set; absent in files saved before it was recorded). */
+  relL2PerUnknown?: Record<string, number> | null;
+  /** An inverse problem's recovered scalar parameters (inverse-heat1d's k): value, truth and relative error. */
+  parameters?: SolveSummary['parameters'];
+  /** A PINNacle task's published numbers and whether this run beats them (absent for the other built-ins). */
+  published?: PublishedComparison;
+  /** A PINNacle inverse task's unknowns that are recovered parameter fields (PInv's a). */
+  parameterFields?: string[];
+  /** The machine's 1-minute load average when the run ended (the machine is shared: timings depend on it). */
+  load?: number;
 }
 
-/** The tuned recipe's rel. L2 per "problem/model" from a saved accuracy suite (rows with a label are variants and skipped). */
-export function tunedNumbers(path: string): Map<string, number> {
+/**
+ * The tuned recipe's rel. L2 per "problem/model": the accuracy suite's (bench/results/accuracy.json),
+ * else the pinnacle suite's hand-set settings (pinnacle.json) for the PINNacle tasks it alone runs.
+ * Rows with a label are variants and skipped; absent files give nothing.
+ */
+export function tunedNumbers(path: string, pinnaclePath?: string): Map<string, number> {
   const out = new Map<string, number>();
-  if (!existsSync(path)) return out;
-  const parsed = JSON.parse(readFileSync(path, 'utf8')) as { runs?: { problem: string; label?: string; model: string; relL2: number | null }[] };
-  for (const r of parsed.runs ?? []) if (!r.label && r.relL2 !== null) out.set(`${r.problem}/${r.model}`, r.relL2);
+  for (const file of [pinnaclePath, path]) {
+    if (file === undefined || !existsSync(file)) continue;
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { runs?: { problem: string; label?: string; model: string; relL2: number | null }[] };
+    for (const r of parsed.runs ?? []) if (!r.label && r.relL2 !== null) out.set(`${r.problem}/${r.model}`, r.relL2);
+  }
   return out;
 }
 
 /** Solves one built-in problem with the automatic recipe (`override` is for tests and `--steps` only). */
-export async function runDefaultsProblem(name: string, kind: 'kan' | 'mlp', tuned: ReadonlyMap<string, number>, override: Partial<SolveOptions> = {}, hooks: SolveHooks = {}): Promise<DefaultsRun> {
+export async function runDefaultsProblem(name: string, kind: 'kan' | 'mlp', tuned: ReadonlyMap<string, number>, override: Partial<SolveOptions> = {}, hooks: SolveHooks = {}, published: readonly PublishedResult[] = loadPublished()): Promise<DefaultsRun> {
   const problem = resolveProblem(name);
+  const task = pinnacleTaskOf(name);
   const { model, summary, result } = await solveProblem(problem, { seed: 0, ...override, recipe: 'auto', model: kind }, hooks);
   model.dispose();
   return {
@@ -49,41 +68,94 @@ export async function runDefaultsProblem(name: string, kind: 'kan' | 'mlp', tune
     returnedStage: result.returnedStage,
     tuned: tuned.get(`${problem.name}/${kind}`) ?? null,
     override,
+    relL2PerUnknown: perUnknownRelL2(summary),
+    ...(summary.parameters && Object.keys(summary.parameters).length ? { parameters: summary.parameters } : {}),
+    ...(task ? { published: comparePublished(task, summary.relL2, published) } : {}),
+    ...(task?.parameterFields ? { parameterFields: [...task.parameterFields] } : {}),
+    load: Math.round(loadavg()[0]! * 10) / 10,
   };
 }
 
-/** The suite's Markdown table: one row per problem and model, the tuned recipe's rel. L2 beside. */
+/** The per-unknown cell of a run: each unknown's rel. L2 (parameter fields named so), then each recovered scalar parameter. */
+function errorsText(r: DefaultsRun): string {
+  const scalars = Object.entries(r.parameters ?? {}).map(([n, p]) => `parameter ${n} ${Number(p.value.toPrecision(4))}${p.relError === undefined ? '' : ` (rel. error ${sci(p.relError)})`}`);
+  return [perUnknownText(r.relL2PerUnknown, r.parameterFields), ...scalars].filter((t) => t).join(', ');
+}
+
+const verdict = (b: boolean | null | undefined): string => (b === null || b === undefined ? '' : b ? 'yes' : '**no**');
+
+/** The suite's Markdown table: one row per problem and model, the tuned recipe's rel. L2 beside and, for a PINNacle task, the published vanilla PINN's. */
 export function defaultsTable(runs: readonly DefaultsRun[]): string {
-  const lines = ['| problem | model | steps | seconds | rel. L2 (auto) | rel. L2 (tuned) | status | returned stage | recipe chose |', '|---|---|---|---|---|---|---|---|---|'];
+  const head = ['problem', 'model', 'steps', 'seconds', 'load', 'rel. L2 (auto)', 'per unknown / parameter', 'rel. L2 (tuned)', 'vanilla PINN', 'beats vanilla', 'status', 'returned stage', 'recipe chose'];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of runs) {
     const model = `${r.model.toUpperCase()} [${r.width.join(',')}]${r.grids && r.model === 'kan' ? ` G${r.grids.join('→')}` : ''}`;
     const chose = r.decisions.map((d) => `${d.option} ${d.value}`).join('; ');
-    lines.push(`| ${r.problem} | ${model} | ${r.steps} | ${r.seconds.toFixed(1)} | ${sci(r.relL2)} | ${r.tuned === null ? '—' : sci(r.tuned)} | ${r.status} | ${r.returnedStage} | ${chose} |`);
+    const cells = [r.problem, model, String(r.steps), r.seconds.toFixed(1), r.load === undefined ? '—' : r.load.toFixed(1), sci(r.relL2), errorsText(r), r.tuned === null ? '—' : sci(r.tuned), r.published ? String(r.published.vanilla) : '', verdict(r.published?.beatsVanilla), r.status, String(r.returnedStage), chose];
+    lines.push(`| ${cells.join(' | ')} |`);
   }
   return lines.join('\n');
 }
 
-/** The suite's Markdown body: the table and what the decisions mean. */
+/** The suite's Markdown body: the table, the count against the published vanilla PINN, and what the columns mean. */
 export function defaultsMarkdown(runs: readonly DefaultsRun[]): string {
-  return `${defaultsTable(runs)}\n\nEvery row ran \`--recipe auto\` with no other flag and no problem hint (seed 0); "tuned" is the accuracy suite's rel. L2 with the problem's own recipe (bench/results/accuracy.json), "—" where it has none.`;
+  const judged = runs.flatMap((r) => (r.published ? [{ model: r.model, relL2: r.relL2, beatsVanilla: r.published.beatsVanilla, beatsBest: r.published.beatsBest }] : []));
+  const summary = judged.length ? `\n\nPINNacle tasks under \`--recipe auto\`: ${pinnacleSummary(judged)}` : '';
+  return `${defaultsTable(runs)}${summary}\n\nEvery row ran \`--recipe auto\` with no other flag and no problem hint (seed 0); "tuned" is the accuracy suite's rel. L2 with the problem's own recipe (bench/results/accuracy.json), else the pinnacle suite's hand-set settings (pinnacle.json), "—" where neither has it; "vanilla PINN" is PINNacle's published rel. L2 (MLP 5×100, 20k Adam); "load" is the machine's 1-minute load average when the run ended (2 cores, shared).`;
 }
 
-/** The runs of `kanpinn bench --suite defaults [--only NAMES] [--steps N]`: every built-in (or those named), KAN then MLP. */
-export async function runDefaultsSuite(args: { only?: string; steps?: number }, resultsDir = 'bench/results'): Promise<DefaultsRun[]> {
+/** The problems the suite runs: every built-in (the PINNacle tasks and the inverse problems included), or those `--only` names. */
+export function defaultsCases(only?: string): string[] {
   const names = builtinNames();
-  const only = args.only?.split(',').map((s) => s.trim());
-  const unknown = (only ?? []).filter((n) => !names.includes(n));
+  const picked = only?.split(',').map((s) => s.trim());
+  const unknown = (picked ?? []).filter((n) => !names.includes(n));
   if (unknown.length) throw new KanpinnInputError(`--only: unknown case ${unknown.join(', ')} (cases are ${names.join(', ')})`);
-  const tuned = tunedNumbers(join(resultsDir, 'accuracy.json'));
+  return picked ? names.filter((n) => picked.includes(n)) : names;
+}
+
+/** The runs of `kanpinn bench --suite defaults [--only NAMES] [--model kan|mlp] [--steps N]`: every built-in (or those named), KAN then MLP (or the one model named). */
+export async function runDefaultsSuite(args: { only?: string; steps?: number; model?: string }, resultsDir = 'bench/results'): Promise<DefaultsRun[]> {
+  if (args.model !== undefined && args.model !== 'kan' && args.model !== 'mlp') throw new KanpinnInputError(`--model: expected kan or mlp, got ${args.model}`);
+  const kinds = args.model === undefined ? (['kan', 'mlp'] as const) : ([args.model] as const);
+  const names = defaultsCases(args.only);
+  const tuned = tunedNumbers(join(resultsDir, 'accuracy.json'), join(resultsDir, 'pinnacle.json'));
+  const published = loadPublished();
   const runs: DefaultsRun[] = [];
   for (const name of names) {
-    if (only && !only.includes(name)) continue;
-    for (const kind of ['kan', 'mlp'] as const) {
+    for (const kind of kinds) {
       printError(`bench defaults: ${name} ${kind}`);
-      const run = await runDefaultsProblem(name, kind, tuned, args.steps !== undefined ? { steps: args.steps } : {});
-      printError(`  rel. L2 ${sci(run.relL2, 3)} in ${run.seconds.toFixed(1)} s${run.tuned === null ? '' : ` (tuned ${sci(run.tuned, 3)})`}`);
+      const run = await runDefaultsProblem(name, kind, tuned, args.steps !== undefined ? { steps: args.steps } : {}, {}, published);
+      const vanilla = run.published ? `, vanilla PINN ${run.published.vanilla}` : '';
+      printError(`  rel. L2 ${sci(run.relL2, 3)} in ${run.seconds.toFixed(1)} s${run.tuned === null ? '' : ` (tuned ${sci(run.tuned, 3)})`}${vanilla}`);
       runs.push(run);
     }
   }
   return runs;
+}
+
+/** The parts of a saved defaults file that a partial run (`--only`) merges into. */
+export interface DefaultsFileParts {
+  command: string;
+  seconds: number;
+  runs: DefaultsRun[];
+}
+
+/**
+ * Merges the runs of a partial suite (`--only`) into the saved file at `path`: a problem and model
+ * run again replaces its row, the others stay (rows in built-in order, KAN before MLP); the commands
+ * are joined with "; " and the wall times added, so that the file says everything that made it. A
+ * missing file gives `next` unchanged; a file that is not a defaults result is refused.
+ */
+export function mergeDefaultsFile<T extends DefaultsFileParts>(path: string, next: T): T {
+  if (!existsSync(path)) return next;
+  const saved = JSON.parse(readFileSync(path, 'utf8')) as Partial<DefaultsFileParts> & { suite?: unknown };
+  if (saved.suite !== 'defaults' || !Array.isArray(saved.runs) || typeof saved.command !== 'string' || typeof saved.seconds !== 'number') {
+    throw new KanpinnInputError(`${path}: expected a saved defaults suite (suite, command, seconds, runs) to merge --only runs into`);
+  }
+  const key = (r: DefaultsRun): string => `${r.problem}/${r.model}`;
+  const fresh = new Set(next.runs.map(key));
+  const order = builtinNames();
+  const rank = (r: DefaultsRun): number => (order.indexOf(r.problem) + 1) * 2 + (r.model === 'kan' ? 0 : 1);
+  const runs = [...saved.runs.filter((r) => !fresh.has(key(r))), ...next.runs].sort((a, b) => rank(a) - rank(b));
+  return { ...next, command: `${saved.command}; ${next.command}`, seconds: Math.round((saved.seconds + next.seconds) * 10) / 10, runs };
 }

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveProblem } from '../../problems/index.js';
 import { solveProblem, type SolveHooks, type SolveOptions, type SolveSummary } from '../solve.js';
-import { runFields } from './runFields.js';
+import { perUnknownRelL2, runFields } from './runFields.js';
 import { sci } from './compareOutput.js';
 
 /** One row of published.csv. */
@@ -40,19 +40,11 @@ export interface PinnacleTask {
 }
 
 /** One model's run on one task. */
-export interface PinnacleRun extends Pick<SolveSummary, 'problem' | 'model' | 'width' | 'grids' | 'params' | 'optimizer' | 'steps' | 'evaluations' | 'seconds' | 'loss' | 'status'> {
-  task: string;
+export interface PinnacleRun extends Pick<SolveSummary, 'problem' | 'model' | 'width' | 'grids' | 'params' | 'optimizer' | 'steps' | 'evaluations' | 'seconds' | 'loss' | 'status'>, PublishedComparison {
   /** Stacked over the unknowns (PINNacle's measure). */
   relL2: number | null;
   /** Per unknown, by name. */
   relL2PerUnknown: Record<string, number> | null;
-  vanilla: number;
-  best: number;
-  bestMethod: string;
-  /** relL2 < vanilla (null without a rel. L2). */
-  beatsVanilla: boolean | null;
-  /** relL2 < best. */
-  beatsBest: boolean | null;
   note: string;
   settings: Partial<SolveOptions>;
   /** An inverse task's recovered parameter fields among the unknowns (their errors are in `relL2PerUnknown`). */
@@ -124,28 +116,53 @@ export const PINNACLE_TASKS: PinnacleTask[] = [
   { problem: 'pinnacle-hinv', task: 'Inverse HInv', note: "u and a as two outputs (as PINNacle), the problem's PDE weight 0.01 (with 1 the KAN reached 0.19; 0.01: 0.052), 2000 + 400 points and the 2500 noisy observations, L-BFGS 2 × 30 steps", shared: lbfgs(30, 2000, 400), kanWidth: [3, 10, 2], mlpWidth: [3, 20, 20, 20, 2], parameterFields: ['a'] },
 ];
 
-/** Trains one model on one task; `override` replaces settings (tests use tiny budgets). */
-export async function runPinnacleTask(task: PinnacleTask, kind: 'kan' | 'mlp', published: readonly PublishedResult[], override: Partial<SolveOptions> = {}, hooks: SolveHooks = {}): Promise<PinnacleRun> {
+/** The PINNacle task of a built-in problem (by its name), or undefined for the other built-ins. */
+export function pinnacleTaskOf(problem: string): PinnacleTask | undefined {
+  return PINNACLE_TASKS.find((t) => t.problem === problem);
+}
+
+/** A run judged against its task's published numbers (both the pinnacle and the defaults suites record these). */
+export interface PublishedComparison {
+  task: string;
+  vanilla: number;
+  best: number;
+  bestMethod: string;
+  /** relL2 < vanilla (null without a rel. L2). */
+  beatsVanilla: boolean | null;
+  /** relL2 < best. */
+  beatsBest: boolean | null;
+}
+
+/** Judges a stacked rel. L2 on `task` against its row of published.csv. */
+export function comparePublished(task: PinnacleTask, relL2: number | null, published: readonly PublishedResult[]): PublishedComparison {
   const row = published.find((p) => p.task === task.task);
   if (!row) throw new Error(`published.csv has no row "${task.task}"`);
+  return {
+    task: task.task,
+    vanilla: row.vanilla,
+    best: row.best,
+    bestMethod: row.bestMethod,
+    beatsVanilla: relL2 === null ? null : relL2 < row.vanilla,
+    beatsBest: relL2 === null ? null : relL2 < row.best,
+  };
+}
+
+/** Trains one model on one task; `override` replaces settings (tests use tiny budgets). */
+export async function runPinnacleTask(task: PinnacleTask, kind: 'kan' | 'mlp', published: readonly PublishedResult[], override: Partial<SolveOptions> = {}, hooks: SolveHooks = {}): Promise<PinnacleRun> {
+  comparePublished(task, null, published);
   const problem = resolveProblem(task.problem);
   const settings: Partial<SolveOptions> = { seed: 0, recipe: 'tuned', ...task.shared, width: kind === 'kan' ? task.kanWidth : task.mlpWidth, ...override, model: kind };
   const { model, summary } = await solveProblem(problem, settings, hooks);
   model.dispose();
-  const per = summary.perUnknown ? Object.fromEntries(Object.entries(summary.perUnknown).map(([name, e]) => [name, e.relL2])) : null;
-  const rel = summary.relL2;
+  const { task: name, ...judged } = comparePublished(task, summary.relL2, published);
   return {
     problem: task.problem,
-    task: task.task,
+    task: name,
     model: kind,
     ...runFields(summary),
     evaluations: summary.evaluations,
-    relL2PerUnknown: per,
-    vanilla: row.vanilla,
-    best: row.best,
-    bestMethod: row.bestMethod,
-    beatsVanilla: rel === null ? null : rel < row.vanilla,
-    beatsBest: rel === null ? null : rel < row.best,
+    relL2PerUnknown: perUnknownRelL2(summary),
+    ...judged,
     note: task.note,
     settings,
     ...(task.parameterFields ? { parameterFields: [...task.parameterFields] } : {}),
@@ -154,12 +171,18 @@ export async function runPinnacleTask(task: PinnacleTask, kind: 'kan' | 'mlp', p
 
 const verdict = (b: boolean | null): string => (b === null ? '' : b ? 'yes' : '**no**');
 
+/** The per-unknown rel. L2 cell: "u 3.00e-2, v 5.00e-2, parameter a 4.13e-2" (empty with one unknown: the stacked error is the same). */
+export function perUnknownText(per: Readonly<Record<string, number>> | null | undefined, parameterFields?: readonly string[]): string {
+  if (!per || Object.keys(per).length < 2) return '';
+  return Object.entries(per).map(([n, v]) => `${parameterFields?.includes(n) ? 'parameter ' : ''}${n} ${sci(v)}`).join(', ');
+}
+
 /** The suite's table: one row per task and model. */
 export function pinnacleTable(runs: readonly PinnacleRun[]): string {
   const head = ['task', 'model', 'params', 'steps', 'seconds', 'rel. L2', 'per unknown', 'vanilla PINN', 'best (method)', 'beats vanilla', 'beats best'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of runs) {
-    const per = r.relL2PerUnknown && Object.keys(r.relL2PerUnknown).length > 1 ? Object.entries(r.relL2PerUnknown).map(([n, v]) => `${r.parameterFields?.includes(n) ? 'parameter ' : ''}${n} ${sci(v)}`).join(', ') : '';
+    const per = perUnknownText(r.relL2PerUnknown, r.parameterFields);
     const model = `${r.model.toUpperCase()} [${r.width.join(',')}]`;
     lines.push(`| ${[r.task, model, String(r.params), String(r.steps), r.seconds.toFixed(1), sci(r.relL2), per, String(r.vanilla), `${r.best} (${r.bestMethod})`, verdict(r.beatsVanilla), verdict(r.beatsBest)].join(' | ')} |`);
   }
@@ -167,7 +190,7 @@ export function pinnacleTable(runs: readonly PinnacleRun[]): string {
 }
 
 /** Counts per model: how many tasks beat the vanilla PINN and the best method. */
-export function pinnacleSummary(runs: readonly PinnacleRun[]): string {
+export function pinnacleSummary(runs: readonly Pick<PinnacleRun, 'model' | 'relL2' | 'beatsVanilla' | 'beatsBest'>[]): string {
   const out: string[] = [];
   for (const kind of ['kan', 'mlp'] as const) {
     const mine = runs.filter((r) => r.model === kind && r.relL2 !== null);

@@ -9,3 +9,8 @@ export function runFields(summary: SolveSummary): Pick<SolveSummary, RunField> {
   const { width, grids, params, optimizer, steps, seconds, loss, relL2, status } = summary;
   return { width, grids, params, optimizer, steps, seconds, loss, relL2, status };
 }
+
+/** The rel. L2 of each unknown alone, by name (null without a test set). */
+export function perUnknownRelL2(summary: Pick<SolveSummary, 'perUnknown'>): Record<string, number> | null {
+  return summary.perUnknown ? Object.fromEntries(Object.entries(summary.perUnknown).map(([name, e]) => [name, e.relL2])) : null;
+}

@@ -35,6 +35,7 @@ export function runSettings(problem: Problem, summary: SolveSummary, effective: 
     ...Object.fromEntries((recipe.decisions ?? []).map((d) => [`recipe: ${OPTION_SPECS[d.option].flag}`, `${d.value} (${d.why})`])),
     'input embedding': recipe.embed ? `${recipe.embed.value} (${recipe.embed.why})` : null,
     'hard constraints': recipe.hard ? `${recipe.hard.value} (${recipe.hard.why})` : null,
+    scaling: recipe.scale ? `${recipe.scale.value} (${recipe.scale.why})` : null,
     optimizer: summary.optimizer,
     // A KAN's budget is per stage; an MLP trains one stage of the same total (see stagePlan).
     // reportSettings turns this into the steps run, keeping a KAN's per-stage count beside it.

@@ -9,6 +9,7 @@ import type { KanLayer } from '../kan/kanLayer.js';
 import { createKan, type KanModel, type KanOptions } from '../kan/model.js';
 import { createInferredParameters } from '../model/inferred.js';
 import { newVariable } from '../model/variables.js';
+import { subsetScaling } from '../model/scaling.js';
 import type { PointsInput } from '../model/types.js';
 import { checkEdge } from './activations.js';
 import { attribute } from './attribution.js';
@@ -76,6 +77,7 @@ export function subsetKan(model: KanModel, keep: number[][]): KanModel {
     inputs: embedded ? [...model.inputs] : keep[0]!.map((i) => model.inputs[i]!),
     outputs: keep[keep.length - 1]!.map((j) => model.outputs[j]!),
     gridRange: Array.isArray(range[0]) && !embedded ? keep[0]!.map((i) => (range as [number, number][])[i]!) : range,
+    ...(model.options.scaling ? { scaling: subsetScaling(model.options.scaling, embedded ? all(model.inputs.length) : keep[0]!, keep[keep.length - 1]!) } : {}),
   };
   const pruned = createKan(options, layers);
   // An inverse problem's learned parameters belong to the model: the pruned copy keeps them (its own variables).

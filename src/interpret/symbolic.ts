@@ -14,6 +14,7 @@ import { buildSymbolicFormula, type FormulaEdge, type FormulaNetwork, type Formu
 import { defaultSymbolicLibrary, type AffineParams, type SymbolicLibrary } from '../symbolic/library.js';
 import { rankSymbolicCandidates, type SuggestSymbolicOptions, type SymbolicCandidate } from '../symbolic/suggest.js';
 import { normalizeNetwork } from './normalize.js';
+import type { ScalingConfig } from '../model/scaling.js';
 import { checkEdge, collectActivations, columnStd, edgeSamples, type Activations } from './activations.js';
 
 /**
@@ -159,6 +160,35 @@ export function symbolicNetwork(model: KanModel): FormulaNetwork {
   return { edges };
 }
 
+/**
+ * The network of a scaled model (src/model/scaling.ts) in the original units, exactly: a first-layer
+ * edge c·f(a·x̂ + b) + d with x̂ = (x − m)/h is c·f((a/h)·x + b − a·m/h) + d, and a last-layer edge
+ * into output j is multiplied by its scale s_j (c and d times s_j), so the formula reads x and u.
+ */
+export function unscaledNetwork(network: FormulaNetwork, scaling: ScalingConfig): FormulaNetwork {
+  const last = network.edges.length - 1;
+  const edges = network.edges.map((layer, l) =>
+    layer.map((row, i) =>
+      row.map((edge, j): FormulaEdge => {
+        if (edge.kind !== 'symbolic') return edge;
+        let { a, b, c, d } = edge;
+        if (l === 0) {
+          const h = scaling.halfWidth[i]!;
+          b -= (a * scaling.center[i]!) / h;
+          a /= h;
+        }
+        if (l === last) {
+          c *= scaling.outputScale[j]!;
+          d *= scaling.outputScale[j]!;
+        }
+        return { ...edge, a, b, c, d };
+      }),
+    ),
+  );
+  const bias = network.bias?.map((row, l) => (l === last ? row.map((v, j) => v * scaling.outputScale[j]!) : [...row]));
+  return bias ? { edges, bias } : { edges };
+}
+
 /** Options of `symbolicFormula`: the assembler's (digits, dropBelow, simplify, library) plus `normalize`. */
 export interface ModelFormulaOptions extends FormulaOptions {
   /** Move constants and scales of hidden nodes into the next layer first (exact; see normalize.ts). */
@@ -176,7 +206,7 @@ export function symbolicFormula(model: KanModel, options: Partial<ModelFormulaOp
     throw new KanpinnInputError(`symbolic: the model has ${model.options.embedding ? `an input embedding (${model.options.embedding.spec})` : `hard constraints (${model.options.hard!.spec})`}; its formula in the inputs is not assembled (train without --embed/--hard for a formula)`);
   }
   const library = rest.library ?? defaultSymbolicLibrary;
-  const network = symbolicNetwork(model);
+  const network = model.options.scaling ? unscaledNetwork(symbolicNetwork(model), model.options.scaling) : symbolicNetwork(model);
   const numeric = network.edges.some((layer) => layer.some((row) => row.some((e) => e.kind === 'numeric')));
   // A network with numeric edges goes to the assembler unchanged, which names them in its error.
   return buildSymbolicFormula(normalize && !numeric ? normalizeNetwork(network, library) : network, { inputNames: model.inputs, ...rest });

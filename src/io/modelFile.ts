@@ -18,6 +18,7 @@ import { createInferredParameters } from '../model/inferred.js';
 import { createMlp, MLP_ACTIVATIONS, type MlpLayer, type MlpOptions } from '../mlp/mlp.js';
 import { checkEmbeddingConfig, featureWidth } from '../model/embedding.js';
 import { checkHardConfig } from '../model/hardConstraints.js';
+import { checkScalingConfig } from '../model/scaling.js';
 import { defaultInputNames, defaultOutputNames } from '../model/variables.js';
 
 /** The `format` field of a model file. */
@@ -243,6 +244,7 @@ export function modelFromJson(value: unknown): Model {
     const last = (width as number[])[(width as number[]).length - 1]!;
     checkHardConfig(config.hard, names(config.inputs, defaultInputNames((width as number[])[0]!)), names(config.outputs, defaultOutputNames(last)), 'model file: config.hard');
   }
+  if (config.scaling !== undefined) checkScalingConfig(config.scaling, (width as number[])[0]!, (width as number[])[(width as number[]).length - 1]!, 'model file: config.scaling');
   const params = object(root.params, 'params');
   if (!Array.isArray(params.layers) || params.layers.length !== widths.length - 1) fail('params.layers', `${widths.length - 1} layers`, params.layers);
   const layerValues = params.layers as unknown[];

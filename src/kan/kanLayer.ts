@@ -7,7 +7,7 @@ import * as tf from '../tf.js';
 import type { JetPlan } from '../jet/plan.js';
 import type { BaseFunction } from '../jet/baseFunctions.js';
 import { kanEdgeBackward, kanEdgeForward } from './edgeKernel.js';
-import { kanLayerBackward, kanLayerForward, type LayerGeometry, type LayerGradients, type LayerParams } from './layerKernel.js';
+import { edgePolynomials, kanLayerBackward, kanLayerForward, type LayerGeometry, type LayerGradients, type LayerParams } from './layerKernel.js';
 import type { Knots } from './spline.js';
 import { splineTable } from './splineTables.js';
 import type { SymbolicDerivatives, SymbolicLayerParams } from './symbolicEdge.js';
@@ -132,6 +132,69 @@ export function kanLayerJet(layer: KanLayer, plan: JetPlan, x: tf.Tensor, count:
       backward: (dy) => kanLayerBackward(geometry, plan, X, count, params, dy, inputNeedsGrad),
     };
   });
+}
+
+/**
+ * Jets through all layers of a network as a differentiable tfjs op: x [C, N, nIn] → y [C, N, nOut]
+ * of the last layer. The input x is data (the points' jets, possibly embedded): no gradient flows
+ * to it. Where every layer runs the JS kernels the whole network is one op (one `customGrad`):
+ * the hidden layers' jets and their gradients stay in plain arrays between the layers, and each
+ * layer's per-interval polynomials are built once for both passes. Against one op per layer this
+ * saves, per hidden layer, a tensor made of its output, two `dataSync` copies, the op's
+ * bookkeeping and the zero or full dL/dX tensor, which at a few hundred points are a visible part
+ * of an evaluation. Layers on the tfjs-ops path (device backends) keep one op per layer.
+ */
+export function kanNetworkJet(layers: readonly KanLayer[], plan: JetPlan, x: tf.Tensor, count: number): tf.Tensor {
+  if (usesOpsKernels() && layers.some((layer) => kanLayerOpsSupported(layer, plan.maxOrder))) {
+    return layers.reduce((h, layer, l) => kanLayerJet(layer, plan, h, count, l > 0), x);
+  }
+  const C = plan.channels.length;
+  const geometries = layers.map(layerGeometry);
+  const symbolic = layers.map(hasSymbolicEdges);
+  const inputs = layers.flatMap((layer, l) => (symbolic[l] ? [layer.coef, layer.scaleBase, layer.scaleSp, layer.symbolic!.affine] : [layer.coef, layer.scaleBase, layer.scaleSp]));
+  const op = tf.customGrad((...args: unknown[]) => {
+    const tensors = args.slice(0, inputs.length) as tf.Tensor[];
+    // the tensors of each layer in `inputs` order
+    const own: tf.Tensor[][] = [];
+    let at = 0;
+    for (let l = 0; l < layers.length; l++) {
+      const n = symbolic[l] ? 4 : 3;
+      own.push(tensors.slice(at, at + n));
+      at += n;
+    }
+    const params: LayerParams[] = layers.map((layer, l) => {
+      const [coef, scaleBase, scaleSp, affine] = own[l]!;
+      return {
+        coef: coef!.dataSync() as Float32Array,
+        scaleBase: scaleBase!.dataSync() as Float32Array,
+        scaleSp: scaleSp!.dataSync() as Float32Array,
+        mask: layer.mask,
+        symbolic: symbolic[l] ? symbolicParams(layer, affine!.dataSync() as Float32Array) : null,
+      };
+    });
+    const raws = layers.map((_, l) => edgePolynomials(geometries[l]!, params[l]!.coef));
+    // each layer's input jets, kept for the backward pass
+    const xs: Float32Array[] = [x.dataSync() as Float32Array];
+    for (let l = 0; l < layers.length; l++) xs.push(kanLayerForward(geometries[l]!, plan, xs[l]!, count, params[l]!, raws[l]));
+    const last = layers[layers.length - 1]!;
+    return {
+      value: tf.tensor(xs[layers.length]!, [C, count, last.nOut]),
+      gradFunc: (dy: tf.Tensor) => {
+        const grads: tf.Tensor[][] = new Array<tf.Tensor[]>(layers.length);
+        let dY = dy.dataSync() as Float32Array;
+        for (let l = layers.length - 1; l >= 0; l--) {
+          const layer = layers[l]!;
+          const g = kanLayerBackward(geometries[l]!, plan, xs[l]!, count, params[l]!, dY, l > 0, raws[l]);
+          const [coef, scaleBase] = own[l]!;
+          grads[l] = [tf.tensor(g.dCoef, coef!.shape), tf.tensor(g.dScaleBase, scaleBase!.shape), tf.tensor(g.dScaleSp, scaleBase!.shape)];
+          if (symbolic[l]) grads[l]!.push(tf.tensor(g.dAffine!, [layer.nIn, layer.nOut, 4]));
+          if (l > 0) dY = g.dX!;
+        }
+        return grads.flat();
+      },
+    };
+  });
+  return op(...inputs);
 }
 
 /**

@@ -123,15 +123,17 @@ export function splineEdgeJet(raw: Float64Array, a: number, q: number, mono: Flo
   }
 }
 
-/** Forward jets: X [C, N, nIn] → Y [C, N, nOut]. */
-export function kanLayerForward(geo: LayerGeometry, plan: JetPlan, X: Float32Array, N: number, p: LayerParams): Float32Array {
+/**
+ * Forward jets: X [C, N, nIn] → Y [C, N, nOut]. `raw` is `edgePolynomials(geo, p.coef)`, passed
+ * by a caller that also runs the backward pass (computed here otherwise).
+ */
+export function kanLayerForward(geo: LayerGeometry, plan: JetPlan, X: Float32Array, N: number, p: LayerParams, raw: Float64Array = edgePolynomials(geo, p.coef)): Float32Array {
   const { nIn, nOut, k } = geo;
   const C = plan.channels.length;
   const M = plan.maxOrder;
   const M1 = M + 1;
   const k1 = k + 1;
   const Q = geo.tables[0]!.intervals;
-  const raw = edgePolynomials(geo, p.coef);
   const Y = new Float32Array(C * N * nOut);
   if (generatedKernels && !p.symbolic) {
     const constS = constantFactors(plan, X, N, nIn);
@@ -192,7 +194,7 @@ export interface LayerGradients {
   dAffine: Float32Array | null;
 }
 
-/** Reverse mode of `kanLayerForward`: given dL/dY [C, N, nOut], returns dL/dX and dL/dparams. */
+/** Reverse mode of `kanLayerForward`: given dL/dY [C, N, nOut], returns dL/dX and dL/dparams (`raw` as there). */
 export function kanLayerBackward(
   geo: LayerGeometry,
   plan: JetPlan,
@@ -201,6 +203,7 @@ export function kanLayerBackward(
   p: LayerParams,
   dY: Float32Array,
   needInputGrad: boolean,
+  raw: Float64Array = edgePolynomials(geo, p.coef),
 ): LayerGradients {
   const { nIn, nOut, k, nBasis } = geo;
   const C = plan.channels.length;
@@ -209,7 +212,6 @@ export function kanLayerBackward(
   const k1 = k + 1;
   const Q = geo.tables[0]!.intervals;
   const orders = needInputGrad ? M + 1 : M;
-  const raw = edgePolynomials(geo, p.coef);
   const dRaw = new Float64Array(raw.length);
   const dX = needInputGrad ? new Float32Array(X.length) : null;
   const dSb = new Float64Array(nIn * nOut);

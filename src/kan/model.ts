@@ -10,7 +10,7 @@ import type { EvaluateOptions, ModelBase, PointsInput } from '../model/types.js'
 import { defaultInputNames, defaultOutputNames, newVariable } from '../model/variables.js';
 import { createRng } from '../random.js';
 import { BASE_FUNCTIONS, type BaseFunction } from '../jet/baseFunctions.js';
-import { kanLayerJet, type KanLayer } from './kanLayer.js';
+import { kanNetworkJet, type KanLayer } from './kanLayer.js';
 import { uniformKnots } from './spline.js';
 import { fitCoefficients } from './splineFit.js';
 import { modelTransforms, type ModelTransforms, type TransformOptions } from '../model/transforms.js';
@@ -164,10 +164,7 @@ export function createKan(partial: Partial<KanOptions> & { width: number[] }, la
         return sum + count;
       }, 0),
     jetForward(plan: JetPlan, inputJet: tf.Tensor3D, count: number): tf.Tensor3D {
-      let x: tf.Tensor = transforms.embed(plan, inputJet);
-      own.forEach((layer, l) => {
-        x = kanLayerJet(layer, plan, x, count, l > 0);
-      });
+      const x = kanNetworkJet(own, plan, transforms.embed(plan, inputJet), count);
       return transforms.output(plan, inputJet, x as tf.Tensor3D);
     },
     evaluate(points: PointsInput, evaluateOptions?: EvaluateOptions) {

@@ -72,10 +72,14 @@ export function jetTensorsFromInput(model: ModelBase, named: NamedPlan, input: t
   const { plan, picks } = named;
   const out = model.jetForward(plan, input, count); // [C, N, nOut]
   const nOut = model.outputs.length;
-  // Rows of [C·nOut, N]; contiguous slices (unstack's gradient fails when a row goes unused).
-  const rows = (nOut === 1 ? out : out.transpose([0, 2, 1])).reshape([plan.channels.length * nOut * count]);
+  // Rows of [C·nOut, N], cut by one split: one op and one gradient (a concat, tfjs filling the
+  // unused rows' gradients with zeros) instead of a slice per name (on wasm each slice copied the
+  // whole jet) whose gradients are padded back to the full jet and added up.
+  const R = plan.channels.length * nOut;
+  const flat = (nOut === 1 ? out : out.transpose([0, 2, 1])).reshape([R * count]) as tf.Tensor1D;
+  const rows = R === 1 ? [flat] : (tf.split(flat, R) as tf.Tensor1D[]);
   const result: Record<string, tf.Tensor1D> = {};
-  for (const pick of picks) result[pick.name] = rows.slice((pick.channel * nOut + pick.output) * count, count) as tf.Tensor1D;
+  for (const pick of picks) result[pick.name] = rows[pick.channel * nOut + pick.output]!;
   return result;
 }
 

@@ -38,7 +38,15 @@ export type RecipeName = (typeof RECIPES)[number];
 export const GRID_UPDATE_LBFGS = ['reset', 'keep'] as const;
 /** One of `GRID_UPDATE_LBFGS`. */
 export type GridUpdateLbfgs = (typeof GRID_UPDATE_LBFGS)[number];
+/** How `resampleEvery` redraws the points: `uniform` with the sampling method, `rad` by residual density (src/train/rad.ts). */
+export const RESAMPLE_METHODS = ['uniform', 'rad'] as const;
+/** One of `RESAMPLE_METHODS`. */
+export type ResampleMethod = (typeof RESAMPLE_METHODS)[number];
 export const ACTIVATIONS = ['tanh', 'sin', 'silu'] as const;
+/** Input/output scaling of a solve (`--scale`, src/architecture/scalingPlan.ts): `auto` applies the rule, `on` always, `off` never. */
+export const SCALE_CHOICES = ['auto', 'on', 'off'] as const;
+/** One of `SCALE_CHOICES`. */
+export type ScaleChoice = (typeof SCALE_CHOICES)[number];
 
 /** The largest seed: the generator uses the seed's low 32 bits, so larger ones would repeat smaller ones. */
 export const MAX_SEED = 2 ** 32 - 1;
@@ -83,6 +91,8 @@ export interface TrainingOptions {
   seed: number;
   /** Redraw all points every N steps (0: never). */
   resampleEvery: number;
+  /** How the PDE points are redrawn: `uniform` (the sampling method), or `rad`, with density ∝ |residual|/mean + 1 (Wu et al. 2023). */
+  resample: ResampleMethod;
   /** Residual-based refinement: every N steps add the `refineAdd` candidate points of largest PDE residual (0: never). */
   refineEvery: number;
   refineAdd: number;
@@ -99,6 +109,12 @@ export interface TrainingOptions {
   /** Causal weighting of the PDE residual in time with tolerance ε (Wang et al. 2022; 0: off), over `causalBins` bins. */
   causal: number;
   causalBins: number;
+  /**
+   * ε schedule of the causal weighting (Wang et al. 2022): between steps, once the last time bin's
+   * weight exceeds `causalThreshold`, ε is raised tenfold, up to this (0: ε stays `causal`).
+   */
+  causalMax: number;
+  causalThreshold: number;
   /** Metrics on the test set every N steps (0: only at the end). */
   evalEvery: number;
   /** Stop the run once a step's loss is at most this; null: no target. */
@@ -132,6 +148,8 @@ export interface ModelChoice {
   embed: string | null;
   /** Hard constraints (`--hard`): `dirichlet`, `initial`, both, or `auto`; null: none. */
   hard: string | null;
+  /** Inputs to [−1, 1] and outputs to unit scale inside the model (`--scale`): on, off, or auto (when some range or scale is far from unit). */
+  scale: ScaleChoice;
 }
 
 /** Everything one solve takes: the model and its training. */
@@ -155,6 +173,7 @@ export const TRAINING_DEFAULTS: Readonly<TrainingOptions> = Object.freeze({
   sampling: null,
   seed: 0,
   resampleEvery: 0,
+  resample: 'uniform',
   refineEvery: 0,
   refineAdd: 100,
   weights: {},
@@ -164,6 +183,8 @@ export const TRAINING_DEFAULTS: Readonly<TrainingOptions> = Object.freeze({
   balanceAlpha: 0.9,
   causal: 0,
   causalBins: 32,
+  causalMax: 0,
+  causalThreshold: 0.99,
   evalEvery: 10,
   targetLoss: null,
   targetRelL2: null,
@@ -175,7 +196,7 @@ export const TRAINING_DEFAULTS: Readonly<TrainingOptions> = Object.freeze({
 } satisfies TrainingOptions);
 
 /** Model choices of `solve` when no flag sets them (width and grid then follow the problem). */
-export const MODEL_DEFAULTS: Readonly<ModelChoice> = Object.freeze({ model: 'kan', width: null, grid: null, k: null, activation: 'tanh', embed: null, hard: null } satisfies ModelChoice);
+export const MODEL_DEFAULTS: Readonly<ModelChoice> = Object.freeze({ model: 'kan', width: null, grid: null, k: null, activation: 'tanh', embed: null, hard: null, scale: 'off' } satisfies ModelChoice);
 
 /** The KAN grid schedule a solve uses when neither `grid` nor `grids` is chosen (`train()` keeps the model's grid instead). */
 export const SOLVE_GRIDS: readonly number[] = Object.freeze([5, 10, 20]);
@@ -232,6 +253,7 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   activation: { kind: { type: 'choice', choices: ACTIVATIONS }, flag: 'activation', help: 'MLP activation: tanh, sin or silu' },
   embed: { kind: { type: 'embed' }, nullable: true, flag: 'embed', help: 'input embedding: fourier:SIGMA[:M] (random Fourier features, SIGMA in cycles over the domain), periodic:x (exactly periodic in x), auto (from the problem\'s data)', defaultText: 'none' },
   hard: { kind: { type: 'hard' }, nullable: true, flag: 'hard', help: 'impose conditions exactly by an output transform: dirichlet, initial, both (dirichlet,initial) or auto (where safe)', defaultText: 'none' },
+  scale: { kind: { type: 'choice', choices: SCALE_CHOICES }, flag: 'scale', help: 'map every input (time included) from the domain\'s box to [-1, 1] and divide the output by the scale of the Dirichlet, initial and data values, inside the model (results and model.json stay in original units): on, off, or auto (on when some input range or output scale is far from unit)', defaultText: 'off; --recipe auto: auto' },
   grids: { kind: { type: 'intList', min: 1 }, nullable: true, flag: 'grids', help: 'KAN grid-extension schedule, one stage per grid', defaultText: "the problem's, else 5,10,20", hint: 'grids' },
   recipe: { kind: { type: 'choice', choices: RECIPES }, flag: 'recipe', help: "auto: choose points, loss balancing and k from the problem (each choice and why in the report); tuned: the problem's \"solver\" hint. Flags always win" },
   optimizer: { kind: { type: 'choice', choices: OPTIMIZERS }, flag: 'optimizer', help: 'lbfgs, adam or adam+lbfgs', hint: 'optimizer' },
@@ -248,6 +270,7 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   sampling: { kind: { type: 'choice', choices: SAMPLING_METHODS }, nullable: true, flag: 'sampling', help: 'random, sobol, halton or mesh', defaultText: "the problem's, else sobol" },
   seed: { kind: int(0, MAX_SEED), flag: 'seed', help: 'seed of the initialisation and the sampling' },
   resampleEvery: { kind: int(0), flag: 'resample-every', help: 'redraw the points every N steps (0: never)', hint: 'resampleEvery' },
+  resample: { kind: { type: 'choice', choices: RESAMPLE_METHODS }, flag: 'resample', help: 'how --resample-every redraws the PDE points: uniform (the sampling method) or rad (density proportional to |residual|/mean + 1 over 10x candidates, Wu et al. 2023)' },
   refineEvery: { kind: int(0), flag: 'refine-every', help: 'residual-based refinement every N steps (0: never)' },
   refineAdd: { kind: int(1), flag: 'refine-add', help: 'points of largest residual added per refinement' },
   weights: { kind: { type: 'weights' }, flag: 'weights', help: 'term weights, e.g. pde=0.01,conditions[0].dirichlet=1', defaultText: "the problem's" },
@@ -257,6 +280,8 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   balanceAlpha: { kind: { type: 'number', min: 0, max: 1 }, flag: 'balance-alpha', help: 'moving-average factor of the gradient-norm weighting, in [0, 1] (weight of the old value)' },
   causal: { kind: { type: 'number', min: 0 }, flag: 'causal', help: 'time-dependent problems: causal weighting of the PDE residual with tolerance EPS (Wang et al. 2022; 0: off)', hint: 'causal' },
   causalBins: { kind: int(2), flag: 'causal-bins', help: 'time bins of the causal weighting', hint: 'causalBins' },
+  causalMax: { kind: { type: 'number', min: 0 }, flag: 'causal-max', help: "ε schedule of --causal: raise ε tenfold, up to this, whenever the last time bin's weight exceeds --causal-threshold (Wang et al. 2022; 0: ε fixed)" },
+  causalThreshold: { kind: { type: 'number', min: 0, exclusiveMin: true, max: 1 }, flag: 'causal-threshold', help: "with --causal-max: the last time bin's weight above which ε is raised, in (0, 1]" },
   evalEvery: { kind: int(0), flag: 'eval-every', help: 'measure rel. L2 every N steps (0: only at the end)' },
   targetLoss: { kind: { type: 'number', min: 0 }, nullable: true, flag: 'target-loss', help: 'stop once the loss is at most X', defaultText: 'none' },
   targetRelL2: { kind: { type: 'number', min: 0 }, nullable: true, flag: 'target-rel-l2', help: 'stop once a measured rel. L2 (see --eval-every) is at most X', defaultText: 'none' },

@@ -5,7 +5,8 @@
 import type { Problem } from '../problem/types.js';
 import { derivativeOrder } from '../problem/warnings.js';
 import { DEFAULT_POINTS } from '../problem/define.js';
-import type { SolveOptions } from '../options/training.js';
+import { SOLVE_GRIDS, type SolveOptions } from '../options/training.js';
+import { AUTO_TIME_BUDGET_S, stepBudget } from './budget.js';
 
 /** The spline degree a KAN gets when none is chosen: at least cubic (pykan's k = 3). */
 export const MIN_AUTO_SPLINE_DEGREE = 3;
@@ -97,6 +98,17 @@ export function autoRecipe(problem: Problem, given: Partial<SolveOptions>): Reci
     const interior = dims > 4 ? counts.interior + 1000 * (dims - 4) : counts.interior;
     decide('points', interior, String(interior), `${dims} input${dims > 1 ? 's' : ''}${problem.time ? ' (time included)' : ''}: ${interior} interior points (the former default ${problem.defaults.interiorPoints} under-resolved a sin 8x source)`);
     decide('boundaryPoints', counts.boundary, String(counts.boundary), `per condition, for ${dims} input${dims > 1 ? 's' : ''}`);
+  }
+
+  // Step budget: L-BFGS steps from the problem's cost per evaluation (budget.ts), so that each model
+  // trains in about AUTO_TIME_BUDGET_S on a quiet 2-core machine; a cost model, not a clock, so the
+  // run is the same from the seed on any machine.
+  if (given.steps === undefined && (given.optimizer ?? 'lbfgs') === 'lbfgs') {
+    const interior = given.points ?? options.points ?? problem.defaults.interiorPoints;
+    const boundary = given.boundaryPoints ?? options.boundaryPoints ?? problem.defaults.boundaryPoints;
+    const stages = given.grids?.length ?? (given.grid !== undefined && given.grid !== null ? 1 : SOLVE_GRIDS.length);
+    const budget = stepBudget(problem, interior, boundary, stages);
+    decide('steps', budget.steps, `${budget.steps} per stage`, `${problem.terms.length} terms on ${interior} + ${boundary} points: ${budget.work} derivative-point units per evaluation, ≈ ${(budget.secondsPerEvaluation * 1000).toFixed(1)} ms; ${stages} stage${stages > 1 ? 's' : ''} × ${budget.steps} steps × ≤ 25 evaluations ≈ ${Math.round(budget.seconds)} s on a quiet 2-core machine (budget ${AUTO_TIME_BUDGET_S} s per model)`);
   }
 
   // Loss balancing: every term pulls with the same gradient norm (balancing.ts).

@@ -23,6 +23,8 @@ import { setThreads } from '../engine/pool.js';
 import { setKanKernel } from '../computePath.js';
 import { buildTermData, causalBins, disposeTermData, termLosses, termScope, type TermData } from './termData.js';
 import { resolveTermWeights } from '../problem/weights.js';
+import { nextCausalEpsilon } from './causalSchedule.js';
+import { radPoints } from './rad.js';
 import { splineDegreeWarnings } from '../problem/warnings.js';
 import type { TrainCheckpoint } from './checkpoint.js';
 import { attachInferred, parameterResults, type ParameterResult } from './inferParams.js';
@@ -96,6 +98,8 @@ export interface TrainResult {
 /** Checks what the options schema cannot: the options against this problem and model. */
 function validate(options: TrainOptions, problem: Problem, model: Model): void {
   if (options.causal > 0 && !problem.time) throw new KanpinnInputError(`causal: problem ${problem.name} has no time variable; causal weighting needs "time": [t0, t1]`);
+  if (options.causalMax > 0 && options.causal === 0) throw new KanpinnInputError(`causalMax: the ε schedule raises the causal weighting's ε from causal (--causal EPS), which is 0 (off)`);
+  if (options.resample === 'rad' && options.resampleEvery === 0) throw new KanpinnInputError(`resample: rad redraws the PDE points every resampleEvery steps (--resample-every N), which is 0 (never)`);
   if (model.inputs.length !== problem.variables.length) {
     throw new KanpinnInputError(`model: has ${model.inputs.length} inputs but problem ${problem.name} has variables ${problem.variables.join(', ')}`);
   }
@@ -184,6 +188,7 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
     weights = resume.weights.slice();
     if (options.optimizer !== 'adam') warnings.push(`resumed at step ${resume.loop.totalStep}: the L-BFGS memory is not saved and restarts empty (Adam moments and step counters continue)`);
     if (options.resampleEvery > 0 || options.refineEvery > 0) warnings.push(`resumed at step ${resume.loop.totalStep}: the points are drawn again from the seed, so resampling and refinement differ from an uninterrupted run`);
+    if (options.causalMax > 0) warnings.push(`resumed at step ${resume.loop.totalStep}: the causal ε schedule is not saved and starts again at ε = ${options.causal}`);
   }
   const termNames = problem.terms.map((t) => t.name);
   // With several unknowns, each one's rel. L2 too (the pooled one is dominated by the largest).
@@ -193,7 +198,7 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
   const plan = stagePlan(model, options, options.grids);
   // With several stages: the validation loss at each stage's end and whether the stage was rolled back.
   const judged = plan.grids.length > 1;
-  const columns = ['step', 'stage', 'grid', 'evaluations', 'seconds', 'loss', ...termNames.map((n) => `loss:${n}`), 'relL2', 'maxAbsErr', ...ownErrors.map((u) => `relL2:${u}`), ...inferNames.map((n) => `param:${n}`), ...(options.regularization ? ['reg'] : []), ...(judged ? ['valLoss', 'rolledBack'] : [])];
+  const columns = ['step', 'stage', 'grid', 'evaluations', 'seconds', 'loss', ...termNames.map((n) => `loss:${n}`), 'relL2', 'maxAbsErr', ...ownErrors.map((u) => `relL2:${u}`), ...inferNames.map((n) => `param:${n}`), ...(options.regularization ? ['reg'] : []), ...(options.causalMax > 0 ? ['causalEps'] : []), ...(judged ? ['valLoss', 'rolledBack'] : [])];
   if (resume && resume.history.columns.join(',') !== columns.join(',')) {
     throw new KanpinnInputError(`resume: the checkpoint's history columns (${resume.history.columns.join(',')}) differ from this run's (${columns.join(',')})`);
   }
@@ -201,6 +206,8 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
   const test = problem.testSet ? problem.testSet() : undefined;
 
   let data: TermData[] = [];
+  // The causal weighting's ε, raised between steps by its schedule (causalSchedule.ts) when causalMax > 0.
+  let causalEpsilon = options.causal;
   // All training points in one array for the regulariser, rebuilt only when the points change.
   let regPoints: { coords: Float32Array; count: number } | null = null;
   const setPoints = (points: TermPoints[]): void => {
@@ -208,7 +215,7 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
     data = points.map((p, i) => {
       const d = buildTermData(problem, model, problem.terms[i]!, p);
       if (options.causal > 0 && problem.time && d.term.kind === 'pde') {
-        d.causal = causalBins(p, dim, dim - 1, problem.time, options.causal, options.causalBins);
+        d.causal = causalBins(p, dim, dim - 1, problem.time, causalEpsilon, options.causalBins);
       }
       return d;
     });
@@ -263,8 +270,18 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
         beforeStep: ({ step }) => {
           let objectiveChanged = false;
           let evaluations = 0;
+          if (options.causalMax > 0) {
+            // The last bin's weight at the last evaluation (the smallest): every bin resolved at this ε, raise it.
+            const last = Math.min(...data.map((d) => d.causal?.lastWeight ?? Infinity));
+            const next = nextCausalEpsilon(causalEpsilon, last, { threshold: options.causalThreshold, max: options.causalMax });
+            if (next !== causalEpsilon) {
+              causalEpsilon = next;
+              for (const d of data) if (d.causal) d.causal.epsilon = next;
+              objectiveChanged = true;
+            }
+          }
           if (options.resampleEvery > 0 && step % options.resampleEvery === 0) {
-            setPoints(samplePoints(problem, options, rng));
+            setPoints(options.resample === 'rad' ? radResample(problem, model, options, rng, data) : samplePoints(problem, options, rng));
             objectiveChanged = true;
           }
           if (options.refineEvery > 0 && step % options.refineEvery === 0) {
@@ -290,7 +307,7 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
           const metrics = [measure && latest ? latest.relL2 : NaN, measure && latest ? latest.maxAbsErr : NaN, ...ownErrors.map((u) => (measure && latest ? latest.unknowns[u]?.relL2 ?? NaN : NaN))];
           // Stages count from 1 in the history, as on the progress bar.
           const inferred = model.inferred?.values() ?? {};
-          rows.push([totalStep, at.stage + 1, at.grid ?? NaN, evaluations, seconds(), loss, ...lastTerms, ...metrics, ...inferNames.map((n) => inferred[n]!), ...(options.regularization ? [lastReg] : []), ...(validation ? [NaN, NaN] : [])]);
+          rows.push([totalStep, at.stage + 1, at.grid ?? NaN, evaluations, seconds(), loss, ...lastTerms, ...metrics, ...inferNames.map((n) => inferred[n]!), ...(options.regularization ? [lastReg] : []), ...(options.causalMax > 0 ? [causalEpsilon] : []), ...(validation ? [NaN, NaN] : [])]);
           options.onProgress?.({
             stage: at.stage,
             stages: at.stages,
@@ -368,6 +385,26 @@ function validationSet(problem: Problem, model: Model, options: TrainOptions): T
   // A seed apart from the training's (which draws from createRng(seed)), fixed for a given seed.
   const rng = createRng((options.seed ^ 0x5bd1e995) >>> 0);
   return problem.terms.map((term) => buildTermData(problem, model, term, term.sample(pointCount(problem, options, term.region), rng, 'random')));
+}
+
+/**
+ * Redraws every term's points: the PDE terms' by their residual density (RAD, `rad.ts`), from
+ * uniform candidates; the other terms' with the sampling method, as `samplePoints`.
+ */
+function radResample(problem: Problem, model: Model, options: TrainOptions, rng: Rng, data: TermData[]): TermPoints[] {
+  const method = options.sampling ?? problem.defaults.method ?? 'sobol';
+  const dim = problem.variables.length;
+  return data.map((d) => {
+    const count = pointCount(problem, options, d.term.region);
+    if (d.term.kind !== 'pde') return d.term.sample(count, rng, method);
+    const residualAt = (candidates: TermPoints): Float32Array => {
+      const probe = buildTermData(problem, model, d.term, candidates);
+      const residual = tf.tidy(() => d.term.residual(termScope(model, probe)).dataSync() as Float32Array);
+      disposeTermData(probe);
+      return residual;
+    };
+    return radPoints((n) => d.term.sample(n, rng, 'random'), residualAt, count, dim, rng);
+  });
 }
 
 /** Adds, per PDE term, the candidate points of largest |residual| (RAR, Lu et al. 2021). */
