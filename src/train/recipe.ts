@@ -7,6 +7,7 @@ import { derivativeOrder } from '../problem/warnings.js';
 import { DEFAULT_POINTS } from '../problem/define.js';
 import { SOLVE_GRIDS, type SolveOptions } from '../options/training.js';
 import { AUTO_TIME_BUDGET_S, stepBudget } from './budget.js';
+import { scalingNeeded } from '../architecture/scalingPlan.js';
 
 /** The spline degree a KAN gets when none is chosen: at least cubic (pykan's k = 3). */
 export const MIN_AUTO_SPLINE_DEGREE = 3;
@@ -80,8 +81,7 @@ function ownPoints(problem: Problem): boolean {
  * Not decided here, and why: causal weighting (on the unseen wave u_tt = 100 u_xx, `--causal 1`
  * did not help: 1.045 vs 0.918); input embeddings and hard constraints (`--embed auto`, `--hard
  * auto` exist; on that wave together they made it diverge, 23) — the place to add them is here,
- * as a decision with its reason, once a measurement says where they are safe; input/output scaling
- * to unit ranges (not built).
+ * as a decision with its reason, once a measurement says where they are safe.
  */
 export function autoRecipe(problem: Problem, given: Partial<SolveOptions>): RecipeOutcome {
   const options: Partial<SolveOptions> = {};
@@ -116,6 +116,12 @@ export function autoRecipe(problem: Problem, given: Partial<SolveOptions>): Reci
   if (given.balanceEvery === undefined && given.annealEvery === undefined && !weighted && problem.terms.length >= 2) {
     const every = (given.optimizer ?? 'lbfgs') === 'adam' ? 10 * AUTO_BALANCE_EVERY : AUTO_BALANCE_EVERY;
     decide('balanceEvery', every, `every ${every} steps`, `${problem.terms.length} loss terms: gradient-norm weighting (Wang et al. 2023), so that no term's gradient drowns the others'`);
+  }
+
+  // Scaling: inputs to [−1, 1] and outputs to unit scale inside the model unless the problem is in unit form already (scalingPlan.ts); off is the default, so only "on" is a decision.
+  if (given.scale === undefined) {
+    const rule = scalingNeeded(problem);
+    if (rule.on) decide('scale', 'on', 'on', rule.why);
   }
   return { options, decisions };
 }
