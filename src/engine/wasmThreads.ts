@@ -208,7 +208,10 @@ async function withPatches<T>(os: NodeOs, start: () => Promise<T>): Promise<T> {
 
 /**
  * Starts tfjs's `wasm` backend, the threaded SIMD build with `threads` XNNPACK threads where that
- * works (Node, more than one thread wanted), else the build tfjs picks by itself. Resolves to
+ * works (Node, more than one thread wanted), else the build tfjs picks by itself. The build is
+ * chosen once: the threaded one costs ~0.8 s and ~90 MB more to start (the glue loads 8 pthread
+ * workers), so a process started with one thread (a sweep worker's share, `--threads 1`) keeps the
+ * single-threaded build, and a later `setThreads(n > 1)` threads only the kernels. Resolves to
  * whether the backend started. Call with tfjs-backend-wasm imported and before anything else
  * started the `wasm` backend.
  */
@@ -220,7 +223,9 @@ export async function startWasmBackend(wasm: WasmPackage, threads: number): Prom
   const reason =
     env === '0'
       ? 'KANPINN_WASM_THREADS=0'
-      : api === null || os === null
+      : threads <= 1
+        ? 'one thread when the backend started'
+        : api === null || os === null
         ? 'not in Node'
         : typeof wasm.setThreadsCount !== 'function' || typeof SharedArrayBuffer === 'undefined'
           ? 'this tfjs-backend-wasm has no threads'

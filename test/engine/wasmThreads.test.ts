@@ -67,11 +67,13 @@ describe('tfjs-wasm threaded build in Node', () => {
     a.dispose();
   }, 60_000);
 
-  it.skipIf(!BUILT)('keeps the single-threaded build with KANPINN_WASM_THREADS=0', () => {
+  it.skipIf(!BUILT)('keeps the single-threaded build with KANPINN_WASM_THREADS=0 or one thread at start', () => {
     const script = "const { setBackend } = await import('./dist/src/backend.js'); const { wasmThreadsState } = await import('./dist/src/engine/wasmThreads.js'); await setBackend('wasm'); console.log(JSON.stringify(wasmThreadsState()));";
     const run = (env: Record<string, string>): unknown =>
       JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000 }).toString());
     expect(run({ KANPINN_WASM_THREADS: '0' })).toEqual({ threaded: false, threads: 1, reason: 'KANPINN_WASM_THREADS=0' });
     expect(run({ KANPINN_THREADS: '2' })).toMatchObject({ threaded: true });
+    // one thread at start (a sweep worker's share): the cheaper single-threaded build
+    expect(run({ KANPINN_THREADS: '1' })).toEqual({ threaded: false, threads: 1, reason: 'one thread when the backend started' });
   }, 120_000);
 });
