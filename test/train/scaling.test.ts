@@ -128,6 +128,10 @@ describe('the recipe decision and --scale', () => {
       den += test.values[n]! ** 2;
     });
     expect(Math.sqrt(num / den)).toBeCloseTo(summary.relL2, 4);
+    // --resume keeps the file's scaling, whatever --scale says now, and the report says whose it is.
+    const resumed = await solveProblem(resolveProblem('heat1d'), { steps: 1, points: 30, boundaryPoints: 8, scale: 'off' }, { resume: { model, state: null } });
+    expect(resumed.model.options.scaling).toEqual(model.options.scaling);
+    expect(resumed.recipe.scale?.why).toMatch(/^the resumed model's \(output scale u: 1 \(max \|value\| of conditions\[1\]\.initial\)\)$/);
     model.dispose();
   }, 60_000);
 });
