@@ -18,6 +18,8 @@ import { createRng } from '../random.js';
 
 /** Points per condition at which the stated values are read. */
 const VALUE_SAMPLES = 256;
+/** Stated values at most this in size count as zero: sin(πx) at x = 1 is 1.2e-16, not a scale (helmholtz2d's boundary). */
+export const ZERO_VALUE = 1e-6;
 
 /** The auto rule's tolerance: an input range counts as [−1, 1] when both ends are within this of ±1. */
 export const UNIT_RANGE_TOLERANCE = 0.05;
@@ -58,8 +60,9 @@ export function outputScales(problem: Problem): { scales: number[]; source: stri
     const stated = statedValues(problem, term);
     if (!stated || stated.values.length === 0) continue;
     const top = stated.values.reduce((m, v) => Math.max(m, v), 0);
+    if (top <= ZERO_VALUE) continue;
     if (top > largest[stated.unknown]!) largest[stated.unknown] = top;
-    if (top > 0) from[stated.unknown]!.push(term.name);
+    from[stated.unknown]!.push(term.name);
   }
   const scales = largest.map((v) => (v > 0 ? Number(v.toPrecision(3)) : 1));
   const source = problem.unknowns

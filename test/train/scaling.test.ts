@@ -65,6 +65,10 @@ describe('scaling from a problem', () => {
     expect(outputScales(near).scales[0]).toBeCloseTo(0.8, 3);
     const zero = defineProblem({ name: 'z', variables: ['x'], domain: { type: 'interval', min: 0, max: 1 }, pde: 'u_xx + 1', conditions: [{ type: 'dirichlet', on: 'boundary', value: '0' }] });
     expect(outputScales(zero)).toEqual({ scales: [1], source: 'u: 1 (no nonzero Dirichlet, initial or data value)' });
+    // helmholtz2d's boundary values sin(πx) sin(4πy) are zero up to rounding (1e-16): no scale, not a scale of 1e-16.
+    const helmholtz = resolveProblem('helmholtz2d');
+    expect(outputScales(helmholtz).scales).toEqual([1]);
+    expect(scalingNeeded(helmholtz).on).toBe(false);
   });
 
   it('maps the bounding box to [-1, 1]; the rule turns it on only far from unit', () => {
@@ -128,6 +132,10 @@ describe('the recipe decision and --scale', () => {
       den += test.values[n]! ** 2;
     });
     expect(Math.sqrt(num / den)).toBeCloseTo(summary.relL2, 4);
+    // --resume keeps the file's scaling, whatever --scale says now, and the report says whose it is.
+    const resumed = await solveProblem(resolveProblem('heat1d'), { steps: 1, points: 30, boundaryPoints: 8, scale: 'off' }, { resume: { model, state: null } });
+    expect(resumed.model.options.scaling).toEqual(model.options.scaling);
+    expect(resumed.recipe.scale?.why).toMatch(/^the resumed model's \(output scale u: 1 \(max \|value\| of conditions\[1\]\.initial\)\)$/);
     model.dispose();
   }, 60_000);
 });
