@@ -49,6 +49,16 @@ describe('gridUpdateLbfgs', () => {
     expect(kept.loss).not.toBe(reset.loss);
   });
 
+  it("does not leave L-BFGS stuck after an update with 'keep' (the line search restarts from steepest descent)", async () => {
+    // This run's refit at step 5 raises the loss; along the kept memory's direction no lower
+    // point is found, and without the restart every later step repeated that failed search.
+    const model = createKan({ width: [2, 5, 1], grid: 5, seed: 0 });
+    const result = await train(poissonFixture(), model, { steps: 12, seed: 1, evalEvery: 0, gridUpdateLbfgs: 'keep' });
+    model.dispose();
+    const losses = result.history.rows.map((r) => r[5]!);
+    expect(losses[losses.length - 1]!).toBeLessThan(losses[4]! / 2);
+  });
+
   it('is the flag --grid-update-lbfgs reset|keep', () => {
     expect(parseOptionText('gridUpdateLbfgs', 'keep')).toBe('keep');
     expect(() => parseOptionText('gridUpdateLbfgs', 'forget')).toThrow('--grid-update-lbfgs: expected one of reset, keep, got "forget"');
