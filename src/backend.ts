@@ -5,6 +5,8 @@
  */
 import * as tf from './tf.js';
 import { BackendError } from './errors.js';
+import { getThreads } from './engine/pool.js';
+import { startWasmBackend } from './engine/wasmThreads.js';
 
 /** The tfjs backends kanpinn can run on, in the order `--backend` help lists them. */
 export const BACKEND_NAMES = ['wasm', 'cpu', 'tensorflow', 'webgl', 'webgpu'] as const;
@@ -40,9 +42,12 @@ async function registerTensorflow(): Promise<void> {
 
 async function start(name: BackendName): Promise<string> {
   switch (name) {
-    case 'wasm':
-      await import('@tensorflow/tfjs-backend-wasm');
+    case 'wasm': {
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      // in Node, the threaded build (engine/wasmThreads.ts); started once, later calls reuse it
+      if (isNode && tf.findBackend('wasm') === null) await startWasmBackend(wasm, getThreads());
       break;
+    }
     case 'tensorflow':
       if (!isNode) throw new BackendError('backend "tensorflow" needs Node.js; in a browser use webgl, webgpu, wasm or cpu');
       await registerTensorflow();

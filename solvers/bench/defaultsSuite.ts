@@ -113,14 +113,16 @@ export function defaultsCases(only?: string): string[] {
   return picked ? names.filter((n) => picked.includes(n)) : names;
 }
 
-/** The runs of `kanpinn bench --suite defaults [--only NAMES] [--steps N]`: every built-in (or those named), KAN then MLP. */
-export async function runDefaultsSuite(args: { only?: string; steps?: number }, resultsDir = 'bench/results'): Promise<DefaultsRun[]> {
+/** The runs of `kanpinn bench --suite defaults [--only NAMES] [--model kan|mlp] [--steps N]`: every built-in (or those named), KAN then MLP (or the one model named). */
+export async function runDefaultsSuite(args: { only?: string; steps?: number; model?: string }, resultsDir = 'bench/results'): Promise<DefaultsRun[]> {
+  if (args.model !== undefined && args.model !== 'kan' && args.model !== 'mlp') throw new KanpinnInputError(`--model: expected kan or mlp, got ${args.model}`);
+  const kinds = args.model === undefined ? (['kan', 'mlp'] as const) : ([args.model] as const);
   const names = defaultsCases(args.only);
   const tuned = tunedNumbers(join(resultsDir, 'accuracy.json'), join(resultsDir, 'pinnacle.json'));
   const published = loadPublished();
   const runs: DefaultsRun[] = [];
   for (const name of names) {
-    for (const kind of ['kan', 'mlp'] as const) {
+    for (const kind of kinds) {
       printError(`bench defaults: ${name} ${kind}`);
       const run = await runDefaultsProblem(name, kind, tuned, args.steps !== undefined ? { steps: args.steps } : {}, {}, published);
       const vanilla = run.published ? `, vanilla PINN ${run.published.vanilla}` : '';

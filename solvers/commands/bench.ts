@@ -27,6 +27,7 @@ interface BenchArgs {
   json: boolean;
   quick: boolean;
   only?: string;
+  model?: string;
   steps?: number;
   save?: string;
   readme: boolean;
@@ -92,6 +93,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
       .option('quick', { type: 'boolean', default: false, describe: 'eval: fewer repeats (noisier)' })
       .option('only', { type: 'string', describe: 'comma-separated case names (eval) or problems (accuracy, pinnacle, defaults) to run; defaults with --save merges them into the saved file' })
+      .option('model', { type: 'string', describe: 'defaults: run only this model (kan or mlp); with --save the other rows of the saved file stay' })
       .option('steps', { type: 'number', describe: 'accuracy/paper/pinnacle: steps per KAN stage instead of the suite\'s (an MLP gets the same total)' })
       .option('save', { type: 'string', describe: 'write DIR/SUITE.json and DIR/SUITE.md' })
       .option('threads', { type: 'number', describe: "CPU threads of the KAN and MLP kernels (default: KANPINN_THREADS, else the machine's cores)" })
@@ -164,8 +166,8 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
         // --recipe auto on every built-in problem, KAN and MLP, beside the tuned numbers (issue 14).
         const runs = await runDefaultsSuite(args, args.results);
         file = { suite, ...base(), runs };
-        // A partial run (--only) replaces its rows in the saved file and keeps the others.
-        if (args.save && args.only) file = mergeDefaultsFile(join(args.save, 'defaults.json'), file);
+        // A partial run (--only, --model) replaces its rows in the saved file and keeps the others.
+        if (args.save && (args.only || args.model)) file = mergeDefaultsFile(join(args.save, 'defaults.json'), file);
         break;
       }
       case 'paper': {

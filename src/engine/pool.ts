@@ -17,7 +17,8 @@
  */
 import { codeGenerationAllowed } from '../jet/codegen.js';
 import { SharedArena, type ArenaSpec, type SharedArray } from './arena.js';
-import { CTL, CTL_WORDS, ERROR_BYTES, VIEW_TAG, WORKER_SOURCE } from './workerSource.js';
+import { CTL, CTL_WORDS, ERROR_BYTES, EXTERNAL_TAG, VIEW_TAG, WORKER_SOURCE } from './workerSource.js';
+import { scriptExecArgv, setWasmThreads } from './wasmThreads.js';
 
 interface NodeWorker {
   unref(): void;
@@ -30,7 +31,7 @@ interface NodeMessagePort {
   close(): void;
 }
 interface WorkerThreads {
-  Worker: new (source: string, options: { eval: true; workerData: unknown; transferList: unknown[] }) => NodeWorker;
+  Worker: new (source: string, options: { eval: true; execArgv: string[]; workerData: unknown; transferList: unknown[] }) => NodeWorker;
   MessageChannel: new () => { port1: NodeMessagePort; port2: NodeMessagePort };
 }
 interface NodeOs {
@@ -112,6 +113,8 @@ export function setThreads(n: number): void {
   // fewer threads: end the workers beyond them (all of them: the pool regrows on demand)
   if (n - 1 < pool.length) closePool();
   threads = n;
+  // the matrix products follow (tfjs-wasm's threaded build, wasmThreads.ts)
+  setWasmThreads(n);
 }
 
 interface Slot {
@@ -125,6 +128,8 @@ interface Slot {
   compiled: Set<string>;
   /** The arena generation whose buffer this worker holds (−1: none yet). */
   generation: number;
+  /** The shared buffers used in place (not the arena) that this worker holds, in the order of its last job's. */
+  externals: SharedArrayBuffer[];
 }
 
 let pool: Slot[] = [];
@@ -151,10 +156,10 @@ function startWorker(api: WorkerThreads): Slot {
   const ctlBuffer = new SharedArrayBuffer(CTL_WORDS * 4);
   const errorBuffer = new SharedArrayBuffer(ERROR_BYTES);
   const { port1, port2 } = new api.MessageChannel();
-  const worker = new api.Worker(WORKER_SOURCE, { eval: true, workerData: { ctl: ctlBuffer, errors: errorBuffer, port: port2 }, transferList: [port2] });
+  const worker = new api.Worker(WORKER_SOURCE, { eval: true, execArgv: scriptExecArgv(), workerData: { ctl: ctlBuffer, errors: errorBuffer, port: port2 }, transferList: [port2] });
   worker.unref();
   port1.unref();
-  const slot: Slot = { worker, port: port1, ctl: new Int32Array(ctlBuffer), errors: new Uint8Array(errorBuffer), job: 0, exited: false, compiled: new Set(), generation: -1 };
+  const slot: Slot = { worker, port: port1, ctl: new Int32Array(ctlBuffer), errors: new Uint8Array(errorBuffer), job: 0, exited: false, compiled: new Set(), generation: -1, externals: [] };
   worker.on('exit', () => {
     slot.exited = true;
   });
@@ -227,9 +232,10 @@ export function threadsFor(work: number, points: number): number {
 /**
  * An array argument of a threaded kernel, by how the kernel uses it; the pool puts it in shared
  * memory (arena.ts) for the call:
- * - `in`: read per point; copied into shared memory.
+ * - `in`: read per point; copied into shared memory (used in place when it already is in shared
+ *   memory, as tensors on tfjs-wasm's threaded build are).
  * - `out`: written (or added into) per point, each thread its own points; starts as the array's
- *   contents and is copied back into the array after the call.
+ *   contents and is copied back into the array after the call (written in place when shared).
  * - `sum`: added into by every point (a sum over points, e.g. a parameter gradient): the calling
  *   thread adds into the array itself, each worker into a zeroed private slice that is added into
  *   the array after the call.
@@ -290,11 +296,27 @@ function errorText(bytes: Uint8Array): string {
   return new TextDecoder().decode(bytes.slice(0, end < 0 ? bytes.length : end)).split('\n')[0] ?? '';
 }
 
-/** The arena's layout of a call: the arrays of `in`/`out` args, and one slice per worker of each `sum` arg. */
-function layoutCall(args: unknown[], workers: number): { local: unknown[]; perWorker: unknown[][]; sums: { target: Float64Array; slices: Float64Array[] }[] } {
+/**
+ * True for an array already in shared memory other than the arena (tfjs-wasm's heap on its
+ * threaded build, wasmThreads.ts): the workers use it in place, no copy in or out.
+ */
+function inSharedMemory(array: SharedArray): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && array.buffer instanceof SharedArrayBuffer;
+}
+
+/** A call's arguments laid out: per-thread argument lists, the `sum` slices, and the shared buffers used in place. */
+interface CallLayout {
+  local: unknown[];
+  perWorker: unknown[][];
+  sums: { target: Float64Array; slices: Float64Array[] }[];
+  externals: SharedArrayBuffer[];
+}
+
+/** The arena's layout of a call: the arrays of `in`/`out` args not already shared, and one slice per worker of each `sum` arg. */
+function layoutCall(args: unknown[], workers: number): CallLayout {
   const specs: ArenaSpec[] = [];
   for (const arg of args) {
-    if (!(arg instanceof SharedArg)) continue;
+    if (!(arg instanceof SharedArg) || (arg.use !== 'sum' && inSharedMemory(arg.array))) continue;
     const type = arg.array instanceof Float64Array ? 'f64' : 'f32';
     const copies = arg.use === 'sum' ? workers : 1;
     for (let c = 0; c < copies; c++) specs.push({ type, length: arg.array.length });
@@ -303,6 +325,7 @@ function layoutCall(args: unknown[], workers: number): { local: unknown[]; perWo
   const local: unknown[] = [];
   const perWorker: unknown[][] = Array.from({ length: workers }, () => []);
   const sums: { target: Float64Array; slices: Float64Array[] }[] = [];
+  const externals: SharedArrayBuffer[] = [];
   let next = 0;
   for (const arg of args) {
     if (!(arg instanceof SharedArg)) {
@@ -319,6 +342,13 @@ function layoutCall(args: unknown[], workers: number): { local: unknown[]; perWo
         next++;
       }
       sums.push({ target: arg.array as Float64Array, slices });
+    } else if (inSharedMemory(arg.array)) {
+      const buffer = arg.array.buffer as SharedArrayBuffer;
+      let index = externals.indexOf(buffer);
+      if (index < 0) index = externals.push(buffer) - 1;
+      local.push(arg.array);
+      const place = { type: arg.array instanceof Float64Array ? 'f64' : 'f32', byteOffset: arg.array.byteOffset, length: arg.array.length };
+      for (const list of perWorker) list.push({ [EXTERNAL_TAG]: { index, ...place } });
     } else {
       const view = views[next]!;
       view.set(arg.array);
@@ -327,7 +357,12 @@ function layoutCall(args: unknown[], workers: number): { local: unknown[]; perWo
       next++;
     }
   }
-  return { local, perWorker, sums };
+  return { local, perWorker, sums, externals };
+}
+
+/** Whether a worker holds exactly these external buffers (by identity). */
+function sameBuffers(held: readonly SharedArrayBuffer[], wanted: readonly SharedArrayBuffer[]): boolean {
+  return held.length === wanted.length && held.every((b, i) => b === wanted[i]);
 }
 
 /**
@@ -342,7 +377,7 @@ export function runThreaded(call: ThreadedCall): void {
   const local = localKernel(call.kernel);
   const key = call.kernel.key;
   const bounds = Array.from({ length: T + 1 }, (_, t) => Math.round((call.points * t) / T));
-  const { local: localArgs, perWorker, sums } = layoutCall(call.args, T - 1);
+  const { local: localArgs, perWorker, sums, externals } = layoutCall(call.args, T - 1);
   threadedCalls += 1;
   for (let w = 1; w < T; w++) {
     const slot = slots[w - 1]!;
@@ -352,7 +387,10 @@ export function runThreaded(call: ThreadedCall): void {
     // the arena's buffer travels only when it is new to this worker (see arena.ts for why)
     const buffer = slot.generation === arena.generation ? null : arena.current();
     slot.generation = arena.generation;
-    slot.port.postMessage({ key, source, n0: bounds[w], n1: bounds[w + 1], buffer, args: perWorker[w - 1] });
+    // shared buffers used in place travel only when they differ from the worker's last ones
+    const ext = sameBuffers(slot.externals, externals) ? null : externals;
+    if (ext !== null) slot.externals = externals;
+    slot.port.postMessage({ key, source, n0: bounds[w], n1: bounds[w + 1], buffer, externals: ext, args: perWorker[w - 1] });
     Atomics.store(slot.ctl, CTL.GO, slot.job);
     Atomics.notify(slot.ctl, CTL.GO);
   }
@@ -377,12 +415,13 @@ export function runThreaded(call: ThreadedCall): void {
     if (Atomics.load(slot.ctl, CTL.STATUS) !== 0) {
       // the job may have failed before the worker took the buffer: post it again next time
       slot.generation = -1;
+      slot.externals = [];
       if (failure === null) failure = new Error(`kernel thread ${w}: ${errorText(slot.errors)}`);
     }
   }
   if (failure !== null) throw failure;
   call.args.forEach((arg, i) => {
-    if (arg instanceof SharedArg && arg.use === 'out') arg.array.set(localArgs[i] as SharedArray);
+    if (arg instanceof SharedArg && arg.use === 'out' && localArgs[i] !== arg.array) arg.array.set(localArgs[i] as SharedArray);
   });
   for (const { target, slices } of sums) {
     for (const slice of slices) {

@@ -12,7 +12,7 @@
  * compares the two).
  */
 import { cachedKernel, compileKernel, falling, range } from '../jet/codegen.js';
-import { compileJet, type JetFactorsBackFn, type JetFactorsFn } from '../jet/factors.js';
+import { compileJet, jetSource, type JetFactorsBackFn, type JetFactorsFn } from '../jet/factors.js';
 import type { JetPlan } from '../jet/plan.js';
 import { baseDerivatives, type BaseFunction } from '../jet/baseFunctions.js';
 import { tableSpan, type SplineTable } from './splineTables.js';
@@ -60,8 +60,50 @@ function slotsOf(plan: JetPlan, constS: Float64Array | null): { c: number; m: nu
 }
 
 /**
+ * The span q of x in the table's knots (−1 outside), inlined: `findSpan` (spline.ts) for uniform
+ * knots, the same arithmetic and the same corrections; non-uniform knots call it.
+ */
+const SPAN = `
+      const knots = table.knots;
+      const last = knots.length - 1;
+      let q = -1;
+      if (x >= knots[0] && x < knots[last]) {
+        const step = table.uniformStep;
+        if (step > 0) {
+          q = Math.floor((x - knots[0]) / step);
+          if (q > last - 1) q = last - 1;
+          if (q < 0) q = 0;
+          while (q > 0 && x < knots[q]) q--;
+          while (q < last - 1 && x >= knots[q + 1]) q++;
+        } else q = H.span(table, x);
+      }`;
+
+/**
+ * b0…b{orders}, the base function's derivatives at x: SiLU's closed forms inlined up to third order
+ * (the expressions of `baseDerivatives`, baseFunctions.ts), any other base or order by the call.
+ */
+function baseCode(orders: number): string {
+  const names = range(orders + 1).map((m) => `b${m}`);
+  const call = `H.baseD(base, x, ${orders}, bv); ${names.map((b, m) => `${b} = bv[${m}];`).join(' ')}`;
+  if (orders > 3) return `let ${names.join(', ')}; ${call}`;
+  const silu = [
+    'b0 = x * sg;',
+    'b1 = x * sg1 + sg;',
+    'b2 = x * sg1 * (1 - 2 * sg) + 2 * sg1;',
+    'b3 = x * sg1 * (1 - 6 * sg + 6 * sg * sg) + 3 * sg1 * (1 - 2 * sg);',
+  ].slice(0, orders + 1);
+  return `let ${names.join(', ')};
+      if (base === 'silu') {
+        const sg = 1 / (1 + Math.exp(-x));
+        const sg1 = sg * (1 - sg);
+        ${silu.join(' ')}
+      } else { ${call} }`;
+}
+
+/**
  * Straight-line code of the per-(point, input) prelude: span, powers of the local coordinate,
- * powers of 1/h and the base-function derivatives up to `orders`.
+ * powers of 1/h and the base-function derivatives up to `orders`. Span and SiLU are inlined: as
+ * calls (and the factors as a call writing a buffer) they cost ~20 % of a small evaluation.
  */
 function prelude(k: number, orders: number, factorsLoad: string): string {
   const powers = range(k).map((p) => `u${p + 1} = u${p} * u;`);
@@ -69,18 +111,16 @@ function prelude(k: number, orders: number, factorsLoad: string): string {
   return `
       const x = X[ni];
       ${factorsLoad}
-      const table = tables[i];
-      const q = H.span(table, x);
+      const table = tables[i];${SPAN}
       let ${[...range(k).map((p) => `u${p + 1} = 0`), ...range(orders).map((m) => `h${m + 1} = 0`)].join(', ')};
       const u0 = 1, h0 = 1;
       if (q >= 0) {
         const h = table.invWidth[q];
-        const u = (x - table.knots[q]) * h;
+        const u = (x - knots[q]) * h;
         u1 = u; ${powers.slice(1).join(' ')}
         ${orders >= 1 ? 'h1 = h;' : ''} ${hs.slice(1).join(' ')}
       }
-      H.baseD(base, x, ${orders}, bv);
-      const ${range(orders + 1).map((m) => `b${m} = bv[${m}]`).join(', ')};`;
+      ${baseCode(orders)}`;
 }
 
 /** Code computing f0..f{orders}: the edge function's derivatives at x (sb, sp, q, u*, h*, b* in scope). */
@@ -103,6 +143,25 @@ function edgeDerivatives(k: number, orders: number): string {
         }`;
 }
 
+/**
+ * A hidden layer's Faà di Bruno factors s{c}_{m} at input ni, inlined from the plan's straight-line
+ * source (jet/factors.ts) instead of a call writing a buffer that is read back: the input's channels
+ * as x1…x{C−1}, then each slot's expression. Same arithmetic, same order.
+ */
+function factorsInline(plan: JetPlan, slots: { c: number; m: number }[]): string {
+  const M1 = plan.maxOrder + 1;
+  const { slots: expressions } = jetSource(plan);
+  const loads = range(plan.channels.length).slice(1).map((c) => `const x${c} = X[${c} * stride + ni];`);
+  return [...loads, ...slots.map((s) => `const s${s.c}_${s.m} = ${expressions.get(s.c * M1 + s.m) ?? '0'};`)].join(' ');
+}
+
+/** dL/dX of the factors (the reverse of `factorsInline`), from the accumulated ds{c}_{m}. */
+function factorsBackInline(plan: JetPlan): string {
+  const M1 = plan.maxOrder + 1;
+  const { grads } = jetSource(plan, (slot) => `ds${Math.floor(slot / M1)}_${slot % M1}`);
+  return [...grads.entries()].map(([block, terms]) => `dX[${block} * stride + ni] += ${terms.join(' + ')};`).join('\n      ');
+}
+
 /** Unpacking of the arguments, shared by both passes. */
 const HEADER = `
   const { nIn, nOut, base, tables, X, N, raw, scaleBase, scaleSp, mask } = A;
@@ -120,7 +179,7 @@ function generateForward(plan: JetPlan, k: number, constS: Float64Array[] | null
   const M1 = M + 1;
   const block = (i: string, S: Float64Array | null): string => {
     const slots = slotsOf(plan, S);
-    const load = S === null && C > 1 ? `H.factors(X, ni, stride, Sbuf); ${slots.map((s) => `const s${s.c}_${s.m} = Sbuf[${s.c * M1 + s.m}];`).join(' ')}` : '';
+    const load = S === null && C > 1 ? factorsInline(plan, slots) : '';
     const byChannel = new Map<number, string[]>();
     for (const s of slots) byChannel.set(s.c, [...(byChannel.get(s.c) ?? []), `${s.literal ?? `s${s.c}_${s.m}`} * f${s.m}`]);
     const accum = [...byChannel.entries()].map(([c, terms]) => `acc[${c} * nOut + j] += ${terms.join(' + ')};`).join('\n        ');
@@ -142,7 +201,6 @@ function generateForward(plan: JetPlan, k: number, constS: Float64Array[] | null
   };
   return `${HEADER}
   const acc = new Float64Array(${C} * nOut);
-  const Sbuf = new Float64Array(${C * M1});
   const bv = new Float64Array(${M + 2});
   for (let n = 0; n < N; n++) {
     acc.fill(0);
@@ -158,7 +216,7 @@ function generateBackward(plan: JetPlan, k: number, constS: Float64Array[] | nul
   const orders = needInputGrad ? M + 1 : M;
   const block = (i: string, S: Float64Array | null): string => {
     const slots = slotsOf(plan, S);
-    const load = S === null && C > 1 ? `H.factors(X, ni, stride, Sbuf); ${slots.map((s) => `const s${s.c}_${s.m} = Sbuf[${s.c * M1 + s.m}];`).join(' ')}` : '';
+    const load = S === null && C > 1 ? factorsInline(plan, slots) : '';
     const channels = needInputGrad ? range(C).slice(1) : [...new Set(slots.map((s) => s.c))];
     const dLoads = channels.map((c) => `const d${c} = dY[(${c} * N + n) * nOut + j];`).join(' ');
     const g = range(M1).map((m) => {
@@ -182,8 +240,7 @@ function generateBackward(plan: JetPlan, k: number, constS: Float64Array[] | nul
       : '';
     const after = needInputGrad
       ? `dX[ni] += dx;
-      ${allSlots.length > 0 ? `${allSlots.map((s) => `dSbuf[${s.c * M1 + s.m}] = ds${s.c}_${s.m};`).join(' ')}
-      H.factorsBack(X, ni, stride, dSbuf, dX);` : ''}`
+      ${allSlots.length > 0 ? factorsBackInline(plan) : ''}`
       : '';
     return `{
       const i = ${i};
@@ -211,8 +268,6 @@ function generateBackward(plan: JetPlan, k: number, constS: Float64Array[] | nul
     }`;
   };
   return `${HEADER}
-  const Sbuf = new Float64Array(${C * M1});
-  const dSbuf = new Float64Array(${C * M1});
   const bv = new Float64Array(${orders + 2});
   for (let n = 0; n < N; n++) {
     ${perInput(constS, block)}

@@ -34,6 +34,10 @@ export type KanKernelChoice = (typeof KAN_KERNEL_CHOICES)[number];
 export const RECIPES = ['auto', 'tuned'] as const;
 /** One of `RECIPES`. */
 export type RecipeName = (typeof RECIPES)[number];
+/** What L-BFGS does with its memory at a grid update (`TrainingOptions.gridUpdateLbfgs`). */
+export const GRID_UPDATE_LBFGS = ['reset', 'keep'] as const;
+/** One of `GRID_UPDATE_LBFGS`. */
+export type GridUpdateLbfgs = (typeof GRID_UPDATE_LBFGS)[number];
 /** How `resampleEvery` redraws the points: `uniform` with the sampling method, `rad` by residual density (src/train/rad.ts). */
 export const RESAMPLE_METHODS = ['uniform', 'rad'] as const;
 /** One of `RESAMPLE_METHODS`. */
@@ -71,6 +75,12 @@ export interface TrainingOptions {
   /** KAN grid update from the interior (training) points every this many steps while step < `gridUpdateUntil` in each stage (0: never). */
   gridUpdateEvery: number;
   gridUpdateUntil: number;
+  /**
+   * What L-BFGS does with its memory at a grid update: `reset` starts it afresh (a steepest-descent
+   * step, as at a stage's start); `keep` carries the curvature pairs on, as pykan does (its optimizer
+   * is not told of the update). Measured on poisson2d-paper at pykan's settings: see the README.
+   */
+  gridUpdateLbfgs: GridUpdateLbfgs;
   /** Interior collocation points; null: the problem's. */
   points: number | null;
   /** Points per boundary or initial condition; null: the problem's. */
@@ -157,6 +167,7 @@ export const TRAINING_DEFAULTS: Readonly<TrainingOptions> = Object.freeze({
   grids: null,
   gridUpdateEvery: 5,
   gridUpdateUntil: 50,
+  gridUpdateLbfgs: 'reset',
   points: null,
   boundaryPoints: null,
   sampling: null,
@@ -242,7 +253,7 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   activation: { kind: { type: 'choice', choices: ACTIVATIONS }, flag: 'activation', help: 'MLP activation: tanh, sin or silu' },
   embed: { kind: { type: 'embed' }, nullable: true, flag: 'embed', help: 'input embedding: fourier:SIGMA[:M] (random Fourier features, SIGMA in cycles over the domain), periodic:x (exactly periodic in x), auto (from the problem\'s data)', defaultText: 'none' },
   hard: { kind: { type: 'hard' }, nullable: true, flag: 'hard', help: 'impose conditions exactly by an output transform: dirichlet, initial, both (dirichlet,initial) or auto (where safe)', defaultText: 'none' },
-  scale: { kind: { type: 'choice', choices: SCALE_CHOICES }, flag: 'scale', help: 'map every input (time included) from the domain\'s box to [-1, 1] and divide the output by the scale of the Dirichlet, initial and data values, inside the model (results and model.json stay in original units): on, off, or auto (on when some input range or output scale is far from unit)', defaultText: 'off; --recipe auto: auto' },
+  scale: { kind: { type: 'choice', choices: SCALE_CHOICES }, flag: 'scale', help: 'map every input (time included) from the domain\'s box to [-1, 1] and divide the output by the scale of the Dirichlet, initial and data values, inside the model (results and model.json stay in original units): on, off, or auto (on unless every input range is [-1, 1] and every output scale within [1/2, 2])', defaultText: 'off; --recipe auto: auto' },
   grids: { kind: { type: 'intList', min: 1 }, nullable: true, flag: 'grids', help: 'KAN grid-extension schedule, one stage per grid', defaultText: "the problem's, else 5,10,20", hint: 'grids' },
   recipe: { kind: { type: 'choice', choices: RECIPES }, flag: 'recipe', help: "auto: choose points, loss balancing and k from the problem (each choice and why in the report); tuned: the problem's \"solver\" hint. Flags always win" },
   optimizer: { kind: { type: 'choice', choices: OPTIMIZERS }, flag: 'optimizer', help: 'lbfgs, adam or adam+lbfgs', hint: 'optimizer' },
@@ -253,6 +264,7 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   lbfgsHistory: { kind: int(1), flag: 'lbfgs-history', help: 'L-BFGS memory: curvature pairs kept (pykan: 10)', hint: 'lbfgsHistory' },
   gridUpdateEvery: { kind: int(0), flag: 'grid-update-every', help: 'KAN grid update from the interior points every N steps (0: never)', hint: 'gridUpdateEvery' },
   gridUpdateUntil: { kind: int(0), flag: 'grid-update-until', help: '... while step < N in each stage (pykan: 50)', hint: 'gridUpdateUntil' },
+  gridUpdateLbfgs: { kind: { type: 'choice', choices: GRID_UPDATE_LBFGS }, flag: 'grid-update-lbfgs', help: 'L-BFGS memory at a grid update: reset, or keep (pykan)' },
   points: { kind: int(1), nullable: true, flag: 'points', help: 'interior collocation points', defaultText: "the problem's" },
   boundaryPoints: { kind: int(1), nullable: true, flag: 'boundary-points', help: 'points per boundary or initial condition', defaultText: "the problem's" },
   sampling: { kind: { type: 'choice', choices: SAMPLING_METHODS }, nullable: true, flag: 'sampling', help: 'random, sobol, halton or mesh', defaultText: "the problem's, else sobol" },

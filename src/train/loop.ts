@@ -23,6 +23,8 @@ export type LoopOptions = Pick<TrainingOptions, 'optimizer' | 'steps' | 'adamSte
   targetRelL2?: number | null;
   /** L-BFGS settings beyond `lbfgsHistory` and the learning rate. */
   lbfgs: Partial<LbfgsOptions>;
+  /** L-BFGS memory at a grid update (see `TrainingOptions.gridUpdateLbfgs`); absent: reset. */
+  gridUpdateLbfgs?: TrainingOptions['gridUpdateLbfgs'];
 };
 
 /** Points as one row-major array. */
@@ -270,7 +272,9 @@ export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps:
       if (model.kind === 'kan' && options.gridUpdateEvery > 0 && step > 0 && step % options.gridUpdateEvery === 0 && step < options.gridUpdateUntil) {
         placeGrid(model, spec, `step ${totalStep + 1}`, warnings);
         x = readParams(model);
-        lbfgs.reset();
+        // 'keep' (pykan): the next step pairs the last move with the gradient after the refit, as
+        // pykan's optimizer does, unaware of the update; the parameter count is unchanged.
+        if (options.gridUpdateLbfgs !== 'keep') lbfgs.reset();
         forgetBest();
       }
       if (step > 0 && spec.beforeStep) {

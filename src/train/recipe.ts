@@ -5,7 +5,9 @@
 import type { Problem } from '../problem/types.js';
 import { derivativeOrder } from '../problem/warnings.js';
 import { DEFAULT_POINTS } from '../problem/define.js';
-import type { SolveOptions } from '../options/training.js';
+import { SOLVE_GRIDS, type SolveOptions } from '../options/training.js';
+import { AUTO_TIME_BUDGET_S, stepBudget } from './budget.js';
+import { scalingNeeded } from '../architecture/scalingPlan.js';
 
 /** The spline degree a KAN gets when none is chosen: at least cubic (pykan's k = 3). */
 export const MIN_AUTO_SPLINE_DEGREE = 3;
@@ -83,13 +85,13 @@ function ownPoints(problem: Problem): boolean {
  * alone every option in `given` (the user's flags always win) and the problem's own `"points"`; the
  * problem's `"solver"` hint is not read (that is `--recipe tuned`).
  *
- * Not decided here, and why (README, "The automatic recipe: time and optimiser"): residual-based
- * adaptive resampling (`--resample rad`; measured on 9 time-dependent and steady problems it helped
- * on some and cost up to 3× on others); Adam warm-up before L-BFGS (`--optimizer adam+lbfgs`; it
- * made the MLP 28–190× worse on three of them); input embeddings and hard constraints (`--embed auto`, `--hard
+ * Not decided here, and why (README, "Time and optimiser in the automatic recipe"): residual-based
+ * adaptive resampling (`--resample rad`; on 9 problems, KAN and MLP, it gained up to 2.9× on some,
+ * Burgers' fronts among them, and cost up to 3.3× on others, poisson2d 1.5×); Adam warm-up before
+ * L-BFGS (`--optimizer adam+lbfgs`; it gained 12× on the KAN of heat1d but made the MLP 28–190×
+ * worse on three problems); input embeddings and hard constraints (`--embed auto`, `--hard
  * auto` exist; on that wave together they made it diverge, 23) — the place to add them is here,
- * as a decision with its reason, once a measurement says where they are safe; input/output scaling
- * to unit ranges (not built).
+ * as a decision with its reason, once a measurement says where they are safe.
  */
 export function autoRecipe(problem: Problem, given: Partial<SolveOptions>): RecipeOutcome {
   const options: Partial<SolveOptions> = {};
@@ -108,12 +110,30 @@ export function autoRecipe(problem: Problem, given: Partial<SolveOptions>): Reci
     decide('boundaryPoints', counts.boundary, String(counts.boundary), `per condition, for ${dims} input${dims > 1 ? 's' : ''}`);
   }
 
+  // Step budget: L-BFGS steps from the problem's cost per evaluation (budget.ts), so that each model
+  // trains in about AUTO_TIME_BUDGET_S on a quiet 2-core machine; a cost model, not a clock, so the
+  // run is the same from the seed on any machine.
+  if (given.steps === undefined && (given.optimizer ?? 'lbfgs') === 'lbfgs') {
+    const interior = given.points ?? options.points ?? problem.defaults.interiorPoints;
+    const boundary = given.boundaryPoints ?? options.boundaryPoints ?? problem.defaults.boundaryPoints;
+    const stages = given.grids?.length ?? (given.grid !== undefined && given.grid !== null ? 1 : SOLVE_GRIDS.length);
+    const budget = stepBudget(problem, interior, boundary, stages);
+    decide('steps', budget.steps, `${budget.steps} per stage`, `${problem.terms.length} terms on ${interior} + ${boundary} points: ${budget.work} derivative-point units per evaluation, ≈ ${(budget.secondsPerEvaluation * 1000).toFixed(1)} ms; ${stages} stage${stages > 1 ? 's' : ''} × ${budget.steps} steps × ≤ 25 evaluations ≈ ${Math.round(budget.seconds)} s on a quiet 2-core machine (budget ${AUTO_TIME_BUDGET_S} s per model)`);
+  }
+
   // Loss balancing: every term pulls with the same gradient norm (balancing.ts).
   const weighted = given.weights !== undefined && Object.keys(given.weights).length > 0;
   if (given.balanceEvery === undefined && given.annealEvery === undefined && !weighted && problem.terms.length >= 2) {
     const every = (given.optimizer ?? 'lbfgs') === 'adam' ? 10 * AUTO_BALANCE_EVERY : AUTO_BALANCE_EVERY;
     decide('balanceEvery', every, `every ${every} steps`, `${problem.terms.length} loss terms: gradient-norm weighting (Wang et al. 2023), so that no term's gradient drowns the others'`);
   }
+
+  // Scaling: inputs to [−1, 1] and outputs to unit scale inside the model unless the problem is in unit form already (scalingPlan.ts); off is the default, so only "on" is a decision.
+  if (given.scale === undefined) {
+    const rule = scalingNeeded(problem);
+    if (rule.on) decide('scale', 'on', 'on', rule.why);
+  }
+
   // Time: causal weighting with Wang et al.'s ε schedule (causalSchedule.ts), for time-dependent problems.
   // (A --causal-max alone gets the schedule's start; --causal alone is a fixed ε, as asked.)
   if (problem.time && given.causal === undefined) {

@@ -83,7 +83,8 @@ describe('defaults suite (--recipe auto on the built-ins, issue 14)', () => {
     expect(updateReadme('# x\n', { defaults: suiteMarkdown(file) })).toContain('<!-- bench:defaults -->');
   }, 60_000);
 
-  it('refuses an unknown --only name, naming the flag', async () => {
+  it('refuses an unknown --only name or --model, naming the flag', async () => {
     await expect(runDefaultsSuite({ only: 'nope' })).rejects.toThrow(/^--only: unknown case nope/);
+    await expect(runDefaultsSuite({ only: 'poisson1d', model: 'cnn' })).rejects.toThrow(/^--model: expected kan or mlp, got cnn$/);
   });
 });

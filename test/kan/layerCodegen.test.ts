@@ -11,6 +11,7 @@ import { kanLayerBackward, kanLayerForward, useGeneratedKernels, type LayerGeome
 import { extendKnots, uniformKnots } from '../../src/kan/spline.js';
 import { splineTable } from '../../src/kan/splineTables.js';
 import { createRng } from '../../src/random.js';
+import type { BaseFunction } from '../../src/jet/baseFunctions.js';
 import { expectClose } from './reference.js';
 
 afterAll(() => {
@@ -26,6 +27,8 @@ interface Case {
   /** Input jets constant per channel (the network input) or random (a hidden layer). */
   coordinates: boolean;
   uniform: boolean;
+  /** The edges' base function (default SiLU, whose derivatives the kernel inlines up to third order). */
+  base?: BaseFunction;
 }
 
 function layer(c: Case, seed: number): { geo: LayerGeometry; params: LayerParams; X: Float32Array; dY: Float32Array; N: number } {
@@ -36,7 +39,7 @@ function layer(c: Case, seed: number): { geo: LayerGeometry; params: LayerParams
     const breaks = [-1, ...Array.from({ length: grid - 1 }, () => rng.next() * 2 - 1).sort((a, b) => a - b), 1];
     return extendKnots(breaks, c.k);
   });
-  const geo: LayerGeometry = { nIn: c.nIn, nOut: c.nOut, k: c.k, nBasis: grid + c.k, base: 'silu', tables: knots.map((t) => splineTable(t, c.k)) };
+  const geo: LayerGeometry = { nIn: c.nIn, nOut: c.nOut, k: c.k, nBasis: grid + c.k, base: c.base ?? 'silu', tables: knots.map((t) => splineTable(t, c.k)) };
   const edges = c.nIn * c.nOut;
   const mask = Float32Array.from({ length: edges }, (_, e) => (e % 5 === 3 ? 0 : 1));
   const params: LayerParams = {
@@ -80,6 +83,9 @@ for (const [name, plan] of Object.entries(plans)) {
     }
   }
 }
+for (const base of ['identity', 'zero'] as const) {
+  cases.push({ name: `mixed2d k=3 hidden layer, base ${base}`, plan: plans.mixed2d, nIn: 2, nOut: 4, k: 3, coordinates: false, uniform: true, base });
+}
 cases.push({ name: 'poisson2d k=3 hidden 6→3', plan: createJetPlan([[0, 0], [1, 1]], 2), nIn: 6, nOut: 3, k: 3, coordinates: false, uniform: true });
 
 describe('generated layer kernel', () => {
@@ -118,7 +124,12 @@ describe('generated layer kernel', () => {
     const source = kernelSource(plan, 3, 'forward', constantFactors(plan, input.X, input.N, 2));
     expect(source).toContain('u3 = u2 * u;');
     expect(source).not.toContain('H.factors');
-    expect(kernelSource(plan, 3, 'forward')).toContain('H.factors');
+    // a hidden layer's factors inlined from the plan's straight-line source, SiLU and the span too
+    const hidden = kernelSource(plan, 3, 'forward');
+    expect(hidden).toContain('const s3_2 = 1 * x1 * x1;');
+    expect(hidden).not.toContain('H.factors');
+    expect(hidden).toContain('Math.exp(-x)');
+    expect(kernelSource(plan, 3, 'backward-input')).toContain('dX[1 * stride + ni] += ds1_1 * 1 + ds3_2 * 1 * x1 + ds3_2 * 1 * x1;');
     expect(kernelSource(plan, 3, 'backward-input')).toContain('dX[ni] += dx;');
   });
 });

@@ -49,7 +49,7 @@ describe('the automatic recipe (--recipe auto, issue 14)', () => {
   it('decides points and loss balancing from the problem, each with a reason; the user\'s choices win', () => {
     const auto = autoRecipe(helmholtz, {});
     expect(auto.options).toMatchObject({ points: AUTO_POINTS[2]!.interior, boundaryPoints: AUTO_POINTS[2]!.boundary, balanceEvery: 10 });
-    expect(auto.decisions.map((d) => d.option)).toEqual(['points', 'boundaryPoints', 'balanceEvery']);
+    expect(auto.decisions.map((d) => d.option)).toEqual(['points', 'boundaryPoints', 'steps', 'balanceEvery']);
     expect(auto.decisions.every((d) => d.why.length > 10 && !d.why.includes('\n'))).toBe(true);
     // Flags win: a given option is neither set nor reported; --weights turns balancing off.
     const given = autoRecipe(helmholtz, { points: 50, weights: { pde: 2 } });

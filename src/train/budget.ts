@@ -1,0 +1,71 @@
+/**
+ * The automatic step budget (issue 14): how many L-BFGS steps a solve with `--recipe auto` gets,
+ * from what the problem says — its loss terms, the derivatives each reads, the points each gets —
+ * so that a KAN and an MLP each train in about `AUTO_TIME_BUDGET_S` on a quiet 2-core machine.
+ * The rule is a cost model, not a clock: the same problem and options give the same budget on any
+ * machine and under any load, so results stay reproducible from the seed.
+ */
+import type { Problem } from '../problem/types.js';
+import { parseDerivativeName } from '../jet/names.js';
+
+/**
+ * Seconds of training one model may take on a quiet 2-core machine under the automatic budget:
+ * a KAN and an MLP together stay under 5 minutes per problem (issue 14's limit) with room for
+ * start-up, the validation set and the test metrics.
+ */
+export const AUTO_TIME_BUDGET_S = 120;
+
+/**
+ * Quiet-machine cost of one loss+gradient evaluation per work unit (`evaluationWork`), in µs, for
+ * the default models (KAN [d,10,1] at grids 5–20, MLP [d,16,16,1]; wasm backend, 2 threads). Set
+ * from the accuracy suite of record (bench/results/accuracy.json, quiet machine): 0.57–0.97 µs per
+ * unit for poisson2d, poisson2d-paper, heat1d, Poisson 2d-C and 2d-CG (KAN and MLP), 1.4 for Heat
+ * 2d-MS's two-layer KAN; rounded up so that the estimate errs long.
+ */
+export const AUTO_COST_US_PER_UNIT = 1.0;
+
+/** Evaluations one L-BFGS step may take (maxIter 20, ⌊20·5/4⌋ = 25 with the line search's trials). */
+export const EVALS_PER_LBFGS_STEP = 25;
+
+/** Fewest and most L-BFGS steps per stage the budget gives: below 10 a stage barely moves; 50 is the former fixed default, kept as the ceiling for cheap problems. */
+export const AUTO_STEPS_RANGE: Readonly<{ min: number; max: number }> = { min: 10, max: 50 };
+
+/**
+ * Work of one loss evaluation in units of "a point through one derivative": Σ over the loss terms
+ * of its points × Σ over the derivatives it reads of (1 + their order) (`u` 1, `u_x` 2, `u_xx` 3),
+ * as a forward jet of order r carries about r + 1 values per output. PDE terms get `interior`
+ * points, the other terms `boundary` each (a data term's fixed points are counted as `boundary`:
+ * an estimate, not a count).
+ */
+export function evaluationWork(problem: Problem, interior: number, boundary: number): number {
+  let work = 0;
+  for (const term of problem.terms) {
+    const points = term.region === 'interior' ? interior : boundary;
+    const perPoint = term.derivatives.reduce((sum, name) => sum + 1 + (parseDerivativeName(name, problem.variables, problem.unknowns)?.axes.length ?? 0), 0);
+    work += points * Math.max(1, perPoint);
+  }
+  return work;
+}
+
+/** The step budget of one solve, with the figures it came from. */
+export interface StepBudget {
+  /** L-BFGS steps per stage (a KAN's grid stage; an MLP runs steps × stages in one). */
+  steps: number;
+  /** Work units of one evaluation (`evaluationWork`). */
+  work: number;
+  /** Estimated quiet-machine seconds of one evaluation and of the whole budget (at the worst case of 25 evaluations per step). */
+  secondsPerEvaluation: number;
+  seconds: number;
+}
+
+/**
+ * L-BFGS steps per stage so that `stages` stages of at most 25 evaluations per step fit in
+ * `AUTO_TIME_BUDGET_S` at `AUTO_COST_US_PER_UNIT`, within `AUTO_STEPS_RANGE`.
+ */
+export function stepBudget(problem: Problem, interior: number, boundary: number, stages: number): StepBudget {
+  const work = evaluationWork(problem, interior, boundary);
+  const secondsPerEvaluation = (work * AUTO_COST_US_PER_UNIT) / 1e6;
+  const fit = Math.floor(AUTO_TIME_BUDGET_S / (secondsPerEvaluation * EVALS_PER_LBFGS_STEP * Math.max(1, stages)));
+  const steps = Math.min(AUTO_STEPS_RANGE.max, Math.max(AUTO_STEPS_RANGE.min, fit));
+  return { steps, work, secondsPerEvaluation, seconds: secondsPerEvaluation * EVALS_PER_LBFGS_STEP * Math.max(1, stages) * steps };
+}

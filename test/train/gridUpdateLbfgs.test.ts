@@ -1,0 +1,54 @@
+/**
+ * `gridUpdateLbfgs`: what L-BFGS does with its memory at a KAN grid update. kanpinn resets it by
+ * default; pykan keeps it (its optimizer is not told of the update), which measured better on
+ * poisson2d-paper at pykan's settings (README, Benchmarks).
+ */
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { setBackend } from '../../src/backend.js';
+import { createKan } from '../../src/kan/model.js';
+import { parseOptionText, TRAINING_DEFAULTS } from '../../src/options/training.js';
+import { Lbfgs } from '../../src/train/lbfgs.js';
+import { train, type TrainOptions } from '../../src/train/trainer.js';
+import { poissonFixture } from './poissonFixture.js';
+
+beforeAll(async () => {
+  await setBackend('wasm');
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** Seven L-BFGS steps with grid updates at steps 2, 4 and 6; the reset calls counted. */
+async function run(extra: Partial<TrainOptions>): Promise<{ resets: number; loss: number; status: string }> {
+  const reset = vi.spyOn(Lbfgs.prototype, 'reset');
+  const model = createKan({ width: [2, 3, 1], grid: 4, seed: 1 });
+  const result = await train(poissonFixture(), model, { steps: 7, seed: 2, points: 64, boundaryPoints: 16, gridUpdateEvery: 2, gridUpdateUntil: 50, evalEvery: 0, ...extra });
+  model.dispose();
+  const resets = reset.mock.calls.length;
+  reset.mockRestore();
+  return { resets, loss: result.loss, status: result.status };
+}
+
+describe('gridUpdateLbfgs', () => {
+  it('resets the L-BFGS memory at every grid update by default', async () => {
+    expect(TRAINING_DEFAULTS.gridUpdateLbfgs).toBe('reset');
+    const r = await run({});
+    expect(r.status).toBe('completed');
+    expect(r.resets).toBe(3);
+  });
+
+  it("keeps it across grid updates with 'keep' (pykan), and the run differs", async () => {
+    const kept = await run({ gridUpdateLbfgs: 'keep' });
+    expect(kept.status).toBe('completed');
+    expect(kept.resets).toBe(0);
+    expect(Number.isFinite(kept.loss)).toBe(true);
+    const reset = await run({});
+    expect(kept.loss).not.toBe(reset.loss);
+  });
+
+  it('is the flag --grid-update-lbfgs reset|keep', () => {
+    expect(parseOptionText('gridUpdateLbfgs', 'keep')).toBe('keep');
+    expect(() => parseOptionText('gridUpdateLbfgs', 'forget')).toThrow('--grid-update-lbfgs: expected one of reset, keep, got "forget"');
+  });
+});
