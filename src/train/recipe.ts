@@ -87,7 +87,7 @@ function ownPoints(problem: Problem): boolean {
  *
  * Not decided here, and why (README, "Time and optimiser in the automatic recipe"): residual-based
  * adaptive resampling (`--resample rad`; on 9 problems, KAN and MLP, it gained up to 2.9× on some,
- * Burgers' fronts among them, and cost up to 3.3× on others, poisson2d 1.5×); Adam warm-up before
+ * Burgers' fronts among them, and cost up to 3.3× on others, poisson2d's KAN 1.55×; geometric mean 1.02); Adam warm-up before
  * L-BFGS (`--optimizer adam+lbfgs`; it gained 12× on the KAN of heat1d but made the MLP 28–190×
  * worse on three problems); input embeddings and hard constraints (`--embed auto`, `--hard
  * auto` exist; on that wave together they made it diverge, 23) — the place to add them is here,
