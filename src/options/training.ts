@@ -38,6 +38,10 @@ export type RecipeName = (typeof RECIPES)[number];
 export const GRID_UPDATE_LBFGS = ['reset', 'keep'] as const;
 /** One of `GRID_UPDATE_LBFGS`. */
 export type GridUpdateLbfgs = (typeof GRID_UPDATE_LBFGS)[number];
+/** Whether a stage's grid updates include its step 0 (`TrainingOptions.gridUpdateStart`). */
+export const GRID_UPDATE_START = ['skip', 'update'] as const;
+/** One of `GRID_UPDATE_START`. */
+export type GridUpdateStart = (typeof GRID_UPDATE_START)[number];
 /** How `resampleEvery` redraws the points: `uniform` with the sampling method, `rad` by residual density (src/train/rad.ts). */
 export const RESAMPLE_METHODS = ['uniform', 'rad'] as const;
 /** One of `RESAMPLE_METHODS`. */
@@ -77,10 +81,19 @@ export interface TrainingOptions {
   gridUpdateUntil: number;
   /**
    * What L-BFGS does with its memory at a grid update: `reset` starts it afresh (a steepest-descent
-   * step, as at a stage's start); `keep` carries the curvature pairs on, as pykan does (its optimizer
-   * is not told of the update). Measured on poisson2d-paper at pykan's settings: see the README.
+   * step of length min(1, 1/‖g‖₁), as at a run's start); `keep` carries the curvature pairs on, as
+   * pykan does (its optimizer is not told of the update). `keep` measured better on poisson2d-paper
+   * at pykan's settings and no worse on poisson2d, heat1d and poisson2d-paper (README, Benchmarks),
+   * but the pair that spans the update can stall L-BFGS for good (a failed line search repeats);
+   * `reset` cannot stall that way, so it stays the default.
    */
   gridUpdateLbfgs: GridUpdateLbfgs;
+  /**
+   * Step 0 of a stage: `skip` (the grid was just placed: over the domain when the model was made, on
+   * the points by the stage's extension) or `update` from the points as at every `gridUpdateEvery`
+   * steps, as pykan does (its hidden layers' grids then follow their inputs from the first step).
+   */
+  gridUpdateStart: GridUpdateStart;
   /** Interior collocation points; null: the problem's. */
   points: number | null;
   /** Points per boundary or initial condition; null: the problem's. */
@@ -168,6 +181,7 @@ export const TRAINING_DEFAULTS: Readonly<TrainingOptions> = Object.freeze({
   gridUpdateEvery: 5,
   gridUpdateUntil: 50,
   gridUpdateLbfgs: 'reset',
+  gridUpdateStart: 'skip',
   points: null,
   boundaryPoints: null,
   sampling: null,
@@ -264,7 +278,8 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   lbfgsHistory: { kind: int(1), flag: 'lbfgs-history', help: 'L-BFGS memory: curvature pairs kept (pykan: 10)', hint: 'lbfgsHistory' },
   gridUpdateEvery: { kind: int(0), flag: 'grid-update-every', help: 'KAN grid update from the interior points every N steps (0: never)', hint: 'gridUpdateEvery' },
   gridUpdateUntil: { kind: int(0), flag: 'grid-update-until', help: '... while step < N in each stage (pykan: 50)', hint: 'gridUpdateUntil' },
-  gridUpdateLbfgs: { kind: { type: 'choice', choices: GRID_UPDATE_LBFGS }, flag: 'grid-update-lbfgs', help: 'L-BFGS memory at a grid update: reset, or keep (pykan)' },
+  gridUpdateLbfgs: { kind: { type: 'choice', choices: GRID_UPDATE_LBFGS }, flag: 'grid-update-lbfgs', help: 'L-BFGS memory at a grid update: reset, or keep (as pykan)' },
+  gridUpdateStart: { kind: { type: 'choice', choices: GRID_UPDATE_START }, flag: 'grid-update-start', help: 'grid update at step 0 of each stage: skip, or update (as pykan)' },
   points: { kind: int(1), nullable: true, flag: 'points', help: 'interior collocation points', defaultText: "the problem's" },
   boundaryPoints: { kind: int(1), nullable: true, flag: 'boundary-points', help: 'points per boundary or initial condition', defaultText: "the problem's" },
   sampling: { kind: { type: 'choice', choices: SAMPLING_METHODS }, nullable: true, flag: 'sampling', help: 'random, sobol, halton or mesh', defaultText: "the problem's, else sobol" },

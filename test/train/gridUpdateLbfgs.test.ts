@@ -1,9 +1,11 @@
 /**
- * `gridUpdateLbfgs`: what L-BFGS does with its memory at a KAN grid update. kanpinn resets it by
- * default; pykan keeps it (its optimizer is not told of the update), which measured better on
- * poisson2d-paper at pykan's settings (README, Benchmarks).
+ * `gridUpdateLbfgs`: what L-BFGS does with its memory at a KAN grid update (default `reset`; pykan
+ * keeps it, its optimizer not told of the update, which measured better on poisson2d-paper at
+ * pykan's settings, README Benchmarks), and `gridUpdateStart`: whether a stage's step 0 updates the
+ * grid too (pykan does).
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import * as gridUpdate from '../../src/kan/gridUpdate.js';
 import { setBackend } from '../../src/backend.js';
 import { createKan } from '../../src/kan/model.js';
 import { parseOptionText, TRAINING_DEFAULTS } from '../../src/options/training.js';
@@ -50,5 +52,25 @@ describe('gridUpdateLbfgs', () => {
   it('is the flag --grid-update-lbfgs reset|keep', () => {
     expect(parseOptionText('gridUpdateLbfgs', 'keep')).toBe('keep');
     expect(() => parseOptionText('gridUpdateLbfgs', 'forget')).toThrow('--grid-update-lbfgs: expected one of reset, keep, got "forget"');
+  });
+});
+
+describe('gridUpdateStart', () => {
+  /** Grid updates (same grid) in a 2-stage run of 4 steps each, every 2 steps. */
+  async function updates(extra: Partial<TrainOptions>): Promise<number> {
+    const spy = vi.spyOn(gridUpdate, 'updateGrid');
+    const model = createKan({ width: [2, 3, 1], grid: 4, seed: 1 });
+    await train(poissonFixture(), model, { steps: 4, grids: [4, 6], seed: 2, points: 64, boundaryPoints: 16, gridUpdateEvery: 2, gridUpdateUntil: 50, evalEvery: 0, ...extra });
+    model.dispose();
+    const sameGrid = spy.mock.calls.filter(([, placement]) => placement.grid === undefined).length;
+    spy.mockRestore();
+    return sameGrid;
+  }
+
+  it("skips step 0 of a stage by default and updates there with 'update' (pykan)", async () => {
+    expect(TRAINING_DEFAULTS.gridUpdateStart).toBe('skip');
+    expect(await updates({})).toBe(2); // step 2 of each stage
+    expect(await updates({ gridUpdateStart: 'update' })).toBe(4); // steps 0 and 2 of each stage
+    expect(parseOptionText('gridUpdateStart', 'update')).toBe('update');
   });
 });
