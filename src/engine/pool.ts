@@ -244,17 +244,40 @@ export class SharedArg {
   constructor(
     readonly use: 'in' | 'out' | 'sum',
     readonly array: SharedArray,
+    /** How the array is laid out by point, when the kernel touches only its own points' part (see `PointLayout`). */
+    readonly layout: PointLayout | null = null,
   ) {}
 }
 
-/** A kernel argument the kernel reads per point (see `SharedArg`). */
-export function input(array: SharedArray): SharedArg {
-  return new SharedArg('in', array);
+/**
+ * An `in`/`out` array laid out as `blocks` consecutive blocks of N rows of `width` numbers, a
+ * point's numbers being its row in every block (jets [C, N, width], channel-major), where a thread
+ * touches only its own points' rows. Then the calling thread uses the caller's array itself for its
+ * chunk, and only the workers' rows are copied into and out of the arena (half the copies on two
+ * threads; the copies run on the calling thread, serially).
+ */
+export interface PointLayout {
+  blocks: number;
+  width: number;
+}
+
+/** A kernel argument the kernel reads per point (see `SharedArg`), optionally with its `PointLayout`. */
+export function input(array: SharedArray, layout: PointLayout | null = null): SharedArg {
+  return new SharedArg('in', array, layout);
 }
 
 /** A kernel argument the kernel writes per point; the caller's array receives the result (see `SharedArg`). */
-export function output(array: SharedArray): SharedArg {
-  return new SharedArg('out', array);
+export function output(array: SharedArray, layout: PointLayout | null = null): SharedArg {
+  return new SharedArg('out', array, layout);
+}
+
+/** Copies the rows [n0, n1) of every block of a `PointLayout` array from `from` to `to`. */
+function copyRows(from: SharedArray, to: SharedArray, layout: PointLayout, points: number, n0: number, n1: number): void {
+  const { blocks, width } = layout;
+  for (let b = 0; b < blocks; b++) {
+    const start = (b * points + n0) * width;
+    to.set(from.subarray(start, start + (n1 - n0) * width), start);
+  }
 }
 
 /** A kernel argument the kernel adds into from every point (see `SharedArg`). */
@@ -306,6 +329,8 @@ function inSharedMemory(array: SharedArray): boolean {
 
 /** A call's arguments laid out: per-thread argument lists, the `sum` slices, and the shared buffers used in place. */
 interface CallLayout {
+  /** The arena views of the copied args, in the order of the args (a `sum` arg: one per worker). */
+  views: SharedArray[];
   local: unknown[];
   perWorker: unknown[][];
   sums: { target: Float64Array; slices: Float64Array[] }[];
@@ -313,7 +338,7 @@ interface CallLayout {
 }
 
 /** The arena's layout of a call: the arrays of `in`/`out` args not already shared, and one slice per worker of each `sum` arg. */
-function layoutCall(args: unknown[], workers: number): CallLayout {
+function layoutCall(args: unknown[], workers: number, points: number, bounds: number[]): CallLayout {
   const specs: ArenaSpec[] = [];
   for (const arg of args) {
     if (!(arg instanceof SharedArg) || (arg.use !== 'sum' && inSharedMemory(arg.array))) continue;
@@ -351,13 +376,27 @@ function layoutCall(args: unknown[], workers: number): CallLayout {
       for (const list of perWorker) list.push({ [EXTERNAL_TAG]: { index, ...place } });
     } else {
       const view = views[next]!;
-      view.set(arg.array);
-      local.push(view);
+      const layout = usableLayout(arg, points);
+      if (layout === null) {
+        view.set(arg.array);
+        local.push(view);
+      } else {
+        // the calling thread works on the caller's array; the workers' rows go through the arena
+        if (arg.use === 'in' || arg.use === 'out') copyRows(arg.array, view, layout, points, bounds[1]!, points);
+        local.push(arg.array);
+      }
       for (const list of perWorker) list.push({ [VIEW_TAG]: places[next]! });
       next++;
     }
   }
-  return { local, perWorker, sums, externals };
+  return { views, local, perWorker, sums, externals };
+}
+
+/** The arg's point layout when it matches its array's length for `points` points, else null (copied whole). */
+function usableLayout(arg: SharedArg, points: number): PointLayout | null {
+  const layout = arg.layout;
+  if (layout === null || layout.blocks * points * layout.width !== arg.array.length) return null;
+  return layout;
 }
 
 /** Whether a worker holds exactly these external buffers (by identity). */
@@ -377,7 +416,7 @@ export function runThreaded(call: ThreadedCall): void {
   const local = localKernel(call.kernel);
   const key = call.kernel.key;
   const bounds = Array.from({ length: T + 1 }, (_, t) => Math.round((call.points * t) / T));
-  const { local: localArgs, perWorker, sums, externals } = layoutCall(call.args, T - 1);
+  const { views: arenaViews, local: localArgs, perWorker, sums, externals } = layoutCall(call.args, T - 1, call.points, bounds);
   threadedCalls += 1;
   for (let w = 1; w < T; w++) {
     const slot = slots[w - 1]!;
@@ -420,8 +459,19 @@ export function runThreaded(call: ThreadedCall): void {
     }
   }
   if (failure !== null) throw failure;
-  call.args.forEach((arg, i) => {
-    if (arg instanceof SharedArg && arg.use === 'out' && localArgs[i] !== arg.array) arg.array.set(localArgs[i] as SharedArray);
+  let view = 0;
+  call.args.forEach((arg) => {
+    if (!(arg instanceof SharedArg) || (arg.use !== 'sum' && inSharedMemory(arg.array))) return;
+    if (arg.use === 'sum') {
+      view += T - 1;
+      return;
+    }
+    if (arg.use === 'out') {
+      const layout = usableLayout(arg, call.points);
+      if (layout === null) arg.array.set(arenaViews[view]!);
+      else copyRows(arenaViews[view]!, arg.array, layout, call.points, bounds[1]!, call.points);
+    }
+    view++;
   });
   for (const { target, slices } of sums) {
     for (const slice of slices) {

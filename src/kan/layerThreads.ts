@@ -37,9 +37,9 @@ function workOf(plan: JetPlan, a: GeneratedArgs): number {
 }
 
 /** The kernel's arguments A split into the bulk arrays (shared for the call) and the rest (copied to each worker). */
-function splitArgs(a: GeneratedArgs): unknown[] {
+function splitArgs(plan: JetPlan, a: GeneratedArgs): unknown[] {
   const { X, raw, ...rest } = a;
-  return [rest, input(X), input(raw)];
+  return [rest, input(X, { blocks: plan.channels.length, width: a.nIn }), input(raw)];
 }
 
 /**
@@ -51,7 +51,7 @@ export function threadedLayerForward(plan: JetPlan, k: number, constS: Float64Ar
   const threads = threadsFor(workOf(plan, a), a.N);
   if (threads < 2) return null;
   const Y = into ?? new Float32Array(plan.channels.length * a.N * a.nOut);
-  runThreaded({ kernel: kernelFor(plan, k, 'forward', constS, ['A0', 'sharedX', 'sharedRaw', 'Y']), points: a.N, threads, args: [...splitArgs(a), output(Y)] });
+  runThreaded({ kernel: kernelFor(plan, k, 'forward', constS, ['A0', 'sharedX', 'sharedRaw', 'Y']), points: a.N, threads, args: [...splitArgs(plan, a), output(Y, { blocks: plan.channels.length, width: a.nOut })] });
   return Y;
 }
 
@@ -77,6 +77,13 @@ export function threadedLayerBackward(
   const dX = needInputGrad ? (into ?? new Float32Array(a.X.length)) : null;
   const pass: KernelPass = needInputGrad ? 'backward-input' : 'backward';
   const kernel = kernelFor(plan, k, pass, constS, ['A0', 'sharedX', 'sharedRaw', 'dY', 'dRaw', 'dSb', 'dX']);
-  runThreaded({ kernel, points: a.N, threads, args: [...splitArgs(a), input(dY), sum(dRaw), sum(dSb), dX === null ? null : output(dX)] });
+  runThreaded({ kernel, points: a.N, threads, args: [
+      ...splitArgs(plan, a),
+      input(dY, { blocks: plan.channels.length, width: a.nOut }),
+      sum(dRaw),
+      sum(dSb),
+      dX === null ? null : output(dX, { blocks: plan.channels.length, width: a.nIn }),
+    ],
+  });
   return { dX };
 }

@@ -83,7 +83,7 @@ export function threadedActivationForward(
   const threads = threadsFor(activationWork(N * n * plan.channels.length, into === undefined ? [Z] : [Z, into]), N);
   if (threads < 2) return null;
   const Y = into ?? new Float32Array(Z.length);
-  runThreaded({ kernel: kernelFor(activation, plan, 'forward', ['Z', 'bias', 'N', 'n', 'Y']), points: N, threads, args: [input(Z), bias, N, n, output(Y)] });
+  runThreaded({ kernel: kernelFor(activation, plan, 'forward', ['Z', 'bias', 'N', 'n', 'Y']), points: N, threads, args: [input(Z, { blocks: plan.channels.length, width: n }), bias, N, n, output(Y, { blocks: plan.channels.length, width: n })] });
   return Y;
 }
 
@@ -106,6 +106,7 @@ export function threadedActivationBackward(
   if (threads < 2) return null;
   const dZ = into ?? new Float32Array(Z.length);
   const kernel = kernelFor(activation, plan, 'backward', ['Z', 'bias', 'N', 'n', 'dY', 'dZ', 'dBias']);
-  runThreaded({ kernel, points: N, threads, args: [input(Z), bias, N, n, input(dY), output(dZ), sum(dBias)] });
+  runThreaded({ kernel, points: N, threads, args: [input(Z, { blocks: plan.channels.length, width: n }), bias, N, n, input(dY, { blocks: plan.channels.length, width: n }), output(dZ, { blocks: plan.channels.length, width: n }), sum(dBias)],
+  });
   return dZ;
 }

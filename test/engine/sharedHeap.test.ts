@@ -92,3 +92,24 @@ describe('kernel threads on shared tensors', () => {
     }
   }, 60_000);
 });
+
+describe('kernel threads on plain arrays with a point layout', () => {
+  it('give every row its result, the calling thread’s rows in the caller’s arrays and the workers’ through the arena', () => {
+    // jets [C = 3, N, width = 4]: a point's numbers are its row in each of the 3 blocks
+    const C = 3;
+    const width = 4;
+    const N = 1001;
+    const x = Float32Array.from({ length: C * N * width }, (_, i) => i % 97);
+    const y = new Float32Array(C * N * width).fill(-1);
+    const kernel = {
+      key: 'test-layout-rows',
+      source: () => 'function (n0, n1, x, y, N, C, W) { for (let c = 0; c < C; c++) for (let n = n0; n < n1; n++) for (let j = 0; j < W; j++) { const i = (c * N + n) * W + j; y[i] = 3 * x[i] + 1; } }',
+    };
+    for (const threads of [2, 3]) {
+      setThreads(threads);
+      y.fill(-1);
+      runThreaded({ kernel, points: N, threads, args: [input(x, { blocks: C, width }), output(y, { blocks: C, width }), N, C, width] });
+      for (let i = 0; i < y.length; i++) if (y[i] !== 3 * x[i]! + 1) throw new Error(`threads ${threads}: y[${i}] = ${y[i]}, expected ${3 * x[i]! + 1}`);
+    }
+  });
+});
