@@ -12,8 +12,8 @@
  * - with `restartOnFailure` (default off) a line search that finds no lower point along an L-BFGS
  *   direction drops the memory and the step goes on from steepest descent. torch (and pykan) stop
  *   there and, as the memory is unchanged, every later step repeats the failed search until the
- *   objective changes. Off by default: on poisson2d and poisson2d-paper at pykan's settings the
- *   runs that went on lowered the loss but ended with a larger rel. L2 (README, Benchmarks).
+ *   objective changes (e.g. a KAN grid update under a kept memory). Off by default, torch's rule;
+ *   it never triggered in the poisson2d and poisson2d-paper runs measured (README, Benchmarks).
  */
 import { KanpinnInputError, describe } from '../errors.js';
 
