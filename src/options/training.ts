@@ -83,9 +83,9 @@ export interface TrainingOptions {
    * What L-BFGS does with its memory at a grid update: `reset` starts it afresh (a steepest-descent
    * step of length min(1, 1/‖g‖₁), as at a run's start); `keep` carries the curvature pairs on, as
    * pykan does (its optimizer is not told of the update). `keep` measured better on poisson2d-paper
-   * at pykan's settings and no worse on poisson2d, heat1d and poisson2d-paper (README, Benchmarks),
-   * but the pair that spans the update can stall L-BFGS for good (a failed line search repeats);
-   * `reset` cannot stall that way, so it stays the default.
+   * at pykan's settings and no worse on poisson2d, heat1d and poisson2d-paper (README, Benchmarks);
+   * the pair that spans the update can mislead the line search so that it finds no lower point, and
+   * then every later step repeats it, as in pykan (`LbfgsOptions.restartOnFailure` avoids that).
    */
   gridUpdateLbfgs: GridUpdateLbfgs;
   /**
@@ -269,7 +269,7 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   hard: { kind: { type: 'hard' }, nullable: true, flag: 'hard', help: 'impose conditions exactly by an output transform: dirichlet, initial, both (dirichlet,initial) or auto (where safe)', defaultText: 'none' },
   scale: { kind: { type: 'choice', choices: SCALE_CHOICES }, flag: 'scale', help: 'map every input (time included) from the domain\'s box to [-1, 1] and divide the output by the scale of the Dirichlet, initial and data values, inside the model (results and model.json stay in original units): on, off, or auto (on unless every input range is [-1, 1] and every output scale within [1/2, 2])', defaultText: 'off; --recipe auto: auto' },
   grids: { kind: { type: 'intList', min: 1 }, nullable: true, flag: 'grids', help: 'KAN grid-extension schedule, one stage per grid', defaultText: "the problem's, else 5,10,20", hint: 'grids' },
-  recipe: { kind: { type: 'choice', choices: RECIPES }, flag: 'recipe', help: "auto: choose points, loss balancing and k from the problem (each choice and why in the report); tuned: the problem's \"solver\" hint. Flags always win" },
+  recipe: { kind: { type: 'choice', choices: RECIPES }, flag: 'recipe', help: "auto: choose points, loss balancing, k and causal weighting from the problem (each choice and why in the report); tuned: the problem's \"solver\" hint. Flags always win" },
   optimizer: { kind: { type: 'choice', choices: OPTIMIZERS }, flag: 'optimizer', help: 'lbfgs, adam or adam+lbfgs', hint: 'optimizer' },
   steps: { kind: int(0), flag: 'steps', help: 'optimizer steps per stage; an L-BFGS step is up to 20 iterations', hint: 'steps' },
   adamSteps: { kind: int(0), flag: 'adam-steps', help: 'Adam steps per stage before L-BFGS with adam+lbfgs', hint: 'adamSteps' },
@@ -293,9 +293,9 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   annealAlpha: { kind: { type: 'number', min: 0, exclusiveMin: true, max: 1 }, flag: 'anneal-alpha', help: 'moving-average factor of the annealing, in (0, 1]' },
   balanceEvery: { kind: int(0), flag: 'balance-every', help: 'gradient-norm weighting of every loss term every N steps (Wang et al. 2023; 0: off)', defaultText: '0; --recipe auto: 10 with several terms and no --weights' },
   balanceAlpha: { kind: { type: 'number', min: 0, max: 1 }, flag: 'balance-alpha', help: 'moving-average factor of the gradient-norm weighting, in [0, 1] (weight of the old value)' },
-  causal: { kind: { type: 'number', min: 0 }, flag: 'causal', help: 'time-dependent problems: causal weighting of the PDE residual with tolerance EPS (Wang et al. 2022; 0: off)', hint: 'causal' },
+  causal: { kind: { type: 'number', min: 0 }, flag: 'causal', help: 'time-dependent problems: causal weighting of the PDE residual with tolerance EPS (Wang et al. 2022; 0: off)', defaultText: '0; --recipe auto: 0.01 on time-dependent problems, with --causal-max 100', hint: 'causal' },
   causalBins: { kind: int(2), flag: 'causal-bins', help: 'time bins of the causal weighting', hint: 'causalBins' },
-  causalMax: { kind: { type: 'number', min: 0 }, flag: 'causal-max', help: "ε schedule of --causal: raise ε tenfold, up to this, whenever the last time bin's weight exceeds --causal-threshold (Wang et al. 2022; 0: ε fixed)" },
+  causalMax: { kind: { type: 'number', min: 0 }, flag: 'causal-max', help: "ε schedule of --causal: raise ε tenfold, up to this, whenever the last time bin's weight exceeds --causal-threshold (Wang et al. 2022; 0: ε fixed)", defaultText: '0; --recipe auto: 100 on time-dependent problems' },
   causalThreshold: { kind: { type: 'number', min: 0, exclusiveMin: true, max: 1 }, flag: 'causal-threshold', help: "with --causal-max: the last time bin's weight above which ε is raised, in (0, 1]" },
   evalEvery: { kind: int(0), flag: 'eval-every', help: 'measure rel. L2 every N steps (0: only at the end)' },
   targetLoss: { kind: { type: 'number', min: 0 }, nullable: true, flag: 'target-loss', help: 'stop once the loss is at most X', defaultText: 'none' },
