@@ -147,6 +147,11 @@ async function build(argv: string[]): Promise<Argv> {
       // The command runs on the chosen backend (wasm unless --backend / KANPINN_BACKEND say otherwise).
       const { defaultBackendName, parseBackendName, setBackend } = await import('../src/backend.js');
       const name = typeof args.backend === 'string' ? parseBackendName(args.backend, '--backend') : defaultBackendName();
+      // a valid --threads before the backend starts: the wasm build is chosen by it (engine/wasmThreads.ts)
+      if (Number.isInteger(args.threads) && (args.threads as number) >= 1) {
+        const { setThreads } = await import('../src/engine/pool.js');
+        setThreads(args.threads as number);
+      }
       await setBackend(name);
     });
   }

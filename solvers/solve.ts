@@ -31,7 +31,11 @@ function architectureRecipe(problem: Problem, options: SolveOptions, model: Mode
   const { embedding, hard, scaling } = model.options;
   if (embedding || options.embed !== null) out.embed = { value: embedding?.spec ?? 'none', why: chosen?.embedding.why ?? 'the resumed model\'s' };
   if (hard || options.hard !== null) out.hard = { value: hard?.spec ?? 'none', why: chosen?.hard.why ?? 'the resumed model\'s' };
-  if (scaling || options.scale !== 'off') out.scale = { value: scaling ? 'on' : 'off', why: chosen?.scaling.why ?? `the resumed model's (output scale ${scaling!.source})` };
+  if (scaling || options.scale !== 'off') {
+    // A resumed model keeps its own scaling, whatever --scale would build now.
+    const built = chosen !== undefined && (chosen.scaling.config !== null) === (scaling !== undefined);
+    out.scale = { value: scaling ? 'on' : 'off', why: built ? chosen.scaling.why : `the resumed model's${scaling ? ` (output scale ${scaling.source})` : ''}` };
+  }
   return out;
 }
 

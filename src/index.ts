@@ -15,6 +15,8 @@ export type { Rng } from './random.js';
 // models
 export { createModel } from './createModel.js';
 export { setThreads, getThreads, machineThreads, THREAD_MIN_WORK } from './engine/pool.js';
+export { wasmThreadsReady, wasmThreadsState } from './engine/wasmThreads.js';
+export type { WasmThreadsState } from './engine/wasmThreads.js';
 export type { Model, ModelOptions } from './createModel.js';
 export type { ModelBase, PointsInput, EvaluateOptions, InferredParameters, ParameterDeclaration } from './model/types.js';
 export { createKan, KAN_DEFAULTS } from './kan/model.js';

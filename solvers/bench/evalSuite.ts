@@ -108,12 +108,64 @@ function chunksOf(c: EvalCase): Chunk[] {
   });
 }
 
-/** Times one case: returns the median ms of `repeats` loss+gradient evaluations after `warmup`. */
-export function runEvalCase(c: EvalCase, repeats: number, warmup: number): EvalResult {
-  const peak = matMulPeak();
+/** One case made ready to time: its model, points, and the loss + gradient of one chunk. */
+interface PreparedCase {
+  model: ReturnType<typeof createModel>;
+  chunks: Chunk[];
+  variables: tf.Variable[];
+  /** The loss and its gradient with respect to every variable on one chunk (call inside tf.tidy). */
+  lossAndGrads(chunk: Chunk): { value: tf.Scalar; grads: tf.NamedTensorMap };
+}
+
+function prepareCase(c: EvalCase): PreparedCase {
   const model = createModel(c.model);
   const chunks = chunksOf(c);
   const variables = model.variables();
+  const lossAndGrads = (chunk: Chunk): { value: tf.Scalar; grads: tf.NamedTensorMap } =>
+    tf.variableGrads(() => {
+      const inner = jetTensors(model, ['u', 'u_xx', 'u_yy'], chunk.interior, chunk.interiorCount);
+      const residual = inner.u_xx!.add(inner.u_yy!).sub(chunk.f);
+      const edge = jetTensors(model, ['u'], chunk.boundary, chunk.boundaryCount);
+      return residual.square().sum().mul(0.01 / c.interior).add(edge.u!.square().sum().mul(1 / c.boundary)) as tf.Scalar;
+    }, variables);
+  return { model, chunks, variables, lossAndGrads };
+}
+
+function median(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function caseResult(c: EvalCase, prepared: PreparedCase, ms: number, repeats: number, peak: { tfjs: number; js: number }, peakRss: number): EvalResult {
+  const flops = evalCaseFlops(c);
+  return {
+    name: c.name,
+    model: c.model.kind,
+    width: c.model.width,
+    grid: c.model.kind === 'kan' ? (c.model.grid ?? 5) : null,
+    points: c.interior + c.boundary,
+    params: prepared.model.paramCount(),
+    msPerEval: Math.round(ms * 1000) / 1000,
+    repeats,
+    threads: getThreads(),
+    flops,
+    gflops: Math.round((flops / (ms * 1e-3) / 1e9) * 1000) / 1000,
+    peakGflops: { tfjs: peak.tfjs, js: peak.js },
+    peakRssMB: Math.round(peakRss / 1e6),
+    ...(c.chunk !== undefined ? { chunk: c.chunk } : {}),
+  };
+}
+
+function disposeCase(prepared: PreparedCase): void {
+  for (const chunk of prepared.chunks) chunk.f.dispose();
+  prepared.model.dispose();
+}
+
+/** Times one case: returns the median ms of `repeats` loss+gradient evaluations after `warmup`. */
+export function runEvalCase(c: EvalCase, repeats: number, warmup: number): EvalResult {
+  const peak = matMulPeak();
+  const prepared = prepareCase(c);
+  const { chunks, variables } = prepared;
   // gradients summed over the chunks (each chunk's loss is its share of the means)
   const sums = variables.map((v) => new Float32Array(v.size));
   let peakRss = process.memoryUsage().rss;
@@ -121,12 +173,7 @@ export function runEvalCase(c: EvalCase, repeats: number, warmup: number): EvalR
     for (const s of sums) s.fill(0);
     for (const chunk of chunks) {
       tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => {
-          const inner = jetTensors(model, ['u', 'u_xx', 'u_yy'], chunk.interior, chunk.interiorCount);
-          const residual = inner.u_xx!.add(inner.u_yy!).sub(chunk.f);
-          const edge = jetTensors(model, ['u'], chunk.boundary, chunk.boundaryCount);
-          return residual.square().sum().mul(0.01 / c.interior).add(edge.u!.square().sum().mul(1 / c.boundary)) as tf.Scalar;
-        }, variables);
+        const { value, grads } = prepared.lossAndGrads(chunk);
         value.dataSync();
         variables.forEach((v, i) => {
           const g = grads[v.name]!.dataSync();
@@ -144,27 +191,46 @@ export function runEvalCase(c: EvalCase, repeats: number, warmup: number): EvalR
     evaluate();
     times.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  const ms = times[Math.floor(times.length / 2)]!;
-  const flops = evalCaseFlops(c);
-  const result: EvalResult = {
-    name: c.name,
-    model: c.model.kind,
-    width: c.model.width,
-    grid: c.model.kind === 'kan' ? (c.model.grid ?? 5) : null,
-    points: c.interior + c.boundary,
-    params: model.paramCount(),
-    msPerEval: Math.round(ms * 1000) / 1000,
-    repeats,
-    threads: getThreads(),
-    flops,
-    gflops: Math.round((flops / (ms * 1e-3) / 1e9) * 1000) / 1000,
-    peakGflops: { tfjs: peak.tfjs, js: peak.js },
-    peakRssMB: Math.round(peakRss / 1e6),
-    ...(c.chunk !== undefined ? { chunk: c.chunk } : {}),
+  const result = caseResult(c, prepared, median(times), repeats, peak, peakRss);
+  disposeCase(prepared);
+  return result;
+}
+
+/**
+ * `runEvalCase` for backends whose synchronous read-back is missing or slow (webgpu, webgl): the
+ * chunks' gradients are summed on the device and one evaluation ends when the loss and the summed
+ * gradients have been read with `await data()`, as a training step that reads its loss would. The
+ * plain matrix product's peak is measured the same way (`peak`, from the caller).
+ */
+export async function runEvalCaseAsync(c: EvalCase, repeats: number, warmup: number, peak: { tfjs: number; js: number }): Promise<EvalResult> {
+  const prepared = prepareCase(c);
+  const { chunks, variables } = prepared;
+  let peakRss = process.memoryUsage().rss;
+  const evaluate = async (): Promise<void> => {
+    const totals = tf.tidy(() => {
+      let loss: tf.Scalar | undefined;
+      let sums: tf.Tensor[] | undefined;
+      for (const chunk of chunks) {
+        const { value, grads } = prepared.lossAndGrads(chunk);
+        loss = loss ? (loss.add(value) as tf.Scalar) : value;
+        const g = variables.map((v) => grads[v.name]!);
+        sums = sums ? sums.map((s, i) => s.add(g[i]!)) : g;
+      }
+      return [loss!, ...sums!];
+    });
+    await Promise.all(totals.map((t) => t.data()));
+    tf.dispose(totals);
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
   };
-  for (const chunk of chunks) chunk.f.dispose();
-  model.dispose();
+  for (let i = 0; i < warmup; i++) await evaluate();
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const start = performance.now();
+    await evaluate();
+    times.push(performance.now() - start);
+  }
+  const result = caseResult(c, prepared, median(times), repeats, peak, peakRss);
+  disposeCase(prepared);
   return result;
 }
 

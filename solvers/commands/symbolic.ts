@@ -153,7 +153,9 @@ export const symbolicCommand: CommandModule<object, SymbolicArgs> = {
         const rows = ranked.map((c) => ({ name: c.name, r2: c.r2, complexity: c.complexity, params: c.params }));
         if (args.json) printJson({ edge: [l, i, j], candidates: rows });
         else {
-          printLine(`edge ${l},${i},${j}: c·f(a·x + b) + d`);
+          // A scaled model's first layer sees x̂ = (x − centre)/half-width: its fits are in x̂ (the formula converts them).
+          const scaled = l === 0 ? model.options.scaling : undefined;
+          printLine(scaled ? `edge ${l},${i},${j}: c·f(a·x̂ + b) + d with x̂ = (${model.inputs[i]} - ${scaled.center[i]}) / ${scaled.halfWidth[i]} (the model's input scaling)` : `edge ${l},${i},${j}: c·f(a·x + b) + d`);
           for (const c of rows) printLine(`  ${c.name.padEnd(9)} R² ${c.r2.toFixed(6)}  complexity ${c.complexity}  a=${c.params.a.toPrecision(4)} b=${c.params.b.toPrecision(4)} c=${c.params.c.toPrecision(4)} d=${c.params.d.toPrecision(4)}`);
         }
         return;

@@ -17,7 +17,7 @@
  */
 import { codeGenerationAllowed } from '../jet/codegen.js';
 import { SharedArena, type ArenaSpec, type SharedArray } from './arena.js';
-import { CTL, CTL_WORDS, ERROR_BYTES, VIEW_TAG, WORKER_SOURCE } from './workerSource.js';
+import { CTL, CTL_WORDS, ERROR_BYTES, EXTERNAL_TAG, VIEW_TAG, WORKER_SOURCE } from './workerSource.js';
 import { scriptExecArgv, setWasmThreads } from './wasmThreads.js';
 
 interface NodeWorker {
@@ -128,6 +128,8 @@ interface Slot {
   compiled: Set<string>;
   /** The arena generation whose buffer this worker holds (−1: none yet). */
   generation: number;
+  /** The shared buffers used in place (not the arena) that this worker holds, in the order of its last job's. */
+  externals: SharedArrayBuffer[];
 }
 
 let pool: Slot[] = [];
@@ -157,7 +159,7 @@ function startWorker(api: WorkerThreads): Slot {
   const worker = new api.Worker(WORKER_SOURCE, { eval: true, execArgv: scriptExecArgv(), workerData: { ctl: ctlBuffer, errors: errorBuffer, port: port2 }, transferList: [port2] });
   worker.unref();
   port1.unref();
-  const slot: Slot = { worker, port: port1, ctl: new Int32Array(ctlBuffer), errors: new Uint8Array(errorBuffer), job: 0, exited: false, compiled: new Set(), generation: -1 };
+  const slot: Slot = { worker, port: port1, ctl: new Int32Array(ctlBuffer), errors: new Uint8Array(errorBuffer), job: 0, exited: false, compiled: new Set(), generation: -1, externals: [] };
   worker.on('exit', () => {
     slot.exited = true;
   });
@@ -230,9 +232,10 @@ export function threadsFor(work: number, points: number): number {
 /**
  * An array argument of a threaded kernel, by how the kernel uses it; the pool puts it in shared
  * memory (arena.ts) for the call:
- * - `in`: read per point; copied into shared memory.
+ * - `in`: read per point; copied into shared memory (used in place when it already is in shared
+ *   memory, as tensors on tfjs-wasm's threaded build are).
  * - `out`: written (or added into) per point, each thread its own points; starts as the array's
- *   contents and is copied back into the array after the call.
+ *   contents and is copied back into the array after the call (written in place when shared).
  * - `sum`: added into by every point (a sum over points, e.g. a parameter gradient): the calling
  *   thread adds into the array itself, each worker into a zeroed private slice that is added into
  *   the array after the call.
@@ -241,17 +244,40 @@ export class SharedArg {
   constructor(
     readonly use: 'in' | 'out' | 'sum',
     readonly array: SharedArray,
+    /** How the array is laid out by point, when the kernel touches only its own points' part (see `PointLayout`). */
+    readonly layout: PointLayout | null = null,
   ) {}
 }
 
-/** A kernel argument the kernel reads per point (see `SharedArg`). */
-export function input(array: SharedArray): SharedArg {
-  return new SharedArg('in', array);
+/**
+ * An `in`/`out` array laid out as `blocks` consecutive blocks of N rows of `width` numbers, a
+ * point's numbers being its row in every block (jets [C, N, width], channel-major), where a thread
+ * touches only its own points' rows. Then the calling thread uses the caller's array itself for its
+ * chunk, and only the workers' rows are copied into and out of the arena (half the copies on two
+ * threads; the copies run on the calling thread, serially).
+ */
+export interface PointLayout {
+  blocks: number;
+  width: number;
+}
+
+/** A kernel argument the kernel reads per point (see `SharedArg`), optionally with its `PointLayout`. */
+export function input(array: SharedArray, layout: PointLayout | null = null): SharedArg {
+  return new SharedArg('in', array, layout);
 }
 
 /** A kernel argument the kernel writes per point; the caller's array receives the result (see `SharedArg`). */
-export function output(array: SharedArray): SharedArg {
-  return new SharedArg('out', array);
+export function output(array: SharedArray, layout: PointLayout | null = null): SharedArg {
+  return new SharedArg('out', array, layout);
+}
+
+/** Copies the rows [n0, n1) of every block of a `PointLayout` array from `from` to `to`. */
+function copyRows(from: SharedArray, to: SharedArray, layout: PointLayout, points: number, n0: number, n1: number): void {
+  const { blocks, width } = layout;
+  for (let b = 0; b < blocks; b++) {
+    const start = (b * points + n0) * width;
+    to.set(from.subarray(start, start + (n1 - n0) * width), start);
+  }
 }
 
 /** A kernel argument the kernel adds into from every point (see `SharedArg`). */
@@ -293,11 +319,29 @@ function errorText(bytes: Uint8Array): string {
   return new TextDecoder().decode(bytes.slice(0, end < 0 ? bytes.length : end)).split('\n')[0] ?? '';
 }
 
-/** The arena's layout of a call: the arrays of `in`/`out` args, and one slice per worker of each `sum` arg. */
-function layoutCall(args: unknown[], workers: number): { local: unknown[]; perWorker: unknown[][]; sums: { target: Float64Array; slices: Float64Array[] }[] } {
+/**
+ * True for an array already in shared memory other than the arena (tfjs-wasm's heap on its
+ * threaded build, wasmThreads.ts): the workers use it in place, no copy in or out.
+ */
+function inSharedMemory(array: SharedArray): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && array.buffer instanceof SharedArrayBuffer;
+}
+
+/** A call's arguments laid out: per-thread argument lists, the `sum` slices, and the shared buffers used in place. */
+interface CallLayout {
+  /** The arena views of the copied args, in the order of the args (a `sum` arg: one per worker). */
+  views: SharedArray[];
+  local: unknown[];
+  perWorker: unknown[][];
+  sums: { target: Float64Array; slices: Float64Array[] }[];
+  externals: SharedArrayBuffer[];
+}
+
+/** The arena's layout of a call: the arrays of `in`/`out` args not already shared, and one slice per worker of each `sum` arg. */
+function layoutCall(args: unknown[], workers: number, points: number, bounds: number[]): CallLayout {
   const specs: ArenaSpec[] = [];
   for (const arg of args) {
-    if (!(arg instanceof SharedArg)) continue;
+    if (!(arg instanceof SharedArg) || (arg.use !== 'sum' && inSharedMemory(arg.array))) continue;
     const type = arg.array instanceof Float64Array ? 'f64' : 'f32';
     const copies = arg.use === 'sum' ? workers : 1;
     for (let c = 0; c < copies; c++) specs.push({ type, length: arg.array.length });
@@ -306,6 +350,7 @@ function layoutCall(args: unknown[], workers: number): { local: unknown[]; perWo
   const local: unknown[] = [];
   const perWorker: unknown[][] = Array.from({ length: workers }, () => []);
   const sums: { target: Float64Array; slices: Float64Array[] }[] = [];
+  const externals: SharedArrayBuffer[] = [];
   let next = 0;
   for (const arg of args) {
     if (!(arg instanceof SharedArg)) {
@@ -322,15 +367,41 @@ function layoutCall(args: unknown[], workers: number): { local: unknown[]; perWo
         next++;
       }
       sums.push({ target: arg.array as Float64Array, slices });
+    } else if (inSharedMemory(arg.array)) {
+      const buffer = arg.array.buffer as SharedArrayBuffer;
+      let index = externals.indexOf(buffer);
+      if (index < 0) index = externals.push(buffer) - 1;
+      local.push(arg.array);
+      const place = { type: arg.array instanceof Float64Array ? 'f64' : 'f32', byteOffset: arg.array.byteOffset, length: arg.array.length };
+      for (const list of perWorker) list.push({ [EXTERNAL_TAG]: { index, ...place } });
     } else {
       const view = views[next]!;
-      view.set(arg.array);
-      local.push(view);
+      const layout = usableLayout(arg, points);
+      if (layout === null) {
+        view.set(arg.array);
+        local.push(view);
+      } else {
+        // the calling thread works on the caller's array; the workers' rows go through the arena
+        if (arg.use === 'in' || arg.use === 'out') copyRows(arg.array, view, layout, points, bounds[1]!, points);
+        local.push(arg.array);
+      }
       for (const list of perWorker) list.push({ [VIEW_TAG]: places[next]! });
       next++;
     }
   }
-  return { local, perWorker, sums };
+  return { views, local, perWorker, sums, externals };
+}
+
+/** The arg's point layout when it matches its array's length for `points` points, else null (copied whole). */
+function usableLayout(arg: SharedArg, points: number): PointLayout | null {
+  const layout = arg.layout;
+  if (layout === null || layout.blocks * points * layout.width !== arg.array.length) return null;
+  return layout;
+}
+
+/** Whether a worker holds exactly these external buffers (by identity). */
+function sameBuffers(held: readonly SharedArrayBuffer[], wanted: readonly SharedArrayBuffer[]): boolean {
+  return held.length === wanted.length && held.every((b, i) => b === wanted[i]);
 }
 
 /**
@@ -345,7 +416,7 @@ export function runThreaded(call: ThreadedCall): void {
   const local = localKernel(call.kernel);
   const key = call.kernel.key;
   const bounds = Array.from({ length: T + 1 }, (_, t) => Math.round((call.points * t) / T));
-  const { local: localArgs, perWorker, sums } = layoutCall(call.args, T - 1);
+  const { views: arenaViews, local: localArgs, perWorker, sums, externals } = layoutCall(call.args, T - 1, call.points, bounds);
   threadedCalls += 1;
   for (let w = 1; w < T; w++) {
     const slot = slots[w - 1]!;
@@ -355,7 +426,10 @@ export function runThreaded(call: ThreadedCall): void {
     // the arena's buffer travels only when it is new to this worker (see arena.ts for why)
     const buffer = slot.generation === arena.generation ? null : arena.current();
     slot.generation = arena.generation;
-    slot.port.postMessage({ key, source, n0: bounds[w], n1: bounds[w + 1], buffer, args: perWorker[w - 1] });
+    // shared buffers used in place travel only when they differ from the worker's last ones
+    const ext = sameBuffers(slot.externals, externals) ? null : externals;
+    if (ext !== null) slot.externals = externals;
+    slot.port.postMessage({ key, source, n0: bounds[w], n1: bounds[w + 1], buffer, externals: ext, args: perWorker[w - 1] });
     Atomics.store(slot.ctl, CTL.GO, slot.job);
     Atomics.notify(slot.ctl, CTL.GO);
   }
@@ -380,12 +454,24 @@ export function runThreaded(call: ThreadedCall): void {
     if (Atomics.load(slot.ctl, CTL.STATUS) !== 0) {
       // the job may have failed before the worker took the buffer: post it again next time
       slot.generation = -1;
+      slot.externals = [];
       if (failure === null) failure = new Error(`kernel thread ${w}: ${errorText(slot.errors)}`);
     }
   }
   if (failure !== null) throw failure;
-  call.args.forEach((arg, i) => {
-    if (arg instanceof SharedArg && arg.use === 'out') arg.array.set(localArgs[i] as SharedArray);
+  let view = 0;
+  call.args.forEach((arg) => {
+    if (!(arg instanceof SharedArg) || (arg.use !== 'sum' && inSharedMemory(arg.array))) return;
+    if (arg.use === 'sum') {
+      view += T - 1;
+      return;
+    }
+    if (arg.use === 'out') {
+      const layout = usableLayout(arg, call.points);
+      if (layout === null) arg.array.set(arenaViews[view]!);
+      else copyRows(arenaViews[view]!, arg.array, layout, call.points, bounds[1]!, call.points);
+    }
+    view++;
   });
   for (const { target, slices } of sums) {
     for (const slice of slices) {

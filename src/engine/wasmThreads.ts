@@ -129,36 +129,104 @@ export function wasmHeapShared(): boolean {
   return state.threaded && tf.getBackend() === 'wasm';
 }
 
-/** The global `Worker` the glue uses: recorded Blob texts run as eval workers, anything else as before. */
-function installWorkerClass(NodeWorker: NodeWorkerClass): void {
-  if (workerClassInstalled) return;
-  class PthreadWorker extends NodeWorker {
-    constructor(source: string | URL, options?: Record<string, unknown>) {
-      // the glue makes a fresh Blob URL for each new pthread, after the patches are gone: every one
-      // of them is the same worker text (Node's Worker could not load a blob: URL anyway)
-      const text = typeof source === 'string' ? (workerTexts.get(source) ?? (source.startsWith('blob:') ? workerText : undefined)) : undefined;
-      if (text === undefined) {
-        super(source, options);
+type Listener = (...args: unknown[]) => void;
+
+/**
+ * One pthread worker of the glue, started lazily: the glue pre-loads 8 workers at start (and waits
+ * for them) although XNNPACK uses `threads − 1`, which cost ~0.8 s and ~90 MB per process. This
+ * stand-in answers the glue's `load` at once (marked loaded synchronously, so a pthread the glue
+ * creates while the calling thread is blocked starts without Node's event loop), and starts the
+ * real eval worker only when a pthread is run on it, posting it the recorded `load` first.
+ */
+class LazyPthreadWorker {
+  /** Read and written by the glue. */
+  loaded = false;
+  private real: NodeWorkerInstance | null = null;
+  private readonly listeners: [string, Listener][] = [];
+  private load: [unknown, unknown] | null = null;
+
+  constructor(
+    private readonly NodeWorker: NodeWorkerClass,
+    private readonly text: string,
+  ) {}
+
+  on(event: string, listener: Listener): this {
+    this.listeners.push([event, listener]);
+    if (this.real !== null) this.attach(this.real, event, listener);
+    return this;
+  }
+
+  postMessage(message: unknown, transfer?: unknown): void {
+    const m = message as { cmd?: string; urlOrBlob?: unknown } | null;
+    if (m !== null && typeof m === 'object' && m.cmd === 'load') {
+      // the main script travels in workerData: the worker is told a name it ignores
+      const load: [unknown, unknown] = [{ ...m, urlOrBlob: MAIN_URL }, transfer];
+      if (this.real !== null) {
+        this.real.postMessage(load[0], load[1]);
         return;
       }
-      const redirect = `${WORKER_MARKER}global.importScripts=function(){(0,eval)(require('worker_threads').workerData.kanpinnMain)};`;
-      super(text.replace(WORKER_MARKER, redirect), { eval: true, execArgv: scriptExecArgv(), workerData: { kanpinnMain: MAIN_PREAMBLE + (mainText ?? '') } });
-      this.unref();
+      this.load = load;
+      this.loaded = true;
+      setImmediate(() => this.emit('message', { cmd: 'loaded' }));
+      return;
     }
-    /** The glue refs a worker when it runs a pthread: XNNPACK's idle pool threads must not keep Node alive. */
-    ref(): void {}
-    override on(event: string, listener: (...args: unknown[]) => void): this {
-      super.on(event, listener);
-      // a 'message' listener refs the worker's port again: pthreads never keep the process alive
-      // (the calls that use them are synchronous)
-      this.unref();
-      return this;
+    this.start().postMessage(message, transfer);
+  }
+
+  /** The glue refs a worker when it runs a pthread: XNNPACK's idle pool threads must not keep Node alive. */
+  ref(): void {}
+
+  unref(): void {
+    this.real?.unref();
+  }
+
+  terminate(): Promise<number> {
+    return this.real === null ? Promise.resolve(0) : (this.real as unknown as { terminate(): Promise<number> }).terminate();
+  }
+
+  private emit(event: string, value: unknown): void {
+    for (const [e, listener] of this.listeners) if (e === event) listener(value);
+  }
+
+  private start(): NodeWorkerInstance {
+    if (this.real !== null) return this.real;
+    const redirect = `${WORKER_MARKER}global.importScripts=function(){(0,eval)(require('worker_threads').workerData.kanpinnMain)};`;
+    const real = new this.NodeWorker(this.text.replace(WORKER_MARKER, redirect), { eval: true, execArgv: scriptExecArgv(), workerData: { kanpinnMain: MAIN_PREAMBLE + (mainText ?? '') } });
+    this.real = real;
+    for (const [event, listener] of this.listeners) this.attach(real, event, listener);
+    if (this.load !== null) real.postMessage(this.load[0], this.load[1]);
+    real.unref();
+    return real;
+  }
+
+  private attach(real: NodeWorkerInstance, event: string, listener: Listener): void {
+    if (event !== 'message') {
+      real.on(event, listener);
+    } else {
+      // the glue was told 'loaded' already: the real worker's own one is dropped
+      let dropped = false;
+      real.on(event, (data: unknown) => {
+        if (!dropped && (data as { cmd?: string } | null)?.cmd === 'loaded') {
+          dropped = true;
+          return;
+        }
+        listener(data);
+      });
     }
-    override postMessage(message: unknown, transfer?: unknown): void {
-      const m = message as { cmd?: string; urlOrBlob?: unknown } | null;
-      if (m !== null && typeof m === 'object' && m.cmd === 'load' && typeof m.urlOrBlob !== 'string') message = { ...m, urlOrBlob: MAIN_URL };
-      super.postMessage(message, transfer);
-    }
+    // a 'message' listener refs the worker's port again: pthreads never keep the process alive
+    // (the calls that use them are synchronous)
+    real.unref();
+  }
+}
+
+/** The global `Worker` the glue uses: its recorded Blob-URL workers become lazy eval workers, anything else as before. */
+function installWorkerClass(NodeWorker: NodeWorkerClass): void {
+  if (workerClassInstalled) return;
+  function PthreadWorker(source: string | URL, options?: Record<string, unknown>): unknown {
+    // the glue makes a fresh Blob URL for each new pthread, after the patches are gone: every one
+    // of them is the same worker text (Node's Worker could not load a blob: URL anyway)
+    const text = typeof source === 'string' ? (workerTexts.get(source) ?? (source.startsWith('blob:') ? workerText : undefined)) : undefined;
+    return text === undefined ? new NodeWorker(source, options) : new LazyPthreadWorker(NodeWorker, text);
   }
   Object.defineProperty(globalThis, 'Worker', {
     configurable: true,
@@ -208,7 +276,10 @@ async function withPatches<T>(os: NodeOs, start: () => Promise<T>): Promise<T> {
 
 /**
  * Starts tfjs's `wasm` backend, the threaded SIMD build with `threads` XNNPACK threads where that
- * works (Node, more than one thread wanted), else the build tfjs picks by itself. Resolves to
+ * works (Node, more than one thread wanted), else the build tfjs picks by itself. The build is
+ * chosen once: a process started with one thread (a sweep worker's share, `--threads 1`) keeps the
+ * single-threaded build, all it needs, and a later `setThreads(n > 1)` threads only the
+ * kernels. (The threaded start costs ~50 ms and ~7 MB more, with its pthread workers started lazily.) Resolves to
  * whether the backend started. Call with tfjs-backend-wasm imported and before anything else
  * started the `wasm` backend.
  */
@@ -220,7 +291,9 @@ export async function startWasmBackend(wasm: WasmPackage, threads: number): Prom
   const reason =
     env === '0'
       ? 'KANPINN_WASM_THREADS=0'
-      : api === null || os === null
+      : threads <= 1
+        ? 'one thread when the backend started'
+        : api === null || os === null
         ? 'not in Node'
         : typeof wasm.setThreadsCount !== 'function' || typeof SharedArrayBuffer === 'undefined'
           ? 'this tfjs-backend-wasm has no threads'

@@ -11,7 +11,7 @@
  * kernel in layerKernel.ts is the reference and the fallback (test/kan/layerCodegen.test.ts
  * compares the two).
  */
-import { cachedKernel, compileKernel, falling, range } from '../jet/codegen.js';
+import { cachedKernel, compileKernel, EXP2_TABLES, expCode, falling, range } from '../jet/codegen.js';
 import { compileJet, jetSource, type JetFactorsBackFn, type JetFactorsFn } from '../jet/factors.js';
 import type { JetPlan } from '../jet/plan.js';
 import { baseDerivatives, type BaseFunction } from '../jet/baseFunctions.js';
@@ -94,7 +94,8 @@ function baseCode(orders: number): string {
   ].slice(0, orders + 1);
   return `let ${names.join(', ')};
       if (base === 'silu') {
-        const sg = 1 / (1 + Math.exp(-x));
+        ${expCode('-x', 'ex')}
+        const sg = 1 / (1 + ex);
         const sg1 = sg * (1 - sg);
         ${silu.join(' ')}
       } else { ${call} }`;
@@ -202,6 +203,7 @@ function generateForward(plan: JetPlan, k: number, constS: Float64Array[] | null
   return `${HEADER}
   const acc = new Float64Array(${C} * nOut);
   const bv = new Float64Array(${M + 2});
+  ${EXP2_TABLES}
   for (let n = 0; n < N; n++) {
     acc.fill(0);
     ${perInput(constS, block)}
@@ -269,6 +271,7 @@ function generateBackward(plan: JetPlan, k: number, constS: Float64Array[] | nul
   };
   return `${HEADER}
   const bv = new Float64Array(${orders + 2});
+  ${EXP2_TABLES}
   for (let n = 0; n < N; n++) {
     ${perInput(constS, block)}
   }`;

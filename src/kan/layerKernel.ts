@@ -140,7 +140,7 @@ export function kanLayerForward(geo: LayerGeometry, plan: JetPlan, X: Float32Arr
     const run = generatedForward(plan, k, constS);
     if (run) {
       const args = generatedArgs(geo, X, N, p, raw);
-      const threaded = threadedLayerForward(plan, k, constS, args);
+      const threaded = threadedLayerForward(plan, k, constS, args, Y);
       if (threaded) return threaded;
       run(args, Y);
       return Y;
@@ -220,7 +220,7 @@ export function kanLayerBackward(
     const run = generatedBackward(plan, k, constS, needInputGrad);
     if (run) {
       const args = generatedArgs(geo, X, N, p, raw);
-      const threaded = threadedLayerBackward(plan, k, constS, needInputGrad, args, dY, dRaw, dSb);
+      const threaded = threadedLayerBackward(plan, k, constS, needInputGrad, args, dY, dRaw, dSb, dX);
       if (!threaded) run(args, dY, dRaw, dSb, dX);
       const { dCoef, dSp } = splineParamGrads(geo, p, raw, dRaw);
       return { dX: threaded ? threaded.dX : dX, dCoef, dScaleBase: Float32Array.from(dSb), dScaleSp: dSp, dAffine: null };

@@ -37,23 +37,28 @@ function workOf(plan: JetPlan, a: GeneratedArgs): number {
 }
 
 /** The kernel's arguments A split into the bulk arrays (shared for the call) and the rest (copied to each worker). */
-function splitArgs(a: GeneratedArgs): unknown[] {
+function splitArgs(plan: JetPlan, a: GeneratedArgs): unknown[] {
   const { X, raw, ...rest } = a;
-  return [rest, input(X), input(raw)];
+  return [rest, input(X, { blocks: plan.channels.length, width: a.nIn }), input(raw)];
 }
 
-/** The forward jets Y [C, N, nOut] computed on several threads, or null when the call is too small for threads (the caller runs it). */
-export function threadedLayerForward(plan: JetPlan, k: number, constS: Float64Array[] | null, a: GeneratedArgs): Float32Array | null {
+/**
+ * The forward jets Y [C, N, nOut] computed on several threads into `into` (the caller's output
+ * array; a new one when absent) and returned, or null when the call is too small for threads (the
+ * caller runs it).
+ */
+export function threadedLayerForward(plan: JetPlan, k: number, constS: Float64Array[] | null, a: GeneratedArgs, into?: Float32Array): Float32Array | null {
   const threads = threadsFor(workOf(plan, a), a.N);
   if (threads < 2) return null;
-  const Y = new Float32Array(plan.channels.length * a.N * a.nOut);
-  runThreaded({ kernel: kernelFor(plan, k, 'forward', constS, ['A0', 'sharedX', 'sharedRaw', 'Y']), points: a.N, threads, args: [...splitArgs(a), output(Y)] });
+  const Y = into ?? new Float32Array(plan.channels.length * a.N * a.nOut);
+  runThreaded({ kernel: kernelFor(plan, k, 'forward', constS, ['A0', 'sharedX', 'sharedRaw', 'Y']), points: a.N, threads, args: [...splitArgs(plan, a), output(Y, { blocks: plan.channels.length, width: a.nOut })] });
   return Y;
 }
 
 /**
- * The backward pass on several threads: adds into dRaw and dSb and returns { dX } (null without
- * the input gradient); null when the call is too small for threads (the caller runs it).
+ * The backward pass on several threads: adds into dRaw and dSb, and into `into` (the caller's
+ * zeroed dX; a new one when absent), and returns { dX } (null without the input gradient); null
+ * when the call is too small for threads (the caller runs it).
  */
 export function threadedLayerBackward(
   plan: JetPlan,
@@ -64,12 +69,21 @@ export function threadedLayerBackward(
   dY: Float32Array,
   dRaw: Float64Array,
   dSb: Float64Array,
+  into?: Float32Array | null,
 ): { dX: Float32Array | null } | null {
   const threads = threadsFor(2 * workOf(plan, a), a.N);
   if (threads < 2) return null;
-  const dX = needInputGrad ? new Float32Array(a.X.length) : null;
+  // the caller's zeroed dX when it has one (a second array per call was only garbage)
+  const dX = needInputGrad ? (into ?? new Float32Array(a.X.length)) : null;
   const pass: KernelPass = needInputGrad ? 'backward-input' : 'backward';
   const kernel = kernelFor(plan, k, pass, constS, ['A0', 'sharedX', 'sharedRaw', 'dY', 'dRaw', 'dSb', 'dX']);
-  runThreaded({ kernel, points: a.N, threads, args: [...splitArgs(a), input(dY), sum(dRaw), sum(dSb), dX === null ? null : output(dX)] });
+  runThreaded({ kernel, points: a.N, threads, args: [
+      ...splitArgs(plan, a),
+      input(dY, { blocks: plan.channels.length, width: a.nOut }),
+      sum(dRaw),
+      sum(dSb),
+      dX === null ? null : output(dX, { blocks: plan.channels.length, width: a.nIn }),
+    ],
+  });
   return { dX };
 }

@@ -36,13 +36,35 @@ const TANH_SOURCE = [
   'const em1 = p2 * rs + (p2 - 1); const q = 1 / (em1 + 2);',
   'const t = em1 * q; const sech2 = 4 * (p2 + p2 * rs) * q * q;',
 ].join(' ');
-/** POW2[m + 64] = 2^m (|m| ≤ 58 here), POW2_32[j] = 2^{j/32}. */
+/**
+ * POW2[m + 64] = 2^m (|m| ≤ 58 here) by doubling (exact), POW2_32[j] = 2^{j/32}; declared only by
+ * the kernels that use them (`tablesFor`): built per call, 160 Math.pow calls were ~2 % of a small
+ * MLP evaluation.
+ */
 const TANH_TABLES =
-  'const POW2 = new Float64Array(128); for (let i = 0; i < 128; i++) POW2[i] = Math.pow(2, i - 64); ' +
+  'const POW2 = new Float64Array(128); for (let i = 0, p = Math.pow(2, -64); i < 128; i++, p *= 2) POW2[i] = p; ' +
   'const POW2_32 = new Float64Array(32); for (let i = 0; i < 32; i++) POW2_32[i] = Math.pow(2, i / 32);';
+
+/** The table declarations `derivativeCode(activation, order)` needs. */
+function tablesFor(activation: string, order: number): string {
+  return activation === 'tanh' && order <= 3 ? TANH_TABLES : '';
+}
+
+/**
+ * SiLU's derivatives up to third order: the closed forms of `baseDerivatives` (jet/baseFunctions.ts),
+ * the same expressions, so the same values.
+ */
+const SILU_FORMS = ['z * sg', 'z * sg1 + sg', 'z * sg1 * (1 - 2 * sg) + 2 * sg1', 'z * sg1 * (1 - 6 * sg + 6 * sg * sg) + 3 * sg1 * (1 - 2 * sg)'];
 
 /** Declarations of d0..d{order} = σ^{(m)}(z). */
 function derivativeCode(activation: string, order: number): string {
+  if (activation === 'identity') {
+    // what baseDerivatives('identity') writes: z, 1, then zeros (the network's output layer)
+    return range(order + 1).map((m) => `const d${m} = ${m === 0 ? 'z' : m === 1 ? '1' : '0'};`).join(' ');
+  }
+  if (activation === 'silu' && order <= 3) {
+    return `const sg = 1 / (1 + Math.exp(-z)); const sg1 = sg * (1 - sg); ${range(order + 1).map((m) => `const d${m} = ${SILU_FORMS[m]};`).join(' ')}`;
+  }
   if (activation === 'tanh' && order <= 3) {
     const lines = [`${TANH_SOURCE}`, 'const d0 = t;', 'const d1 = sech2;', 'const d2 = -2 * t * d1;', 'const d3 = d1 * (6 * t * t - 2);'];
     return lines.slice(0, order + 2).join(' ');
@@ -71,7 +93,7 @@ function forwardSource(plan: JetPlan, activation: string): string {
   const stride = N * n;
   const X = Z;
   const dbuf = new Float64Array(${M + 2});
-  ${TANH_TABLES}
+  ${tablesFor(activation, M)}
   let j = 0;
   for (let base = 0; base < stride; base++) {
     const z = Z[base] + bias[j];
@@ -106,7 +128,7 @@ function backwardSource(plan: JetPlan, activation: string): string {
   const stride = N * n;
   const X = Z;
   const dbuf = new Float64Array(${M + 3});
-  ${TANH_TABLES}
+  ${tablesFor(activation, M + 1)}
   let j = 0;
   for (let base = 0; base < stride; base++) {
     const z = Z[base] + bias[j];

@@ -102,7 +102,7 @@ export function activationForwardInto(activation: KernelActivation, plan: JetPla
   if (generatedKernels) {
     const run = generatedActivationForward(plan, activation, derivatives);
     if (run) {
-      const threaded = threadedActivationForward(activation, plan, Z, bias, N, n);
+      const threaded = threadedActivationForward(activation, plan, Z, bias, N, n, Y);
       if (threaded) return threaded;
       run(Z, bias, N, n, Y);
       return Y;
@@ -162,7 +162,7 @@ export function activationBackwardInto(
   if (generatedKernels) {
     const run = generatedActivationBackward(plan, activation, derivativeFn(activation));
     if (run) {
-      const threaded = threadedActivationBackward(activation, plan, Z, bias, N, n, dY, dBias);
+      const threaded = threadedActivationBackward(activation, plan, Z, bias, N, n, dY, dBias, dZ);
       if (!threaded) run(Z, bias, N, n, dY, dZ, dBias);
       return threaded ?? dZ;
     }

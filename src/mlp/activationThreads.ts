@@ -2,7 +2,8 @@
  * The generated MLP activation jets (activationCodegen.ts) on all cores: each thread runs the same
  * generated source over its own chunk of the points (engine/pool.ts). Outputs and dL/dZ are per
  * point; dL/dbias is a sum over points (a private slice per worker). The pool copies the bulk
- * arrays in and out of its shared memory, so the results are ordinary arrays the caller may keep.
+ * arrays in and out of its shared memory, or uses them in place where they already are in shared
+ * memory (tensors on tfjs-wasm's threaded build, engine/wasmThreads.ts).
  */
 import { baseDerivativesSource, narrowPointLoop } from '../engine/helperSources.js';
 import { input, output, runThreaded, sum, threadsFor, type ThreadedKernel } from '../engine/pool.js';
@@ -44,27 +45,52 @@ return function (n0, n1, ${args.join(', ')}) {${narrowPointLoop(activationKernel
 
 /**
  * How much thread work one activation-jet element counts for, against the pool's crossover
- * (`THREAD_MIN_WORK`). Measured on the 2-core build machine, quiet (eval suite, threads 1 and 2
- * alternated): an MLP [2,16,16,1] evaluation at 1.04M points took 2.94–3.02 s on one thread and
- * 4.12–4.45 s on two (0.70×): these jets are a few flops per element, less than the copies into
- * and out of shared memory that threading them costs. So an element counts 1/1000, which keeps
- * every size measured so far on the calling thread by default; a caller that lowers the crossover
- * (`setThreadMinWork`) still threads them.
+ * (`THREAD_MIN_WORK`), when its arrays must be copied into and out of the pool's shared memory.
+ * Measured on the 2-core build machine, quiet (eval suite, threads 1 and 2 alternated): an MLP
+ * [2,16,16,1] evaluation at 1.04M points took 2.94–3.02 s on one thread and 4.12–4.45 s on two
+ * (0.70×): these jets are a few flops per element, less than the copies that threading them costs.
+ * So such an element counts 1/1000, which keeps every size measured so far on the calling thread.
  */
-const ACTIVATION_WORK_PER_ELEMENT = 1 / 1000;
+const COPIED_WORK_PER_ELEMENT = 1 / 1000;
+/**
+ * The same when the arrays are already in shared memory (tfjs-wasm's heap on its threaded build,
+ * engine/wasmThreads.ts) and the workers use them in place: an element is then ~10–20 ns of
+ * arithmetic against a ~15 µs dispatch. It counts 1.5 units, which keeps the eval suite's
+ * 525-point rows on the calling thread (u, u_xx, u_yy take 5 jet channels: the MLP
+ * [2,100,100,100,1]'s backward pass there is 525k elements, 787k units, test/engine/crossover.test.ts)
+ * and sends calls from ~670k elements to the threads (an MLP [2,16,16,1] from ~8.4k points).
+ */
+const SHARED_WORK_PER_ELEMENT = 1.5;
 
-const activationWork = (elements: number): number => Math.ceil(elements * ACTIVATION_WORK_PER_ELEMENT);
+function activationWork(elements: number, arrays: readonly Float32Array[]): number {
+  const shared = typeof SharedArrayBuffer !== 'undefined' && arrays.every((a) => a.buffer instanceof SharedArrayBuffer);
+  return Math.ceil(elements * (shared ? SHARED_WORK_PER_ELEMENT : COPIED_WORK_PER_ELEMENT));
+}
 
-/** The forward jets on several threads, or null when the call is too small for threads. */
-export function threadedActivationForward(activation: KernelActivation, plan: JetPlan, Z: Float32Array, bias: Float32Array, N: number, n: number): Float32Array | null {
-  const threads = threadsFor(activationWork(N * n * plan.channels.length), N);
+/**
+ * The forward jets on several threads, written into `into` (a new array when absent) and returned;
+ * null when the call is too small for threads (the caller runs it).
+ */
+export function threadedActivationForward(
+  activation: KernelActivation,
+  plan: JetPlan,
+  Z: Float32Array,
+  bias: Float32Array,
+  N: number,
+  n: number,
+  into?: Float32Array,
+): Float32Array | null {
+  const threads = threadsFor(activationWork(N * n * plan.channels.length, into === undefined ? [Z] : [Z, into]), N);
   if (threads < 2) return null;
-  const Y = new Float32Array(Z.length);
-  runThreaded({ kernel: kernelFor(activation, plan, 'forward', ['Z', 'bias', 'N', 'n', 'Y']), points: N, threads, args: [input(Z), bias, N, n, output(Y)] });
+  const Y = into ?? new Float32Array(Z.length);
+  runThreaded({ kernel: kernelFor(activation, plan, 'forward', ['Z', 'bias', 'N', 'n', 'Y']), points: N, threads, args: [input(Z, { blocks: plan.channels.length, width: n }), bias, N, n, output(Y, { blocks: plan.channels.length, width: n })] });
   return Y;
 }
 
-/** The backward pass on several threads: returns dZ and adds into dBias; null when the call is too small for threads. */
+/**
+ * The backward pass on several threads: adds into dZ (`into`, zeroed by the caller; a new array
+ * when absent), which it returns, and into dBias; null when the call is too small for threads.
+ */
 export function threadedActivationBackward(
   activation: KernelActivation,
   plan: JetPlan,
@@ -74,11 +100,13 @@ export function threadedActivationBackward(
   n: number,
   dY: Float32Array,
   dBias: Float64Array,
+  into?: Float32Array,
 ): Float32Array | null {
-  const threads = threadsFor(activationWork(2 * N * n * plan.channels.length), N);
+  const threads = threadsFor(activationWork(2 * N * n * plan.channels.length, into === undefined ? [Z, dY] : [Z, dY, into]), N);
   if (threads < 2) return null;
-  const dZ = new Float32Array(Z.length);
+  const dZ = into ?? new Float32Array(Z.length);
   const kernel = kernelFor(activation, plan, 'backward', ['Z', 'bias', 'N', 'n', 'dY', 'dZ', 'dBias']);
-  runThreaded({ kernel, points: N, threads, args: [input(Z), bias, N, n, input(dY), output(dZ), sum(dBias)] });
+  runThreaded({ kernel, points: N, threads, args: [input(Z, { blocks: plan.channels.length, width: n }), bias, N, n, input(dY, { blocks: plan.channels.length, width: n }), output(dZ, { blocks: plan.channels.length, width: n }), sum(dBias)],
+  });
   return dZ;
 }

@@ -15,6 +15,7 @@ import * as tf from '../tf.js';
 import type { JetPlan } from '../jet/plan.js';
 import { activationBackwardInto, activationForwardInto, type KernelActivation } from './activationKernel.js';
 import { computeTensor, computeTensors } from './backendMemory.js';
+import { input, output, runThreaded, threadsFor, type ThreadedKernel } from '../engine/pool.js';
 
 /** One dense layer's parameters: weight [nIn, nOut], bias [nOut]. */
 export interface FusedLayer {
@@ -45,6 +46,33 @@ function activateBackward(activation: KernelActivation, plan: JetPlan, z: tf.Ten
   return { dz, dBias: tf.tensor1d(Float32Array.from(dBias)) };
 }
 
+/** Copies the column blocks of D [R, nOut] (widths `widths`) into `outs`, rows [r0, r1). */
+function copyColumnBlocks(r0: number, r1: number, D: Float32Array, nOut: number, widths: number[], ...outs: Float32Array[]): void {
+  for (let b = 0, j0 = 0; b < widths.length; j0 += widths[b]!, b++) {
+    const out = outs[b]!;
+    const w = widths[b]!;
+    for (let r = r0, src = r0 * nOut + j0, dst = r0 * w; r < r1; r++, src += nOut, dst += w) {
+      for (let jj = 0; jj < w; jj++) out[dst + jj] = D[src + jj]!;
+    }
+  }
+}
+
+const COPY_KERNEL: ThreadedKernel = { key: 'mlp-column-blocks', source: () => copyColumnBlocks.toString() };
+
+/**
+ * `copyColumnBlocks` over all rows, on the kernel threads when D and the blocks are in shared
+ * memory (tfjs-wasm's threaded build: used in place) and the copy is large: at 10.4k points the
+ * copy was 18 % of an MLP [2,100,100,100,1] loss+gradient on one thread (CPU profile). A copied
+ * element counts 1 work unit against the pool's crossover (a KAN edge-channel counts 1 and costs
+ * several times more), so copies from 1M elements go to the threads.
+ */
+function splitColumns(D: Float32Array, R: number, nOut: number, widths: number[], outs: Float32Array[]): void {
+  const shared = typeof SharedArrayBuffer !== 'undefined' && [D, ...outs].every((a) => a.buffer instanceof SharedArrayBuffer);
+  const threads = shared ? threadsFor(R * nOut, R) : 1;
+  if (threads < 2) copyColumnBlocks(0, R, D, nOut, widths, ...outs);
+  else runThreaded({ kernel: COPY_KERNEL, points: R, threads, args: [input(D), nOut, widths, ...outs.map((o) => output(o))] });
+}
+
 /** Column block width of dZ in `weightGradient`: 16 floats, one cache line per row. */
 const GRADIENT_BLOCK = 16;
 
@@ -64,16 +92,7 @@ function weightGradient(x: tf.Tensor, dz: tf.Tensor): tf.Tensor {
   const blocks = computeTensors(
     widths.map((w) => [R, w]),
     [dz],
-    ([D], outs) => {
-      for (let b = 0; b < widths.length; b++) {
-        const out = outs[b]!;
-        const w = widths[b]!;
-        const j0 = b * GRADIENT_BLOCK;
-        for (let r = 0, src = j0, dst = 0; r < R; r++, src += nOut, dst += w) {
-          for (let jj = 0; jj < w; jj++) out[dst + jj] = D![src + jj]!;
-        }
-      }
-    },
+    ([D], outs) => splitColumns(D!, R, nOut, widths, outs),
   );
   return tf.concat(
     blocks.map((block) => tf.matMul(xt, block as tf.Tensor2D)),

@@ -125,8 +125,3 @@ export function subsetScaling(config: ScalingConfig, keepIn: readonly number[], 
     source: config.source,
   };
 }
-
-/** Whether the scaling changes nothing (centre 0, half-width 1, output scale 1 everywhere). */
-export function isIdentityScaling(config: ScalingConfig): boolean {
-  return config.center.every((c) => c === 0) && config.halfWidth.every((h) => h === 1) && config.outputScale.every((s) => s === 1);
-}

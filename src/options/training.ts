@@ -34,6 +34,14 @@ export type KanKernelChoice = (typeof KAN_KERNEL_CHOICES)[number];
 export const RECIPES = ['auto', 'tuned'] as const;
 /** One of `RECIPES`. */
 export type RecipeName = (typeof RECIPES)[number];
+/** What L-BFGS does with its memory at a grid update (`TrainingOptions.gridUpdateLbfgs`). */
+export const GRID_UPDATE_LBFGS = ['reset', 'keep'] as const;
+/** One of `GRID_UPDATE_LBFGS`. */
+export type GridUpdateLbfgs = (typeof GRID_UPDATE_LBFGS)[number];
+/** Whether a stage's grid updates include its step 0 (`TrainingOptions.gridUpdateStart`). */
+export const GRID_UPDATE_START = ['skip', 'update'] as const;
+/** One of `GRID_UPDATE_START`. */
+export type GridUpdateStart = (typeof GRID_UPDATE_START)[number];
 /** How `resampleEvery` redraws the points: `uniform` with the sampling method, `rad` by residual density (src/train/rad.ts). */
 export const RESAMPLE_METHODS = ['uniform', 'rad'] as const;
 /** One of `RESAMPLE_METHODS`. */
@@ -71,6 +79,21 @@ export interface TrainingOptions {
   /** KAN grid update from the interior (training) points every this many steps while step < `gridUpdateUntil` in each stage (0: never). */
   gridUpdateEvery: number;
   gridUpdateUntil: number;
+  /**
+   * What L-BFGS does with its memory at a grid update: `reset` starts it afresh (a steepest-descent
+   * step of length min(1, 1/‖g‖₁), as at a run's start); `keep` carries the curvature pairs on, as
+   * pykan does (its optimizer is not told of the update). `keep` measured better on poisson2d-paper
+   * at pykan's settings and no worse on poisson2d, heat1d and poisson2d-paper (README, Benchmarks);
+   * the pair that spans the update can mislead the line search so that it finds no lower point, and
+   * then every later step repeats it, as in pykan (`LbfgsOptions.restartOnFailure` avoids that).
+   */
+  gridUpdateLbfgs: GridUpdateLbfgs;
+  /**
+   * Step 0 of a stage: `skip` (the grid was just placed: over the domain when the model was made, on
+   * the points by the stage's extension) or `update` from the points as at every `gridUpdateEvery`
+   * steps, as pykan does (its hidden layers' grids then follow their inputs from the first step).
+   */
+  gridUpdateStart: GridUpdateStart;
   /** Interior collocation points; null: the problem's. */
   points: number | null;
   /** Points per boundary or initial condition; null: the problem's. */
@@ -157,6 +180,8 @@ export const TRAINING_DEFAULTS: Readonly<TrainingOptions> = Object.freeze({
   grids: null,
   gridUpdateEvery: 5,
   gridUpdateUntil: 50,
+  gridUpdateLbfgs: 'reset',
+  gridUpdateStart: 'skip',
   points: null,
   boundaryPoints: null,
   sampling: null,
@@ -242,9 +267,9 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   activation: { kind: { type: 'choice', choices: ACTIVATIONS }, flag: 'activation', help: 'MLP activation: tanh, sin or silu' },
   embed: { kind: { type: 'embed' }, nullable: true, flag: 'embed', help: 'input embedding: fourier:SIGMA[:M] (random Fourier features, SIGMA in cycles over the domain), periodic:x (exactly periodic in x), auto (from the problem\'s data)', defaultText: 'none' },
   hard: { kind: { type: 'hard' }, nullable: true, flag: 'hard', help: 'impose conditions exactly by an output transform: dirichlet, initial, both (dirichlet,initial) or auto (where safe)', defaultText: 'none' },
-  scale: { kind: { type: 'choice', choices: SCALE_CHOICES }, flag: 'scale', help: 'map every input (time included) from the domain\'s box to [-1, 1] and divide the output by the scale of the Dirichlet, initial and data values, inside the model (results and model.json stay in original units): on, off, or auto (on when some input range or output scale is far from unit)', defaultText: 'off; --recipe auto: auto' },
+  scale: { kind: { type: 'choice', choices: SCALE_CHOICES }, flag: 'scale', help: 'map every input (time included) from the domain\'s box to [-1, 1] and divide the output by the scale of the Dirichlet, initial and data values, inside the model (results and model.json stay in original units): on, off, or auto (on unless every input range is [-1, 1] and every output scale within [1/2, 2])', defaultText: 'off; --recipe auto: auto' },
   grids: { kind: { type: 'intList', min: 1 }, nullable: true, flag: 'grids', help: 'KAN grid-extension schedule, one stage per grid', defaultText: "the problem's, else 5,10,20", hint: 'grids' },
-  recipe: { kind: { type: 'choice', choices: RECIPES }, flag: 'recipe', help: "auto: choose points, loss balancing and k from the problem (each choice and why in the report); tuned: the problem's \"solver\" hint. Flags always win" },
+  recipe: { kind: { type: 'choice', choices: RECIPES }, flag: 'recipe', help: "auto: choose points, loss balancing, k and causal weighting from the problem (each choice and why in the report); tuned: the problem's \"solver\" hint. Flags always win" },
   optimizer: { kind: { type: 'choice', choices: OPTIMIZERS }, flag: 'optimizer', help: 'lbfgs, adam or adam+lbfgs', hint: 'optimizer' },
   steps: { kind: int(0), flag: 'steps', help: 'optimizer steps per stage; an L-BFGS step is up to 20 iterations', defaultText: "50; --recipe auto with L-BFGS: 10-50 from the problem's cost per evaluation (about 120 s per model on a quiet 2-core machine)", hint: 'steps' },
   adamSteps: { kind: int(0), flag: 'adam-steps', help: 'Adam steps per stage before L-BFGS with adam+lbfgs', hint: 'adamSteps' },
@@ -253,6 +278,8 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   lbfgsHistory: { kind: int(1), flag: 'lbfgs-history', help: 'L-BFGS memory: curvature pairs kept (pykan: 10)', hint: 'lbfgsHistory' },
   gridUpdateEvery: { kind: int(0), flag: 'grid-update-every', help: 'KAN grid update from the interior points every N steps (0: never)', hint: 'gridUpdateEvery' },
   gridUpdateUntil: { kind: int(0), flag: 'grid-update-until', help: '... while step < N in each stage (pykan: 50)', hint: 'gridUpdateUntil' },
+  gridUpdateLbfgs: { kind: { type: 'choice', choices: GRID_UPDATE_LBFGS }, flag: 'grid-update-lbfgs', help: 'L-BFGS memory at a grid update: reset, or keep (as pykan)' },
+  gridUpdateStart: { kind: { type: 'choice', choices: GRID_UPDATE_START }, flag: 'grid-update-start', help: 'grid update at step 0 of each stage: skip, or update (as pykan)' },
   points: { kind: int(1), nullable: true, flag: 'points', help: 'interior collocation points', defaultText: "the problem's" },
   boundaryPoints: { kind: int(1), nullable: true, flag: 'boundary-points', help: 'points per boundary or initial condition', defaultText: "the problem's" },
   sampling: { kind: { type: 'choice', choices: SAMPLING_METHODS }, nullable: true, flag: 'sampling', help: 'random, sobol, halton or mesh', defaultText: "the problem's, else sobol" },
@@ -266,9 +293,9 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   annealAlpha: { kind: { type: 'number', min: 0, exclusiveMin: true, max: 1 }, flag: 'anneal-alpha', help: 'moving-average factor of the annealing, in (0, 1]' },
   balanceEvery: { kind: int(0), flag: 'balance-every', help: 'gradient-norm weighting of every loss term every N steps (Wang et al. 2023; 0: off)', defaultText: '0; --recipe auto: 10 with several terms and no --weights' },
   balanceAlpha: { kind: { type: 'number', min: 0, max: 1 }, flag: 'balance-alpha', help: 'moving-average factor of the gradient-norm weighting, in [0, 1] (weight of the old value)' },
-  causal: { kind: { type: 'number', min: 0 }, flag: 'causal', help: 'time-dependent problems: causal weighting of the PDE residual with tolerance EPS (Wang et al. 2022; 0: off)', hint: 'causal' },
+  causal: { kind: { type: 'number', min: 0 }, flag: 'causal', help: 'time-dependent problems: causal weighting of the PDE residual with tolerance EPS (Wang et al. 2022; 0: off)', defaultText: '0; --recipe auto: 0.01 on time-dependent problems, with --causal-max 100', hint: 'causal' },
   causalBins: { kind: int(2), flag: 'causal-bins', help: 'time bins of the causal weighting', hint: 'causalBins' },
-  causalMax: { kind: { type: 'number', min: 0 }, flag: 'causal-max', help: "ε schedule of --causal: raise ε tenfold, up to this, whenever the last time bin's weight exceeds --causal-threshold (Wang et al. 2022; 0: ε fixed)" },
+  causalMax: { kind: { type: 'number', min: 0 }, flag: 'causal-max', help: "ε schedule of --causal: raise ε tenfold, up to this, whenever the last time bin's weight exceeds --causal-threshold (Wang et al. 2022; 0: ε fixed)", defaultText: '0; --recipe auto: 100 on time-dependent problems' },
   causalThreshold: { kind: { type: 'number', min: 0, exclusiveMin: true, max: 1 }, flag: 'causal-threshold', help: "with --causal-max: the last time bin's weight above which ε is raised, in (0, 1]" },
   evalEvery: { kind: int(0), flag: 'eval-every', help: 'measure rel. L2 every N steps (0: only at the end)' },
   targetLoss: { kind: { type: 'number', min: 0 }, nullable: true, flag: 'target-loss', help: 'stop once the loss is at most X', defaultText: 'none' },

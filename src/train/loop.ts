@@ -23,6 +23,10 @@ export type LoopOptions = Pick<TrainingOptions, 'optimizer' | 'steps' | 'adamSte
   targetRelL2?: number | null;
   /** L-BFGS settings beyond `lbfgsHistory` and the learning rate. */
   lbfgs: Partial<LbfgsOptions>;
+  /** L-BFGS memory at a grid update (see `TrainingOptions.gridUpdateLbfgs`); absent: reset. */
+  gridUpdateLbfgs?: TrainingOptions['gridUpdateLbfgs'];
+  /** Grid update at step 0 of a stage (see `TrainingOptions.gridUpdateStart`); absent: skip. */
+  gridUpdateStart?: TrainingOptions['gridUpdateStart'];
 };
 
 /** Points as one row-major array. */
@@ -173,10 +177,11 @@ function placeGrid(model: Model, spec: LoopSpec, where: string, warnings: string
 
 /**
  * Runs the loop (see the module comment). Grid updates run at steps every, 2·every, … while
- * step < `gridUpdateUntil` of each stage, not at step 0: there the grid has just been placed (over
- * the data's range when the model was made, or on the very points by the stage's extension), and
- * an update would only refit the untrained initial coefficients (pykan's `fit` updates at step 0
- * too; the PINN trainer never did, and a test of it got worse with it). A non-finite loss or
+ * step < `gridUpdateUntil` of each stage, and at step 0 only with `gridUpdateStart: 'update'`
+ * (pykan's): by default the grid has just been placed there (over the data's range when the model
+ * was made, or on the very points by the stage's extension), though a hidden layer's initial grid
+ * is [−1, 1] whatever its inputs. An update resets the L-BFGS memory unless `gridUpdateLbfgs` is
+ * 'keep' (pykan's); a stage's first step always starts a fresh one. A non-finite loss or
  * gradient stops the run (Adam and L-BFGS alike) and restores the best parameters seen.
  */
 export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps: number): Promise<LoopResult> {
@@ -267,10 +272,12 @@ export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps:
         message = `interrupted at step ${totalStep}`; // the last completed step, the last row of the history
         break outer;
       }
-      if (model.kind === 'kan' && options.gridUpdateEvery > 0 && step > 0 && step % options.gridUpdateEvery === 0 && step < options.gridUpdateUntil) {
+      if (model.kind === 'kan' && options.gridUpdateEvery > 0 && (step > 0 || options.gridUpdateStart === 'update') && step % options.gridUpdateEvery === 0 && step < options.gridUpdateUntil) {
         placeGrid(model, spec, `step ${totalStep + 1}`, warnings);
         x = readParams(model);
-        lbfgs.reset();
+        // 'keep' (pykan): the next step pairs the last move with the gradient after the refit, as
+        // pykan's optimizer does, unaware of the update; the parameter count is unchanged.
+        if (options.gridUpdateLbfgs !== 'keep') lbfgs.reset();
         forgetBest();
       }
       if (step > 0 && spec.beforeStep) {

@@ -7,6 +7,7 @@ import { derivativeOrder } from '../problem/warnings.js';
 import { DEFAULT_POINTS } from '../problem/define.js';
 import { SOLVE_GRIDS, type SolveOptions } from '../options/training.js';
 import { AUTO_TIME_BUDGET_S, stepBudget } from './budget.js';
+import { scalingNeeded } from '../architecture/scalingPlan.js';
 
 /** The spline degree a KAN gets when none is chosen: at least cubic (pykan's k = 3). */
 export const MIN_AUTO_SPLINE_DEGREE = 3;
@@ -48,6 +49,13 @@ export interface RecipeOutcome {
   decisions: RecipeDecision[];
 }
 
+/**
+ * The causal ε schedule of the automatic recipe for time-dependent problems: Wang, Sankaran &
+ * Perdikaris 2022's own, ε from 1e-2 to 1e2 by decades, raised when the last time bin's weight
+ * exceeds 0.99 (the option's default threshold). Not tuned here: the paper's values.
+ */
+export const AUTO_CAUSAL = { start: 0.01, max: 100 } as const;
+
 /** Gradient-norm weighting interval of the automatic recipe, in optimizer steps (L-BFGS steps of up to 20 iterations; Adam steps ×10). */
 export const AUTO_BALANCE_EVERY = 10;
 
@@ -77,11 +85,13 @@ function ownPoints(problem: Problem): boolean {
  * alone every option in `given` (the user's flags always win) and the problem's own `"points"`; the
  * problem's `"solver"` hint is not read (that is `--recipe tuned`).
  *
- * Not decided here, and why: causal weighting (on the unseen wave u_tt = 100 u_xx, `--causal 1`
- * did not help: 1.045 vs 0.918); input embeddings and hard constraints (`--embed auto`, `--hard
+ * Not decided here, and why (README, "Time and optimiser in the automatic recipe"): residual-based
+ * adaptive resampling (`--resample rad`; on 9 problems, KAN and MLP, it gained up to 2.9× on some,
+ * Burgers' fronts among them, and cost up to 3.3× on others, poisson2d's KAN 1.55×; geometric mean 1.02); Adam warm-up before
+ * L-BFGS (`--optimizer adam+lbfgs`; it gained 12× on the KAN of heat1d but made the MLP 28–190×
+ * worse on three problems); input embeddings and hard constraints (`--embed auto`, `--hard
  * auto` exist; on that wave together they made it diverge, 23) — the place to add them is here,
- * as a decision with its reason, once a measurement says where they are safe; input/output scaling
- * to unit ranges (not built).
+ * as a decision with its reason, once a measurement says where they are safe.
  */
 export function autoRecipe(problem: Problem, given: Partial<SolveOptions>): RecipeOutcome {
   const options: Partial<SolveOptions> = {};
@@ -116,6 +126,20 @@ export function autoRecipe(problem: Problem, given: Partial<SolveOptions>): Reci
   if (given.balanceEvery === undefined && given.annealEvery === undefined && !weighted && problem.terms.length >= 2) {
     const every = (given.optimizer ?? 'lbfgs') === 'adam' ? 10 * AUTO_BALANCE_EVERY : AUTO_BALANCE_EVERY;
     decide('balanceEvery', every, `every ${every} steps`, `${problem.terms.length} loss terms: gradient-norm weighting (Wang et al. 2023), so that no term's gradient drowns the others'`);
+  }
+
+  // Scaling: inputs to [−1, 1] and outputs to unit scale inside the model unless the problem is in unit form already (scalingPlan.ts); off is the default, so only "on" is a decision.
+  if (given.scale === undefined) {
+    const rule = scalingNeeded(problem);
+    if (rule.on) decide('scale', 'on', 'on', rule.why);
+  }
+
+  // Time: causal weighting with Wang et al.'s ε schedule (causalSchedule.ts), for time-dependent problems.
+  // (A --causal-max alone gets the schedule's start; --causal alone is a fixed ε, as asked.)
+  if (problem.time && given.causal === undefined) {
+    const max = given.causalMax ?? AUTO_CAUSAL.max;
+    decide('causal', AUTO_CAUSAL.start, `ε ${AUTO_CAUSAL.start} → ${max}`, `time-dependent: causal weighting over ${given.causalBins ?? 32} time bins (Wang et al. 2022), ε ×10 whenever the last bin's weight exceeds ${given.causalThreshold ?? 0.99}, so that later times wait for earlier ones`);
+    if (given.causalMax === undefined) decide('causalMax', AUTO_CAUSAL.max, String(AUTO_CAUSAL.max), "the largest ε of the schedule (the paper's 1e-2 … 1e2)");
   }
   return { options, decisions };
 }

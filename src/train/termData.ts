@@ -6,6 +6,7 @@
 import * as tf from '../tf.js';
 import { inputJetTensor, jetTensorsFromInput, planFor, type NamedPlan } from '../model/evaluate.js';
 import type { ModelBase } from '../model/types.js';
+import { hostMemoryBackend } from '../mlp/backendMemory.js';
 import type { LossTerm, Problem, Scope, TermPoints } from '../problem/types.js';
 
 /** One loss term ready for training: its points, the point columns as tensors, the jet plan of the derivatives it needs and its constant input jet. */
@@ -95,11 +96,52 @@ export function termScope(model: ModelBase, data: TermData): Scope {
 }
 
 /**
+ * `termLosses` without causal terms on host-memory backends (wasm, cpu): the total
+ * Σ_t w_t·mean(r_t²) as one op over all the terms' residuals, summed in float64, with its gradient
+ * 2·w_t/N_t·r_t·dL written directly. Per evaluation this replaces a square and a mean per term, two
+ * stacks, a product and a sum, their gradients and the copies tfjs keeps of their inputs (about 20
+ * ops on a Poisson problem) by one op and its gradient. The plain means come out as constants. Not
+ * on device backends, where it would read the residuals back to the host.
+ */
+function fusedTermLosses(model: ModelBase, data: TermData[], weights: readonly number[]): { total: tf.Scalar; terms: tf.Tensor1D } {
+  const live = data.flatMap((d, t) => (d.points.count > 0 ? [t] : []));
+  const residuals = live.map((t) => data[t]!.term.residual(termScope(model, data[t]!)));
+  const means = new Float64Array(data.length);
+  if (live.length === 0) return { total: tf.scalar(0), terms: tf.tensor1d(Float32Array.from(means)) };
+  const op = tf.customGrad((...args: unknown[]) => {
+    const values = (args.slice(0, live.length) as tf.Tensor[]).map((r) => r.dataSync() as Float32Array);
+    let total = 0;
+    values.forEach((R, i) => {
+      let sum = 0;
+      for (let n = 0; n < R.length; n++) sum += R[n]! * R[n]!;
+      const t = live[i]!;
+      means[t] = sum / R.length;
+      total += weights[t]! * means[t]!;
+    });
+    return {
+      value: tf.scalar(total),
+      gradFunc: (dy: tf.Tensor) => {
+        const g = dy.dataSync()[0]!;
+        return values.map((R, i) => {
+          const scale = (2 * weights[live[i]!]! * g) / R.length;
+          const dR = new Float32Array(R.length);
+          for (let n = 0; n < R.length; n++) dR[n] = scale * R[n]!;
+          return tf.tensor(dR, residuals[i]!.shape);
+        });
+      },
+    };
+  });
+  const total = op(...residuals) as tf.Scalar;
+  return { total, terms: tf.tensor1d(Float32Array.from(means)) };
+}
+
+/**
  * Per-term mean squared residuals [T] and the weighted total. Inside tf.tidy.
  * A term with no points contributes 0. A term with causal bins enters the total causally
  * weighted (see `CausalBins`); its recorded value stays the plain mean.
  */
 export function termLosses(model: ModelBase, data: TermData[], weights: readonly number[]): { total: tf.Scalar; terms: tf.Tensor1D } {
+  if (hostMemoryBackend() && !data.some((d) => d.causal)) return fusedTermLosses(model, data, weights);
   const plain: tf.Scalar[] = [];
   const trained: tf.Scalar[] = [];
   for (const d of data) {

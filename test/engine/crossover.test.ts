@@ -7,6 +7,8 @@
 import * as tf from '../../src/tf.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setThreads, threadStats } from '../../src/engine/pool.js';
+import { setBackend } from '../../src/backend.js';
+import { wasmHeapShared, wasmThreadsReady } from '../../src/engine/wasmThreads.js';
 import { createModel, type ModelOptions } from '../../src/createModel.js';
 import { jetTensors } from '../../src/model/evaluate.js';
 import { createRng } from '../../src/random.js';
@@ -39,4 +41,16 @@ describe('the crossover between the calling thread and the pool', () => {
     expect(threadedCallsOfOneEval({ kind: 'mlp', width: [2, 100, 100, 100, 1], seed: 0 }, 525)).toBe(0);
     expect(threadedCallsOfOneEval({ kind: 'kan', width: [2, 10, 1], grid: 5, seed: 0 }, 10_400)).toBeGreaterThan(0);
   });
+
+  it('does the same on the wasm heap in shared memory, and threads the MLP at 10k points', async () => {
+    await setBackend('wasm');
+    setThreads(2);
+    await wasmThreadsReady();
+    if (!wasmHeapShared()) return; // the single-threaded build: covered above
+    expect(threadedCallsOfOneEval({ kind: 'kan', width: [2, 10, 1], grid: 5, seed: 0 }, 525)).toBe(0);
+    expect(threadedCallsOfOneEval({ kind: 'mlp', width: [2, 16, 16, 1], seed: 0 }, 525)).toBe(0);
+    expect(threadedCallsOfOneEval({ kind: 'mlp', width: [2, 100, 100, 100, 1], seed: 0 }, 525)).toBe(0);
+    expect(threadedCallsOfOneEval({ kind: 'mlp', width: [2, 16, 16, 1], seed: 0 }, 10_400)).toBeGreaterThan(0);
+    expect(threadedCallsOfOneEval({ kind: 'mlp', width: [2, 100, 100, 100, 1], seed: 0 }, 10_400)).toBeGreaterThan(0);
+  }, 60_000);
 });

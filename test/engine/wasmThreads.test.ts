@@ -67,11 +67,22 @@ describe('tfjs-wasm threaded build in Node', () => {
     a.dispose();
   }, 60_000);
 
-  it.skipIf(!BUILT)('keeps the single-threaded build with KANPINN_WASM_THREADS=0', () => {
-    const script = "const { setBackend } = await import('./dist/src/backend.js'); const { wasmThreadsState } = await import('./dist/src/engine/wasmThreads.js'); await setBackend('wasm'); console.log(JSON.stringify(wasmThreadsState()));";
+  it.skipIf(!BUILT)('keeps the single-threaded build with KANPINN_WASM_THREADS=0 or one thread at start', () => {
+    const script =
+      "const { setBackend } = await import('./dist/src/backend.js'); const { wasmThreadsState } = await import('./dist/src/engine/wasmThreads.js'); await setBackend('wasm'); console.log(JSON.stringify(wasmThreadsState()));";
     const run = (env: Record<string, string>): unknown =>
       JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000 }).toString());
     expect(run({ KANPINN_WASM_THREADS: '0' })).toEqual({ threaded: false, threads: 1, reason: 'KANPINN_WASM_THREADS=0' });
     expect(run({ KANPINN_THREADS: '2' })).toMatchObject({ threaded: true });
+    // one thread at start (a sweep worker's share): the cheaper single-threaded build
+    expect(run({ KANPINN_THREADS: '1' })).toEqual({ threaded: false, threads: 1, reason: 'one thread when the backend started' });
+  }, 120_000);
+
+  it.skipIf(!BUILT || !existsSync('/proc/self/task'))('starts only the pthreads XNNPACK uses (the glue would pre-load 8 workers)', () => {
+    const script = "const { setBackend } = await import('./dist/src/backend.js'); await setBackend('wasm'); console.log((await import('node:fs')).readdirSync('/proc/self/task').length);";
+    const osThreads = (env: Record<string, string>): number =>
+      Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000 }).toString());
+    // measured: 11 plain, 12 threaded with 2 threads (one pthread), 20 when the glue's 8 workers started
+    expect(osThreads({ KANPINN_THREADS: '2' }) - osThreads({ KANPINN_WASM_THREADS: '0' })).toBeLessThanOrEqual(3);
   }, 120_000);
 });

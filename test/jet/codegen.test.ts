@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { cachedKernel, codeGenerationAllowed, compileKernel, falling, fallingTable } from '../../src/jet/codegen.js';
+import { cachedKernel, codeGenerationAllowed, compileKernel, EXP2_TABLES, expCode, falling, fallingTable } from '../../src/jet/codegen.js';
 import { compileJet, genericJet } from '../../src/jet/factors.js';
 import { createJetPlan } from '../../src/jet/plan.js';
 import { createRng } from '../../src/random.js';
@@ -85,7 +85,8 @@ console.log(JSON.stringify({ allowed: codeGenerationAllowed(), generated: genera
 describe('under a policy that refuses code generation', () => {
   it('runs the loop kernels, which give the generated kernels’ result', async () => {
     const root = fileURLToPath(new URL('../..', import.meta.url));
-    const bundle = await build({ stdin: { contents: CHILD, resolveDir: root, loader: 'ts' }, bundle: true, write: false, format: 'esm', platform: 'node', logLevel: 'silent' });
+    // packages stay external: the kernels reach tfjs (engine/wasmThreads.ts), whose CommonJS build needs Node's require
+    const bundle = await build({ stdin: { contents: CHILD, resolveDir: root, loader: 'ts' }, bundle: true, packages: 'external', write: false, format: 'esm', platform: 'node', logLevel: 'silent' });
     const out = execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '--input-type=module', '-'], { input: bundle.outputFiles[0]!.text, encoding: 'utf8', timeout: 30_000 });
     const child = JSON.parse(out) as { allowed: boolean; generated: boolean; y: number[] };
     expect(child.allowed).toBe(false);
@@ -95,5 +96,19 @@ describe('under a policy that refuses code generation', () => {
     const plan = createJetPlan([[0, 0], [1, 1]], 2);
     const { geo, params, X, N } = layerFixture(plan);
     expectClose(Float32Array.from(child.y), kanLayerForward(geo, plan, X, N, params), 'loop kernel vs generated kernel');
+  });
+
+  it('computes e^w by arithmetic (expCode, the KAN kernels\' SiLU) to ~1e-15 relative on [-40, 40], clamped beyond', () => {
+    const exp = compileKernel<(w: number) => number>(['w'], `${EXP2_TABLES}\n${expCode('w', 'e')}\nreturn e;`);
+    let worst = 0;
+    for (let i = 0; i <= 20000; i++) {
+      const w = -39.99 + (79.98 * i) / 20000 + 1e-7 * Math.sin(i);
+      worst = Math.max(worst, Math.abs(exp(w) - Math.exp(w)) / Math.exp(w));
+    }
+    expect(worst).toBeLessThan(3e-15);
+    expect(exp(0)).toBe(1);
+    expect(exp(100)).toBe(exp(40));
+    expect(exp(-100)).toBe(exp(-40));
+    expect(exp(Number.NaN)).toBeNaN();
   });
 });

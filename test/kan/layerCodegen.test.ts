@@ -128,7 +128,8 @@ describe('generated layer kernel', () => {
     const hidden = kernelSource(plan, 3, 'forward');
     expect(hidden).toContain('const s3_2 = 1 * x1 * x1;');
     expect(hidden).not.toContain('H.factors');
-    expect(hidden).toContain('Math.exp(-x)');
+    expect(hidden).toContain('const sg = 1 / (1 + ex);');
+    expect(hidden).not.toContain('Math.exp');
     expect(kernelSource(plan, 3, 'backward-input')).toContain('dX[1 * stride + ni] += ds1_1 * 1 + ds3_2 * 1 * x1 + ds3_2 * 1 * x1;');
     expect(kernelSource(plan, 3, 'backward-input')).toContain('dX[ni] += dx;');
   });

@@ -10,10 +10,11 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setBackend } from '../../src/backend.js';
 import { defineProblem } from '../../src/problem/define.js';
 import { outputScales, scalingFor, scalingNeeded } from '../../src/architecture/scalingPlan.js';
+import { autoRecipe } from '../../src/train/recipe.js';
 import { parseOptionText } from '../../src/options/training.js';
 import { loadModel } from '../../src/io/modelFile.js';
 import { resolveProblem } from '../../src/index.js';
-import { solveProblem } from '../../solvers/solve.js';
+import { resolveSolveOptions, solveProblem } from '../../solvers/solve.js';
 import { runSettings } from '../../solvers/commands/solve.js';
 import { main } from '../../solvers/cli.js';
 import { capture } from '../cli/capture.js';
@@ -42,11 +43,11 @@ const far = defineProblem({
   exact: '1000*x',
 });
 
-/** A wave on [-1, 1]: u(x, 0) = 0.8 sin(πx), u_t(x, 0) = 50 sin(πx) (a rate, not a value of u). */
+/** A wave on [-1, 1] x [-1, 1] (t from -1): u(x, -1) = 0.8 sin(πx), u_t(x, -1) = 50 sin(πx) (a rate, not a value of u). */
 const near = defineProblem({
   name: 'near',
   variables: ['x'],
-  time: [0, 1],
+  time: [-1, 1],
   domain: { type: 'interval', min: -1, max: 1 },
   pde: 'u_tt - u_xx',
   conditions: [
@@ -64,6 +65,10 @@ describe('scaling from a problem', () => {
     expect(outputScales(near).scales[0]).toBeCloseTo(0.8, 3);
     const zero = defineProblem({ name: 'z', variables: ['x'], domain: { type: 'interval', min: 0, max: 1 }, pde: 'u_xx + 1', conditions: [{ type: 'dirichlet', on: 'boundary', value: '0' }] });
     expect(outputScales(zero)).toEqual({ scales: [1], source: 'u: 1 (no nonzero Dirichlet, initial or data value)' });
+    // helmholtz2d's boundary values sin(πx) sin(4πy) are zero up to rounding (1e-16): no scale, not a scale of 1e-16.
+    const helmholtz = resolveProblem('helmholtz2d');
+    expect(outputScales(helmholtz).scales).toEqual([1]);
+    expect(scalingNeeded(helmholtz).on).toBe(false);
   });
 
   it('maps the bounding box to [-1, 1]; the rule turns it on only far from unit', () => {
@@ -71,7 +76,8 @@ describe('scaling from a problem', () => {
     expect(on.config).toMatchObject({ center: [5, 25], halfWidth: [5, 25], outputScale: [45] });
     expect(scalingFor(far, 'off')).toEqual({ config: null, why: 'off' });
     expect(scalingNeeded(far).on).toBe(true);
-    expect(scalingNeeded(far).why).toMatch(/^x in \[0, 10\], t in \[0, 50\], u of scale 45: far from unit/);
+    expect(scalingNeeded(far).why).toBe('x in [0, 10], t in [0, 50], u of scale 45: not unit, so inputs to [−1, 1] and outputs to unit scale inside the model');
+    expect(scalingNeeded(near).why).toBe('every input in [−1, 1] and every output scale within [1/2, 2]: already unit');
     expect(scalingNeeded(near).on).toBe(false);
     expect(scalingFor(near, 'auto').config).toBeNull();
     expect(scalingFor(far, 'auto').why).toMatch(/^auto: on \(x in \[0, 10\]/);
@@ -79,6 +85,21 @@ describe('scaling from a problem', () => {
 });
 
 describe('the recipe decision and --scale', () => {
+  it('autoRecipe turns scaling on far from unit, with the reason; the user\'s --scale wins', () => {
+    const decision = autoRecipe(far, {}).decisions.find((d) => d.option === 'scale');
+    expect(decision?.value).toBe('on');
+    expect(decision?.why).toMatch(/: not unit, so inputs to \[−1, 1\]/);
+    // Unit ranges in [0, 1] are not unit form: heat1d is scaled (x, t in [0, 1]); poisson1d on [-1, 1] with u = 0 is not.
+    expect(autoRecipe(resolveProblem('heat1d'), {}).options.scale).toBe('on');
+    expect(autoRecipe(resolveProblem('poisson1d'), {}).options.scale).toBeUndefined();
+    expect(autoRecipe(far, {}).options.scale).toBe('on');
+    expect(autoRecipe(far, { scale: 'off' }).options.scale).toBeUndefined();
+    expect(autoRecipe(near, {}).options.scale).toBeUndefined();
+    expect(resolveSolveOptions(far, {}).scale).toBe('on');
+    expect(resolveSolveOptions(far, { recipe: 'tuned' }).scale).toBe('off');
+    expect(resolveSolveOptions(far, { scale: 'off' }).scale).toBe('off');
+  });
+
   it('refuses a bad --scale with one line naming the flag, exit code 2', async () => {
     expect(parseOptionText('scale', 'auto')).toBe('auto');
     expect(() => parseOptionText('scale', 'yes')).toThrow(/^--scale: expected one of auto, on, off, got "yes"$/);
@@ -111,6 +132,10 @@ describe('the recipe decision and --scale', () => {
       den += test.values[n]! ** 2;
     });
     expect(Math.sqrt(num / den)).toBeCloseTo(summary.relL2, 4);
+    // --resume keeps the file's scaling, whatever --scale says now, and the report says whose it is.
+    const resumed = await solveProblem(resolveProblem('heat1d'), { steps: 1, points: 30, boundaryPoints: 8, scale: 'off' }, { resume: { model, state: null } });
+    expect(resumed.model.options.scaling).toEqual(model.options.scaling);
+    expect(resumed.recipe.scale?.why).toMatch(/^the resumed model's \(output scale u: 1 \(max \|value\| of conditions\[1\]\.initial\)\)$/);
     model.dispose();
   }, 60_000);
 });
