@@ -83,9 +83,9 @@ export interface TrainingOptions {
    * What L-BFGS does with its memory at a grid update: `reset` starts it afresh (a steepest-descent
    * step of length min(1, 1/‖g‖₁), as at a run's start); `keep` carries the curvature pairs on, as
    * pykan does (its optimizer is not told of the update). `keep` measured better on poisson2d-paper
-   * at pykan's settings and no worse on poisson2d, heat1d and poisson2d-paper (README, Benchmarks),
-   * but the pair that spans the update can stall L-BFGS for good (a failed line search repeats);
-   * `reset` cannot stall that way, so it stays the default.
+   * at pykan's settings and no worse on poisson2d, heat1d and poisson2d-paper (README, Benchmarks);
+   * the pair that spans the update can mislead the line search so that it finds no lower point, and
+   * then every later step repeats it, as in pykan (`LbfgsOptions.restartOnFailure` avoids that).
    */
   gridUpdateLbfgs: GridUpdateLbfgs;
   /**

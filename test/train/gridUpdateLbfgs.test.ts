@@ -49,6 +49,22 @@ describe('gridUpdateLbfgs', () => {
     expect(kept.loss).not.toBe(reset.loss);
   });
 
+  it("can leave L-BFGS stuck after an update with 'keep', as pykan; restartOnFailure goes on from steepest descent", async () => {
+    // This run's refit at step 5 raises the loss; along the kept memory's direction no lower point
+    // is found, and (torch's rule) every later step repeats that failed search.
+    const losses = async (restartOnFailure: boolean): Promise<number[]> => {
+      const model = createKan({ width: [2, 5, 1], grid: 5, seed: 0 });
+      const result = await train(poissonFixture(), model, { steps: 12, seed: 1, evalEvery: 0, gridUpdateLbfgs: 'keep', lbfgs: { restartOnFailure } });
+      model.dispose();
+      return result.history.rows.map((r) => r[5]!);
+    };
+    const stuck = await losses(false);
+    expect(stuck[stuck.length - 1]!).toBeGreaterThan(stuck[4]!);
+    expect(Math.abs(stuck[stuck.length - 1]! - stuck[6]!)).toBeLessThan(0.01 * stuck[6]!); // steps 7–12 gain < 1 %
+    const restarted = await losses(true);
+    expect(restarted[restarted.length - 1]!).toBeLessThan(restarted[4]! / 2);
+  });
+
   it('is the flag --grid-update-lbfgs reset|keep', () => {
     expect(parseOptionText('gridUpdateLbfgs', 'keep')).toBe('keep');
     expect(() => parseOptionText('gridUpdateLbfgs', 'forget')).toThrow('--grid-update-lbfgs: expected one of reset, keep, got "forget"');
