@@ -149,7 +149,7 @@ async function build(argv: string[]): Promise<Argv> {
       const name = typeof args.backend === 'string' ? parseBackendName(args.backend, '--backend') : defaultBackendName();
       // a valid --threads before the backend starts: the wasm build is chosen by it (engine/wasmThreads.ts)
       if (Number.isInteger(args.threads) && (args.threads as number) >= 1) {
-        const { setThreads } = await import('../src/engine/pool.js');
+        const { setThreads } = await import('../src/index.js');
         setThreads(args.threads as number);
       }
       await setBackend(name);

@@ -1,10 +1,12 @@
 /**
- * The `defaults` benchmark (issue 14): every built-in problem (`kanpinn problems`) solved by a KAN
- * and an MLP with `--recipe auto` and nothing else (no flags, no per-problem hints: the automatic
- * recipe decides from the problem), beside the tuned recipe's numbers where the accuracy suite has
- * them (bench/results/accuracy.json). The step budget is the defaults' (3 × 50 L-BFGS steps for a
- * KAN, the same total for an MLP), measured at under 5 minutes per problem on the 2-core machine
- * for the non-PINNacle problems; `--steps N` changes it.
+ * The `defaults` benchmark (issue 14): every built-in problem (`kanpinn problems`: the PINNacle
+ * tasks and the inverse problems included) solved by a KAN and an MLP with `--recipe auto` and
+ * nothing else (no flags, no per-problem hints: the automatic recipe decides from the problem, its
+ * step budget included, src/train/budget.ts), beside the tuned recipe's numbers (the accuracy
+ * suite's, else the pinnacle suite's hand-set ones) and, for a PINNacle task, the published vanilla
+ * PINN's with whether the run beats it (judged as the pinnacle suite judges, `comparePublished`).
+ * `--steps N` changes the budget; `--only` and `--model` run a part, which `--save` merges into the
+ * saved file.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -35,6 +37,8 @@ export interface DefaultsRun extends Pick<SolveSummary, 'problem' | 'model' | 'w
   published?: PublishedComparison;
   /** A PINNacle inverse task's unknowns that are recovered parameter fields (PInv's a). */
   parameterFields?: string[];
+  /** Loss+gradient evaluations of the run (with `seconds`, its cost per evaluation on this machine; absent in older files). */
+  evaluations?: number;
   /** The machine's 1-minute load average when the run ended (the machine is shared: timings depend on it). */
   load?: number;
 }
@@ -69,6 +73,7 @@ export async function runDefaultsProblem(name: string, kind: 'kan' | 'mlp', tune
     tuned: tuned.get(`${problem.name}/${kind}`) ?? null,
     override,
     relL2PerUnknown: perUnknownRelL2(summary),
+    evaluations: summary.evaluations,
     ...(summary.parameters && Object.keys(summary.parameters).length ? { parameters: summary.parameters } : {}),
     ...(task ? { published: comparePublished(task, summary.relL2, published) } : {}),
     ...(task?.parameterFields ? { parameterFields: [...task.parameterFields] } : {}),

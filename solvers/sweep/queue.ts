@@ -1,5 +1,5 @@
 /**
- * Distributed sweeps on BullMQ (Redis): the submitter enqueues one job per run (job id = run id,
+ * Distributed sweeps on BullMQ (Redis): the submitter enqueues one job per run (job id = "run-" + run id,
  * so a run is queued once however often it is submitted) and collects the results; `kanpinn
  * worker` processes take jobs on any machine. Retries (`attempts`), stalled jobs of killed workers
  * (lock expiry, `maxStalledCount`) and failed jobs with their reason are BullMQ's own.
@@ -71,15 +71,22 @@ export async function openQueue(url: string, name = DEFAULT_QUEUE): Promise<Queu
 
 const jobName = (run: RunSpec): string => `${run.configLabel} seed ${run.seed}`;
 
+/**
+ * The BullMQ job id of a run: its id with a prefix, because BullMQ refuses ids that read as
+ * integers ("Custom Id cannot be integers") and a run id of 12 hex digits is all decimal digits
+ * about once in 280 runs.
+ */
+export const jobIdOf = (run: Pick<RunSpec, 'id'>): string => `run-${run.id}`;
+
 /** Enqueues a run unless its job exists; a job that failed before is retried (a resubmission asks for it). */
 async function enqueue(queue: Queue<RunSpec, JobResult>, run: RunSpec): Promise<void> {
-  const job = await queue.getJob(run.id);
+  const job = await queue.getJob(jobIdOf(run));
   if (job) {
     if ((await job.getState()) === 'failed') await job.retry('failed');
     return;
   }
   await queue.add(jobName(run), run, {
-    jobId: run.id,
+    jobId: jobIdOf(run),
     attempts: run.attempts,
     backoff: { type: 'fixed', delay: 1000 },
     removeOnComplete: false,
@@ -111,7 +118,7 @@ export async function runOnQueue(runs: RunSpec[], out: string, options: SubmitOp
       }
       let running = 0;
       for (const run of [...pending.values()]) {
-        const job: Job<RunSpec, JobResult> | undefined = await queue.getJob(run.id);
+        const job: Job<RunSpec, JobResult> | undefined = await queue.getJob(jobIdOf(run));
         if (!job) {
           await enqueue(queue, run); // removed by someone (e.g. a queue clean): queue it again
           continue;

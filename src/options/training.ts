@@ -271,7 +271,7 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   grids: { kind: { type: 'intList', min: 1 }, nullable: true, flag: 'grids', help: 'KAN grid-extension schedule, one stage per grid', defaultText: "the problem's, else 5,10,20", hint: 'grids' },
   recipe: { kind: { type: 'choice', choices: RECIPES }, flag: 'recipe', help: "auto: choose points, loss balancing, k and causal weighting from the problem (each choice and why in the report); tuned: the problem's \"solver\" hint. Flags always win" },
   optimizer: { kind: { type: 'choice', choices: OPTIMIZERS }, flag: 'optimizer', help: 'lbfgs, adam or adam+lbfgs', hint: 'optimizer' },
-  steps: { kind: int(0), flag: 'steps', help: 'optimizer steps per stage; an L-BFGS step is up to 20 iterations', hint: 'steps' },
+  steps: { kind: int(0), flag: 'steps', help: 'optimizer steps per stage; an L-BFGS step is up to 20 iterations', defaultText: "50; --recipe auto with L-BFGS: 10-50 from the problem's cost per evaluation (about 120 s per model on a quiet 2-core machine)", hint: 'steps' },
   adamSteps: { kind: int(0), flag: 'adam-steps', help: 'Adam steps per stage before L-BFGS with adam+lbfgs', hint: 'adamSteps' },
   lr: { kind: { type: 'number', min: 0, exclusiveMin: true }, nullable: true, flag: 'lr', help: 'learning rate', defaultText: "the problem's, else 1 for L-BFGS, 1e-3 for Adam", hint: 'lr' },
   schedule: { kind: { type: 'schedule' }, flag: 'lr-schedule', help: `Adam schedule: ${SCHEDULE_FORMS}`, hint: 'lrSchedule' },

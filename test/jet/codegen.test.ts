@@ -85,7 +85,8 @@ console.log(JSON.stringify({ allowed: codeGenerationAllowed(), generated: genera
 describe('under a policy that refuses code generation', () => {
   it('runs the loop kernels, which give the generated kernels’ result', async () => {
     const root = fileURLToPath(new URL('../..', import.meta.url));
-    const bundle = await build({ stdin: { contents: CHILD, resolveDir: root, loader: 'ts' }, bundle: true, write: false, format: 'esm', platform: 'node', logLevel: 'silent' });
+    // packages stay external: the kernels reach tfjs (engine/wasmThreads.ts), whose CommonJS build needs Node's require
+    const bundle = await build({ stdin: { contents: CHILD, resolveDir: root, loader: 'ts' }, bundle: true, packages: 'external', write: false, format: 'esm', platform: 'node', logLevel: 'silent' });
     const out = execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '--input-type=module', '-'], { input: bundle.outputFiles[0]!.text, encoding: 'utf8', timeout: 30_000 });
     const child = JSON.parse(out) as { allowed: boolean; generated: boolean; y: number[] };
     expect(child.allowed).toBe(false);
