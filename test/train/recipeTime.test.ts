@@ -31,4 +31,17 @@ describe('automatic recipe: time', () => {
     expect(autoRecipe(heat, { causalMax: 10 }).decisions.map((d) => `${d.option} ${d.value}`)).toContain('causal ε 0.01 → 10');
     expect(resolveSolveOptions(heat, { recipe: 'tuned' }).causal).toBe(0);
   });
+
+  it('leaves a time-dependent problem with observations (an inverse problem) uncausal, with its reason', () => {
+    const inverse = resolveProblem('inverse-heat1d');
+    expect(inverse.time).toBeTruthy();
+    expect(inverse.terms.some((t) => t.kind === 'data')).toBe(true);
+    const auto = autoRecipe(inverse, {});
+    expect(auto.options.causal).toBe(0);
+    expect(auto.options.causalMax).toBeUndefined();
+    expect(auto.decisions.find((d) => d.option === 'causal')?.why).toMatch(/observations/);
+    expect(resolveSolveOptions(inverse, {})).toMatchObject({ causal: 0 });
+    // the user's choice still wins
+    expect(resolveSolveOptions(inverse, { causal: 1 })).toMatchObject({ causal: 1 });
+  });
 });
