@@ -19,6 +19,7 @@ import { codeGenerationAllowed } from '../jet/codegen.js';
 import { SharedArena, type ArenaSpec, type SharedArray } from './arena.js';
 import { CTL, CTL_WORDS, ERROR_BYTES, EXTERNAL_TAG, VIEW_TAG, WORKER_SOURCE } from './workerSource.js';
 import { scriptExecArgv, setWasmThreads } from './wasmThreads.js';
+import { builtin } from './builtin.js';
 
 interface NodeWorker {
   unref(): void;
@@ -37,16 +38,6 @@ interface WorkerThreads {
 interface NodeOs {
   availableParallelism?: () => number;
   cpus(): unknown[];
-}
-
-function builtin<T>(name: string): T | null {
-  const loader = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process?.getBuiltinModule;
-  if (typeof loader !== 'function') return null;
-  try {
-    return loader(name) as T;
-  } catch {
-    return null;
-  }
 }
 
 /**

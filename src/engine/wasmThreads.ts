@@ -22,6 +22,7 @@
  * `KANPINN_WASM_THREADS=0` keeps the single-threaded build.
  */
 import * as tf from '../tf.js';
+import { builtin } from './builtin.js';
 
 /** What the glue's pthread-worker text must contain for the `importScripts` redirection below. */
 const WORKER_MARKER = 'var initializedJS=false;';
@@ -68,16 +69,6 @@ interface PThreadApi {
 interface WasmTfjs {
   initWithThreadsCount(n: number): void;
   getThreadsCount(): number;
-}
-
-function builtin<T>(name: string): T | null {
-  const loader = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process?.getBuiltinModule;
-  if (typeof loader !== 'function') return null;
-  try {
-    return loader(name) as T;
-  } catch {
-    return null;
-  }
 }
 
 /**

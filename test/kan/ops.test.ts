@@ -83,37 +83,28 @@ describe('the ops path stays on the device', () => {
       const ex = tf.concat([tf.zeros([N, 1]), tf.ones([N, 1])], 1);
       return tf.stack([points, tf.reverse(ex, 1), ex, tf.zeros([N, 2]), tf.zeros([N, 2])]) as tf.Tensor3D;
     });
-    const original = tf.Tensor.prototype.dataSync;
-    let reads = 0;
-    tf.Tensor.prototype.dataSync = function (this: tf.Tensor) {
-      reads++;
-      return original.call(this);
-    } as typeof original;
-    setKanKernel('ops');
-    try {
-      tf.tidy(() => {
-        tf.variableGrads(() => tf.sum(tf.square(model.jetForward(plan, input, N))) as tf.Scalar, model.variables());
-      });
-    } finally {
-      tf.Tensor.prototype.dataSync = original;
-      setKanKernel('auto');
-    }
-    expect(reads).toBe(0);
+    // dataSync calls during one loss + gradient on the given path
+    const readsOn = (path: 'ops' | 'js'): number => {
+      const original = tf.Tensor.prototype.dataSync;
+      let reads = 0;
+      tf.Tensor.prototype.dataSync = function (this: tf.Tensor) {
+        reads++;
+        return original.call(this);
+      } as typeof original;
+      setKanKernel(path);
+      try {
+        tf.tidy(() => {
+          tf.variableGrads(() => tf.sum(tf.square(model.jetForward(plan, input, N))) as tf.Scalar, model.variables());
+        });
+      } finally {
+        tf.Tensor.prototype.dataSync = original;
+        setKanKernel('auto');
+      }
+      return reads;
+    };
+    expect(readsOn('ops')).toBe(0);
     // the control: the JS kernels read the tensors back
-    tf.Tensor.prototype.dataSync = function (this: tf.Tensor) {
-      reads++;
-      return original.call(this);
-    } as typeof original;
-    setKanKernel('js');
-    try {
-      tf.tidy(() => {
-        tf.variableGrads(() => tf.sum(tf.square(model.jetForward(plan, input, N))) as tf.Scalar, model.variables());
-      });
-    } finally {
-      tf.Tensor.prototype.dataSync = original;
-      setKanKernel('auto');
-    }
-    expect(reads).toBeGreaterThan(0);
+    expect(readsOn('js')).toBeGreaterThan(0);
     tf.dispose([points, input]);
     model.dispose();
   });
