@@ -6,7 +6,7 @@
  * one-line error naming the option when a chunk cannot fit the heap.
  */
 import * as tf from '../../src/tf.js';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setBackend } from '../../src/backend.js';
 import { createModel, type Model } from '../../src/createModel.js';
 import { KanpinnInputError } from '../../src/errors.js';
@@ -18,9 +18,17 @@ import { buildChunks, chooseChunkPoints, chunkedResidual, disposeChunks, evaluat
 import { flattenGrads, trainableVariables } from '../../src/train/params.js';
 import { buildTermData, causalBins, disposeTermData, termLosses, termScope, type TermData } from '../../src/train/termData.js';
 import { train } from '../../src/train/trainer.js';
+import { resolveProblem } from '../../src/index.js';
+import { solveProblem } from '../../solvers/solve.js';
+import { runSettings } from '../../solvers/commands/solve.js';
+import { main } from '../../solvers/cli.js';
+import { capture } from '../cli/capture.js';
 
 beforeAll(async () => {
   await setBackend('wasm');
+});
+afterEach(() => {
+  vi.restoreAllMocks();
 });
 
 // Poisson with a periodic pair in x (paired points: not chunkable) and a Dirichlet face in y.
@@ -239,5 +247,26 @@ describe('training in chunks', () => {
     const losses = (r: typeof plain): number[] => r.history.rows.map((row) => row[r.history.columns.indexOf('loss')]!);
     expect(relDiff(losses(chunked), losses(plain))).toBeLessThan(1e-4);
     expect(chunked.evaluations).toBe(plain.evaluations);
+  });
+});
+
+describe('solve', () => {
+  it('reports the chunk size in the summary (--json) and the settings when chunking is on, and nothing otherwise', async () => {
+    const problem = resolveProblem('poisson1d');
+    const tiny = { steps: 1, points: 60, boundaryPoints: 2, seed: 0, model: 'mlp' as const };
+    const chunked = await solveProblem(problem, { ...tiny, chunkPoints: 25 });
+    expect(chunked.summary.chunkPoints).toBe(25);
+    expect(runSettings(problem, chunked.summary, chunked.options, chunked.recipe)['chunk points']).toBe('25 per term (loss and gradient summed over chunks)');
+    chunked.model.dispose();
+    const plain = await solveProblem(problem, tiny);
+    expect(plain.summary.chunkPoints).toBeUndefined();
+    expect('chunk points' in runSettings(problem, plain.summary, plain.options, plain.recipe)).toBe(false);
+    plain.model.dispose();
+  });
+
+  it('refuses a bad --chunk-points with one line naming the flag, exit code 2', async () => {
+    const io = capture();
+    expect(await main(['solve', 'poisson1d', '--chunk-points', '-3'])).toBe(2);
+    expect(io.err().trim()).toBe('kanpinn: --chunk-points: expected an integer >= 0, got -3');
   });
 });
