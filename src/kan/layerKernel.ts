@@ -137,7 +137,7 @@ export function kanLayerForward(geo: LayerGeometry, plan: JetPlan, X: Float32Arr
   const Y = new Float32Array(C * N * nOut);
   if (generatedKernels && !p.symbolic) {
     const constS = constantFactors(plan, X, N, nIn);
-    const run = generatedForward(plan, k, constS);
+    const run = generatedForward(plan, k, constS, nOut === 1);
     if (run) {
       const args = generatedArgs(geo, X, N, p, raw);
       const threaded = threadedLayerForward(plan, k, constS, args, Y);
@@ -217,7 +217,7 @@ export function kanLayerBackward(
   const dSb = new Float64Array(nIn * nOut);
   if (generatedKernels && !p.symbolic) {
     const constS = needInputGrad ? null : constantFactors(plan, X, N, nIn);
-    const run = generatedBackward(plan, k, constS, needInputGrad);
+    const run = generatedBackward(plan, k, constS, needInputGrad, nOut === 1);
     if (run) {
       const args = generatedArgs(geo, X, N, p, raw);
       const threaded = threadedLayerBackward(plan, k, constS, needInputGrad, args, dY, dRaw, dSb, dX);
