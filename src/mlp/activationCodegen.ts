@@ -125,7 +125,7 @@ function forwardSource(plan: JetPlan, activation: string): string {
  * - `plain`: dL/dZ [C·N, n] row-major (every element written, no zeroing needed).
  * - `blocks`: dL/dZ as in `plain`, and the same values again in column blocks [C·N, w ≤ 16]
  *   (`blocks[b]` holds columns 16b … 16b + w − 1): the right operand of the weight gradient
- *   Xᵀ·dZ, which XNNPACK packs in one contiguous sweep per block (fusedMlp.ts `weightGradient`).
+ *   Xᵀ·dZ, which XNNPACK packs in one contiguous sweep per block (fusedMlp.ts `blockedWeightGradient`).
  *   Written in the same pass, this replaces a separate copy pass over dZ.
  * - `inputs<d>`: no dL/dZ at all; the layer's weight gradient dW [d, n] += Σ_rows X[row, i]·dZ[row, j]
  *   (X the layer's input [C·N, d]) is added into `dW` instead. For the first layer (d = the
