@@ -150,6 +150,61 @@ describe('fused MLP jets', () => {
     model.dispose();
   });
 
+  it('keeps its intermediates for the backward pass without copies (no Identity kernel under a tape)', async () => {
+    await setBackend('wasm');
+    const plan = plans.laplacian!(2);
+    const points = Float32Array.from({ length: 20 }, (_, i) => Math.sin(i));
+    const identities = async (width: number[]): Promise<number> => {
+      const model = createMlp({ width, seed: 2 });
+      const run = (): void =>
+        tf.tidy(() => {
+          tf.variableGrads(() => model.jetForward(plan, inputJet(plan, points, 10, 2), 10).sum() as tf.Scalar, model.variables());
+        });
+      run();
+      const profile = await tf.profile(run);
+      model.dispose();
+      return profile.kernels.filter((k) => k.name === 'Identity').length;
+    };
+    // customGrad's save() cloned every saved tensor through Identity (a full copy on wasm), 2 more per layer
+    expect(await identities([2, 20, 20, 20, 20, 1])).toBe(await identities([2, 20, 1]));
+  });
+
+  it('frees what a forward pass kept for a backward pass that never ran, at the next forward pass', async () => {
+    await setBackend('wasm');
+    const plan = plans.laplacian!(2);
+    const points = Float32Array.from({ length: 8 }, (_, i) => Math.cos(i));
+    /** Tensors left after a pass recorded on a tape but off the path to the value, then after a plain forward pass. */
+    const leftAfter = (fused: boolean): { offPath: number; next: number } => {
+      const previous = useFusedMlp(fused);
+      const model = createMlp({ width: [2, 6, 1], seed: 2 });
+      const other = tf.variable(tf.scalar(2));
+      const forward = (): tf.Tensor => model.jetForward(plan, inputJet(plan, points, 4, 2), 4);
+      const offPath = (): void =>
+        tf.tidy(() => {
+          tf.variableGrads(() => {
+            forward(); // its gradFunc never runs
+            return other.square() as tf.Scalar;
+          }, [other]);
+        });
+      offPath(); // warm-up
+      tf.tidy(() => forward());
+      const before = tf.memory().numTensors;
+      offPath();
+      const afterOffPath = tf.memory().numTensors - before;
+      tf.tidy(() => forward());
+      const afterNext = tf.memory().numTensors - before;
+      other.dispose();
+      model.dispose();
+      useFusedMlp(previous);
+      return { offPath: afterOffPath, next: afterNext };
+    };
+    const fused = leftAfter(true);
+    // tfjs's variableGrads itself leaves a tensor behind for such an op (the per-layer tf ops too)
+    const layered = leftAfter(false);
+    expect(fused.offPath).toBeGreaterThan(layered.offPath); // the kept set
+    expect(fused.next).toBe(layered.next); // freed by the next forward pass
+  });
+
   it('leaves no tensor behind, with and without a gradient tape', async () => {
     await setBackend('wasm');
     const model = createMlp({ width: [2, 6, 6, 1], seed: 2 });
