@@ -202,16 +202,12 @@ export function fusedMlpJet(activation: KernelActivation, plan: JetPlan, layers:
       zs.push(z);
       h = activate(activationOf(l), plan, z, inParams[2 * l + 1]!, count);
     }
-    // kept for the backward pass only while a tape records; the input and the parameters are
-    // held through reshapes (aliases of the same memory, no copy) so that the caller's own
-    // tensors are never disposed here
+    // kept for the backward pass only while a tape records; the input (and any parameter that
+    // is not a variable, which outlives the op) is held through a reshape, an alias of the same
+    // memory, so that the caller's own tensors are never disposed here
+    const alias = (t: tf.Tensor): tf.Tensor => tf.keep(tf.reshape(t, t.shape));
     const set: Held | null =
-      tape === null
-        ? null
-        : {
-            tape: new WeakRef(tape),
-            tensors: [tf.keep(tf.reshape(x, x.shape)), ...xs.slice(1).map((t) => tf.keep(t)), ...zs.map((t) => tf.keep(t)), ...inParams.map((p) => tf.keep(tf.reshape(p, p.shape)))],
-          };
+      tape === null ? null : { tape: new WeakRef(tape), tensors: [alias(x), ...xs.slice(1).map((t) => tf.keep(t)), ...zs.map((t) => tf.keep(t)), ...inParams.filter((p) => !(p instanceof tf.Variable)).map(alias)] };
     if (set) held.add(set);
     return {
       value: h,
@@ -219,7 +215,8 @@ export function fusedMlpJet(activation: KernelActivation, plan: JetPlan, layers:
         if (set === null || !held.has(set)) throw new Error('fusedMlpJet: the backward pass ran without its forward pass\'s tensors');
         const sx = set.tensors.slice(0, L);
         const sz = set.tensors.slice(L, 2 * L);
-        const param = set.tensors.slice(2 * L);
+        const rest = set.tensors.slice(2 * L);
+        const param = inParams.map((p) => (p instanceof tf.Variable ? p : rest.shift()!));
         const grads: tf.Tensor[] = new Array<tf.Tensor>(2 * L);
         let g = dy;
         for (let l = L - 1; l >= 0; l--) {

@@ -11,6 +11,7 @@ import { getThreads, setThreadMinWork, setThreads, threadStats } from '../../src
 import { createJetPlan, type JetPlan } from '../../src/jet/plan.js';
 import { useGeneratedActivationKernels } from '../../src/mlp/activationKernel.js';
 import { hostMemoryBackend } from '../../src/mlp/backendMemory.js';
+import { fusedMlpJet } from '../../src/mlp/fusedMlp.js';
 import { createMlp, useFusedMlp, type MlpActivation, type MlpModel } from '../../src/mlp/mlp.js';
 import { createRng } from '../../src/random.js';
 
@@ -203,6 +204,28 @@ describe('fused MLP jets', () => {
     const layered = leftAfter(false);
     expect(fused.offPath).toBeGreaterThan(layered.offPath); // the kept set
     expect(fused.next).toBe(layered.next); // freed by the next forward pass
+  });
+
+  it('differentiates with respect to parameters that are plain tensors (held by alias, never disposed)', async () => {
+    await setBackend('wasm');
+    const model = createMlp({ width: [2, 18, 1], seed: 4 });
+    const plan = plans.laplacian!(2);
+    const points = Float32Array.from({ length: 12 }, (_, i) => Math.sin(2 * i));
+    const x = tf.tidy(() => inputJet(plan, points, 6, 2).reshape([plan.channels.length * 6, 2]) as tf.Tensor2D);
+    const params = model.variables().map((v) => tf.clone(v));
+    const f = (...ps: tf.Tensor[]): tf.Scalar =>
+      fusedMlpJet('tanh', plan, [{ weight: ps[0]!, bias: ps[1]! }, { weight: ps[2]!, bias: ps[3]! }], x, 6).sum() as tf.Scalar;
+    const before = tf.memory().numTensors;
+    const fromTensors = tf.tidy(() => tf.grads(f)(params).map((g) => Float32Array.from(g.dataSync())));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(params.every((p) => !p.isDisposed)).toBe(true);
+    const fromVariables = tf.tidy(() => {
+      const { grads } = tf.variableGrads(() => f(...model.variables()), model.variables());
+      return model.variables().map((v) => Float32Array.from(grads[v.name]!.dataSync()));
+    });
+    fromTensors.forEach((g, i) => expectNear(g, fromVariables[i]!, `gradient ${i}`));
+    tf.dispose([x, ...params]);
+    model.dispose();
   });
 
   it('leaves no tensor behind, with and without a gradient tape', async () => {
