@@ -65,13 +65,15 @@ function baseFeatureCount(base: BaseFunction, M: number): number {
 /**
  * Constant tables of a layer for jets of order ≤ M (uploaded, never read back):
  * - knots [nIn, Q + 1]; invWidth and scaledLeft = t_q/h_q [nIn, Q] (u = x·invWidth − scaledLeft);
- * - shift [nIn, Q·(k+1)·(M+1), nB]: row (q, p, m), column b holds (p+m)!/p!·h_q^{−m}·T[q, b−q+k, p+m]
+ * - difference [Q + 1, Q]: 1_q = step_q − step_{q+1} from the steps [x ≥ t_l] as one matMul;
+ * - shift [nIn, (k+1)·Q·(M+1), nB]: row (p, q, m), column b holds (p+m)!/p!·h_q^{−m}·T[q, b−q+k, p+m]
  *   (T the basis polynomials of splineTables.ts), so Σ_b shift·c_b is the coefficient of 1_q·u^p in
  *   the m-th derivative of the spline Σ_b c_b·B_b;
  * - baseMix [nbf, M+1]: the base function's m-th derivative as a combination of its feature columns.
  */
 interface LayerTables {
   knots: tf.Tensor;
+  difference: tf.Tensor;
   scaledLeft: tf.Tensor;
   invWidth: tf.Tensor;
   shift: tf.Tensor3D;
@@ -105,7 +107,7 @@ function layerTables(layer: KanLayer, M: number): LayerTables {
       for (let p = 0; p <= k; p++) {
         for (let m = 0; m <= M && p + m <= k; m++) {
           const factor = falling(p + m, m) * invH ** m;
-          const row = (q * k1 + p) * (M + 1) + m;
+          const row = (p * Q + q) * (M + 1) + m;
           for (let r = 0; r <= k; r++) {
             const b = q - k + r;
             if (b >= 0 && b < nB) shift[(i * rows + row) * nB + b] = factor * table.poly[(q * k1 + r) * k1 + p + m]!;
@@ -131,8 +133,14 @@ function layerTables(layer: KanLayer, M: number): LayerTables {
     }
     baseMix = tf.tensor2d(mix, [nbf, M + 1]);
   }
+  const difference = new Float32Array((Q + 1) * Q);
+  for (let q = 0; q < Q; q++) {
+    difference[q * Q + q] = 1;
+    difference[(q + 1) * Q + q] = -1;
+  }
   return {
     knots: tf.tensor2d(knots, [nIn, Q + 1]),
+    difference: tf.tensor2d(difference, [Q + 1, Q]),
     scaledLeft: tf.tensor2d(scaledLeft, [nIn, Q]),
     invWidth: tf.tensor2d(invWidth, [nIn, Q]),
     shift: tf.tensor3d(shift, [nIn, rows, nB]),
@@ -142,8 +150,8 @@ function layerTables(layer: KanLayer, M: number): LayerTables {
 }
 
 /**
- * The features of x0 [N, nIn]: [N, nIn, Kf], Kf = Q·(k+1) + nbf: the columns 1_q·u_q^p (q = 0..Q−1,
- * p = 0..k; all zero outside the grid) and then the base branch's columns.
+ * The features of x0 [N, nIn]: [N, nIn, Kf], Kf = (k+1)·Q + nbf: the columns 1_q·u_q^p (column
+ * p·Q + q for p = 0..k, q = 0..Q−1; all zero outside the grid), then the base branch's columns.
  */
 function features(layer: KanLayer, x0: tf.Tensor, t: LayerTables, M: number): tf.Tensor3D {
   const { nIn, k } = layer;
@@ -152,23 +160,20 @@ function features(layer: KanLayer, x0: tf.Tensor, t: LayerTables, M: number): tf
   const xe = tf.expandDims(x0, 2); // [N, nIn, 1]
   // 1_q(x) = [x ≥ t_q] − [x ≥ t_{q+1}]: the JS kernels' half-open intervals, none outside the grid
   const above = tf.cast(tf.greaterEqual(detach(xe), t.knots), 'float32'); // [N, nIn, Q + 1]
-  const mask = tf.sub(tf.slice(above, [0, 0, 0], [N, nIn, Q]), tf.slice(above, [0, 0, 1], [N, nIn, Q]));
+  const mask = tf.reshape(tf.matMul(tf.reshape(above, [N * nIn, Q + 1]), t.difference), [N, nIn, Q]);
   const u = tf.mul(tf.sub(tf.mul(xe, t.invWidth), t.scaledLeft), mask); // [N, nIn, Q], zero off its interval
-  const powers: tf.Tensor[] = [mask, u];
-  for (let p = 2; p <= k; p++) powers.push(tf.mul(powers[p - 1]!, u));
-  const spline = tf.reshape(tf.stack(powers, 3), [N, nIn, Q * (k + 1)]);
-  if (!t.baseMix) return spline as tf.Tensor3D;
-  let base: tf.Tensor;
+  const columns: tf.Tensor[] = [mask, u]; // 1_q·u^p, p-major: one concat builds F
+  for (let p = 2; p <= k; p++) columns.push(tf.mul(columns[p - 1]!, u));
   if (layer.base === 'silu') {
     const s = tf.sigmoid(x0);
     const sp: tf.Tensor[] = [tf.onesLike(s), s];
     for (let p = 2; p <= M + 1; p++) sp.push(tf.mul(sp[p - 1]!, s));
     const sigmaPowers = tf.stack(sp, 2); // [N, nIn, M + 2]
-    base = tf.concat([tf.mul(xe, sigmaPowers), sigmaPowers], 2);
-  } else {
-    base = tf.stack([x0, tf.onesLike(x0)], 2);
+    columns.push(tf.mul(xe, sigmaPowers), sigmaPowers);
+  } else if (layer.base === 'identity') {
+    columns.push(tf.stack([x0, tf.onesLike(x0)], 2));
   }
-  return tf.concat([spline, base], 2) as tf.Tensor3D;
+  return tf.concat(columns, 2) as tf.Tensor3D;
 }
 
 /**
@@ -180,8 +185,8 @@ function weights(layer: KanLayer, t: LayerTables, M: number): tf.Tensor3D {
   const sym = layer.symbolic;
   const splineMask = Float32Array.from(layer.mask, (m, e) => (sym && sym.mask[e] !== 0 ? 0 : m));
   const live = tf.tensor2d(splineMask, [nIn, nOut]);
-  const coefW = tf.mul(tf.transpose(layer.coef, [0, 2, 1]), tf.expandDims(tf.mul(layer.scaleSp, live), 1)); // [nIn, nB, nOut]
-  const splineW = tf.reshape(tf.matMul(t.shift, coefW), [nIn, t.Q * (k + 1), (M + 1) * nOut]);
+  const coefW = tf.mul(layer.coef, tf.expandDims(tf.mul(layer.scaleSp, live), 2)); // [nIn, nOut, nB]
+  const splineW = tf.reshape(tf.matMul(t.shift, coefW, false, true), [nIn, t.Q * (k + 1), (M + 1) * nOut]);
   if (!t.baseMix) return splineW as tf.Tensor3D;
   const nbf = t.baseMix.shape[0]!;
   const baseW = tf.mul(tf.reshape(t.baseMix, [1, nbf, M + 1, 1]), tf.reshape(tf.mul(layer.scaleBase, live), [nIn, 1, 1, nOut]));
