@@ -3,8 +3,10 @@
  * in host memory (`wasm`, `cpu`; see backendMemory.ts). Per layer: Z = X·W by tfjs's matMul
  * (XNNPACK on wasm), then bias + activation jets by the JS kernel (activationKernel.ts) reading Z
  * and writing Y in place. The backward pass is written out by hand: per layer the activation's
- * reverse kernel gives dZ and dbias, then dW = Xᵀ·dZ (`weightGradient`) and dX = dZ·Wᵀ with
- * explicit transposes (the wasm backend's transposed matMul is 12–18× slower, PERF_NOTES.md).
+ * reverse kernel gives dZ and dbias (and dZ's column blocks for the weight gradient, in the same
+ * pass), then dW = Xᵀ·dZ (`blockedWeightGradient`) and dX = dZ·Wᵀ with explicit transposes (the
+ * wasm backend's transposed matMul is 12–18× slower, PERF_NOTES.md). The first layer's dW (a
+ * 2- or 3-wide input) is added up by its activation kernel itself, with no dZ and no matMul.
  *
  * Against one customGrad per matMul and per activation (the tf-ops path in mlp.ts, kept for GPU
  * backends) this removes the copies between the wasm heap and JS arrays (dataSync/tf.tensor, four
@@ -13,7 +15,8 @@
  */
 import * as tf from '../tf.js';
 import type { JetPlan } from '../jet/plan.js';
-import { activationBackwardInto, activationForwardInto, type KernelActivation } from './activationKernel.js';
+import { activationBackwardFused, activationBackwardInto, activationForwardInto, type KernelActivation } from './activationKernel.js';
+import { GRADIENT_BLOCK } from './activationCodegen.js';
 import { computeTensor, computeTensors } from './backendMemory.js';
 import { input, output, runThreaded, threadsFor, type ThreadedKernel } from '../engine/pool.js';
 
@@ -39,7 +42,6 @@ function activateBackward(activation: KernelActivation, plan: JetPlan, z: tf.Ten
   const n = z.shape[1]!;
   const dBias = new Float64Array(n);
   const dz = computeTensor(z.shape, [z, bias, dy], ([Z, B, dY], dZ) => {
-    dZ.fill(0);
     const out = activationBackwardInto(activation, plan, Z!, B!.slice(), count, n, dY!, dZ, dBias);
     if (out !== dZ) dZ.set(out);
   });
@@ -73,31 +75,76 @@ function splitColumns(D: Float32Array, R: number, nOut: number, widths: number[]
   else runThreaded({ kernel: COPY_KERNEL, points: R, threads, args: [input(D), nOut, widths, ...outs.map((o) => output(o))] });
 }
 
-/** Column block width of dZ in `weightGradient`: 16 floats, one cache line per row. */
-const GRADIENT_BLOCK = 16;
-
-/**
- * dW = Xᵀ·dZ for X [R, nIn], dZ [R, nOut], R = C·N rows. XNNPACK packs a product's right operand
- * as weights, reading it column by column: for dZ [50000, 100] that strided pass cost twice the
- * product itself (measured: 540 ms against 160 for X·W on the loaded machine). On wasm dZ is
- * therefore split into column blocks [R, 16] (one JS pass), each packed in one cache-friendly
- * sweep, and the [nIn, 16] products are concatenated (~2× faster in all).
- */
-function weightGradient(x: tf.Tensor, dz: tf.Tensor): tf.Tensor {
-  const [R, nOut] = dz.shape as [number, number];
-  const xt = tf.transpose(x as tf.Tensor2D);
-  if (nOut <= GRADIENT_BLOCK || tf.getBackend() !== 'wasm') return tf.matMul(xt, dz as tf.Tensor2D);
+/** The column widths of dZ [R, nOut] in blocks of `GRADIENT_BLOCK`. */
+function blockWidths(nOut: number): number[] {
   const widths: number[] = [];
   for (let j0 = 0; j0 < nOut; j0 += GRADIENT_BLOCK) widths.push(Math.min(GRADIENT_BLOCK, nOut - j0));
-  const blocks = computeTensors(
-    widths.map((w) => [R, w]),
-    [dz],
-    ([D], outs) => splitColumns(D!, R, nOut, widths, outs),
-  );
+  return widths;
+}
+
+/**
+ * dW = Xᵀ·dZ for X [R, nIn], dZ [R, nOut], R = C·N rows, given dZ also as column blocks [R, ≤ 16].
+ * XNNPACK packs a product's right operand as weights, reading it column by column: for dZ
+ * [50000, 100] that strided pass cost twice the product itself (measured: 540 ms against 160 for
+ * X·W on the loaded machine). Each block [R, 16] packs in one cache-friendly sweep, and the
+ * [nIn, 16] products are concatenated (~2× faster in all).
+ */
+function blockedWeightGradient(x: tf.Tensor, blocks: tf.Tensor[]): tf.Tensor {
+  const xt = tf.transpose(x as tf.Tensor2D);
   return tf.concat(
     blocks.map((block) => tf.matMul(xt, block as tf.Tensor2D)),
     1,
   );
+}
+
+/**
+ * One layer's reverse pass below its output gradient dy: dZ (for the layer below), dW and dbias.
+ * On wasm with more than `GRADIENT_BLOCK` outputs the activation kernel writes dZ's column blocks
+ * in the same pass as dZ (activationCodegen.ts `blocks` variant); with the kernel threads (or the
+ * loop kernels) the blocks are copied out of dZ afterwards.
+ */
+function layerBackward(activation: KernelActivation, plan: JetPlan, x: tf.Tensor, z: tf.Tensor, bias: tf.Tensor, dy: tf.Tensor, count: number): { dz: tf.Tensor; dW: tf.Tensor; dBias: tf.Tensor } {
+  const [R, nOut] = z.shape as [number, number];
+  if (nOut <= GRADIENT_BLOCK || tf.getBackend() !== 'wasm') {
+    const { dz, dBias } = activateBackward(activation, plan, z, bias, dy, count);
+    return { dz, dW: tf.matMul(tf.transpose(x as tf.Tensor2D), dz as tf.Tensor2D), dBias };
+  }
+  const widths = blockWidths(nOut);
+  const dBias = new Float64Array(nOut);
+  const [dz, ...blocks] = computeTensors([[R, nOut], ...widths.map((w) => [R, w])], [z, bias, dy], ([Z, B, dY], [dZ, ...outs]) => {
+    const b = B!.slice(); // see `activate`
+    if (activationBackwardFused(activation, plan, Z!, b, count, nOut, dY!, dBias, { kind: 'blocks', dZ: dZ!, blocks: outs })) return;
+    const out = activationBackwardInto(activation, plan, Z!, b, count, nOut, dY!, dZ!, dBias);
+    if (out !== dZ) dZ!.set(out);
+    splitColumns(dZ!, R, nOut, widths, outs);
+  });
+  return { dz: dz!, dW: blockedWeightGradient(x, blocks), dBias: tf.tensor1d(Float32Array.from(dBias)) };
+}
+
+/**
+ * Widest first-layer input whose weight gradient the activation kernel adds up itself (the
+ * `inputs<d>` variant: 2d flops per jet element), instead of a matMul Xᵀ·dZ whose packing of dZ
+ * costs as much as a wide layer's.
+ */
+const FUSED_INPUT_WIDTH = 8;
+
+/**
+ * The first layer's reverse pass: dW and dbias from the activation kernel alone (no dZ, no matMul;
+ * the input is data, so no dX either); null where that kernel does not run here (the caller takes
+ * `layerBackward`).
+ */
+function firstLayerBackward(activation: KernelActivation, plan: JetPlan, x: tf.Tensor, z: tf.Tensor, bias: tf.Tensor, dy: tf.Tensor, count: number): { dW: tf.Tensor; dBias: tf.Tensor } | null {
+  const nIn = x.shape[1]!;
+  const nOut = z.shape[1]!;
+  if (nIn > FUSED_INPUT_WIDTH) return null;
+  const dBias = new Float64Array(nOut);
+  const dW = new Float64Array(nIn * nOut);
+  let ran = false;
+  computeTensors([], [z, bias, dy, x], ([Z, B, dY, X]) => {
+    ran = activationBackwardFused(activation, plan, Z!, B!.slice(), count, nOut, dY!, dBias, { kind: 'inputs', X: X!, width: nIn, dW });
+  });
+  if (!ran) return null;
+  return { dW: tf.tensor2d(Float32Array.from(dW), [nIn, nOut]), dBias: tf.tensor1d(Float32Array.from(dBias)) };
 }
 
 /**
@@ -136,8 +183,14 @@ export function fusedMlpJet(activation: KernelActivation, plan: JetPlan, layers:
         const grads: tf.Tensor[] = new Array<tf.Tensor>(2 * L);
         let g = dy;
         for (let l = L - 1; l >= 0; l--) {
-          const { dz, dBias } = activateBackward(activationOf(l), plan, sz[l]!, param[2 * l + 1]!, g, count);
-          grads[2 * l] = weightGradient(sx[l]!, dz);
+          const first = l === 0 ? firstLayerBackward(activationOf(l), plan, sx[l]!, sz[l]!, param[2 * l + 1]!, g, count) : null;
+          if (first) {
+            grads[2 * l] = first.dW;
+            grads[2 * l + 1] = first.dBias;
+            continue;
+          }
+          const { dz, dW, dBias } = layerBackward(activationOf(l), plan, sx[l]!, sz[l]!, param[2 * l + 1]!, g, count);
+          grads[2 * l] = dW;
           grads[2 * l + 1] = dBias;
           if (l > 0) g = tf.matMul(dz as tf.Tensor2D, tf.transpose(param[2 * l]! as tf.Tensor2D));
         }

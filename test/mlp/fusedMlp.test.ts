@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../src/backend.js';
 import { getThreads, setThreadMinWork, setThreads, threadStats } from '../../src/engine/pool.js';
 import { createJetPlan, type JetPlan } from '../../src/jet/plan.js';
+import { useGeneratedActivationKernels } from '../../src/mlp/activationKernel.js';
 import { hostMemoryBackend } from '../../src/mlp/backendMemory.js';
 import { createMlp, useFusedMlp, type MlpActivation, type MlpModel } from '../../src/mlp/mlp.js';
 import { createRng } from '../../src/random.js';
@@ -90,6 +91,27 @@ describe('fused MLP jets', () => {
     expectNear(fused.jets, layered.jets, 'jets');
     fused.grads.forEach((g, i) => expectNear(g, layered.grads[i]!, `gradient of ${model.variables()[i]!.name}`));
     model.dispose();
+  });
+
+  it.each([
+    { name: 'generated kernels (dZ blocks and the first layer\'s dW written by the activation pass)', generated: true },
+    { name: 'loop kernels (blocks copied out of dZ, first layer by matMul)', generated: false },
+  ])('match with wide layers, three inputs and mixed channels: $name', async ({ generated }) => {
+    await setBackend('wasm');
+    const model = createMlp({ width: [3, 40, 17, 2], seed: 6 });
+    const plan = plans.mixed!(3);
+    const rng = createRng(12);
+    const points = Float32Array.from({ length: 3 * 9 }, () => rng.next() * 2 - 1);
+    const previous = useGeneratedActivationKernels(generated);
+    try {
+      const fused = jetsAndGradients(model, plan, points, 9, true);
+      const layered = jetsAndGradients(model, plan, points, 9, false);
+      expectNear(fused.jets, layered.jets, 'jets');
+      fused.grads.forEach((g, i) => expectNear(g, layered.grads[i]!, `gradient of ${model.variables()[i]!.name}`));
+    } finally {
+      useGeneratedActivationKernels(previous);
+      model.dispose();
+    }
   });
 
   it('give the same jets and gradients on two threads as on one (the threaded activation kernels read the wasm heap)', async () => {
