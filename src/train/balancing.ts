@@ -28,10 +28,15 @@ export function gradNormWeights(norms: readonly number[], previous: readonly num
   });
 }
 
-/** ‖∇_θ L_i‖₂ of each term's unweighted mean squared residual (causal weights included, as trained). */
-export function termGradientNorms(model: ModelBase, data: readonly TermData[]): number[] {
+/**
+ * ‖∇_θ L_i‖₂ of each term's unweighted mean squared residual (causal weights included, as trained).
+ * `gradient`: the gradient of the loss at the given term weights, when the caller evaluates it
+ * otherwise (the trainer's chunked evaluation, chunking.ts); default one `termLosses` over all points.
+ */
+export function termGradientNorms(model: ModelBase, data: readonly TermData[], gradient?: (weights: number[]) => Float64Array): number[] {
   return data.map((_, t) => {
     const unit = data.map((__, s) => (s === t ? 1 : 0));
+    if (gradient) return Math.hypot(...gradient(unit));
     const { value, grads } = tf.variableGrads(() => termLosses(model, data as TermData[], unit).total, model.variables());
     const flat = flattenGrads(model, grads);
     tf.dispose([value, ...Object.values(grads)]);
@@ -41,8 +46,8 @@ export function termGradientNorms(model: ModelBase, data: readonly TermData[]): 
   });
 }
 
-/** One update of the weights (new array): `gradNormWeights` of the terms' gradient norms at the model's parameters. */
-export function balanceWeights(model: ModelBase, data: readonly TermData[], weights: readonly number[], alpha: number): number[] {
+/** One update of the weights (new array): `gradNormWeights` of the terms' gradient norms at the model's parameters (`gradient`: see `termGradientNorms`). */
+export function balanceWeights(model: ModelBase, data: readonly TermData[], weights: readonly number[], alpha: number, gradient?: (weights: number[]) => Float64Array): number[] {
   if (data.length < 2) return [...weights];
-  return gradNormWeights(termGradientNorms(model, data), weights, alpha);
+  return gradNormWeights(termGradientNorms(model, data, gradient), weights, alpha);
 }
