@@ -7,7 +7,7 @@ import * as tf from '../tf.js';
 import type { JetPlan } from '../jet/plan.js';
 import type { BaseFunction } from '../jet/baseFunctions.js';
 import { kanEdgeBackward, kanEdgeForward } from './edgeKernel.js';
-import { edgePolynomials, kanLayerBackward, kanLayerForward, type BackwardWork, type LayerGeometry, type LayerGradients, type LayerParams } from './layerKernel.js';
+import { edgePolynomials, kanLayerBackward, kanLayerForward, type BackwardWork, type LayerGeometry, type PreludeCache, type LayerGradients, type LayerParams } from './layerKernel.js';
 import { constantFactors } from './layerCodegen.js';
 import { ArrayPool } from '../engine/scratch.js';
 import { computeTensor, computeTensors } from '../mlp/backendMemory.js';
@@ -194,6 +194,8 @@ export function kanNetworkJet(layers: readonly KanLayer[], plan: JetPlan, x: tf.
     const xs: Float32Array[] = [];
     let raws: Float64Array[] = [];
     let constS: Float64Array[] | null = null;
+    // each layer's spans and sigmoids, recorded by its forward pass for its backward pass
+    const caches: PreludeCache[] = layers.map((layer) => ({ spans: networkArrays.i32(count * layer.nIn), sigmoids: networkArrays.f64(count * layer.nIn), filled: false }));
     const last = layers[L - 1]!;
     const value = computeTensor([C, count, last.nOut], [x, ...tensors], ([xIn, ...arrays], out) => {
       const params = paramsOf(arrays);
@@ -204,7 +206,7 @@ export function kanNetworkJet(layers: readonly KanLayer[], plan: JetPlan, x: tf.
       constS = constantFactors(plan, X0, count, layers[0]!.nIn);
       for (let l = 0; l < L; l++) {
         const into = l === L - 1 ? out : networkArrays.f32(C * count * layers[l]!.nOut);
-        kanLayerForward(geometries[l]!, plan, xs[l]!, count, params[l]!, raws[l], into, l === 0 ? constS : undefined);
+        kanLayerForward(geometries[l]!, plan, xs[l]!, count, params[l]!, raws[l], into, l === 0 ? constS : undefined, caches[l]);
         if (l < L - 1) xs.push(into);
       }
     });
@@ -230,6 +232,7 @@ export function kanNetworkJet(layers: readonly KanLayer[], plan: JetPlan, x: tf.
               dScaleBase: outs[at + 1],
               dScaleSp: outs[at + 2],
               constS: l === 0 ? constS : undefined,
+              cache: caches[l],
             };
             const g = kanLayerBackward(geometries[l]!, plan, xs[l]!, count, params[l]!, dY, l > 0, raws[l], work);
             if (symbolic[l]) outs[at + 3]!.set(g.dAffine!);
@@ -238,6 +241,7 @@ export function kanNetworkJet(layers: readonly KanLayer[], plan: JetPlan, x: tf.
             if (l > 0) dY = g.dX!;
           }
           networkArrays.give(...xs);
+          for (const cache of caches) networkArrays.give(cache.spans, cache.sigmoids);
         });
       },
     };
