@@ -20,6 +20,7 @@ const MAX_KEPT_PER_LENGTH = 8;
 export class ArrayPool {
   private readonly f32Free = new Map<number, Float32Array[]>();
   private readonly f64Free = new Map<number, Float64Array[]>();
+  private readonly i32Free = new Map<number, Int32Array[]>();
 
   /** A float32 array of `length` elements, contents undefined (zero it where that matters). */
   f32(length: number): Float32Array {
@@ -31,17 +32,18 @@ export class ArrayPool {
     return this.f64Free.get(length)?.pop() ?? new Float64Array(length);
   }
 
+  /** An int32 array of `length` elements, contents undefined. */
+  i32(length: number): Int32Array {
+    return this.i32Free.get(length)?.pop() ?? new Int32Array(length);
+  }
+
   /** Returns arrays taken from this pool (nulls are skipped); the caller must not use them afterwards. */
-  give(...arrays: (Float32Array | Float64Array | null | undefined)[]): void {
+  give(...arrays: (Float32Array | Float64Array | Int32Array | null | undefined)[]): void {
     for (const array of arrays) {
       if (!array || array.length > MAX_KEPT_LENGTH) continue;
-      const free = array instanceof Float32Array ? this.f32Free : this.f64Free;
-      let list = free.get(array.length) as (Float32Array | Float64Array)[] | undefined;
-      if (list === undefined) {
-        list = [];
-        free.set(array.length, list as Float32Array[] & Float64Array[]);
-      }
-      if (list.length < MAX_KEPT_PER_LENGTH && !list.includes(array)) list.push(array);
+      if (array instanceof Float32Array) keep(this.f32Free, array);
+      else if (array instanceof Float64Array) keep(this.f64Free, array);
+      else keep(this.i32Free, array);
     }
   }
 
@@ -50,6 +52,17 @@ export class ArrayPool {
     let count = 0;
     for (const list of this.f32Free.values()) count += list.length;
     for (const list of this.f64Free.values()) count += list.length;
+    for (const list of this.i32Free.values()) count += list.length;
     return count;
   }
+}
+
+/** Adds `array` to the free list of its length (at most `MAX_KEPT_PER_LENGTH`, never twice). */
+function keep<T extends Float32Array | Float64Array | Int32Array>(free: Map<number, T[]>, array: T): void {
+  let list = free.get(array.length);
+  if (list === undefined) {
+    list = [];
+    free.set(array.length, list);
+  }
+  if (list.length < MAX_KEPT_PER_LENGTH && !list.includes(array)) list.push(array);
 }

@@ -7,7 +7,7 @@ import * as tf from '../tf.js';
 import type { JetPlan } from '../jet/plan.js';
 import type { BaseFunction } from '../jet/baseFunctions.js';
 import { kanEdgeBackward, kanEdgeForward } from './edgeKernel.js';
-import { edgePolynomials, kanLayerBackward, kanLayerForward, type BackwardWork, type LayerGeometry, type LayerGradients, type LayerParams } from './layerKernel.js';
+import { edgePolynomials, kanLayerBackward, kanLayerForward, type BackwardWork, type LayerGeometry, type PreludeCache, type LayerGradients, type LayerParams } from './layerKernel.js';
 import { constantFactors } from './layerCodegen.js';
 import { ArrayPool } from '../engine/scratch.js';
 import { computeTensor, computeTensors } from '../mlp/backendMemory.js';
@@ -139,7 +139,7 @@ function layerOp(layer: KanLayer, x: tf.Tensor, outShape: number[], run: KernelR
 export function kanLayerJet(layer: KanLayer, plan: JetPlan, x: tf.Tensor, count: number, inputNeedsGrad: boolean): tf.Tensor {
   // On device backends (or when forced) the layer runs as tfjs ops (kanOps.ts); a symbolic edge
   // without a tensor form (a user function) keeps the JS kernel.
-  if (usesOpsKernels() && kanLayerOpsSupported(layer, plan.maxOrder)) return kanLayerJetOps(layer, plan, x, count);
+  if (usesOpsKernels() && kanLayerOpsSupported(layer, plan.maxOrder)) return kanLayerJetOps(layer, plan, x, count, inputNeedsGrad);
   const geometry = layerGeometry(layer);
   return layerOp(layer, x, [plan.channels.length, count, layer.nOut], (params) => {
     const X = x.dataSync() as Float32Array;
@@ -194,6 +194,8 @@ export function kanNetworkJet(layers: readonly KanLayer[], plan: JetPlan, x: tf.
     const xs: Float32Array[] = [];
     let raws: Float64Array[] = [];
     let constS: Float64Array[] | null = null;
+    // each layer's spans and sigmoids, recorded by its forward pass for its backward pass
+    const caches: PreludeCache[] = layers.map((layer) => ({ spans: networkArrays.i32(count * layer.nIn), sigmoids: networkArrays.f64(count * layer.nIn), filled: false }));
     const last = layers[L - 1]!;
     const value = computeTensor([C, count, last.nOut], [x, ...tensors], ([xIn, ...arrays], out) => {
       const params = paramsOf(arrays);
@@ -204,7 +206,7 @@ export function kanNetworkJet(layers: readonly KanLayer[], plan: JetPlan, x: tf.
       constS = constantFactors(plan, X0, count, layers[0]!.nIn);
       for (let l = 0; l < L; l++) {
         const into = l === L - 1 ? out : networkArrays.f32(C * count * layers[l]!.nOut);
-        kanLayerForward(geometries[l]!, plan, xs[l]!, count, params[l]!, raws[l], into, l === 0 ? constS : undefined);
+        kanLayerForward(geometries[l]!, plan, xs[l]!, count, params[l]!, raws[l], into, l === 0 ? constS : undefined, caches[l]);
         if (l < L - 1) xs.push(into);
       }
     });
@@ -230,6 +232,7 @@ export function kanNetworkJet(layers: readonly KanLayer[], plan: JetPlan, x: tf.
               dScaleBase: outs[at + 1],
               dScaleSp: outs[at + 2],
               constS: l === 0 ? constS : undefined,
+              cache: caches[l],
             };
             const g = kanLayerBackward(geometries[l]!, plan, xs[l]!, count, params[l]!, dY, l > 0, raws[l], work);
             if (symbolic[l]) outs[at + 3]!.set(g.dAffine!);
@@ -238,6 +241,7 @@ export function kanNetworkJet(layers: readonly KanLayer[], plan: JetPlan, x: tf.
             if (l > 0) dY = g.dX!;
           }
           networkArrays.give(...xs);
+          for (const cache of caches) networkArrays.give(cache.spans, cache.sigmoids);
         });
       },
     };
@@ -250,7 +254,7 @@ export function kanNetworkJet(layers: readonly KanLayer[], plan: JetPlan, x: tf.
  * The layer output is E summed over i. Used by the sparsification regulariser only.
  */
 export function kanLayerEdges(layer: KanLayer, x: tf.Tensor, count: number, inputNeedsGrad: boolean): tf.Tensor3D {
-  if (usesOpsKernels() && kanLayerOpsSupported(layer, 0)) return kanLayerEdgesOps(layer, x, count);
+  if (usesOpsKernels() && kanLayerOpsSupported(layer, 0)) return kanLayerEdgesOps(layer, x, count, inputNeedsGrad);
   const geometry = layerGeometry(layer);
   return layerOp(layer, x, [count, layer.nIn, layer.nOut], (params) => {
     const X = x.dataSync() as Float32Array;

@@ -29,6 +29,10 @@ export interface GeneratedArgs {
   scaleBase: Float32Array;
   scaleSp: Float32Array;
   mask: Float32Array;
+  /** Each (point, input)'s span [N·nIn], written by a `record` pass, read by a `replay` one (see `PreludeMode`). */
+  spans?: Int32Array;
+  /** Each (point, input)'s σ(x) [N·nIn] (SiLU base), likewise. */
+  sigmoids?: Float64Array;
 }
 
 export type GeneratedForward = (a: GeneratedArgs, Y: Float32Array) => void;
@@ -91,10 +95,15 @@ const SPAN = `
  * b0…b{orders}, the base function's derivatives at x: SiLU's closed forms inlined up to third order
  * (the expressions of `baseDerivatives`, baseFunctions.ts), any other base or order by the call.
  */
-function baseCode(orders: number): string {
+function baseCode(orders: number, mode: PreludeMode): string {
   const names = range(orders + 1).map((m) => `b${m}`);
   const call = `H.baseD(base, x, ${orders}, bv); ${names.map((b, m) => `${b} = bv[${m}];`).join(' ')}`;
   if (orders > 3) return `let ${names.join(', ')}; ${call}`;
+  const sigmoid =
+    mode === 'replay'
+      ? 'const sg = sigmoids[ni];'
+      : `${expCode('-x', 'ex')}
+        const sg = 1 / (1 + ex);${mode === 'record' ? ' sigmoids[ni] = sg;' : ''}`;
   const silu = [
     'b0 = x * sg;',
     'b1 = x * sg1 + sg;',
@@ -103,24 +112,32 @@ function baseCode(orders: number): string {
   ].slice(0, orders + 1);
   return `let ${names.join(', ')};
       if (silu) {
-        ${expCode('-x', 'ex')}
-        const sg = 1 / (1 + ex);
+        ${sigmoid}
         const sg1 = sg * (1 - sg);
         ${silu.join(' ')}
       } else { ${call} }`;
 }
 
 /**
+ * How a pass gets each (point, input)'s span q and SiLU's sigmoid σ(x): works them out
+ * (`compute`), works them out and stores them in `A.spans` / `A.sigmoids` (`record`, a forward
+ * pass whose backward pass follows), or reads them from there (`replay`, that backward pass: the
+ * same values without the span search, the exponential and the division, ~40 % of the prelude).
+ */
+export type PreludeMode = 'compute' | 'record' | 'replay';
+
+/**
  * Straight-line code of the per-(point, input) prelude: span, powers of the local coordinate,
  * powers of 1/h and the base-function derivatives up to `orders`. Span and SiLU are inlined: as
  * calls (and the factors as a call writing a buffer) they cost ~20 % of a small evaluation.
  */
-function prelude(k: number, orders: number, factorsLoad: string): string {
+function prelude(k: number, orders: number, factorsLoad: string, mode: PreludeMode): string {
   const powers = range(k).map((p) => `u${p + 1} = u${p} * u;`);
   const hs = range(orders).map((m) => `h${m + 1} = h${m} * h;`);
+  const span = mode === 'replay' ? '\n      const q = spans[ni];' : `${SPAN}${mode === 'record' ? '\n      spans[ni] = q;' : ''}`;
   return `
       const x = X[ni];
-      ${factorsLoad}${SPAN}
+      ${factorsLoad}${span}
       let ${[...range(k).map((p) => `u${p + 1} = 0`), ...range(orders).map((m) => `h${m + 1} = 0`)].join(', ')};
       const u0 = 1, h0 = 1;
       if (q >= 0) {
@@ -129,7 +146,7 @@ function prelude(k: number, orders: number, factorsLoad: string): string {
         u1 = u; ${powers.slice(1).join(' ')}
         ${orders >= 1 ? 'h1 = h;' : ''} ${hs.slice(1).join(' ')}
       }
-      ${baseCode(orders)}`;
+      ${baseCode(orders, mode)}`;
 }
 
 /** Code computing f0..f{orders}: the edge function's derivatives at x (sb, sp, q, u*, h*, b* in scope). */
@@ -177,7 +194,7 @@ function factorsBackInline(plan: JetPlan): string {
  * exponential's tables, built once per thread instead of per call.
  */
 const HEADER = `
-  const { nIn, nOut, base, tables, X, N, raw, scaleBase, scaleSp, mask } = A;
+  const { nIn, nOut, base, tables, X, N, raw, scaleBase, scaleSp, mask, spans, sigmoids } = A;
   const Q = tables[0].intervals;
   const stride = N * nIn;
   const silu = base === 'silu';
@@ -216,7 +233,7 @@ function edgeScope(single: boolean, needParams: boolean): { hoisted: string; ope
   return { hoisted: 'const row = i * nOut;', open: `for (let j = 0; j < nOut; j++) { const e = row + j; const mk = mask[e]; if (mk === 0) continue; ${params}`, close: '}' };
 }
 
-function generateForward(plan: JetPlan, k: number, constS: Float64Array[] | null, single: boolean): string {
+function generateForward(plan: JetPlan, k: number, constS: Float64Array[] | null, single: boolean, mode: PreludeMode): string {
   const C = plan.channels.length;
   const M = plan.maxOrder;
   const block = (i: string, S: Float64Array | null, pointLoop: (body: string) => string): string => {
@@ -231,7 +248,7 @@ function generateForward(plan: JetPlan, k: number, constS: Float64Array[] | null
     ${edge.hoisted}
     ${pointLoop(`
       const ni = n * nIn + i;
-      ${prelude(k, M, load)}
+      ${prelude(k, M, load, mode)}
       ${edge.open}
         ${edgeDerivatives(k, M)}
         const o = (n - n0) * nOut + j;
@@ -253,7 +270,7 @@ function generateForward(plan: JetPlan, k: number, constS: Float64Array[] | null
   }`;
 }
 
-function generateBackward(plan: JetPlan, k: number, constS: Float64Array[] | null, needInputGrad: boolean, single: boolean): string {
+function generateBackward(plan: JetPlan, k: number, constS: Float64Array[] | null, needInputGrad: boolean, single: boolean, mode: PreludeMode): string {
   const C = plan.channels.length;
   const M = plan.maxOrder;
   const M1 = M + 1;
@@ -294,7 +311,7 @@ function generateBackward(plan: JetPlan, k: number, constS: Float64Array[] | nul
     ${single ? 'let dsb = 0;' : ''}
     ${pointLoop(`
       const ni = n * nIn + i;
-      ${prelude(k, orders, load)}
+      ${prelude(k, orders, load, mode)}
       ${dsDecl}
       let dx = 0;
       ${edge.open}
@@ -372,38 +389,50 @@ export type KernelPass = 'forward' | 'backward' | 'backward-input';
 /**
  * The body of a generated pass over the points [n0, n1), which it leaves free (layerThreads.ts
  * binds them to a worker's chunk). `single`: the layer has one output (its edge's parameters are
- * read once per input).
+ * read once per input). `mode`: see `PreludeMode` (`record` for forward passes, `replay` for
+ * backward ones).
  */
-export function chunkKernelSource(plan: JetPlan, k: number, pass: KernelPass, constS: Float64Array[] | null, single: boolean): string {
-  if (pass === 'forward') return generateForward(plan, k, constS, single);
+export function chunkKernelSource(plan: JetPlan, k: number, pass: KernelPass, constS: Float64Array[] | null, single: boolean, mode: PreludeMode = 'compute'): string {
+  if (pass === 'forward') {
+    if (mode === 'replay') throw new Error('kernelSource: a forward pass has no replay form');
+    return generateForward(plan, k, constS, single, mode);
+  }
   if (pass === 'backward-input' && constS !== null) throw new Error('kernelSource: the input-gradient pass has no constant-factor form');
-  return generateBackward(plan, k, constS, pass === 'backward-input', single);
+  if (mode === 'record') throw new Error('kernelSource: a backward pass has no record form');
+  return generateBackward(plan, k, constS, pass === 'backward-input', single, mode);
 }
 
 /**
  * The JavaScript source of a generated layer pass (the body of `function (A, Y)` for the forward
  * pass, `function (A, dY, dRaw, dSb, dX)` for the backward passes; helpers are reached as `H.*`),
  * for reading what runs. `constS` are the input layer's constant factors (see `constantFactors`);
- * the input-gradient pass has none. `singleOutput`: the form for a layer with one output.
+ * the input-gradient pass has none. `singleOutput`: the form for a layer with one output; `mode`:
+ * see `PreludeMode`.
  */
-export function kernelSource(plan: JetPlan, k: number, pass: KernelPass = 'forward', constS: Float64Array[] | null = null, singleOutput = false): string {
-  return `const n0 = 0, n1 = A.N;${chunkKernelSource(plan, k, pass, constS, singleOutput)}`;
+export function kernelSource(plan: JetPlan, k: number, pass: KernelPass = 'forward', constS: Float64Array[] | null = null, singleOutput = false, mode: PreludeMode = 'compute'): string {
+  return `const n0 = 0, n1 = A.N;${chunkKernelSource(plan, k, pass, constS, singleOutput, mode)}`;
 }
 
-/** The generated forward pass, or null where code generation is not allowed (then the loop kernel runs). */
-export function generatedForward(plan: JetPlan, k: number, constS: Float64Array[] | null, singleOutput = false): GeneratedForward | null {
-  const key = `${planKey(plan, k, constS)}|${singleOutput}`;
-  return cachedKernel(forwardCache, key, () => compileKernel<GeneratedForward>(FORWARD_ARGS, kernelSource(plan, k, 'forward', constS, singleOutput), helpersFor(plan)));
+/**
+ * The generated forward pass, or null where code generation is not allowed (then the loop kernel
+ * runs). `record`: it stores each (point, input)'s span and sigmoid in `A.spans` / `A.sigmoids`.
+ */
+export function generatedForward(plan: JetPlan, k: number, constS: Float64Array[] | null, singleOutput = false, record = false): GeneratedForward | null {
+  const key = `${planKey(plan, k, constS)}|${singleOutput}|${record}`;
+  const mode: PreludeMode = record ? 'record' : 'compute';
+  return cachedKernel(forwardCache, key, () => compileKernel<GeneratedForward>(FORWARD_ARGS, kernelSource(plan, k, 'forward', constS, singleOutput, mode), helpersFor(plan)));
 }
 
 /**
  * The generated backward pass, or null where code generation is not allowed. Constant factors
- * only without the input gradient (callers pass null then).
+ * only without the input gradient (callers pass null then). `replay`: it reads the spans and
+ * sigmoids a `record` forward pass stored (same points, same inputs).
  */
-export function generatedBackward(plan: JetPlan, k: number, constS: Float64Array[] | null, needInputGrad: boolean, singleOutput = false): GeneratedBackward | null {
+export function generatedBackward(plan: JetPlan, k: number, constS: Float64Array[] | null, needInputGrad: boolean, singleOutput = false, replay = false): GeneratedBackward | null {
   const pass: KernelPass = needInputGrad ? 'backward-input' : 'backward';
-  const key = `${planKey(plan, k, constS)}|${needInputGrad}|${singleOutput}`;
-  return cachedKernel(backwardCache, key, () => compileKernel<GeneratedBackward>(BACKWARD_ARGS, kernelSource(plan, k, pass, constS, singleOutput), helpersFor(plan)));
+  const key = `${planKey(plan, k, constS)}|${needInputGrad}|${singleOutput}|${replay}`;
+  const mode: PreludeMode = replay ? 'replay' : 'compute';
+  return cachedKernel(backwardCache, key, () => compileKernel<GeneratedBackward>(BACKWARD_ARGS, kernelSource(plan, k, pass, constS, singleOutput, mode), helpersFor(plan)));
 }
 
 /**

@@ -31,8 +31,25 @@ export function useGeneratedKernels(enabled: boolean): boolean {
   return previous;
 }
 
-function generatedArgs(geo: LayerGeometry, X: Float32Array, N: number, p: LayerParams, raw: Float64Array): GeneratedArgs {
-  return { nIn: geo.nIn, nOut: geo.nOut, base: geo.base, tables: geo.tables, X, N, raw, scaleBase: p.scaleBase, scaleSp: p.scaleSp, mask: p.mask };
+function generatedArgs(geo: LayerGeometry, X: Float32Array, N: number, p: LayerParams, raw: Float64Array, cache?: PreludeCache): GeneratedArgs {
+  const args: GeneratedArgs = { nIn: geo.nIn, nOut: geo.nOut, base: geo.base, tables: geo.tables, X, N, raw, scaleBase: p.scaleBase, scaleSp: p.scaleSp, mask: p.mask };
+  if (cache) {
+    args.spans = cache.spans;
+    args.sigmoids = cache.sigmoids;
+  }
+  return args;
+}
+
+/**
+ * What a forward pass of the generated kernel records per (point, input) for the backward pass of
+ * the same call (layerCodegen.ts `PreludeMode`): spans and SiLU's sigmoids [N·nIn]. `filled` says
+ * whether it did (a threaded or loop-kernel forward pass does not; the backward pass then works
+ * them out again).
+ */
+export interface PreludeCache {
+  spans: Int32Array;
+  sigmoids: Float64Array;
+  filled: boolean;
 }
 
 /** Static description of a layer for the kernel. */
@@ -138,6 +155,7 @@ export function kanLayerForward(
   raw: Float64Array = edgePolynomials(geo, p.coef),
   into?: Float32Array,
   constS?: Float64Array[] | null,
+  cache?: PreludeCache,
 ): Float32Array {
   const { nIn, nOut, k } = geo;
   const C = plan.channels.length;
@@ -146,14 +164,16 @@ export function kanLayerForward(
   const k1 = k + 1;
   const Q = geo.tables[0]!.intervals;
   const Y = into ?? new Float32Array(C * N * nOut);
+  if (cache) cache.filled = false;
   if (generatedKernels && !p.symbolic) {
     const factors = constS !== undefined ? constS : constantFactors(plan, X, N, nIn);
-    const run = generatedForward(plan, k, factors, nOut === 1);
+    const run = generatedForward(plan, k, factors, nOut === 1, cache !== undefined);
     if (run) {
-      const args = generatedArgs(geo, X, N, p, raw);
+      const args = generatedArgs(geo, X, N, p, raw, cache);
       const threaded = threadedLayerForward(plan, k, factors, args, Y);
       if (threaded) return threaded;
       run(args, Y);
+      if (cache) cache.filled = true;
       return Y;
     }
   }
@@ -222,6 +242,8 @@ export interface BackwardWork {
   dScaleSp?: Float32Array;
   /** The input's constant factors from the forward pass (`constantFactors`); worked out here when undefined. */
   constS?: Float64Array[] | null;
+  /** What the forward pass recorded (`kanLayerForward`'s `cache`), read when it is filled. */
+  cache?: PreludeCache;
 }
 
 /**
@@ -256,9 +278,10 @@ export function kanLayerBackward(
   };
   if (generatedKernels && !p.symbolic) {
     const constS = needInputGrad ? null : work.constS !== undefined ? work.constS : constantFactors(plan, X, N, nIn);
-    const run = generatedBackward(plan, k, constS, needInputGrad, nOut === 1);
+    const replay = work.cache?.filled === true;
+    const run = generatedBackward(plan, k, constS, needInputGrad, nOut === 1, replay);
     if (run) {
-      const args = generatedArgs(geo, X, N, p, raw);
+      const args = generatedArgs(geo, X, N, p, raw, replay ? work.cache : undefined);
       const threaded = threadedLayerBackward(plan, k, constS, needInputGrad, args, dY, dRaw, dSb, dX);
       if (!threaded) run(args, dY, dRaw, dSb, dX);
       const { dCoef, dSp } = splineParamGrads(geo, p, raw, dRaw, work);

@@ -37,7 +37,8 @@ function workOf(plan: JetPlan, a: GeneratedArgs): number {
 
 /** The kernel's arguments A split into the bulk arrays (shared for the call) and the rest (copied to each worker). */
 function splitArgs(plan: JetPlan, a: GeneratedArgs): unknown[] {
-  const { X, raw, ...rest } = a;
+  // threaded passes work out spans and sigmoids themselves (mode 'compute'): no cache arrays to workers
+  const { X, raw, spans, sigmoids, ...rest } = a;
   return [rest, input(X, { blocks: plan.channels.length, width: a.nIn }), input(raw)];
 }
 

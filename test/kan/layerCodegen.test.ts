@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createJetPlan, type JetPlan } from '../../src/jet/plan.js';
 import { constantFactors, generatedBackward, generatedForward, kernelSource } from '../../src/kan/layerCodegen.js';
-import { edgePolynomials, kanLayerBackward, kanLayerForward, useGeneratedKernels, type LayerGeometry, type LayerParams } from '../../src/kan/layerKernel.js';
+import { edgePolynomials, kanLayerBackward, kanLayerForward, useGeneratedKernels, type PreludeCache, type LayerGeometry, type LayerParams } from '../../src/kan/layerKernel.js';
 import { extendKnots, uniformKnots } from '../../src/kan/spline.js';
 import { splineTable } from '../../src/kan/splineTables.js';
 import { createRng } from '../../src/random.js';
@@ -143,6 +143,36 @@ describe('generated layer kernel', () => {
     });
     expect(runs[1]).toEqual(runs[0]);
     expect(kernelSource(c.plan, c.k, 'forward', constS, true)).toContain('if (mk !== 0) {');
+  });
+
+  it.each(cases)('gives the same bits when the backward pass replays the spans and sigmoids its forward pass recorded: $name', (c) => {
+    const { geo, params, X, dY, N } = layer(c, 13);
+    const raw = edgePolynomials(geo, params.coef);
+    for (const needInputGrad of [false, true]) {
+      const runs = [false, true].map((cached) => {
+        const cache: PreludeCache | undefined = cached ? { spans: new Int32Array(N * c.nIn).fill(-7), sigmoids: new Float64Array(N * c.nIn).fill(NaN), filled: false } : undefined;
+        const Y = kanLayerForward(geo, c.plan, X, N, params, raw, undefined, undefined, cache);
+        if (cache) expect(cache.filled).toBe(true);
+        const g = kanLayerBackward(geo, c.plan, X, N, params, dY, needInputGrad, raw, { cache });
+        return [Y, g.dX, g.dCoef, g.dScaleBase, g.dScaleSp].map((a) => (a ? Array.from(a) : null));
+      });
+      expect(runs[1]).toEqual(runs[0]);
+    }
+  });
+
+  it('replays only what a forward pass recorded', () => {
+    const c = cases.find((x) => x.name === 'poisson2d k=3 hidden 6→3')!;
+    const { geo, params, X, dY, N } = layer(c, 5);
+    const plain = kanLayerBackward(geo, c.plan, X, N, params, dY, true);
+    // an unfilled cache full of nonsense is not read
+    const cache: PreludeCache = { spans: new Int32Array(N * c.nIn).fill(0), sigmoids: new Float64Array(N * c.nIn).fill(0.5), filled: false };
+    expect(Array.from(kanLayerBackward(geo, c.plan, X, N, params, dY, true, undefined, { cache }).dCoef)).toEqual(Array.from(plain.dCoef));
+    // a filled one is: the kernel really reads it (a wrong σ changes the gradient)
+    kanLayerForward(geo, c.plan, X, N, params, undefined, undefined, undefined, cache);
+    cache.sigmoids.fill(0.5);
+    expect(Array.from(kanLayerBackward(geo, c.plan, X, N, params, dY, true, undefined, { cache }).dScaleBase)).not.toEqual(Array.from(plain.dScaleBase));
+    expect(kernelSource(c.plan, 3, 'backward-input', null, false, 'replay')).toContain('const sg = sigmoids[ni];');
+    expect(kernelSource(c.plan, 3, 'backward-input', null, false, 'replay')).not.toContain('Math.floor');
   });
 
   it('shows the generated source: unrolled powers of the local coordinate, the factors of the input layer as literals', () => {
