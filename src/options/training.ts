@@ -117,7 +117,7 @@ export interface TrainingOptions {
   annealAlpha: number;
   /** Gradient-norm weighting of all the loss terms every N steps (Wang et al. 2023; 0: off); see `src/train/balancing.ts`. */
   balanceEvery: number;
-  /** Moving-average factor α of the gradient-norm weighting: λ ← α·λ + (1 − α)·λ̂. */
+  /** Moving-average factor α of the loss balancing: λ ← α·λ + (1 − α)·λ̂. */
   balanceAlpha: number;
   /** Causal weighting of the PDE residual in time with tolerance ε (Wang et al. 2022; 0: off), over `causalBins` bins. */
   causal: number;
@@ -301,8 +301,8 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   weights: { kind: { type: 'weights' }, flag: 'weights', help: 'term weights, e.g. pde=0.01,conditions[0].dirichlet=1', defaultText: "the problem's" },
   annealEvery: { kind: int(0), flag: 'anneal-every', help: 'rebalance the condition weights by learning-rate annealing every N steps (0: off)' },
   annealAlpha: { kind: { type: 'number', min: 0, exclusiveMin: true, max: 1 }, flag: 'anneal-alpha', help: 'moving-average factor of the annealing, in (0, 1]' },
-  balanceEvery: { kind: int(0), flag: 'balance-every', help: 'gradient-norm weighting of every loss term every N steps (Wang et al. 2023; 0: off)', defaultText: '0; --recipe auto: 10 with several terms and no --weights' },
-  balanceAlpha: { kind: { type: 'number', min: 0, max: 1 }, flag: 'balance-alpha', help: 'moving-average factor of the gradient-norm weighting, in [0, 1] (weight of the old value)' },
+  balanceEvery: { kind: int(0), flag: 'balance-every', help: "balance every loss term's weight by its NTK trace every N steps (Wang et al. 2022, 2023; 0: off)", defaultText: '0; --recipe auto: 10 with several terms and no --weights' },
+  balanceAlpha: { kind: { type: 'number', min: 0, max: 1 }, flag: 'balance-alpha', help: 'moving-average factor of the loss balancing, in [0, 1] (weight of the old value)' },
   causal: { kind: { type: 'number', min: 0 }, flag: 'causal', help: 'time-dependent problems: causal weighting of the PDE residual with tolerance EPS (Wang et al. 2022; 0: off)', defaultText: '0; --recipe auto: 0.01 on time-dependent problems, with --causal-max 100', hint: 'causal' },
   causalBins: { kind: int(2), flag: 'causal-bins', help: 'time bins of the causal weighting', hint: 'causalBins' },
   causalMax: { kind: { type: 'number', min: 0 }, flag: 'causal-max', help: "ε schedule of --causal: raise ε tenfold, up to this, whenever the last time bin's weight exceeds --causal-threshold (Wang et al. 2022; 0: ε fixed)", defaultText: '0; --recipe auto: 100 on time-dependent problems' },

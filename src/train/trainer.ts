@@ -275,12 +275,13 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
   // weights, so that stages are compared on one measure even when annealing moves the weights.
   const validation = judged ? validationSet(problem, model, options) : null;
   const validationChunks = validation ? chunkFor(validation) : null;
-  // Gradient-norm weighting starts balanced: before the first step the weights take λ̂ itself (no
+  // Loss balancing starts balanced: before the first step the weights take λ̂ itself (no
   // history to average with yet; the loop asks for the averaged updates every balanceEvery steps),
   // and the validation set weighs its terms with these, so stages are judged on a balanced measure.
-  // With chunked evaluations the terms' gradients come chunk by chunk as well.
+  // With chunked evaluations the terms' gradients come chunk by chunk as well (annealing; balancing's
+  // traces take one point at a time).
   const termGradient = (unit: number[]): Float64Array => evaluateChunks(model, chunked!, data, unit, { gradient: true }).grad!;
-  if (options.balanceEvery > 0 && !resume) weights = balanceWeights(model, data, weights, 0, chunked ? termGradient : undefined);
+  if (options.balanceEvery > 0 && !resume) weights = balanceWeights(model, data, weights, 0);
   const validationWeights = weights.slice();
   const valColumn = columns.indexOf('valLoss');
   let loop: LoopResult;
@@ -314,7 +315,7 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
             objectiveChanged = true;
           }
           if (options.balanceEvery > 0 && step % options.balanceEvery === 0) {
-            weights = balanceWeights(model, data, weights, options.balanceAlpha, chunked ? termGradient : undefined);
+            weights = balanceWeights(model, data, weights, options.balanceAlpha);
             evaluations += data.length;
             objectiveChanged = true;
           }
