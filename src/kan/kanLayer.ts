@@ -139,7 +139,7 @@ function layerOp(layer: KanLayer, x: tf.Tensor, outShape: number[], run: KernelR
 export function kanLayerJet(layer: KanLayer, plan: JetPlan, x: tf.Tensor, count: number, inputNeedsGrad: boolean): tf.Tensor {
   // On device backends (or when forced) the layer runs as tfjs ops (kanOps.ts); a symbolic edge
   // without a tensor form (a user function) keeps the JS kernel.
-  if (usesOpsKernels() && kanLayerOpsSupported(layer, plan.maxOrder)) return kanLayerJetOps(layer, plan, x, count);
+  if (usesOpsKernels() && kanLayerOpsSupported(layer, plan.maxOrder)) return kanLayerJetOps(layer, plan, x, count, inputNeedsGrad);
   const geometry = layerGeometry(layer);
   return layerOp(layer, x, [plan.channels.length, count, layer.nOut], (params) => {
     const X = x.dataSync() as Float32Array;
@@ -254,7 +254,7 @@ export function kanNetworkJet(layers: readonly KanLayer[], plan: JetPlan, x: tf.
  * The layer output is E summed over i. Used by the sparsification regulariser only.
  */
 export function kanLayerEdges(layer: KanLayer, x: tf.Tensor, count: number, inputNeedsGrad: boolean): tf.Tensor3D {
-  if (usesOpsKernels() && kanLayerOpsSupported(layer, 0)) return kanLayerEdgesOps(layer, x, count);
+  if (usesOpsKernels() && kanLayerOpsSupported(layer, 0)) return kanLayerEdgesOps(layer, x, count, inputNeedsGrad);
   const geometry = layerGeometry(layer);
   return layerOp(layer, x, [count, layer.nIn, layer.nOut], (params) => {
     const X = x.dataSync() as Float32Array;
