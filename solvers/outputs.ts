@@ -53,32 +53,68 @@ const gb = (bytes: number): string => `${(bytes / 2 ** 30).toPrecision(bytes < 2
 export interface PointCounts {
   points: number | null | undefined;
   boundaryPoints: number | null | undefined;
+  /**
+   * The trainer's chunking (train/chunking.ts, `--chunk-points` / `--chunk-budget`): N > 0 points
+   * per chunk, 0 automatic (an evaluation estimated past `chunkBudget` MiB is chunked). Absent:
+   * the estimate is of one unchunked evaluation.
+   */
+  chunkPoints?: number | null;
+  chunkBudget?: number | null;
 }
 
 /**
+ * Bytes kept per point and jet channel for the whole run, chunked or not: the point's coordinates,
+ * its input-jet rows (channels × inputs floats) and the term's data columns, in float32, with the
+ * copies training makes of them (chunk views, resampling, validation) — ×4.
+ */
+const STORED_BYTES_PER_FLOAT = 16;
+
+/**
  * Estimated peak bytes of training `problem` with layer widths `width` (a model with the problem's
- * inputs and outputs): Σ over loss terms of points × jet channels of the term × Σ widths × `BYTES_PER_SLOT`.
- * Returns the estimate and each flag's share.
+ * inputs and outputs). One evaluation: Σ over loss terms of points × jet channels of the term × Σ
+ * widths × `BYTES_PER_SLOT`; when the trainer chunks (`counts.chunkPoints`), the evaluation of one
+ * chunk only — with a fixed chunk size that share of the points, with automatic chunking at most
+ * `chunkBudget` MiB — plus what every point keeps for the whole run (`STORED_BYTES_PER_FLOAT` per
+ * coordinate and input-jet entry). Returns the estimate and each flag's share.
  */
 export function trainingMemory(problem: Problem, width: readonly number[], counts: PointCounts): { bytes: number; interior: number; boundary: number } {
   const widthSum = width.reduce((a, b) => a + b, 0);
   const interiorCount = counts.points ?? problem.defaults.interiorPoints;
   const boundaryCount = counts.boundaryPoints ?? problem.defaults.boundaryPoints;
+  const inputs = problem.variables.length;
   let interior = 0;
   let boundary = 0;
+  let interiorStored = 0;
+  let boundaryStored = 0;
   for (const term of problem.terms) {
     const channels = planFor(term.derivatives, problem.variables, problem.unknowns).plan.channels.length;
     const perPoint = channels * widthSum * BYTES_PER_SLOT;
-    if (term.region === 'interior') interior += interiorCount * perPoint;
-    else if (term.region !== 'data') boundary += boundaryCount * perPoint;
+    const stored = (inputs * (channels + 1) + 4) * STORED_BYTES_PER_FLOAT;
+    if (term.region === 'interior') {
+      interior += interiorCount * perPoint;
+      interiorStored += interiorCount * stored;
+    } else if (term.region !== 'data') {
+      boundary += boundaryCount * perPoint;
+      boundaryStored += boundaryCount * stored;
+    }
   }
+  const evaluation = interior + boundary;
+  let share = 1;
+  if (counts.chunkPoints !== undefined && counts.chunkPoints !== null) {
+    const largest = Math.max(interiorCount, boundaryCount);
+    if (counts.chunkPoints > 0) share = Math.min(1, counts.chunkPoints / largest);
+    else if (counts.chunkBudget !== undefined && counts.chunkBudget !== null && evaluation > 0) share = Math.min(1, (counts.chunkBudget * 2 ** 20) / evaluation);
+  }
+  interior = interior * share + (share < 1 ? interiorStored : 0);
+  boundary = boundary * share + (share < 1 ? boundaryStored : 0);
   return { bytes: interior + boundary, interior, boundary };
 }
 
 /**
  * Refuses a training run whose estimate (`trainingMemory`) exceeds the limit, before anything is
  * allocated: one line naming `--points` or `--boundary-points` (the larger share), the estimate,
- * the limit and the largest count that fits.
+ * the limit and the largest count that fits (found by bisection: with chunking the estimate is not
+ * proportional to the count).
  */
 export function checkTrainingMemory(problem: Problem, widths: readonly (readonly number[])[], counts: PointCounts, limit = memoryLimitBytes()): void {
   for (const width of widths) {
@@ -87,10 +123,16 @@ export function checkTrainingMemory(problem: Problem, widths: readonly (readonly
     const interiorFlag = use.interior >= use.boundary;
     const flag = interiorFlag ? '--points' : '--boundary-points';
     const count = interiorFlag ? (counts.points ?? problem.defaults.interiorPoints) : (counts.boundaryPoints ?? problem.defaults.boundaryPoints);
-    const share = interiorFlag ? use.interior : use.boundary;
-    const fits = Math.max(0, Math.floor((count * (limit - (use.bytes - share))) / share));
+    const at = (n: number): number => trainingMemory(problem, width, interiorFlag ? { ...counts, points: n } : { ...counts, boundaryPoints: n }).bytes;
+    let lo = 0;
+    let hi = count;
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (at(mid) <= limit) lo = mid;
+      else hi = mid;
+    }
     throw new KanpinnInputError(
-      `${flag}: ${count} points need about ${gb(use.bytes)} to train [${width.join(',')}] on ${problem.name}, over the ${gb(limit)} limit; use at most ${fits} (or raise KANPINN_MAX_MEMORY_GB)`,
+      `${flag}: ${count} points need about ${gb(use.bytes)} to train [${width.join(',')}] on ${problem.name}, over the ${gb(limit)} limit; use at most ${lo} (or raise KANPINN_MAX_MEMORY_GB)`,
     );
   }
 }

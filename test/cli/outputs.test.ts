@@ -89,8 +89,8 @@ describe('sizes that cannot fit are refused before allocating', () => {
     expectOneLine(await refused(['solve', 'poisson2d', '--boundary-points', '100000000', '--quiet']), /^kanpinn: --boundary-points: 100000000 points need about/);
   });
 
-  it('compare checks every model of the line-up (the default MLP [2,100,100,100,1] is the largest)', async () => {
-    expectOneLine(await refused(['compare', 'poisson2d', '--points', '200000', '--quiet']), /^kanpinn: --points: 200000 points need about .* to train \[2,100,100,100,1\] on poisson2d/);
+  it('compare checks every model of the line-up (the default MLP [2,100,100,100,1] is the largest; unchunked)', async () => {
+    expectOneLine(await refused(['compare', 'poisson2d', '--points', '200000', '--chunk-points', '200000', '--quiet']), /^kanpinn: --points: 200000 points need about .* to train \[2,100,100,100,1\] on poisson2d/);
   });
 
   it('plot --points 100000000 is refused before sampling a point', async () => {
@@ -117,6 +117,31 @@ describe('sizes that cannot fit are refused before allocating', () => {
     expect(trainingMemory(problem, [2, 10, 1], { points: fits + 1, boundaryPoints: null }).bytes).toBeGreaterThan(limit);
     // The problem's default sizes are far inside the limit.
     expect(() => checkTrainingMemory(problem, [[2, 10, 1]], { points: null, boundaryPoints: null }, limit)).not.toThrow();
+  });
+
+  it('with the trainer chunking, the estimate is one chunk plus what every point keeps', () => {
+    const problem = resolveProblem('poisson2d');
+    const limit = memoryLimitBytes({});
+    const mlp = [2, 100, 100, 100, 1];
+    const chunked = { points: 104_000, boundaryPoints: null, chunkPoints: 0, chunkBudget: 1024 };
+    // Unchunked, 104k points of MLP 100x3 are estimated past the 2 GB limit; chunked they fit.
+    expect(trainingMemory(problem, mlp, { points: 104_000, boundaryPoints: null }).bytes).toBeGreaterThan(limit);
+    expect(() => checkTrainingMemory(problem, [mlp], chunked, limit)).not.toThrow();
+    // A fixed chunk size counts that share of the evaluation.
+    const fixed = trainingMemory(problem, mlp, { ...chunked, chunkPoints: 10_400 }).bytes;
+    expect(fixed).toBeLessThan(trainingMemory(problem, mlp, { points: 104_000, boundaryPoints: null }).bytes / 5);
+    // What the points keep still grows with them: 100M points are refused, and the count named fits.
+    let message = '';
+    try {
+      checkTrainingMemory(problem, [[2, 10, 1]], { ...chunked, points: 100_000_000 }, limit);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^--points: 100000000 points need about .* GB to train \[2,10,1\] on poisson2d, over the 2\.00 GB limit; use at most \d+/);
+    const fits = Number(/use at most (\d+)/.exec(message)?.[1]);
+    expect(fits).toBeGreaterThan(1_000_000);
+    expect(trainingMemory(problem, [2, 10, 1], { ...chunked, points: fits }).bytes).toBeLessThanOrEqual(limit);
+    expect(trainingMemory(problem, [2, 10, 1], { ...chunked, points: fits + 1 }).bytes).toBeGreaterThan(limit);
   });
 
   it('KANPINN_MAX_MEMORY_GB raises the limit and a bad value names the variable', () => {
