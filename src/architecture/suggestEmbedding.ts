@@ -87,7 +87,7 @@ export const SPATIAL_FEATURES = 16;
 
 /**
  * Random Fourier features (Tancik et al. 2020; Wang, Wang & Perdikaris 2021) over the spatial
- * inputs along which a time-dependent problem's stated data (initial and boundary values, sources)
+ * inputs along which a time-dependent problem's stated initial or Dirichlet values (not its sources)
  * have at least `HIGH_FREQUENCY_CYCLES` cycles over the domain, σ = those cycles; every other input
  * (slow spatial ones and time) passes through unchanged. Null when no spatial input is fast, when
  * the problem is steady, or when the fast input is periodic (the periodic embedding's business).
@@ -100,21 +100,31 @@ export function spatialFourierFeatures(problem: Problem): SpatialFeatures | null
   if (!problem.time) return null;
   const spatial = problem.variables.slice(0, -1);
   const periodic = new Set(periodicVariables(problem).map((p) => p.variable));
-  const cycles = estimateCycles(problem);
+  // The conditions' values only: they are the solution's own values, while a source's frequency k
+  // reaches the solution divided by about k² (diffusion–reaction's sin 8x source: u has sin 8x / 8,
+  // and features from it made a good run bad, README "Input embeddings").
+  const cycles = estimateCycles(problem, ['dirichlet', 'initial']);
   const fast: Record<string, number> = {};
   for (const v of spatial) if (!periodic.has(v) && (cycles[v] ?? 0) >= HIGH_FREQUENCY_CYCLES) fast[v] = Math.round(cycles[v]!);
   if (Object.keys(fast).length === 0) return null;
   return { embed: embedText({ periodic: [], fourier: { sigma: fast, features: SPATIAL_FEATURES } }), fast, cycles };
 }
 
-/** Per variable, the largest number of cycles over its extent seen in the problem's data (see `suggestEmbedding`). */
-export function estimateCycles(problem: Problem): Record<string, number> {
+/** Kinds of loss terms whose data `estimateCycles` reads by default: sources, Dirichlet and initial values. */
+const DATA_KINDS: readonly string[] = ['pde', 'dirichlet', 'initial'];
+
+/**
+ * Per variable, the largest number of cycles over its extent seen in the problem's data (see
+ * `suggestEmbedding`); `kinds` limits which terms' data are read (default: sources, Dirichlet and
+ * initial values).
+ */
+export function estimateCycles(problem: Problem, kinds: readonly string[] = DATA_KINDS): Record<string, number> {
   const { variables } = problem;
   const d = variables.length;
   const { min, max } = problem.bounds;
   const rng = createRng(11);
   const cycles: Record<string, number> = Object.fromEntries(variables.map((v) => [v, 0]));
-  const terms = problem.terms.filter((t) => t.kind === 'pde' || t.kind === 'dirichlet' || t.kind === 'initial');
+  const terms = problem.terms.filter((t) => kinds.includes(t.kind));
   for (let a = 0; a < d; a++) {
     const count = LINES * LINE_SAMPLES;
     const coords = new Float32Array(count * d);

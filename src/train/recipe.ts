@@ -113,7 +113,7 @@ export function autoRecipe(problem: Problem, given: Partial<SolveOptions>): Reci
 
   // Fast spatial data in a time-dependent problem: random Fourier features over the fast inputs
   // (Tancik et al. 2020; Wang, Wang & Perdikaris 2021, spectral bias), σ = the cycles read from the
-  // stated initial/boundary values and sources (suggestEmbedding.ts, `spatialFourierFeatures`), the
+  // stated initial and Dirichlet values, not the sources (suggestEmbedding.ts, `spatialFourierFeatures`), the
   // other inputs passed through. PINNacle Heat 2d-MS (sin 20πx sin πy initially; KAN, seed 0, on
   // 1500 points): rel. L2 1.00 without (one grid-20 stage of 60 L-BFGS steps), 0.133 with (3 × 20
   // steps); the plain KAN cannot follow 10 cycles along x. The features make an evaluation dearer
@@ -125,7 +125,7 @@ export function autoRecipe(problem: Problem, given: Partial<SolveOptions>): Reci
     if (features) {
       costFactor = EMBEDDING_COST_FACTOR;
       const fast = Object.entries(features.fast).map(([v, c]) => `${c} cycles along ${v}`).join(', ');
-      decide('embed', features.embed, features.embed, `the initial/boundary data or sources oscillate fast (${fast} over the domain): Fourier features over ${Object.keys(features.fast).join(', ')} (Tancik et al. 2020), the other inputs as they are`);
+      decide('embed', features.embed, features.embed, `the initial/boundary values oscillate fast (${fast} over the domain): Fourier features over ${Object.keys(features.fast).join(', ')} (Tancik et al. 2020), the other inputs as they are`);
     }
   }
 

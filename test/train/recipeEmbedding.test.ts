@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { builtinNames, resolveProblem } from '../../problems/index.js';
-import { defineProblem } from '../../src/index.js';
-import { spatialFourierFeatures } from '../../src/architecture/suggestEmbedding.js';
+import { defineProblem, loadProblem } from '../../src/index.js';
+import { HIGH_FREQUENCY_CYCLES, estimateCycles, spatialFourierFeatures } from '../../src/architecture/suggestEmbedding.js';
 import { EMBEDDING_COST_FACTOR, stepBudget } from '../../src/train/budget.js';
 import { autoRecipe } from '../../src/train/recipe.js';
 import { resolveSolveOptions } from '../../solvers/solve.js';
@@ -33,9 +33,16 @@ describe('automatic recipe: Fourier features for fast spatial data', () => {
     expect(auto.options.embed).toBe('fourier:x=8:16');
     const decision = auto.decisions.find((d) => d.option === 'embed')!;
     expect(decision.value).toBe('fourier:x=8:16');
-    expect(decision.why).toMatch(/^the initial\/boundary data or sources oscillate fast \(8 cycles along x over the domain\): Fourier features over x \(Tancik et al\. 2020\), the other inputs as they are$/);
+    expect(decision.why).toMatch(/^the initial\/boundary values oscillate fast \(8 cycles along x over the domain\): Fourier features over x \(Tancik et al\. 2020\), the other inputs as they are$/);
     // The solve builds it (y and t pass through).
     expect(resolveSolveOptions(fast, {}).embed).toBe('fourier:x=8:16');
+  });
+
+  it('does not fire on a fast source under slow initial and boundary values (diffusion–reaction: u gets sin 8x / 8)', () => {
+    const reaction = loadProblem('bench/unseen/diffusion-reaction.json');
+    expect(estimateCycles(reaction).x).toBeGreaterThanOrEqual(HIGH_FREQUENCY_CYCLES); // the source is fast
+    expect(spatialFourierFeatures(reaction)).toBeNull();
+    expect(autoRecipe(reaction, {}).options.embed).toBeUndefined();
   });
 
   it('does not fire on slow data, on a steady problem, or when the user chose an embedding', () => {
