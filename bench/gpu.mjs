@@ -8,7 +8,13 @@
 // One evaluation ends when the loss and the gradients summed over the chunks have been read back with
 // `await data()` (webgpu has no usable synchronous read in Node). Also measures a large tf.matMul's
 // GFLOP/s on the same backend, the same way.
+// --kan-kernel ops|js|auto forces a compute path (src/computePath.ts; `ops` on cpu is the GPU path's proxy).
+// --profile prints, per case, the tfjs kernels run per evaluation (tf.profile; the difference between
+// a 2-evaluation and a 1-evaluation run, so model set-up is not counted), those of them that compute
+// (not Identity/Reshape/ExpandDims/Squeeze, which GPU backends do without a dispatch), the bytes the
+// computing kernels write (a memory-traffic proxy), the largest output and the most frequent names.
 //   node bench/gpu.mjs [--backend webgpu] [--cases kan-G5-525,...] [--quick] [--repeats N] [--warmup N] [--peak-n 4096] [--json FILE]
+//                      [--kan-kernel ops] [--profile]
 import { writeFileSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 const flag = (name, fallback) => {
@@ -44,7 +50,10 @@ if (backendName === 'webgpu') {
 const tf = await import('../dist/src/tf.js');
 const { setBackend } = await import('../dist/src/backend.js');
 const { EVAL_CASES, runEvalCaseAsync, repeatsFor } = await import('../dist/solvers/bench/evalSuite.js');
+const { setKanKernel } = await import('../dist/src/computePath.js');
 const backend = await setBackend(backendName);
+setKanKernel(flag('--kan-kernel', 'auto'));
+const profile = process.argv.includes('--profile');
 
 const EXTRA = [
   { name: 'mlp-16x2-10k', model: { kind: 'mlp', width: [2, 16, 16, 1], seed: 0 }, interior: 10_000, boundary: 400 },
@@ -85,6 +94,30 @@ console.log(`backend ${backend}${adapterInfo ? ` (${adapterInfo.vendor} ${adapte
 console.log('| case | points | ms per loss+gradient | MFLOP per eval | GFLOP/s |');
 console.log('|---|---|---|---|---|');
 const results = [];
+const VIEWS = new Set(['Identity', 'Reshape', 'ExpandDims', 'Squeeze']);
+/** Kernels, output bytes and names of `evaluations` timed evaluations of case c (set-up included). */
+async function profiled(c, evaluations) {
+  const info = await tf.profile(() => runEvalCaseAsync(c, evaluations, 0, { tfjs: peak, js: 0 }).then(() => null));
+  const bytes = (k) => k.outputShapes.reduce((s, shape) => s + 4 * shape.reduce((a, b) => a * b, 1), 0);
+  const computing = info.kernels.filter((k) => !VIEWS.has(k.name));
+  return { kernels: info.kernels, computing: computing.length, outBytes: computing.reduce((s, k) => s + bytes(k), 0), largest: Math.max(...info.kernels.map(bytes)) };
+}
+if (profile) {
+  console.log('| case | kernels per eval | computing kernels | MB written per eval | largest output MB | most frequent kernels |');
+  console.log('|---|---|---|---|---|---|');
+  for (const name of names) {
+    const c = all.find((e) => e.name === name);
+    if (!c) throw new Error(`unknown case ${name}`);
+    const one = await profiled(c, 1);
+    const two = await profiled(c, 2);
+    const perEval = two.kernels.slice(one.kernels.length);
+    const counts = new Map();
+    for (const k of perEval) counts.set(k.name, (counts.get(k.name) ?? 0) + 1);
+    const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([n, k]) => `${n} ${k}`).join(', ');
+    console.log(`| ${name} | ${two.kernels.length - one.kernels.length} | ${two.computing - one.computing} | ${((two.outBytes - one.outBytes) / 1e6).toFixed(1)} | ${(two.largest / 1e6).toFixed(1)} | ${top} |`);
+  }
+  process.exit(0);
+}
 for (const name of names) {
   const c = all.find((e) => e.name === name);
   if (!c) throw new Error(`unknown case ${name} (cases: ${all.map((e) => e.name).join(', ')})`);

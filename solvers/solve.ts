@@ -173,6 +173,7 @@ export async function solveProblem(
     warnings: result.warnings,
     recipe: { name: options.recipe, decisions: [...(recipe.k ? [{ option: 'k', value: String(recipe.k.value), why: recipe.k.why }] : []), ...(recipe.decisions ?? [])] },
     ...(result.parameters ? { parameters: result.parameters } : {}),
+    ...(result.chunkPoints !== undefined ? { chunkPoints: result.chunkPoints } : {}),
   };
   return { model, result, summary, options, recipe };
 }

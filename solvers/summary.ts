@@ -35,6 +35,8 @@ export interface SolveSummary {
   recipe?: { name: 'auto' | 'tuned'; decisions: { option: string; value: string; why: string }[] };
   /** An inverse problem's parameters (`infer`): final value, and truth and relative error when the truth is known; absent otherwise. */
   parameters?: TrainResult['parameters'];
+  /** Points per term in each chunk of a loss+gradient evaluation, when the evaluations were chunked (`--chunk-points`); absent otherwise. */
+  chunkPoints?: number;
 }
 
 /** One line per inferred parameter: `k = 0.0999921 (truth 0.1, rel. error 7.94e-5)`. */

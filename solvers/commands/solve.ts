@@ -46,6 +46,8 @@ export function runSettings(problem: Problem, summary: SolveSummary, effective: 
     weights: problem.terms.map((t) => `${t.name}=${effective.weights[t.name] ?? t.weight}`).join(', '),
     seed: effective.seed,
     backend: summary.backend,
+    // Large point counts: each evaluation summed over chunks of this many points per term (src/train/chunking.ts).
+    ...(summary.chunkPoints !== undefined ? { 'chunk points': `${summary.chunkPoints} per term (loss and gradient summed over chunks)` } : {}),
   };
 }
 

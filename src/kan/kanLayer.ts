@@ -7,7 +7,10 @@ import * as tf from '../tf.js';
 import type { JetPlan } from '../jet/plan.js';
 import type { BaseFunction } from '../jet/baseFunctions.js';
 import { kanEdgeBackward, kanEdgeForward } from './edgeKernel.js';
-import { edgePolynomials, kanLayerBackward, kanLayerForward, type LayerGeometry, type LayerGradients, type LayerParams } from './layerKernel.js';
+import { edgePolynomials, kanLayerBackward, kanLayerForward, type BackwardWork, type LayerGeometry, type PreludeCache, type LayerGradients, type LayerParams } from './layerKernel.js';
+import { constantFactors } from './layerCodegen.js';
+import { ArrayPool } from '../engine/scratch.js';
+import { computeTensor, computeTensors } from '../mlp/backendMemory.js';
 import type { Knots } from './spline.js';
 import { splineTable } from './splineTables.js';
 import type { SymbolicDerivatives, SymbolicLayerParams } from './symbolicEdge.js';
@@ -47,10 +50,23 @@ export interface KanLayer {
   symbolic?: SymbolicLayerState;
 }
 
-/** The kernel's static view of a layer (knots and whether each input's grid is uniform). */
+const geometries = new WeakMap<KanLayer, { knots: Knots[]; geometry: LayerGeometry }>();
+
+/**
+ * The kernel's static view of a layer (knots and whether each input's grid is uniform), kept per
+ * layer while its knots array, degree, grid, widths and base stay (grid updates replace the knots
+ * array, never mutate it): rebuilding the tables cost every evaluation a few microseconds.
+ */
 export function layerGeometry(layer: KanLayer): LayerGeometry {
+  const hit = geometries.get(layer);
+  if (hit !== undefined && hit.knots === layer.knots) {
+    const g = hit.geometry;
+    if (g.nIn === layer.nIn && g.nOut === layer.nOut && g.k === layer.k && g.nBasis === layer.grid + layer.k && g.base === layer.base) return g;
+  }
   const tables = layer.knots.map((t) => splineTable(t, layer.k));
-  return { nIn: layer.nIn, nOut: layer.nOut, k: layer.k, nBasis: layer.grid + layer.k, base: layer.base, tables };
+  const geometry: LayerGeometry = { nIn: layer.nIn, nOut: layer.nOut, k: layer.k, nBasis: layer.grid + layer.k, base: layer.base, tables };
+  geometries.set(layer, { knots: layer.knots, geometry });
+  return geometry;
 }
 
 /** True when at least one edge of the layer is symbolic (the kernels then take the symbolic branch). */
@@ -123,7 +139,7 @@ function layerOp(layer: KanLayer, x: tf.Tensor, outShape: number[], run: KernelR
 export function kanLayerJet(layer: KanLayer, plan: JetPlan, x: tf.Tensor, count: number, inputNeedsGrad: boolean): tf.Tensor {
   // On device backends (or when forced) the layer runs as tfjs ops (kanOps.ts); a symbolic edge
   // without a tensor form (a user function) keeps the JS kernel.
-  if (usesOpsKernels() && kanLayerOpsSupported(layer, plan.maxOrder)) return kanLayerJetOps(layer, plan, x, count);
+  if (usesOpsKernels() && kanLayerOpsSupported(layer, plan.maxOrder)) return kanLayerJetOps(layer, plan, x, count, inputNeedsGrad);
   const geometry = layerGeometry(layer);
   return layerOp(layer, x, [plan.channels.length, count, layer.nOut], (params) => {
     const X = x.dataSync() as Float32Array;
@@ -134,6 +150,9 @@ export function kanLayerJet(layer: KanLayer, plan: JetPlan, x: tf.Tensor, count:
   });
 }
 
+/** Arrays a network op keeps from its forward to its backward pass, reused across calls (see engine/scratch.ts). */
+const networkArrays = new ArrayPool();
+
 /**
  * Jets through all layers of a network as a differentiable tfjs op: x [C, N, nIn] → y [C, N, nOut]
  * of the last layer. The input x is data (the points' jets, possibly embedded): no gradient flows
@@ -143,54 +162,87 @@ export function kanLayerJet(layer: KanLayer, plan: JetPlan, x: tf.Tensor, count:
  * saves, per hidden layer, a tensor made of its output, two `dataSync` copies, the op's
  * bookkeeping and the zero or full dL/dX tensor, which at a few hundred points are a visible part
  * of an evaluation. Layers on the tfjs-ops path (device backends) keep one op per layer.
+ *
+ * The kernels read the parameters, x and dL/dy where the backend keeps them and write y and the
+ * parameter gradients into the new tensors' memory (`computeTensors`: on wasm views of its heap,
+ * no copies); what the backward pass needs of the forward one (a copy of x, the hidden jets) and
+ * the gradients between layers are reused arrays (`ArrayPool`). Same arithmetic, same bits, as
+ * reading everything with `dataSync` into new arrays.
  */
 export function kanNetworkJet(layers: readonly KanLayer[], plan: JetPlan, x: tf.Tensor, count: number): tf.Tensor {
   if (usesOpsKernels() && layers.some((layer) => kanLayerOpsSupported(layer, plan.maxOrder))) {
     return layers.reduce((h, layer, l) => kanLayerJet(layer, plan, h, count, l > 0), x);
   }
   const C = plan.channels.length;
+  const L = layers.length;
   const geometries = layers.map(layerGeometry);
   const symbolic = layers.map(hasSymbolicEdges);
   const inputs = layers.flatMap((layer, l) => (symbolic[l] ? [layer.coef, layer.scaleBase, layer.scaleSp, layer.symbolic!.affine] : [layer.coef, layer.scaleBase, layer.scaleSp]));
+  // each layer's parameter arrays (in `inputs` order) as LayerParams
+  const paramsOf = (arrays: Float32Array[]): LayerParams[] => {
+    let at = 0;
+    return layers.map((layer, l) => {
+      const [coef, scaleBase, scaleSp] = arrays.slice(at, at + 3) as [Float32Array, Float32Array, Float32Array];
+      const affine = symbolic[l] ? arrays[at + 3]! : null;
+      at += symbolic[l] ? 4 : 3;
+      return { coef, scaleBase, scaleSp, mask: layer.mask, symbolic: affine ? symbolicParams(layer, affine) : null };
+    });
+  };
   const op = tf.customGrad((...args: unknown[]) => {
     const tensors = args.slice(0, inputs.length) as tf.Tensor[];
-    // the tensors of each layer in `inputs` order
-    const own: tf.Tensor[][] = [];
-    let at = 0;
-    for (let l = 0; l < layers.length; l++) {
-      const n = symbolic[l] ? 4 : 3;
-      own.push(tensors.slice(at, at + n));
-      at += n;
-    }
-    const params: LayerParams[] = layers.map((layer, l) => {
-      const [coef, scaleBase, scaleSp, affine] = own[l]!;
-      return {
-        coef: coef!.dataSync() as Float32Array,
-        scaleBase: scaleBase!.dataSync() as Float32Array,
-        scaleSp: scaleSp!.dataSync() as Float32Array,
-        mask: layer.mask,
-        symbolic: symbolic[l] ? symbolicParams(layer, affine!.dataSync() as Float32Array) : null,
-      };
+    // kept for the backward pass: each layer's input jets, polynomials, and the input's constant factors
+    const xs: Float32Array[] = [];
+    let raws: Float64Array[] = [];
+    let constS: Float64Array[] | null = null;
+    // each layer's spans and sigmoids, recorded by its forward pass for its backward pass
+    const caches: PreludeCache[] = layers.map((layer) => ({ spans: networkArrays.i32(count * layer.nIn), sigmoids: networkArrays.f64(count * layer.nIn), filled: false }));
+    const last = layers[L - 1]!;
+    const value = computeTensor([C, count, last.nOut], [x, ...tensors], ([xIn, ...arrays], out) => {
+      const params = paramsOf(arrays);
+      raws = layers.map((_, l) => edgePolynomials(geometries[l]!, params[l]!.coef));
+      const X0 = networkArrays.f32(xIn!.length);
+      X0.set(xIn!);
+      xs.push(X0);
+      constS = constantFactors(plan, X0, count, layers[0]!.nIn);
+      for (let l = 0; l < L; l++) {
+        const into = l === L - 1 ? out : networkArrays.f32(C * count * layers[l]!.nOut);
+        kanLayerForward(geometries[l]!, plan, xs[l]!, count, params[l]!, raws[l], into, l === 0 ? constS : undefined, caches[l]);
+        if (l < L - 1) xs.push(into);
+      }
     });
-    const raws = layers.map((_, l) => edgePolynomials(geometries[l]!, params[l]!.coef));
-    // each layer's input jets, kept for the backward pass
-    const xs: Float32Array[] = [x.dataSync() as Float32Array];
-    for (let l = 0; l < layers.length; l++) xs.push(kanLayerForward(geometries[l]!, plan, xs[l]!, count, params[l]!, raws[l]));
-    const last = layers[layers.length - 1]!;
     return {
-      value: tf.tensor(xs[layers.length]!, [C, count, last.nOut]),
+      value,
       gradFunc: (dy: tf.Tensor) => {
-        const grads: tf.Tensor[][] = new Array<tf.Tensor[]>(layers.length);
-        let dY = dy.dataSync() as Float32Array;
-        for (let l = layers.length - 1; l >= 0; l--) {
-          const layer = layers[l]!;
-          const g = kanLayerBackward(geometries[l]!, plan, xs[l]!, count, params[l]!, dY, l > 0, raws[l]);
-          const [coef, scaleBase] = own[l]!;
-          grads[l] = [tf.tensor(g.dCoef, coef!.shape), tf.tensor(g.dScaleBase, scaleBase!.shape), tf.tensor(g.dScaleSp, scaleBase!.shape)];
-          if (symbolic[l]) grads[l]!.push(tf.tensor(g.dAffine!, [layer.nIn, layer.nOut, 4]));
-          if (l > 0) dY = g.dX!;
-        }
-        return grads.flat();
+        const shapes = layers.flatMap((layer, l) => {
+          const [coef, scaleBase] = [layer.coef.shape, layer.scaleBase.shape];
+          return symbolic[l] ? [coef, scaleBase, scaleBase, [layer.nIn, layer.nOut, 4]] : [coef, scaleBase, scaleBase];
+        });
+        return computeTensors(shapes, [dy, ...tensors], ([dyIn, ...arrays], outs) => {
+          const params = paramsOf(arrays);
+          let dY = dyIn!;
+          let at = outs.length;
+          for (let l = L - 1; l >= 0; l--) {
+            const layer = layers[l]!;
+            at -= symbolic[l] ? 4 : 3;
+            const work: BackwardWork = {
+              dX: l > 0 ? networkArrays.f32(xs[l]!.length).fill(0) : undefined,
+              dRaw: networkArrays.f64(raws[l]!.length).fill(0),
+              dSb: networkArrays.f64(layer.nIn * layer.nOut).fill(0),
+              dCoef: outs[at],
+              dScaleBase: outs[at + 1],
+              dScaleSp: outs[at + 2],
+              constS: l === 0 ? constS : undefined,
+              cache: caches[l],
+            };
+            const g = kanLayerBackward(geometries[l]!, plan, xs[l]!, count, params[l]!, dY, l > 0, raws[l], work);
+            if (symbolic[l]) outs[at + 3]!.set(g.dAffine!);
+            networkArrays.give(work.dRaw, work.dSb);
+            if (l < L - 1) networkArrays.give(dY);
+            if (l > 0) dY = g.dX!;
+          }
+          networkArrays.give(...xs);
+          for (const cache of caches) networkArrays.give(cache.spans, cache.sigmoids);
+        });
       },
     };
   });
@@ -202,7 +254,7 @@ export function kanNetworkJet(layers: readonly KanLayer[], plan: JetPlan, x: tf.
  * The layer output is E summed over i. Used by the sparsification regulariser only.
  */
 export function kanLayerEdges(layer: KanLayer, x: tf.Tensor, count: number, inputNeedsGrad: boolean): tf.Tensor3D {
-  if (usesOpsKernels() && kanLayerOpsSupported(layer, 0)) return kanLayerEdgesOps(layer, x, count);
+  if (usesOpsKernels() && kanLayerOpsSupported(layer, 0)) return kanLayerEdgesOps(layer, x, count, inputNeedsGrad);
   const geometry = layerGeometry(layer);
   return layerOp(layer, x, [count, layer.nIn, layer.nOut], (params) => {
     const X = x.dataSync() as Float32Array;

@@ -2,34 +2,34 @@
  * The KAN layer and its forward jets written in tfjs tensor ops: the path for GPU backends
  * (webgl, webgpu, tensorflow), where the fused JS kernels (layerKernel.ts) would copy every
  * activation to the host and back. Nothing here reads a tensor back (no dataSync): the knot tables
- * and masks are uploaded (small), everything sized by the batch stays on the device, and the
- * parameter gradient is tfjs's own first-order autodiff of these ops.
+ * are uploaded (small), everything sized by the batch stays on the device, and the parameter
+ * gradient is tfjs's own first-order autodiff of these ops.
  *
- * Formulation (the same mathematics as layerKernel.ts, arranged for wide tensor ops):
- * - Span: q = #{knots ≤ x} − 1 per input, by one broadcast comparison against that input's knots.
- * - Local basis: on interval q the k+1 nonzero B-splines are polynomials in u = (x − t_q)/h_q with
- *   the coefficients of splineTables.ts, gathered by q; their m-th derivatives use the monomial
- *   derivatives p!/(p−m)!·u^{p−m}/h^m.
- * - Dense basis: the k+1 local values are placed at basis index q − k + r with a one-hot mask, so the
- *   edge functions of all outputs are one batched matmul with W[i] = [sb_ij ; sp_ij·c_ij·] per input.
- *   Φ^{(m)}[i, n, j] = φ_ij^{(m)}(x_ni) for m = 0..M comes out of that single product.
- * - Jets: y_{c,n,j} = Σ_i Σ_m S_{c,m}[i,n] · Φ^{(m)}[i,n,j], with S the Faà di Bruno factors of
- *   the plan built from the input channels (jet/plan.ts).
- * - Symbolic edges: c·f^{(m)}(a·x + b)·a^m (+ d) with f^{(m)} in tfjs ops (symbolicOps.ts), one
- *   evaluation per distinct function of the layer, selected per edge by a 0/1 mask.
- *
- * Layout inside: [nIn, N, …] (inputs first) so that the per-input contraction is a batched matmul.
+ * A GPU pays per dispatched kernel at small batches and per byte of intermediates at large ones,
+ * so a layer with all its jet channels is a handful of wide ops whatever nIn, nOut and the plan:
+ * no loop over inputs, edges or channels emits ops, and nothing gathers or one-hot-encodes a
+ * batch-sized tensor.
+ * - Features, one tensor F [N, nIn, Kf] for every derivative order. On knot interval q the spline of
+ *   edge (i, j) is a polynomial Σ_p A_ijqp·u^p in u = (x − t_q)/h_q (splineTables.ts), so with the
+ *   interval mask 1_q(x) (comparisons against the knots) the columns 1_q·u^p, p = 0..k, give
+ *   φ_ij = Σ_{q,p} F·A; its m-th derivative uses the same columns with shifted, scaled coefficients
+ *   A^{(m)}_{ijqp} = (p+m)!/p!·h_q^{−m}·A_{ijq(p+m)}. The base branch adds the columns x·σ^p and σ^p
+ *   (σ = sigmoid(x), p ≤ M+1), from which SiLU^{(m)} = x·P_m(σ) + m·P_{m−1}(σ) (SIGMOID_POLY).
+ * - Weights W, built from the parameters by one small batched matMul with a constant table
+ *   (coefficients, scales and masks folded in), block-diagonal over the inputs.
+ * - Φ = F·W, one matMul: Φ[n, i, m, j] = φ_ij^{(m)}(x_ni) for every order m at once.
+ * - Jets: y[c, n, j] = Σ_{i,m} S[n, c, i, m]·Φ[n, i, m, j], one batched matMul, with S the Faà di
+ *   Bruno factors of the plan (jet/plan.ts) made from the input channels by selection matMuls.
+ *   A value-only pass needs no S and sums over the inputs inside the matMul (W stacked, not blocked).
+ * - Symbolic edges: c·a^m·f^{(m)}(a·x + b) (+ d) with f^{(m)} in tfjs ops (symbolicOps.ts), one
+ *   evaluation per distinct function of the layer, selected per edge by a 0/1 mask, added to Φ.
  */
 import * as tf from '../tf.js';
 import { SIGMOID_POLY, type BaseFunction } from '../jet/baseFunctions.js';
-import { fallingTable } from '../jet/codegen.js';
 import type { JetPlan } from '../jet/plan.js';
 import type { KanLayer, SymbolicEdgeFunction } from './kanLayer.js';
 import { splineTable } from './splineTables.js';
 import { detach, symbolicDerivativeOps, symbolicOpsAvailable } from './symbolicOps.js';
-
-const FALLING_WIDTH = 12;
-const FALLING = fallingTable(FALLING_WIDTH);
 
 /** b^{(m)}(x) for m = 0..orders as tensors of x's shape. */
 export function baseDerivativeOps(base: BaseFunction, x: tf.Tensor, orders: number): tf.Tensor[] {
@@ -57,84 +57,140 @@ export function baseDerivativeOps(base: BaseFunction, x: tf.Tensor, orders: numb
   }
 }
 
-/** Knot tables of a layer as constant tensors (uploaded, never read back). */
+/** Number of base-branch feature columns per input for jets of order ≤ M. */
+function baseFeatureCount(base: BaseFunction, M: number): number {
+  return base === 'silu' ? 2 * (M + 2) : base === 'identity' ? 2 : 0;
+}
+
+/**
+ * Constant tables of a layer for jets of order ≤ M (uploaded, never read back):
+ * - knots [nIn, Q + 1]; invWidth and scaledLeft = t_q/h_q [nIn, Q] (u = x·invWidth − scaledLeft);
+ * - difference [Q + 1, Q]: 1_q = step_q − step_{q+1} from the steps [x ≥ t_l] as one matMul;
+ * - shift [nIn, (k+1)·Q·(M+1), nB]: row (p, q, m), column b holds (p+m)!/p!·h_q^{−m}·T[q, b−q+k, p+m]
+ *   (T the basis polynomials of splineTables.ts), so Σ_b shift·c_b is the coefficient of 1_q·u^p in
+ *   the m-th derivative of the spline Σ_b c_b·B_b;
+ * - baseMix [nbf, M+1]: the base function's m-th derivative as a combination of its feature columns.
+ */
 interface LayerTables {
-  /** Knots per input, [nIn, Q + 1]. */
-  knots: tf.Tensor2D;
-  /** Left knot t_q per (input, interval), [nIn·Q]. */
-  left: tf.Tensor1D;
-  /** 1/h_q per (input, interval), [nIn·Q]. */
-  invWidth: tf.Tensor1D;
-  /** Basis polynomials per (input, interval), [nIn·Q, (k+1)·(k+1)] with index r·(k+1) + p. */
-  poly: tf.Tensor2D;
+  knots: tf.Tensor;
+  difference: tf.Tensor;
+  scaledLeft: tf.Tensor;
+  invWidth: tf.Tensor;
+  shift: tf.Tensor3D;
+  baseMix: tf.Tensor | null;
   Q: number;
 }
 
-function layerTables(layer: KanLayer): LayerTables {
+function falling(p: number, m: number): number {
+  let f = 1;
+  for (let r = 0; r < m; r++) f *= p - r;
+  return f;
+}
+
+function layerTables(layer: KanLayer, M: number): LayerTables {
   const { nIn, k } = layer;
   const tables = layer.knots.map((t) => splineTable(t, k));
   const Q = tables[0]!.intervals;
   const k1 = k + 1;
+  const nB = layer.grid + k;
+  const rows = Q * k1 * (M + 1);
   const knots = new Float32Array(nIn * (Q + 1));
-  const left = new Float32Array(nIn * Q);
+  const scaledLeft = new Float32Array(nIn * Q);
   const invWidth = new Float32Array(nIn * Q);
-  const poly = new Float32Array(nIn * Q * k1 * k1);
+  const shift = new Float32Array(nIn * rows * nB);
   tables.forEach((table, i) => {
     for (let l = 0; l <= Q; l++) knots[i * (Q + 1) + l] = table.knots[l]!;
     for (let q = 0; q < Q; q++) {
-      left[i * Q + q] = table.knots[q]!;
-      invWidth[i * Q + q] = table.invWidth[q]!;
+      const invH = table.invWidth[q]!;
+      invWidth[i * Q + q] = invH;
+      scaledLeft[i * Q + q] = table.knots[q]! * invH;
+      for (let p = 0; p <= k; p++) {
+        for (let m = 0; m <= M && p + m <= k; m++) {
+          const factor = falling(p + m, m) * invH ** m;
+          const row = (p * Q + q) * (M + 1) + m;
+          for (let r = 0; r <= k; r++) {
+            const b = q - k + r;
+            if (b >= 0 && b < nB) shift[(i * rows + row) * nB + b] = factor * table.poly[(q * k1 + r) * k1 + p + m]!;
+          }
+        }
+      }
     }
-    for (let v = 0; v < Q * k1 * k1; v++) poly[i * Q * k1 * k1 + v] = table.poly[v]!;
   });
+  const nbf = baseFeatureCount(layer.base, M);
+  let baseMix: tf.Tensor | null = null;
+  if (nbf > 0) {
+    const mix = new Float32Array(nbf * (M + 1));
+    if (layer.base === 'silu') {
+      // columns x·σ^p (p = 0..M+1), then σ^p: SiLU^{(m)} = x·P_m(σ) + m·P_{m−1}(σ)
+      for (let m = 0; m <= M; m++) {
+        SIGMOID_POLY[m]!.forEach((c, p) => (mix[p * (M + 1) + m] = c));
+        if (m > 0) SIGMOID_POLY[m - 1]!.forEach((c, p) => (mix[(M + 2 + p) * (M + 1) + m] = m * c));
+      }
+    } else {
+      // identity: columns x and 1; b = x, b' = 1, higher derivatives 0
+      mix[0] = 1;
+      if (M >= 1) mix[M + 1 + 1] = 1;
+    }
+    baseMix = tf.tensor2d(mix, [nbf, M + 1]);
+  }
+  const difference = new Float32Array((Q + 1) * Q);
+  for (let q = 0; q < Q; q++) {
+    difference[q * Q + q] = 1;
+    difference[(q + 1) * Q + q] = -1;
+  }
   return {
     knots: tf.tensor2d(knots, [nIn, Q + 1]),
-    left: tf.tensor1d(left),
-    invWidth: tf.tensor1d(invWidth),
-    poly: tf.tensor2d(poly, [nIn * Q, k1 * k1]),
+    difference: tf.tensor2d(difference, [Q + 1, Q]),
+    scaledLeft: tf.tensor2d(scaledLeft, [nIn, Q]),
+    invWidth: tf.tensor2d(invWidth, [nIn, Q]),
+    shift: tf.tensor3d(shift, [nIn, rows, nB]),
+    baseMix,
     Q,
   };
 }
 
 /**
- * B-spline basis functions and their derivatives at x [nIn, N]: for m = 0..orders a tensor
- * [nIn, N, nBasis] (dense; zero outside the grid), differentiable in x.
+ * The features of x0 [N, nIn]: [N, nIn, Kf], Kf = (k+1)·Q + nbf: the columns 1_q·u_q^p (column
+ * p·Q + q for p = 0..k, q = 0..Q−1; all zero outside the grid), then the base branch's columns.
  */
-export function basisOps(layer: KanLayer, x: tf.Tensor2D, orders: number): tf.Tensor3D[] {
+function features(layer: KanLayer, x0: tf.Tensor, t: LayerTables, M: number): tf.Tensor3D {
   const { nIn, k } = layer;
-  const k1 = k + 1;
-  const nBasis = layer.grid + k;
-  const N = x.shape[1];
-  const t = layerTables(layer);
+  const N = x0.shape[0]!;
   const Q = t.Q;
-  const xd = detach(x);
-  // count = #{knots ≤ x}; inside the grid iff 1 ≤ count ≤ Q, and then q = count − 1.
-  const count = tf.sum(tf.cast(tf.greaterEqual(tf.expandDims(xd, 2), tf.expandDims(t.knots, 1)), 'float32'), 2); // [nIn, N]
-  const inside = tf.sub(tf.minimum(count, 1), tf.relu(tf.sub(count, Q)));
-  const q = tf.cast(tf.clipByValue(tf.sub(count, 1), 0, Q - 1), 'int32');
-  const flat = tf.add(q, tf.mul(tf.range(0, nIn, 1, 'int32').reshape([nIn, 1]), tf.scalar(Q, 'int32'))); // i·Q + q
-  const left = tf.gather(t.left, flat);
-  const invH = tf.gather(t.invWidth, flat);
-  const T = tf.reshape(tf.gather(t.poly, flat), [nIn, N, k1, k1]); // [i, n, r, p]
-  const u = tf.mul(tf.sub(x, left), invH);
-  const powers: tf.Tensor[] = [tf.onesLike(u)];
-  for (let p = 1; p <= k; p++) powers.push(tf.mul(powers[p - 1]!, u));
-  // One-hot placement of local index r at basis index q − k + r (out of range → no column).
-  const offsets = tf.range(-k, 1, 1, 'int32');
-  const place = tf.oneHot(tf.add(tf.expandDims(q, 2), offsets), nBasis); // [nIn, N, k1, nBasis]
-  const placeF = tf.mul(tf.cast(place, 'float32'), tf.reshape(inside, [nIn, N, 1, 1]));
-  const out: tf.Tensor3D[] = [];
-  let hPow: tf.Tensor = tf.onesLike(u);
-  for (let m = 0; m <= orders; m++) {
-    if (m > 0) hPow = tf.mul(hPow, invH);
-    const mono: tf.Tensor[] = [];
-    for (let p = 0; p <= k; p++) {
-      mono.push(p < m ? tf.zerosLike(u) : tf.mul(tf.mul(powers[p - m]!, hPow), FALLING[m * FALLING_WIDTH + p]!));
-    }
-    const local = tf.sum(tf.mul(T, tf.expandDims(tf.stack(mono, 2), 2)), 3); // [nIn, N, k1 (r)]
-    out.push(tf.sum(tf.mul(tf.expandDims(local, 3), placeF), 2) as tf.Tensor3D);
+  const xe = tf.expandDims(x0, 2); // [N, nIn, 1]
+  // 1_q(x) = [x ≥ t_q] − [x ≥ t_{q+1}]: the JS kernels' half-open intervals, none outside the grid
+  const above = tf.cast(tf.greaterEqual(detach(xe), t.knots), 'float32'); // [N, nIn, Q + 1]
+  const mask = tf.reshape(tf.matMul(tf.reshape(above, [N * nIn, Q + 1]), t.difference), [N, nIn, Q]);
+  const u = tf.mul(tf.sub(tf.mul(xe, t.invWidth), t.scaledLeft), mask); // [N, nIn, Q], zero off its interval
+  const columns: tf.Tensor[] = [mask, u]; // 1_q·u^p, p-major: one concat builds F
+  for (let p = 2; p <= k; p++) columns.push(tf.mul(columns[p - 1]!, u));
+  if (layer.base === 'silu') {
+    const s = tf.sigmoid(x0);
+    const sp: tf.Tensor[] = [tf.onesLike(s), s];
+    for (let p = 2; p <= M + 1; p++) sp.push(tf.mul(sp[p - 1]!, s));
+    const sigmaPowers = tf.stack(sp, 2); // [N, nIn, M + 2]
+    columns.push(tf.mul(xe, sigmaPowers), sigmaPowers);
+  } else if (layer.base === 'identity') {
+    columns.push(tf.stack([x0, tf.onesLike(x0)], 2));
   }
-  return out;
+  return tf.concat(columns, 2) as tf.Tensor3D;
+}
+
+/**
+ * Per-input weights [nIn, Kf, (M+1)·nOut] (rows in the feature order, columns (m, j)) from the
+ * layer's current parameters; pruned and symbolic edges have none.
+ */
+function weights(layer: KanLayer, t: LayerTables, M: number): tf.Tensor3D {
+  const { nIn, nOut, k } = layer;
+  const sym = layer.symbolic;
+  const splineMask = Float32Array.from(layer.mask, (m, e) => (sym && sym.mask[e] !== 0 ? 0 : m));
+  const live = tf.tensor2d(splineMask, [nIn, nOut]);
+  const coefW = tf.mul(layer.coef, tf.expandDims(tf.mul(layer.scaleSp, live), 2)); // [nIn, nOut, nB]
+  const splineW = tf.reshape(tf.matMul(t.shift, coefW, false, true), [nIn, t.Q * (k + 1), (M + 1) * nOut]);
+  if (!t.baseMix) return splineW as tf.Tensor3D;
+  const nbf = t.baseMix.shape[0]!;
+  const baseW = tf.mul(tf.reshape(t.baseMix, [1, nbf, M + 1, 1]), tf.reshape(tf.mul(layer.scaleBase, live), [nIn, 1, 1, nOut]));
+  return tf.concat([splineW, tf.reshape(baseW, [nIn, nbf, (M + 1) * nOut])], 1) as tf.Tensor3D;
 }
 
 /** Functions of a layer's symbolic edges, grouped: name → (function, 0/1 selection [nIn·nOut]). */
@@ -163,102 +219,135 @@ export function kanLayerOpsSupported(layer: KanLayer, maxOrder: number): boolean
   return true;
 }
 
+
 /**
- * φ_ij^{(m)}(x_ni) for m = 0..orders: x [nIn, N] → [nIn, N, nOut] each, from the layer's current
- * parameters (tf.Variables, so the result is differentiable in them and in x).
+ * The symbolic edges' part of Φ: [N, nIn, M+1, nOut] holding mk·c·a^m·f^{(m)}(a·x + b) (+ mk·d at
+ * m = 0) on the symbolic edges and 0 elsewhere; null when the layer has none.
  */
-export function edgeDerivativeOps(layer: KanLayer, x: tf.Tensor2D, orders: number): tf.Tensor3D[] {
-  const { nIn, nOut } = layer;
-  const N = x.shape[1];
-  const sym = layer.symbolic;
-  const symMask = sym ? sym.mask : null;
-  const splineMask = Float32Array.from(layer.mask, (m, e) => (symMask && symMask[e] !== 0 ? 0 : m));
-  const live = tf.tensor2d(splineMask, [nIn, nOut]);
-  const basis = basisOps(layer, x, orders); // each [nIn, N, nBasis]
-  const base = baseDerivativeOps(layer.base, x, orders); // each [nIn, N]
-  // W[i] = [sb_i· ; (sp_i· ⊙ c_i·ᵀ)] → [nIn, 1 + nBasis, nOut]
-  const sb = tf.expandDims(tf.mul(layer.scaleBase, live), 1);
-  const spCoef = tf.mul(tf.transpose(layer.coef, [0, 2, 1]), tf.expandDims(tf.mul(layer.scaleSp, live), 1));
-  const W = tf.concat([sb, spCoef], 1) as tf.Tensor3D;
-  const features = tf.concat(
-    basis.map((b, m) => tf.concat([tf.expandDims(base[m]!, 2), b], 2)),
-    1,
-  ) as tf.Tensor3D; // [nIn, (orders+1)·N, 1 + nBasis]
-  const all = tf.matMul(features, W); // [nIn, (orders+1)·N, nOut]
-  const phi: tf.Tensor3D[] = orders === 0 ? [all as tf.Tensor3D] : (tf.split(all, orders + 1, 1) as tf.Tensor3D[]);
+function symbolicTerm(layer: KanLayer, x0: tf.Tensor, M: number): tf.Tensor | null {
   const groups = symbolicGroups(layer);
-  if (groups.size === 0) return phi;
-  // Symbolic edges: mk·c·a^m·f^{(m)}(a·x + b) (+ mk·d for m = 0), mk = edge mask (select already 0 elsewhere).
-  const affine = sym!.affine; // [nIn, nOut, 4]
-  const [a, b, c, d] = tf.unstack(affine, 2).map((p) => tf.expandDims(p, 1)); // each [nIn, 1, nOut]
-  const mk = tf.expandDims(tf.tensor2d(layer.mask, [nIn, nOut]), 1);
-  const z = tf.add(tf.mul(a!, tf.expandDims(x, 2)), b!); // [nIn, N, nOut]
-  const fz: tf.Tensor[] = Array.from({ length: orders + 1 }, () => tf.zeros([nIn, N, nOut]));
+  if (groups.size === 0) return null;
+  const { nIn, nOut } = layer;
+  const [a, b, c, d] = tf.unstack(layer.symbolic!.affine, 2); // each [nIn, nOut]
+  const mk = tf.tensor2d(layer.mask, [nIn, nOut]);
+  const z = tf.add(tf.mul(a!, tf.expandDims(x0, 2)), b!); // [N, nIn, nOut]
+  let fz: tf.Tensor | null = null;
   const symbolicEdges = new Float32Array(nIn * nOut); // where the constant d applies
   for (const { fn, select } of groups.values()) {
     select.forEach((s, e) => (symbolicEdges[e] = symbolicEdges[e]! + s));
-    const sel = tf.expandDims(tf.tensor2d(select, [nIn, nOut]), 1);
-    const derivatives = symbolicDerivativeOps(fn.name, fn, z, orders);
-    for (let m = 0; m <= orders; m++) fz[m] = tf.add(fz[m]!, tf.mul(sel, derivatives[m]!));
+    const derivatives = symbolicDerivativeOps(fn.name, fn, z, M);
+    const term = tf.mul(tf.stack(derivatives, 2), tf.tensor4d(select, [1, nIn, 1, nOut]));
+    fz = fz ? tf.add(fz, term) : term;
   }
-  let scale: tf.Tensor = tf.mul(mk, c!);
-  return phi.map((p, m) => {
-    if (m > 0) scale = tf.mul(scale, a!);
-    let term = tf.mul(scale, fz[m]!);
-    if (m === 0) term = tf.add(term, tf.mul(tf.mul(mk, d!), tf.expandDims(tf.tensor2d(symbolicEdges, [nIn, nOut]), 1)));
-    return tf.add(p, term) as tf.Tensor3D;
-  });
+  const aPowers: tf.Tensor[] = [tf.onesLike(a!)];
+  for (let m = 1; m <= M; m++) aPowers.push(m === 1 ? a! : tf.mul(aPowers[m - 1]!, a!));
+  const scale = tf.mul(tf.stack(aPowers, 1), tf.expandDims(tf.mul(mk, c!), 1)); // [nIn, M+1, nOut]
+  const first = new Float32Array(M + 1);
+  first[0] = 1;
+  const offset = tf.mul(tf.mul(tf.mul(mk, d!), tf.tensor2d(symbolicEdges, [nIn, nOut])).reshape([nIn, 1, nOut]), tf.tensor3d(first, [1, M + 1, 1]));
+  return tf.add(tf.mul(fz!, scale), offset);
+}
+
+/** Per-input weights [nIn, Kf, cols] as one block-diagonal matrix [nIn·Kf, nIn·cols]. */
+function blockDiagonal(W: tf.Tensor3D): tf.Tensor2D {
+  const [nIn, Kf, cols] = W.shape;
+  const eye = tf.reshape(tf.eye(nIn), [nIn, 1, nIn, 1]);
+  return tf.reshape(tf.mul(tf.expandDims(W, 2), eye), [nIn * Kf, nIn * cols]);
 }
 
 /**
- * Σ_{|π| = m} Π_{B∈π} x_B per channel c and order m (Faà di Bruno factors), from the input
- * channels xs[c] (each [nIn, N]); null where a channel has no term of that order.
+ * Φ[n, i, m, j] = φ_ij^{(m)}(x0_ni) for m = 0..M: x0 [N, nIn] → [N, nIn, M+1, nOut], from the
+ * layer's current parameters (tf.Variables: differentiable in them and, when `inputNeedsGrad`, in x0).
+ *
+ * With `inputNeedsGrad` the product is a customGrad whose x0-gradient is Σ_{m,j} dΦ·φ^{(m+1)}: the
+ * order M+1 comes from the same features with M+1 more weight columns, so the backward pass is a
+ * product and a sum instead of tfjs's autodiff through every op of the features.
  */
-function faaFactors(plan: JetPlan, xs: readonly tf.Tensor[]): (tf.Tensor | null)[][] {
-  return plan.terms.map((terms) => {
-    const byOrder: (tf.Tensor | null)[] = new Array<tf.Tensor | null>(plan.maxOrder + 1).fill(null);
-    for (const term of terms) {
-      if (term.order === 0) continue;
-      let product: tf.Tensor = xs[term.blocks[0]!]!;
-      for (const block of term.blocks.slice(1)) product = tf.mul(product, xs[block]!);
-      if (term.coefficient !== 1) product = tf.mul(product, term.coefficient);
-      const previous = byOrder[term.order];
-      byOrder[term.order] = previous ? tf.add(previous, product) : product;
-    }
-    return byOrder;
-  });
+function edgeDerivatives(layer: KanLayer, x0: tf.Tensor, M: number, inputNeedsGrad: boolean): tf.Tensor4D {
+  const { nIn, nOut } = layer;
+  const N = x0.shape[0]!;
+  const top = inputNeedsGrad ? M + 1 : M;
+  const t = layerTables(layer, top);
+  const W = blockDiagonal(weights(layer, t, top)); // [nIn·Kf, nIn·(top+1)·nOut]
+  let phi: tf.Tensor;
+  if (!inputNeedsGrad) {
+    phi = tf.reshape(tf.matMul(tf.reshape(features(layer, x0, t, top), [N, W.shape[0]]), W), [N, nIn, M + 1, nOut]);
+  } else {
+    const op = tf.customGrad((...args: unknown[]) => {
+      const [x, w, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+      const F = tf.reshape(features(layer, x, t, top), [N, W.shape[0]]);
+      const all = tf.reshape(tf.matMul(F, w), [N, nIn, M + 2, nOut]);
+      const higher = tf.slice(all, [0, 0, 1, 0], [N, nIn, M + 1, nOut]); // φ^{(m+1)}, the x-derivative of φ^{(m)}
+      save([F, higher]);
+      return {
+        value: tf.slice(all, [0, 0, 0, 0], [N, nIn, M + 1, nOut]),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [Fs, derivative] = saved as [tf.Tensor, tf.Tensor];
+          const dx = tf.sum(tf.reshape(tf.mul(dy, derivative), [N, nIn, (M + 1) * nOut]), 2);
+          const dyAll = tf.reshape(tf.pad(dy, [[0, 0], [0, 0], [0, 1], [0, 0]]), [N, nIn * (M + 2) * nOut]);
+          return [dx, tf.matMul(Fs, dyAll, true, false)];
+        },
+      };
+    });
+    phi = op(x0, W);
+  }
+  const sym = symbolicTerm(layer, x0, M);
+  return (sym ? tf.add(phi, sym) : phi) as tf.Tensor4D;
+}
+
+/**
+ * The Faà di Bruno factors S [N, C, nIn·(M+1)]: S[n, c, (i, m)] = Σ_{terms of channel c of order m}
+ * coefficient·Π_{B∈blocks} x_B[n, i] (1 for the value's single order-0 term), from the input
+ * channels x [C, N·nIn]. Each factor slot is a selection matMul over the channels (a row of ones
+ * stands in for a missing block), the terms are summed into their (c, m) slots by one more matMul.
+ */
+function faaFactors(plan: JetPlan, x: tf.Tensor, N: number, nIn: number): tf.Tensor3D {
+  const C = plan.channels.length;
+  const M = plan.maxOrder;
+  const terms = plan.terms.flatMap((list, c) => list.map((term) => ({ c, term })));
+  const T = terms.length;
+  const xe = tf.concat([x, tf.ones([1, N * nIn])], 0); // [C + 1, N·nIn]
+  let product: tf.Tensor | null = null;
+  for (let slot = 0; slot < M; slot++) {
+    const select = new Float32Array(T * (C + 1));
+    terms.forEach(({ term }, r) => (select[r * (C + 1) + (slot < term.blocks.length ? term.blocks[slot]! : C)] = 1));
+    const factor = tf.matMul(tf.tensor2d(select, [T, C + 1]), xe);
+    product = product ? tf.mul(product, factor) : factor;
+  }
+  const scatter = new Float32Array(C * (M + 1) * T);
+  terms.forEach(({ c, term }, r) => (scatter[(c * (M + 1) + term.order) * T + r] = term.coefficient));
+  const S = product ? tf.matMul(tf.tensor2d(scatter, [C * (M + 1), T]), product) : tf.matMul(tf.tensor2d(scatter, [C, T]), tf.ones([T, N * nIn]));
+  return tf.reshape(tf.transpose(tf.reshape(S, [C, M + 1, N, nIn]), [2, 0, 3, 1]), [N, C, nIn * (M + 1)]) as tf.Tensor3D;
 }
 
 /**
  * Jets through one layer in tfjs ops: x [C, N, nIn] → y [C, N, nOut], differentiable in x and in
  * the layer's parameters. Call inside tf.tidy.
  */
-export function kanLayerJetOps(layer: KanLayer, plan: JetPlan, x: tf.Tensor, count: number): tf.Tensor3D {
+export function kanLayerJetOps(layer: KanLayer, plan: JetPlan, x: tf.Tensor, count: number, inputNeedsGrad = true): tf.Tensor3D {
+  const { nIn, nOut } = layer;
   const C = plan.channels.length;
-  const xt = tf.transpose(tf.reshape(x, [C, count, layer.nIn]), [0, 2, 1]); // [C, nIn, N]
-  // (tfjs's unstack/stack gradients fail on a single slice: the value-only plan reshapes instead.)
-  const xs = C === 1 ? [tf.reshape(xt, [layer.nIn, count]) as tf.Tensor2D] : (tf.unstack(xt, 0) as tf.Tensor2D[]);
-  const phi = edgeDerivativeOps(layer, xs[0]!, plan.maxOrder); // [nIn, N, nOut] per order
-  const factors = faaFactors(plan, xs);
-  const channels = factors.map((byOrder, c) => {
-    if (c === 0) return tf.sum(phi[0]!, 0);
-    let acc: tf.Tensor | null = null;
-    byOrder.forEach((s, m) => {
-      if (!s) return;
-      const term = tf.mul(tf.expandDims(s, 2), phi[m]!);
-      acc = acc ? tf.add(acc, term) : term;
-    });
-    return acc ? tf.sum(acc, 0) : tf.zeros([count, layer.nOut]);
-  });
-  return (C === 1 ? tf.expandDims(channels[0]!, 0) : tf.stack(channels, 0)) as tf.Tensor3D;
+  const M = plan.maxOrder;
+  const flat = tf.reshape(x, [C, count * nIn]);
+  const x0 = C === 1 ? tf.reshape(x, [count, nIn]) : tf.reshape(tf.slice(flat, [0, 0], [1, count * nIn]), [count, nIn]);
+  if (C === 1 && !inputNeedsGrad && symbolicGroups(layer).size === 0) {
+    // value only: the sum over the inputs is the matMul's (per-input weights stacked, not blocked)
+    const t = layerTables(layer, 0);
+    const F = features(layer, x0, t, 0);
+    const W = weights(layer, t, 0);
+    return tf.reshape(tf.matMul(tf.reshape(F, [count, nIn * F.shape[2]]), tf.reshape(W, [nIn * F.shape[2], nOut])), [1, count, nOut]);
+  }
+  const phi = edgeDerivatives(layer, x0, M, inputNeedsGrad);
+  if (C === 1) return tf.reshape(tf.sum(phi, 1), [1, count, nOut]);
+  const S = faaFactors(plan, flat, count, nIn);
+  const y = tf.matMul(S, tf.reshape(phi, [count, nIn * (M + 1), nOut])); // [N, C, nOut]
+  return tf.transpose(y, [1, 0, 2]) as tf.Tensor3D;
 }
 
 /**
  * Per-edge values in tfjs ops: x [N, nIn] → E [N, nIn, nOut], E[n,i,j] = φ_ij(x_ni) (the
  * sparsification regulariser's input). Call inside tf.tidy.
  */
-export function kanLayerEdgesOps(layer: KanLayer, x: tf.Tensor, count: number): tf.Tensor3D {
-  const xt = tf.transpose(tf.reshape(x, [count, layer.nIn])) as tf.Tensor2D; // [nIn, N]
-  const [phi0] = edgeDerivativeOps(layer, xt, 0);
-  return tf.transpose(phi0!, [1, 0, 2]);
+export function kanLayerEdgesOps(layer: KanLayer, x: tf.Tensor, count: number, inputNeedsGrad = true): tf.Tensor3D {
+  return tf.reshape(edgeDerivatives(layer, tf.reshape(x, [count, layer.nIn]), 0, inputNeedsGrad), [count, layer.nIn, layer.nOut]);
 }

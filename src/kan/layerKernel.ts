@@ -31,8 +31,25 @@ export function useGeneratedKernels(enabled: boolean): boolean {
   return previous;
 }
 
-function generatedArgs(geo: LayerGeometry, X: Float32Array, N: number, p: LayerParams, raw: Float64Array): GeneratedArgs {
-  return { nIn: geo.nIn, nOut: geo.nOut, base: geo.base, tables: geo.tables, X, N, raw, scaleBase: p.scaleBase, scaleSp: p.scaleSp, mask: p.mask };
+function generatedArgs(geo: LayerGeometry, X: Float32Array, N: number, p: LayerParams, raw: Float64Array, cache?: PreludeCache): GeneratedArgs {
+  const args: GeneratedArgs = { nIn: geo.nIn, nOut: geo.nOut, base: geo.base, tables: geo.tables, X, N, raw, scaleBase: p.scaleBase, scaleSp: p.scaleSp, mask: p.mask };
+  if (cache) {
+    args.spans = cache.spans;
+    args.sigmoids = cache.sigmoids;
+  }
+  return args;
+}
+
+/**
+ * What a forward pass of the generated kernel records per (point, input) for the backward pass of
+ * the same call (layerCodegen.ts `PreludeMode`): spans and SiLU's sigmoids [N·nIn]. `filled` says
+ * whether it did (a threaded or loop-kernel forward pass does not; the backward pass then works
+ * them out again).
+ */
+export interface PreludeCache {
+  spans: Int32Array;
+  sigmoids: Float64Array;
+  filled: boolean;
 }
 
 /** Static description of a layer for the kernel. */
@@ -125,24 +142,38 @@ export function splineEdgeJet(raw: Float64Array, a: number, q: number, mono: Flo
 
 /**
  * Forward jets: X [C, N, nIn] → Y [C, N, nOut]. `raw` is `edgePolynomials(geo, p.coef)`, passed
- * by a caller that also runs the backward pass (computed here otherwise).
+ * by a caller that also runs the backward pass (computed here otherwise). `into`: the array to
+ * write Y into (every element is written; a new one when absent). `constS`: the input's constant
+ * factors when the caller has them (`constantFactors`; worked out here when undefined).
  */
-export function kanLayerForward(geo: LayerGeometry, plan: JetPlan, X: Float32Array, N: number, p: LayerParams, raw: Float64Array = edgePolynomials(geo, p.coef)): Float32Array {
+export function kanLayerForward(
+  geo: LayerGeometry,
+  plan: JetPlan,
+  X: Float32Array,
+  N: number,
+  p: LayerParams,
+  raw: Float64Array = edgePolynomials(geo, p.coef),
+  into?: Float32Array,
+  constS?: Float64Array[] | null,
+  cache?: PreludeCache,
+): Float32Array {
   const { nIn, nOut, k } = geo;
   const C = plan.channels.length;
   const M = plan.maxOrder;
   const M1 = M + 1;
   const k1 = k + 1;
   const Q = geo.tables[0]!.intervals;
-  const Y = new Float32Array(C * N * nOut);
+  const Y = into ?? new Float32Array(C * N * nOut);
+  if (cache) cache.filled = false;
   if (generatedKernels && !p.symbolic) {
-    const constS = constantFactors(plan, X, N, nIn);
-    const run = generatedForward(plan, k, constS);
+    const factors = constS !== undefined ? constS : constantFactors(plan, X, N, nIn);
+    const run = generatedForward(plan, k, factors, nOut === 1, cache !== undefined);
     if (run) {
-      const args = generatedArgs(geo, X, N, p, raw);
-      const threaded = threadedLayerForward(plan, k, constS, args, Y);
+      const args = generatedArgs(geo, X, N, p, raw, cache);
+      const threaded = threadedLayerForward(plan, k, factors, args, Y);
       if (threaded) return threaded;
       run(args, Y);
+      if (cache) cache.filled = true;
       return Y;
     }
   }
@@ -194,7 +225,31 @@ export interface LayerGradients {
   dAffine: Float32Array | null;
 }
 
-/** Reverse mode of `kanLayerForward`: given dL/dY [C, N, nOut], returns dL/dX and dL/dparams (`raw` as there). */
+/**
+ * Arrays a caller lends `kanLayerBackward` instead of the new ones it would make (all optional):
+ * accumulators it adds into, which must be zeroed, and outputs it overwrites.
+ */
+export interface BackwardWork {
+  /** dL/dX [C·N·nIn], zeroed (used when the input gradient is wanted). */
+  dX?: Float32Array;
+  /** dL/draw [raw.length], zeroed. */
+  dRaw?: Float64Array;
+  /** dL/dscale_base in float64 [nIn·nOut], zeroed. */
+  dSb?: Float64Array;
+  /** Outputs, any contents: dL/dcoef [nIn·nOut·nBasis], dL/dscale_base and dL/dscale_sp [nIn·nOut]. */
+  dCoef?: Float32Array;
+  dScaleBase?: Float32Array;
+  dScaleSp?: Float32Array;
+  /** The input's constant factors from the forward pass (`constantFactors`); worked out here when undefined. */
+  constS?: Float64Array[] | null;
+  /** What the forward pass recorded (`kanLayerForward`'s `cache`), read when it is filled. */
+  cache?: PreludeCache;
+}
+
+/**
+ * Reverse mode of `kanLayerForward`: given dL/dY [C, N, nOut], returns dL/dX and dL/dparams (`raw`
+ * as there; `work`: arrays to use instead of new ones, see `BackwardWork`).
+ */
 export function kanLayerBackward(
   geo: LayerGeometry,
   plan: JetPlan,
@@ -204,6 +259,7 @@ export function kanLayerBackward(
   dY: Float32Array,
   needInputGrad: boolean,
   raw: Float64Array = edgePolynomials(geo, p.coef),
+  work: BackwardWork = {},
 ): LayerGradients {
   const { nIn, nOut, k, nBasis } = geo;
   const C = plan.channels.length;
@@ -212,18 +268,24 @@ export function kanLayerBackward(
   const k1 = k + 1;
   const Q = geo.tables[0]!.intervals;
   const orders = needInputGrad ? M + 1 : M;
-  const dRaw = new Float64Array(raw.length);
-  const dX = needInputGrad ? new Float32Array(X.length) : null;
-  const dSb = new Float64Array(nIn * nOut);
+  const dRaw = work.dRaw ?? new Float64Array(raw.length);
+  const dX = needInputGrad ? (work.dX ?? new Float32Array(X.length)) : null;
+  const dSb = work.dSb ?? new Float64Array(nIn * nOut);
+  const scaleBaseGrad = (): Float32Array => {
+    if (!work.dScaleBase) return Float32Array.from(dSb);
+    work.dScaleBase.set(dSb);
+    return work.dScaleBase;
+  };
   if (generatedKernels && !p.symbolic) {
-    const constS = needInputGrad ? null : constantFactors(plan, X, N, nIn);
-    const run = generatedBackward(plan, k, constS, needInputGrad);
+    const constS = needInputGrad ? null : work.constS !== undefined ? work.constS : constantFactors(plan, X, N, nIn);
+    const replay = work.cache?.filled === true;
+    const run = generatedBackward(plan, k, constS, needInputGrad, nOut === 1, replay);
     if (run) {
-      const args = generatedArgs(geo, X, N, p, raw);
+      const args = generatedArgs(geo, X, N, p, raw, replay ? work.cache : undefined);
       const threaded = threadedLayerBackward(plan, k, constS, needInputGrad, args, dY, dRaw, dSb, dX);
       if (!threaded) run(args, dY, dRaw, dSb, dX);
-      const { dCoef, dSp } = splineParamGrads(geo, p, raw, dRaw);
-      return { dX: threaded ? threaded.dX : dX, dCoef, dScaleBase: Float32Array.from(dSb), dScaleSp: dSp, dAffine: null };
+      const { dCoef, dSp } = splineParamGrads(geo, p, raw, dRaw, work);
+      return { dX: threaded ? threaded.dX : dX, dCoef, dScaleBase: scaleBaseGrad(), dScaleSp: dSp, dAffine: null };
     }
   }
   const jet = compileJet(plan);
@@ -303,21 +365,28 @@ export function kanLayerBackward(
       }
     }
   }
-  const { dCoef, dSp } = splineParamGrads(geo, p, raw, dRaw);
-  return { dX, dCoef, dScaleBase: Float32Array.from(dSb), dScaleSp: dSp, dAffine: dAffine ? Float32Array.from(dAffine) : null };
+  const { dCoef, dSp } = splineParamGrads(geo, p, raw, dRaw, work);
+  return { dX, dCoef, dScaleBase: scaleBaseGrad(), dScaleSp: dSp, dAffine: dAffine ? Float32Array.from(dAffine) : null };
 }
 
 /**
  * Chain rule through the per-interval polynomials (raw, see `edgePolynomials`) back to the spline
- * coefficients and scale_sp, given dL/draw: dCoef [nIn·nOut·nBasis], dSp [nIn·nOut].
+ * coefficients and scale_sp, given dL/draw: dCoef [nIn·nOut·nBasis], dSp [nIn·nOut] (into
+ * `into.dCoef` / `into.dScaleSp` when given, overwritten; new arrays otherwise).
  */
-export function splineParamGrads(geo: LayerGeometry, p: LayerParams, raw: Float64Array, dRaw: Float64Array): { dCoef: Float32Array; dSp: Float32Array } {
+export function splineParamGrads(
+  geo: LayerGeometry,
+  p: LayerParams,
+  raw: Float64Array,
+  dRaw: Float64Array,
+  into: { dCoef?: Float32Array; dScaleSp?: Float32Array } = {},
+): { dCoef: Float32Array; dSp: Float32Array } {
   const { nIn, nOut, k, nBasis } = geo;
   const k1 = k + 1;
   const Q = geo.tables[0]!.intervals;
   const { scaleSp, mask } = p;
-  const dCoef = new Float32Array(nIn * nOut * nBasis);
-  const dSp = new Float32Array(nIn * nOut);
+  const dCoef = into.dCoef ? into.dCoef.fill(0) : new Float32Array(nIn * nOut * nBasis);
+  const dSp = into.dScaleSp ? into.dScaleSp.fill(0) : new Float32Array(nIn * nOut);
   for (let i = 0; i < nIn; i++) {
     const T = geo.tables[i]!.poly;
     for (let j = 0; j < nOut; j++) {

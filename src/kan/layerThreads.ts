@@ -6,26 +6,25 @@
  * memory, so the results are ordinary arrays the caller may keep. Layers with symbolic edges and the per-edge
  * regulariser pass stay on the calling thread.
  */
-import { baseDerivativesSource, jetFactorsSource, narrowPointLoop } from '../engine/helperSources.js';
+import { baseDerivativesSource, jetFactorsSource } from '../engine/helperSources.js';
 import { input, output, runThreaded, sum, threadsFor, type ThreadedKernel } from '../engine/pool.js';
 import type { JetPlan } from '../jet/plan.js';
-import { kernelSource, type GeneratedArgs, type KernelPass } from './layerCodegen.js';
+import { chunkKernelSource, exp2Tables, makeScratch, type GeneratedArgs, type KernelPass } from './layerCodegen.js';
 import { findSpan } from './spline.js';
 
-const POINT_LOOP = 'for (let n = 0; n < N; n++)';
-const CHUNK_LOOP = 'for (let n = n0; n < n1; n++)';
-
-function kernelFor(plan: JetPlan, k: number, pass: KernelPass, constS: Float64Array[] | null, args: string[]): ThreadedKernel {
-  const key = JSON.stringify([pass, plan.channels, plan.terms, k, constS === null ? null : constS.map((s) => Array.from(s))]);
+// The generated bodies run the points [n0, n1), left free: a worker's function binds its chunk.
+function kernelFor(plan: JetPlan, k: number, pass: KernelPass, constS: Float64Array[] | null, single: boolean, args: string[]): ThreadedKernel {
+  const key = JSON.stringify([pass, plan.channels, plan.terms, k, constS === null ? null : constS.map((s) => Array.from(s)), single]);
   return {
     key,
     source: () => `(function () {
 ${findSpan.toString()}
 ${baseDerivativesSource()}
 const jet = ${jetFactorsSource(plan)};
-const H = { span: function (table, x) { return findSpan(table.knots, x, table.uniformStep); }, baseD: baseDerivatives, factors: jet.factors, factorsBack: jet.backward };
+const exp2 = (${exp2Tables.toString()})();
+const H = { span: function (table, x) { return findSpan(table.knots, x, table.uniformStep); }, baseD: baseDerivatives, factors: jet.factors, factorsBack: jet.backward, POW2: exp2.POW2, POW2_32: exp2.POW2_32, scratch: (${makeScratch.toString()})() };
 return function (n0, n1, ${args.join(', ')}) {
-const A = Object.assign({}, A0, { X: sharedX, raw: sharedRaw });${narrowPointLoop(kernelSource(plan, k, pass, constS), POINT_LOOP, CHUNK_LOOP)}
+const A = Object.assign({}, A0, { X: sharedX, raw: sharedRaw });${chunkKernelSource(plan, k, pass, constS, single)}
 };
 })()`,
   };
@@ -38,7 +37,8 @@ function workOf(plan: JetPlan, a: GeneratedArgs): number {
 
 /** The kernel's arguments A split into the bulk arrays (shared for the call) and the rest (copied to each worker). */
 function splitArgs(plan: JetPlan, a: GeneratedArgs): unknown[] {
-  const { X, raw, ...rest } = a;
+  // threaded passes work out spans and sigmoids themselves (mode 'compute'): no cache arrays to workers
+  const { X, raw, spans, sigmoids, ...rest } = a;
   return [rest, input(X, { blocks: plan.channels.length, width: a.nIn }), input(raw)];
 }
 
@@ -51,7 +51,7 @@ export function threadedLayerForward(plan: JetPlan, k: number, constS: Float64Ar
   const threads = threadsFor(workOf(plan, a), a.N);
   if (threads < 2) return null;
   const Y = into ?? new Float32Array(plan.channels.length * a.N * a.nOut);
-  runThreaded({ kernel: kernelFor(plan, k, 'forward', constS, ['A0', 'sharedX', 'sharedRaw', 'Y']), points: a.N, threads, args: [...splitArgs(plan, a), output(Y, { blocks: plan.channels.length, width: a.nOut })] });
+  runThreaded({ kernel: kernelFor(plan, k, 'forward', constS, a.nOut === 1, ['A0', 'sharedX', 'sharedRaw', 'Y']), points: a.N, threads, args: [...splitArgs(plan, a), output(Y, { blocks: plan.channels.length, width: a.nOut })] });
   return Y;
 }
 
@@ -76,7 +76,7 @@ export function threadedLayerBackward(
   // the caller's zeroed dX when it has one (a second array per call was only garbage)
   const dX = needInputGrad ? (into ?? new Float32Array(a.X.length)) : null;
   const pass: KernelPass = needInputGrad ? 'backward-input' : 'backward';
-  const kernel = kernelFor(plan, k, pass, constS, ['A0', 'sharedX', 'sharedRaw', 'dY', 'dRaw', 'dSb', 'dX']);
+  const kernel = kernelFor(plan, k, pass, constS, a.nOut === 1, ['A0', 'sharedX', 'sharedRaw', 'dY', 'dRaw', 'dSb', 'dX']);
   runThreaded({ kernel, points: a.N, threads, args: [
       ...splitArgs(plan, a),
       input(dY, { blocks: plan.channels.length, width: a.nOut }),

@@ -11,7 +11,22 @@ import { jetSource } from '../jet/factors.js';
 import type { JetPlan } from '../jet/plan.js';
 
 export type GeneratedActivationForward = (Z: Float32Array, bias: Float32Array, N: number, n: number, Y: Float32Array) => void;
-export type GeneratedActivationBackward = (Z: Float32Array, bias: Float32Array, N: number, n: number, dY: Float32Array, dZ: Float32Array, dBias: Float64Array) => void;
+/**
+ * The generated backward pass: writes dZ (not read first), adds into dBias; `blocks`, `XIN` and
+ * `dW` are read only by the `blocks` and `inputs<d>` variants (`BackwardVariant`).
+ */
+export type GeneratedActivationBackward = (
+  Z: Float32Array,
+  bias: Float32Array,
+  N: number,
+  n: number,
+  dY: Float32Array,
+  dZ: Float32Array | null,
+  dBias: Float64Array,
+  blocks?: Float32Array[] | null,
+  XIN?: Float32Array | null,
+  dW?: Float64Array | null,
+) => void;
 
 /** σ^{(m)}(z) for m = 0..order into out (the generic path for activations without closed forms here). */
 export type DerivativeFn = (z: number, order: number, out: Float64Array) => void;
@@ -105,10 +120,31 @@ function forwardSource(plan: JetPlan, activation: string): string {
   }`;
 }
 
-function backwardSource(plan: JetPlan, activation: string): string {
+/**
+ * What the backward pass writes besides dL/dbias (`BACKWARD_VARIANTS`):
+ * - `plain`: dL/dZ [C·N, n] row-major (every element written, no zeroing needed).
+ * - `blocks`: dL/dZ as in `plain`, and the same values again in column blocks [C·N, w ≤ 16]
+ *   (`blocks[b]` holds columns 16b … 16b + w − 1): the right operand of the weight gradient
+ *   Xᵀ·dZ, which XNNPACK packs in one contiguous sweep per block (fusedMlp.ts `blockedWeightGradient`).
+ *   Written in the same pass, this replaces a separate copy pass over dZ.
+ * - `inputs<d>`: no dL/dZ at all; the layer's weight gradient dW [d, n] += Σ_rows X[row, i]·dZ[row, j]
+ *   (X the layer's input [C·N, d]) is added into `dW` instead. For the first layer (d = the
+ *   network's input width, 2 or 3) that product is a few flops per element here, against a matMul
+ *   whose packing of dZ cost as much as a 100-wide layer's (and its dX is never needed).
+ * The `plain` variant is the one the kernel threads run (activationThreads.ts); the others run on
+ * the calling thread (they keep a running row index).
+ */
+export type BackwardVariant = 'plain' | 'blocks' | `inputs${number}`;
+
+/** Width of the column blocks of the `blocks` variant: 16 floats, one cache line per row. */
+export const GRADIENT_BLOCK = 16;
+
+function backwardSource(plan: JetPlan, activation: string, variant: BackwardVariant = 'plain'): string {
   const C = plan.channels.length;
   const M = plan.maxOrder;
   const M1 = M + 1;
+  const blocks = variant === 'blocks';
+  const inputs = variant.startsWith('inputs') ? Number(variant.slice(6)) : 0;
   // the factor gradients are the locals ds<slot> declared below, not a dS array
   const { loads, slots, grads } = jetSource(plan, (slot) => `ds${slot}`);
   const gLoads = range(C)
@@ -123,26 +159,47 @@ function backwardSource(plan: JetPlan, activation: string): string {
       slotLines.push(`const ds${c * M1 + m} = g${c} * d${m};`);
     }
   }
-  const updates = [...grads.entries()].map(([block, terms]) => `dZ[${block} * stride + base] += ${terms.join(' + ')};`);
+  // v<c> = dL/dZ of channel c at this element (v0 = dz0, complete after the lines above)
+  const values = range(C)
+    .slice(1)
+    .map((c) => `const v${c} = ${grads.has(c) ? grads.get(c)!.join(' + ') : '0'};`);
+  const stores: string[] = [];
+  if (inputs === 0) stores.push(`dZ[base] = dz0;`, ...range(C).slice(1).map((c) => `dZ[${c} * stride + base] = v${c};`));
+  if (blocks) {
+    stores.push('const blk = BLK[j]; const bw = BW[j]; const bo = p * bw + (j & 15); const bc = N * bw;');
+    stores.push(...range(C).map((c) => `blk[${c === 0 ? 'bo' : `bo + ${c} * bc`}] = ${c === 0 ? 'dz0' : `v${c}`};`));
+  }
+  if (inputs > 0) {
+    // XIN [C·N, d]: channel c's row of point p starts at (c·N + p)·d
+    for (const i of range(inputs)) {
+      const terms = range(C).map((c) => `XIN[${c === 0 ? '' : `${c} * xc + `}xr + ${i}] * ${c === 0 ? 'dz0' : `v${c}`}`);
+      stores.push(`dW[${i} * n + j] += ${terms.join(' + ')};`);
+    }
+  }
+  const setup =
+    (blocks ? `const BLK = []; const BW = new Int32Array(n); for (let k = 0; k < n; k++) { BLK.push(blocks[k >> 4]); BW[k] = Math.min(16, n - (k & ~15)); }\n  ` : '') +
+    (inputs > 0 ? `const xc = N * ${inputs};\n  ` : '');
+  const rowIndex = blocks || inputs > 0;
   return `
   const stride = N * n;
   const X = Z;
   const dbuf = new Float64Array(${M + 3});
   ${tablesFor(activation, M + 1)}
-  let j = 0;
+  ${setup}let j = 0;${rowIndex ? ' let p = 0;' : ''}
   for (let base = 0; base < stride; base++) {
     const z = Z[base] + bias[j];
     ${derivativeCode(activation, M + 1)}
     let dz0 = dY[base] * d1;
-    ${C > 1 ? `${loads}\n    ${gLoads}\n    ${slotLines.join('\n    ')}\n    ${updates.join('\n    ')}` : ''}
-    dZ[base] += dz0;
+    ${C > 1 ? `${loads}\n    ${gLoads}\n    ${slotLines.join('\n    ')}\n    ${values.join('\n    ')}` : ''}
+    ${inputs > 0 ? `const xr = p * ${inputs};` : ''}
+    ${stores.join('\n    ')}
     dBias[j] += dz0;
-    if (++j === n) j = 0;
+    ${rowIndex ? 'if (++j === n) { j = 0; p++; }' : 'if (++j === n) j = 0;'}
   }`;
 }
 
 const FORWARD_ARGS = ['Z', 'bias', 'N', 'n', 'Y'];
-const BACKWARD_ARGS = ['Z', 'bias', 'N', 'n', 'dY', 'dZ', 'dBias'];
+const BACKWARD_ARGS = ['Z', 'bias', 'N', 'n', 'dY', 'dZ', 'dBias', 'blocks', 'XIN', 'dW'];
 const forwardCache = new Map<string, GeneratedActivationForward>();
 const backwardCache = new Map<string, GeneratedActivationBackward>();
 
@@ -162,8 +219,8 @@ function keyOf(plan: JetPlan, activation: string): string {
  * The JavaScript source of a generated activation pass: the body of `function (Z, bias, N, n, Y)`
  * (forward) or `function (Z, bias, N, n, dY, dZ, dBias)` (backward), for reading what runs.
  */
-export function activationKernelSource(plan: JetPlan, activation: string, pass: 'forward' | 'backward' = 'forward'): string {
-  return pass === 'forward' ? forwardSource(plan, activation) : backwardSource(plan, activation);
+export function activationKernelSource(plan: JetPlan, activation: string, pass: 'forward' | 'backward' = 'forward', variant: BackwardVariant = 'plain'): string {
+  return pass === 'forward' ? forwardSource(plan, activation) : backwardSource(plan, activation, variant);
 }
 
 /** The generated forward pass for a plan and activation, or null where code generation is not allowed. */
@@ -171,7 +228,7 @@ export function generatedActivationForward(plan: JetPlan, activation: string, de
   return cachedKernel(forwardCache, keyOf(plan, activation), () => compileKernel<GeneratedActivationForward>(FORWARD_ARGS, forwardSource(plan, activation), { deriv }));
 }
 
-/** The generated backward pass (dZ and dBias are accumulated into), or null where code generation is not allowed. */
-export function generatedActivationBackward(plan: JetPlan, activation: string, deriv: DerivativeFn): GeneratedActivationBackward | null {
-  return cachedKernel(backwardCache, keyOf(plan, activation), () => compileKernel<GeneratedActivationBackward>(BACKWARD_ARGS, backwardSource(plan, activation), { deriv }));
+/** The generated backward pass (`variant`: what it writes), or null where code generation is not allowed. */
+export function generatedActivationBackward(plan: JetPlan, activation: string, deriv: DerivativeFn, variant: BackwardVariant = 'plain'): GeneratedActivationBackward | null {
+  return cachedKernel(backwardCache, `${variant}|${keyOf(plan, activation)}`, () => compileKernel<GeneratedActivationBackward>(BACKWARD_ARGS, backwardSource(plan, activation, variant), { deriv }));
 }

@@ -10,8 +10,8 @@ import * as tf from '../tf.js';
 import type { JetPlan } from '../jet/plan.js';
 import { baseDerivatives } from '../jet/baseFunctions.js';
 import { compileJet } from '../jet/factors.js';
-import { generatedActivationBackward, generatedActivationForward } from './activationCodegen.js';
-import { threadedActivationBackward, threadedActivationForward } from './activationThreads.js';
+import { generatedActivationBackward, generatedActivationForward, type BackwardVariant } from './activationCodegen.js';
+import { backwardThreads, threadedActivationBackward, threadedActivationForward } from './activationThreads.js';
 
 let generatedKernels = true;
 
@@ -142,8 +142,8 @@ export function activationBackward(
 }
 
 /**
- * Reverse mode adding into given dZ (zeroed by the caller) and dBias; returns dZ, or the threaded
- * kernel's own array where threads ran (dBias is always added into).
+ * Reverse mode writing dZ (every element; its contents are not read) and adding into dBias;
+ * returns dZ, or the threaded kernel's own array where threads ran (dBias is always added into).
  */
 export function activationBackwardInto(
   activation: KernelActivation,
@@ -167,6 +167,7 @@ export function activationBackwardInto(
       return threaded ?? dZ;
     }
   }
+  dZ.fill(0); // the loops below add into it
   const jet = compileJet(plan);
   const S = new Float64Array(C * M1);
   const dS = new Float64Array(C * M1);
@@ -194,6 +195,39 @@ export function activationBackwardInto(
     dBias[base % n] = dBias[base % n]! + dz0;
   }
   return dZ;
+}
+
+/** What `activationBackwardFused` writes besides dBias: see `BackwardVariant` (activationCodegen.ts). */
+export type FusedBackwardOutputs =
+  /** dZ [C·N, n] and its column blocks [C·N, ≤ 16] (`GRADIENT_BLOCK`). */
+  | { kind: 'blocks'; dZ: Float32Array; blocks: Float32Array[] }
+  /** No dZ; dW [d, n] += Xᵀ·dZ for the layer's input X [C·N, d]. */
+  | { kind: 'inputs'; X: Float32Array; width: number; dW: Float64Array };
+
+/**
+ * The reverse pass with extra outputs (fusedMlp.ts), on the calling thread in the same pass over
+ * the elements; returns false without touching anything where it does not run (generated kernels
+ * off or not allowed, or a call big enough for the kernel threads, which run the plain pass), and
+ * the caller takes the plain route.
+ */
+export function activationBackwardFused(
+  activation: KernelActivation,
+  plan: JetPlan,
+  Z: Float32Array,
+  bias: Float32Array,
+  N: number,
+  n: number,
+  dY: Float32Array,
+  dBias: Float64Array,
+  outputs: FusedBackwardOutputs,
+): boolean {
+  if (!generatedKernels || backwardThreads(plan, N, n, outputs.kind === 'blocks' ? [Z, dY, outputs.dZ] : [Z, dY]) > 1) return false;
+  const variant: BackwardVariant = outputs.kind === 'blocks' ? 'blocks' : `inputs${outputs.width}`;
+  const run = generatedActivationBackward(plan, activation, derivativeFn(activation), variant);
+  if (!run) return false;
+  if (outputs.kind === 'blocks') run(Z, bias, N, n, dY, outputs.dZ, dBias, outputs.blocks, null, null);
+  else run(Z, bias, N, n, dY, null, dBias, null, outputs.X, outputs.dW);
+  return true;
 }
 
 /** The fused op on tensors: z [C·N, n], bias [n] → y [C·N, n]; differentiable in both. */

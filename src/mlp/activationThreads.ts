@@ -87,9 +87,14 @@ export function threadedActivationForward(
   return Y;
 }
 
+/** How many threads the backward pass over these arrays runs on (1: the calling thread). */
+export function backwardThreads(plan: JetPlan, N: number, n: number, arrays: readonly Float32Array[]): number {
+  return threadsFor(activationWork(2 * N * n * plan.channels.length, arrays), N);
+}
+
 /**
- * The backward pass on several threads: adds into dZ (`into`, zeroed by the caller; a new array
- * when absent), which it returns, and into dBias; null when the call is too small for threads.
+ * The backward pass on several threads: writes dZ (`into`; a new array when absent), which it
+ * returns, and adds into dBias; null when the call is too small for threads.
  */
 export function threadedActivationBackward(
   activation: KernelActivation,
@@ -102,7 +107,7 @@ export function threadedActivationBackward(
   dBias: Float64Array,
   into?: Float32Array,
 ): Float32Array | null {
-  const threads = threadsFor(activationWork(2 * N * n * plan.channels.length, into === undefined ? [Z, dY] : [Z, dY, into]), N);
+  const threads = backwardThreads(plan, N, n, into === undefined ? [Z, dY] : [Z, dY, into]);
   if (threads < 2) return null;
   const dZ = into ?? new Float32Array(Z.length);
   const kernel = kernelFor(activation, plan, 'backward', ['Z', 'bias', 'N', 'n', 'dY', 'dZ', 'dBias']);

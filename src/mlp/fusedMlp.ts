@@ -3,8 +3,10 @@
  * in host memory (`wasm`, `cpu`; see backendMemory.ts). Per layer: Z = X·W by tfjs's matMul
  * (XNNPACK on wasm), then bias + activation jets by the JS kernel (activationKernel.ts) reading Z
  * and writing Y in place. The backward pass is written out by hand: per layer the activation's
- * reverse kernel gives dZ and dbias, then dW = Xᵀ·dZ (`weightGradient`) and dX = dZ·Wᵀ with
- * explicit transposes (the wasm backend's transposed matMul is 12–18× slower, PERF_NOTES.md).
+ * reverse kernel gives dZ and dbias (and dZ's column blocks for the weight gradient, in the same
+ * pass), then dW = Xᵀ·dZ (`blockedWeightGradient`) and dX = dZ·Wᵀ with explicit transposes (the
+ * wasm backend's transposed matMul is 12–18× slower, PERF_NOTES.md). The first layer's dW (a
+ * 2- or 3-wide input) is added up by its activation kernel itself, with no dZ and no matMul.
  *
  * Against one customGrad per matMul and per activation (the tf-ops path in mlp.ts, kept for GPU
  * backends) this removes the copies between the wasm heap and JS arrays (dataSync/tf.tensor, four
@@ -13,7 +15,8 @@
  */
 import * as tf from '../tf.js';
 import type { JetPlan } from '../jet/plan.js';
-import { activationBackwardInto, activationForwardInto, type KernelActivation } from './activationKernel.js';
+import { activationBackwardFused, activationBackwardInto, activationForwardInto, type KernelActivation } from './activationKernel.js';
+import { GRADIENT_BLOCK } from './activationCodegen.js';
 import { computeTensor, computeTensors } from './backendMemory.js';
 import { input, output, runThreaded, threadsFor, type ThreadedKernel } from '../engine/pool.js';
 
@@ -39,7 +42,6 @@ function activateBackward(activation: KernelActivation, plan: JetPlan, z: tf.Ten
   const n = z.shape[1]!;
   const dBias = new Float64Array(n);
   const dz = computeTensor(z.shape, [z, bias, dy], ([Z, B, dY], dZ) => {
-    dZ.fill(0);
     const out = activationBackwardInto(activation, plan, Z!, B!.slice(), count, n, dY!, dZ, dBias);
     if (out !== dZ) dZ.set(out);
   });
@@ -73,31 +75,108 @@ function splitColumns(D: Float32Array, R: number, nOut: number, widths: number[]
   else runThreaded({ kernel: COPY_KERNEL, points: R, threads, args: [input(D), nOut, widths, ...outs.map((o) => output(o))] });
 }
 
-/** Column block width of dZ in `weightGradient`: 16 floats, one cache line per row. */
-const GRADIENT_BLOCK = 16;
-
-/**
- * dW = Xᵀ·dZ for X [R, nIn], dZ [R, nOut], R = C·N rows. XNNPACK packs a product's right operand
- * as weights, reading it column by column: for dZ [50000, 100] that strided pass cost twice the
- * product itself (measured: 540 ms against 160 for X·W on the loaded machine). On wasm dZ is
- * therefore split into column blocks [R, 16] (one JS pass), each packed in one cache-friendly
- * sweep, and the [nIn, 16] products are concatenated (~2× faster in all).
- */
-function weightGradient(x: tf.Tensor, dz: tf.Tensor): tf.Tensor {
-  const [R, nOut] = dz.shape as [number, number];
-  const xt = tf.transpose(x as tf.Tensor2D);
-  if (nOut <= GRADIENT_BLOCK || tf.getBackend() !== 'wasm') return tf.matMul(xt, dz as tf.Tensor2D);
+/** The column widths of dZ [R, nOut] in blocks of `GRADIENT_BLOCK`. */
+function blockWidths(nOut: number): number[] {
   const widths: number[] = [];
   for (let j0 = 0; j0 < nOut; j0 += GRADIENT_BLOCK) widths.push(Math.min(GRADIENT_BLOCK, nOut - j0));
-  const blocks = computeTensors(
-    widths.map((w) => [R, w]),
-    [dz],
-    ([D], outs) => splitColumns(D!, R, nOut, widths, outs),
-  );
+  return widths;
+}
+
+/**
+ * dW = Xᵀ·dZ for X [R, nIn], dZ [R, nOut], R = C·N rows, given dZ also as column blocks [R, ≤ 16].
+ * XNNPACK packs a product's right operand as weights, reading it column by column: for dZ
+ * [50000, 100] that strided pass cost twice the product itself (measured: 540 ms against 160 for
+ * X·W on the loaded machine). Each block [R, 16] packs in one cache-friendly sweep, and the
+ * [nIn, 16] products are concatenated (~2× faster in all).
+ */
+function blockedWeightGradient(x: tf.Tensor, blocks: tf.Tensor[]): tf.Tensor {
+  const xt = tf.transpose(x as tf.Tensor2D);
   return tf.concat(
     blocks.map((block) => tf.matMul(xt, block as tf.Tensor2D)),
     1,
   );
+}
+
+/**
+ * One layer's reverse pass below its output gradient dy: dZ (for the layer below), dW and dbias.
+ * On wasm with more than `GRADIENT_BLOCK` outputs the activation kernel writes dZ's column blocks
+ * in the same pass as dZ (activationCodegen.ts `blocks` variant); with the kernel threads (or the
+ * loop kernels) the blocks are copied out of dZ afterwards.
+ */
+function layerBackward(activation: KernelActivation, plan: JetPlan, x: tf.Tensor, z: tf.Tensor, bias: tf.Tensor, dy: tf.Tensor, count: number): { dz: tf.Tensor; dW: tf.Tensor; dBias: tf.Tensor } {
+  const [R, nOut] = z.shape as [number, number];
+  if (nOut <= GRADIENT_BLOCK || tf.getBackend() !== 'wasm') {
+    const { dz, dBias } = activateBackward(activation, plan, z, bias, dy, count);
+    return { dz, dW: tf.matMul(tf.transpose(x as tf.Tensor2D), dz as tf.Tensor2D), dBias };
+  }
+  const widths = blockWidths(nOut);
+  const dBias = new Float64Array(nOut);
+  const [dz, ...blocks] = computeTensors([[R, nOut], ...widths.map((w) => [R, w])], [z, bias, dy], ([Z, B, dY], [dZ, ...outs]) => {
+    const b = B!.slice(); // see `activate`
+    if (activationBackwardFused(activation, plan, Z!, b, count, nOut, dY!, dBias, { kind: 'blocks', dZ: dZ!, blocks: outs })) return;
+    const out = activationBackwardInto(activation, plan, Z!, b, count, nOut, dY!, dZ!, dBias);
+    if (out !== dZ) dZ!.set(out);
+    splitColumns(dZ!, R, nOut, widths, outs);
+  });
+  return { dz: dz!, dW: blockedWeightGradient(x, blocks), dBias: tf.tensor1d(Float32Array.from(dBias)) };
+}
+
+/**
+ * Widest first-layer input whose weight gradient the activation kernel adds up itself (the
+ * `inputs<d>` variant: 2d flops per jet element), instead of a matMul Xᵀ·dZ whose packing of dZ
+ * costs as much as a wide layer's.
+ */
+const FUSED_INPUT_WIDTH = 8;
+
+/**
+ * The first layer's reverse pass: dW and dbias from the activation kernel alone (no dZ, no matMul;
+ * the input is data, so no dX either); null where that kernel does not run here (the caller takes
+ * `layerBackward`).
+ */
+function firstLayerBackward(activation: KernelActivation, plan: JetPlan, x: tf.Tensor, z: tf.Tensor, bias: tf.Tensor, dy: tf.Tensor, count: number): { dW: tf.Tensor; dBias: tf.Tensor } | null {
+  const nIn = x.shape[1]!;
+  const nOut = z.shape[1]!;
+  if (nIn > FUSED_INPUT_WIDTH) return null;
+  const dBias = new Float64Array(nOut);
+  const dW = new Float64Array(nIn * nOut);
+  let ran = false;
+  computeTensors([], [z, bias, dy, x], ([Z, B, dY, X]) => {
+    ran = activationBackwardFused(activation, plan, Z!, B!.slice(), count, nOut, dY!, dBias, { kind: 'inputs', X: X!, width: nIn, dW });
+  });
+  if (!ran) return null;
+  return { dW: tf.tensor2d(Float32Array.from(dW), [nIn, nOut]), dBias: tf.tensor1d(Float32Array.from(dBias)) };
+}
+
+/** What one forward pass keeps for its backward pass, and the gradient tape that recorded it. */
+interface Held {
+  tape: WeakRef<object>;
+  tensors: tf.Tensor[];
+}
+
+/**
+ * The tensors kept by forward passes whose backward pass has not run yet. They are kept here
+ * rather than by customGrad's `save`, which copies every saved tensor (tfjs clones it with an
+ * Identity kernel, a full copy on wasm): 7 copies of 20 MB per MLP [2,100,100,100,1] evaluation
+ * at 10k points (6 % of its CPU profile), 12 of the ~100 kernels of an MLP [2,16,16,1] evaluation
+ * at 525 points. The backward pass frees its set; a set whose pass never runs (the op was
+ * recorded but not on the path to the differentiated value) is freed by the next forward pass
+ * that finds its tape finished.
+ */
+const held = new Set<Held>();
+
+/** The gradient tape recording now, or null (tfjs engine state: `gradientDepth`, `activeTape`). */
+function activeTape(): object | null {
+  const state = tf.engine().state as { gradientDepth: number; activeTape: object | null };
+  return state.gradientDepth > 0 && state.activeTape ? state.activeTape : null;
+}
+
+/** Frees the sets of finished tapes (every set when no tape records). */
+function releaseFinished(tape: object | null): void {
+  for (const set of held) {
+    if (set.tape.deref() === tape) continue;
+    for (const t of set.tensors) t.dispose();
+    held.delete(set);
+  }
 }
 
 /**
@@ -109,12 +188,11 @@ function weightGradient(x: tf.Tensor, dz: tf.Tensor): tf.Tensor {
 export function fusedMlpJet(activation: KernelActivation, plan: JetPlan, layers: readonly FusedLayer[], x: tf.Tensor2D, count: number): tf.Tensor2D {
   const L = layers.length;
   const activationOf = (l: number): KernelActivation => (l === L - 1 ? 'identity' : activation);
-  // variables outlive the op; any other parameter tensor is saved like the intermediates
   const params = layers.flatMap((layer) => [layer.weight, layer.bias]);
-  const kept = params.map((p) => p instanceof tf.Variable);
   const op = tf.customGrad((...args: unknown[]) => {
-    const save = args[args.length - 1] as tf.GradSaveFunc;
     const inParams = args.slice(0, 2 * L) as tf.Tensor[];
+    const tape = activeTape();
+    releaseFinished(tape);
     const xs: tf.Tensor[] = [];
     const zs: tf.Tensor[] = [];
     let h: tf.Tensor = x;
@@ -124,23 +202,37 @@ export function fusedMlpJet(activation: KernelActivation, plan: JetPlan, layers:
       zs.push(z);
       h = activate(activationOf(l), plan, z, inParams[2 * l + 1]!, count);
     }
-    // saved tensors are copied by tfjs (Identity) and freed after the backward pass
-    save([...xs, ...zs, ...inParams.filter((_, i) => !kept[i])]);
+    // kept for the backward pass only while a tape records; the input (and any parameter that
+    // is not a variable, which outlives the op) is held through a reshape, an alias of the same
+    // memory, so that the caller's own tensors are never disposed here
+    const alias = (t: tf.Tensor): tf.Tensor => tf.keep(tf.reshape(t, t.shape));
+    const set: Held | null =
+      tape === null ? null : { tape: new WeakRef(tape), tensors: [alias(x), ...xs.slice(1).map((t) => tf.keep(t)), ...zs.map((t) => tf.keep(t)), ...inParams.filter((p) => !(p instanceof tf.Variable)).map(alias)] };
+    if (set) held.add(set);
     return {
       value: h,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const sx = saved.slice(0, L);
-        const sz = saved.slice(L, 2 * L);
-        const rest = saved.slice(2 * L);
-        const param = inParams.map((p, i) => (kept[i] ? p : rest.shift()!));
+      gradFunc: (dy: tf.Tensor) => {
+        if (set === null || !held.has(set)) throw new Error('fusedMlpJet: the backward pass ran without its forward pass\'s tensors');
+        const sx = set.tensors.slice(0, L);
+        const sz = set.tensors.slice(L, 2 * L);
+        const rest = set.tensors.slice(2 * L);
+        const param = inParams.map((p) => (p instanceof tf.Variable ? p : rest.shift()!));
         const grads: tf.Tensor[] = new Array<tf.Tensor>(2 * L);
         let g = dy;
         for (let l = L - 1; l >= 0; l--) {
-          const { dz, dBias } = activateBackward(activationOf(l), plan, sz[l]!, param[2 * l + 1]!, g, count);
-          grads[2 * l] = weightGradient(sx[l]!, dz);
+          const first = l === 0 ? firstLayerBackward(activationOf(l), plan, sx[l]!, sz[l]!, param[2 * l + 1]!, g, count) : null;
+          if (first) {
+            grads[2 * l] = first.dW;
+            grads[2 * l + 1] = first.dBias;
+            continue;
+          }
+          const { dz, dW, dBias } = layerBackward(activationOf(l), plan, sx[l]!, sz[l]!, param[2 * l + 1]!, g, count);
+          grads[2 * l] = dW;
           grads[2 * l + 1] = dBias;
           if (l > 0) g = tf.matMul(dz as tf.Tensor2D, tf.transpose(param[2 * l]! as tf.Tensor2D));
         }
+        for (const t of set.tensors) t.dispose();
+        held.delete(set);
         return grads;
       },
     };

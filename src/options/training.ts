@@ -117,7 +117,7 @@ export interface TrainingOptions {
   annealAlpha: number;
   /** Gradient-norm weighting of all the loss terms every N steps (Wang et al. 2023; 0: off); see `src/train/balancing.ts`. */
   balanceEvery: number;
-  /** Moving-average factor α of the gradient-norm weighting: λ ← α·λ + (1 − α)·λ̂. */
+  /** Moving-average factor α of the loss balancing: λ ← α·λ + (1 − α)·λ̂. */
   balanceAlpha: number;
   /** Causal weighting of the PDE residual in time with tolerance ε (Wang et al. 2022; 0: off), over `causalBins` bins. */
   causal: number;
@@ -144,6 +144,14 @@ export interface TrainingOptions {
   kanKernel: KanKernelChoice | null;
   /** Call the trainer's `checkpoint` hook every N steps (0: never); `solve` then writes model.json, best-model.json and checkpoint.json into `--out`. */
   checkpointEvery: number;
+  /**
+   * Points of each term per chunk of a loss+gradient evaluation (src/train/chunking.ts): the chunks'
+   * losses and gradients are summed, so memory stays bounded at large point counts. 0: automatic,
+   * chunks only when one evaluation is estimated to need more than `chunkBudget`.
+   */
+  chunkPoints: number;
+  /** With `chunkPoints` 0: the estimated memory (MiB) of one evaluation above which it is chunked. */
+  chunkBudget: number;
 }
 
 /** The model a solve builds (the CLI's model flags). */
@@ -207,6 +215,8 @@ export const TRAINING_DEFAULTS: Readonly<TrainingOptions> = Object.freeze({
   threads: null,
   kanKernel: null,
   checkpointEvery: 0,
+  chunkPoints: 0,
+  chunkBudget: 1024,
 } satisfies TrainingOptions);
 
 /** Model choices of `solve` when no flag sets them (width and grid then follow the problem). */
@@ -291,8 +301,8 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   weights: { kind: { type: 'weights' }, flag: 'weights', help: 'term weights, e.g. pde=0.01,conditions[0].dirichlet=1', defaultText: "the problem's" },
   annealEvery: { kind: int(0), flag: 'anneal-every', help: 'rebalance the condition weights by learning-rate annealing every N steps (0: off)' },
   annealAlpha: { kind: { type: 'number', min: 0, exclusiveMin: true, max: 1 }, flag: 'anneal-alpha', help: 'moving-average factor of the annealing, in (0, 1]' },
-  balanceEvery: { kind: int(0), flag: 'balance-every', help: 'gradient-norm weighting of every loss term every N steps (Wang et al. 2023; 0: off)', defaultText: '0; --recipe auto: 10 with several terms and no --weights' },
-  balanceAlpha: { kind: { type: 'number', min: 0, max: 1 }, flag: 'balance-alpha', help: 'moving-average factor of the gradient-norm weighting, in [0, 1] (weight of the old value)' },
+  balanceEvery: { kind: int(0), flag: 'balance-every', help: "balance every loss term's weight by its NTK trace every N steps (Wang et al. 2022, 2023; 0: off)", defaultText: '0; --recipe auto: 10 with several terms and no --weights' },
+  balanceAlpha: { kind: { type: 'number', min: 0, max: 1 }, flag: 'balance-alpha', help: 'moving-average factor of the loss balancing, in [0, 1] (weight of the old value)' },
   causal: { kind: { type: 'number', min: 0 }, flag: 'causal', help: 'time-dependent problems: causal weighting of the PDE residual with tolerance EPS (Wang et al. 2022; 0: off)', defaultText: '0; --recipe auto: 0.01 on time-dependent problems, with --causal-max 100', hint: 'causal' },
   causalBins: { kind: int(2), flag: 'causal-bins', help: 'time bins of the causal weighting', hint: 'causalBins' },
   causalMax: { kind: { type: 'number', min: 0 }, flag: 'causal-max', help: "ε schedule of --causal: raise ε tenfold, up to this, whenever the last time bin's weight exceeds --causal-threshold (Wang et al. 2022; 0: ε fixed)", defaultText: '0; --recipe auto: 100 on time-dependent problems' },
@@ -305,6 +315,8 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   kanKernel: { kind: { type: 'choice', choices: KAN_KERNEL_CHOICES }, nullable: true, flag: 'kan-kernel', help: 'compute path of the KAN layers and MLP activations: auto (tfjs ops on webgl, webgpu and tensorflow, JS kernels elsewhere), ops or js', defaultText: 'auto' },
   threads: { kind: int(1), nullable: true, flag: 'threads', help: 'CPU threads of the KAN and MLP kernels (1: the calling thread only)', defaultText: "KANPINN_THREADS, else the machine's cores" },
   checkpointEvery: { kind: int(0), flag: 'checkpoint-every', help: 'every N steps write the current model, the best one and the optimizer state into --out (see --resume; 0: never)' },
+  chunkPoints: { kind: int(0), flag: 'chunk-points', help: 'evaluate the loss and gradient in chunks of N points per term, summed (same result, bounded memory; 0: automatic, from --chunk-budget)', defaultText: '0 (automatic)' },
+  chunkBudget: { kind: { type: 'number', min: 0, exclusiveMin: true }, flag: 'chunk-budget', help: 'with --chunk-points 0: chunk an evaluation whose estimated memory exceeds MIB (the wasm heap holds at most 4096)' },
 };
 
 /** The options a problem's `"solver"` hint may set, in the order messages list its fields. */

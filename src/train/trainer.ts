@@ -28,6 +28,7 @@ import { radPoints } from './rad.js';
 import { splineDegreeWarnings } from '../problem/warnings.js';
 import type { TrainCheckpoint } from './checkpoint.js';
 import { attachInferred, parameterResults, type ParameterResult } from './inferParams.js';
+import { backendHeapBytes, buildChunks, chooseChunkPoints, chunkedResidual, disposeChunks, evaluateChunks, type ChunkedTerms } from './chunking.js';
 
 export type { OptimizerName } from '../options/training.js';
 
@@ -93,6 +94,8 @@ export interface TrainResult {
   stages: StageOutcome[];
   /** An inverse problem's parameters (`infer`): final value, and error against the truth when given; absent otherwise. */
   parameters?: Record<string, ParameterResult>;
+  /** Points per term in each chunk of an evaluation, when the evaluations were chunked (`chunkPoints`, src/train/chunking.ts); absent otherwise. */
+  chunkPoints?: number;
 }
 
 /** Checks what the options schema cannot: the options against this problem and model. */
@@ -210,8 +213,18 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
   let causalEpsilon = options.causal;
   // All training points in one array for the regulariser, rebuilt only when the points change.
   let regPoints: { coords: Float32Array; count: number } | null = null;
+  // Chunked evaluation (chunking.ts) when one evaluation would need more memory than the budget;
+  // null: the plain path below, unchanged. A KAN is sized at the largest grid of its schedule.
+  let chunked: ChunkedTerms | null = null;
+  let chunkPoints: number | undefined;
+  const largestGrid = Math.max(0, ...plan.grids.map((g) => g ?? 0)) || undefined;
+  const chunkFor = (set: TermData[]): ChunkedTerms | null => {
+    const size = chooseChunkPoints(model, set, options, backendHeapBytes(backendName(), model), largestGrid).size;
+    return size === null ? null : buildChunks(problem, model, set, size);
+  };
   const setPoints = (points: TermPoints[]): void => {
     data.forEach(disposeTermData);
+    if (chunked) disposeChunks(chunked);
     data = points.map((p, i) => {
       const d = buildTermData(problem, model, problem.terms[i]!, p);
       if (options.causal > 0 && problem.time && d.term.kind === 'pde') {
@@ -219,6 +232,8 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
       }
       return d;
     });
+    chunked = chunkFor(data);
+    if (chunked) chunkPoints = chunked.size;
     regPoints = options.regularization ? concatPoints(points, dim) : null;
   };
   setPoints(samplePoints(problem, options, rng));
@@ -228,6 +243,13 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
   /** Loss and gradient at x; not counted here (the loop counts the evaluations it asks for). */
   const objective = (x: Float64Array): { loss: number; grad: Float64Array } => {
     writeParams(model, x);
+    if (chunked) {
+      const reg = options.regularization && regPoints ? (): tf.Scalar => options.regularization!(model, regPoints!.coords, regPoints!.count) : undefined;
+      const value = evaluateChunks(model, chunked, data, weights, { gradient: true, ...(reg ? { regularization: reg } : {}) });
+      lastTerms = Float64Array.from(value.terms);
+      if (reg) lastReg = value.reg;
+      return { loss: value.loss, grad: value.grad! };
+    }
     const out = tf.tidy(() => {
       let terms: tf.Tensor1D | undefined;
       let reg: tf.Scalar | undefined;
@@ -252,9 +274,13 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
   // random (training defaults to Sobol), as many per term as the training's; weighted by the initial
   // weights, so that stages are compared on one measure even when annealing moves the weights.
   const validation = judged ? validationSet(problem, model, options) : null;
-  // Gradient-norm weighting starts balanced: before the first step the weights take λ̂ itself (no
+  const validationChunks = validation ? chunkFor(validation) : null;
+  // Loss balancing starts balanced: before the first step the weights take λ̂ itself (no
   // history to average with yet; the loop asks for the averaged updates every balanceEvery steps),
   // and the validation set weighs its terms with these, so stages are judged on a balanced measure.
+  // With chunked evaluations the terms' gradients come chunk by chunk as well (annealing; balancing's
+  // traces take one point at a time).
+  const termGradient = (unit: number[]): Float64Array => evaluateChunks(model, chunked!, data, unit, { gradient: true }).grad!;
   if (options.balanceEvery > 0 && !resume) weights = balanceWeights(model, data, weights, 0);
   const validationWeights = weights.slice();
   const valColumn = columns.indexOf('valLoss');
@@ -281,7 +307,7 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
             }
           }
           if (options.resampleEvery > 0 && step % options.resampleEvery === 0) {
-            setPoints(options.resample === 'rad' ? radResample(problem, model, options, rng, data) : samplePoints(problem, options, rng));
+            setPoints(options.resample === 'rad' ? radResample(problem, model, options, rng, data, chunked?.size) : samplePoints(problem, options, rng));
             objectiveChanged = true;
           }
           if (options.refineEvery > 0 && step % options.refineEvery === 0) {
@@ -294,7 +320,7 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
             objectiveChanged = true;
           }
           if (options.annealEvery > 0 && step % options.annealEvery === 0) {
-            weights = annealWeights(model, data, weights, options.annealAlpha);
+            weights = annealWeights(model, data, weights, options.annealAlpha, chunked ? termGradient : undefined);
             evaluations += data.length;
             objectiveChanged = true;
           }
@@ -325,7 +351,7 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
         },
         ...(validation
           ? {
-              validationLoss: () => tf.tidy(() => termLosses(model, validation, validationWeights).total.dataSync()[0]!),
+              validationLoss: () => (validationChunks ? evaluateChunks(model, validationChunks, validation, validationWeights, { gradient: false }).loss : tf.tidy(() => termLosses(model, validation, validationWeights).total.dataSync()[0]!)),
               afterStage: (outcome: StageOutcome) => {
                 // On the stage's last history row (the validation columns are empty elsewhere).
                 const row = rows[rows.length - 1];
@@ -349,9 +375,12 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
   } catch (error) {
     data.forEach(disposeTermData);
     validation?.forEach(disposeTermData);
+    if (chunked) disposeChunks(chunked);
+    if (validationChunks) disposeChunks(validationChunks);
     throw error;
   }
   validation?.forEach(disposeTermData);
+  if (validationChunks) disposeChunks(validationChunks);
 
   const final = test ? accuracy(model, test) : null;
   // The loss and its terms at the final parameters (a measurement for the result, not an optimizer
@@ -376,7 +405,9 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
     stages: loop.stages,
   };
   if (model.inferred) result.parameters = parameterResults(model);
+  if (chunkPoints !== undefined) result.chunkPoints = chunkPoints;
   data.forEach(disposeTermData);
+  if (chunked) disposeChunks(chunked);
   return result;
 }
 
@@ -389,15 +420,18 @@ function validationSet(problem: Problem, model: Model, options: TrainOptions): T
 
 /**
  * Redraws every term's points: the PDE terms' by their residual density (RAD, `rad.ts`), from
- * uniform candidates; the other terms' with the sampling method, as `samplePoints`.
+ * uniform candidates (their residuals in pieces of `chunk` points when given); the other terms'
+ * with the sampling method, as `samplePoints`.
  */
-function radResample(problem: Problem, model: Model, options: TrainOptions, rng: Rng, data: TermData[]): TermPoints[] {
+function radResample(problem: Problem, model: Model, options: TrainOptions, rng: Rng, data: TermData[], chunk?: number): TermPoints[] {
   const method = options.sampling ?? problem.defaults.method ?? 'sobol';
   const dim = problem.variables.length;
   return data.map((d) => {
     const count = pointCount(problem, options, d.term.region);
     if (d.term.kind !== 'pde') return d.term.sample(count, rng, method);
     const residualAt = (candidates: TermPoints): Float32Array => {
+      // Ten candidates per point: in pieces of the training's chunk size when it is chunked.
+      if (chunk !== undefined) return chunkedResidual(problem, model, d.term, candidates, chunk);
       const probe = buildTermData(problem, model, d.term, candidates);
       const residual = tf.tidy(() => d.term.residual(termScope(model, probe)).dataSync() as Float32Array);
       disposeTermData(probe);

@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createJetPlan, type JetPlan } from '../../src/jet/plan.js';
 import { constantFactors, generatedBackward, generatedForward, kernelSource } from '../../src/kan/layerCodegen.js';
-import { kanLayerBackward, kanLayerForward, useGeneratedKernels, type LayerGeometry, type LayerParams } from '../../src/kan/layerKernel.js';
+import { edgePolynomials, kanLayerBackward, kanLayerForward, useGeneratedKernels, type PreludeCache, type LayerGeometry, type LayerParams } from '../../src/kan/layerKernel.js';
 import { extendKnots, uniformKnots } from '../../src/kan/spline.js';
 import { splineTable } from '../../src/kan/splineTables.js';
 import { createRng } from '../../src/random.js';
@@ -87,6 +87,11 @@ for (const base of ['identity', 'zero'] as const) {
   cases.push({ name: `mixed2d k=3 hidden layer, base ${base}`, plan: plans.mixed2d, nIn: 2, nOut: 4, k: 3, coordinates: false, uniform: true, base });
 }
 cases.push({ name: 'poisson2d k=3 hidden 6→3', plan: createJetPlan([[0, 0], [1, 1]], 2), nIn: 6, nOut: 3, k: 3, coordinates: false, uniform: true });
+// one output: the inputs-outside loop form (layerCodegen.ts `loops`)
+for (const k of [1, 3]) {
+  cases.push({ name: `poisson2d k=${k} hidden 6→1`, plan: plans.poisson2d, nIn: 6, nOut: 1, k, coordinates: false, uniform: k !== 1 });
+  cases.push({ name: `mixed2d k=${k} input layer 2→1`, plan: plans.mixed2d, nIn: 2, nOut: 1, k, coordinates: true, uniform: true });
+}
 
 describe('generated layer kernel', () => {
   it('recognises constant input factors only where every point has the same derivative channels', () => {
@@ -116,6 +121,58 @@ describe('generated layer kernel', () => {
     expect(generatedForward(c.plan, c.k, constS)).toBeTypeOf('function');
     expect(generatedBackward(c.plan, c.k, constS, false)).toBeTypeOf('function');
     expect(generatedBackward(c.plan, c.k, null, true)).toBeTypeOf('function');
+  });
+
+  it.each(cases.filter((c) => c.nOut === 1))('gives the same bits with inputs or points as the outer loop: $name', (c) => {
+    const { geo, params, X, dY, N } = layer(c, 11);
+    const raw = edgePolynomials(geo, params.coef);
+    const constS = constantFactors(c.plan, X, N, c.nIn);
+    const args = { nIn: c.nIn, nOut: c.nOut, base: geo.base, tables: geo.tables, X, N, raw, scaleBase: params.scaleBase, scaleSp: params.scaleSp, mask: params.mask };
+    const C = c.plan.channels.length;
+    const runs = [false, true].map((single) => {
+      const Y = new Float32Array(C * N);
+      generatedForward(c.plan, c.k, constS, single)!(args, Y);
+      const passes = [false, true].map((needInputGrad) => {
+        const dRaw = new Float64Array(raw.length);
+        const dSb = new Float64Array(c.nIn);
+        const dX = needInputGrad ? new Float32Array(X.length) : null;
+        generatedBackward(c.plan, c.k, needInputGrad ? null : constS, needInputGrad, single)!(args, dY, dRaw, dSb, dX);
+        return { dRaw: Array.from(dRaw), dSb: Array.from(dSb), dX: dX && Array.from(dX) };
+      });
+      return { Y: Array.from(Y), passes };
+    });
+    expect(runs[1]).toEqual(runs[0]);
+    expect(kernelSource(c.plan, c.k, 'forward', constS, true)).toContain('if (mk !== 0) {');
+  });
+
+  it.each(cases)('gives the same bits when the backward pass replays the spans and sigmoids its forward pass recorded: $name', (c) => {
+    const { geo, params, X, dY, N } = layer(c, 13);
+    const raw = edgePolynomials(geo, params.coef);
+    for (const needInputGrad of [false, true]) {
+      const runs = [false, true].map((cached) => {
+        const cache: PreludeCache | undefined = cached ? { spans: new Int32Array(N * c.nIn).fill(-7), sigmoids: new Float64Array(N * c.nIn).fill(NaN), filled: false } : undefined;
+        const Y = kanLayerForward(geo, c.plan, X, N, params, raw, undefined, undefined, cache);
+        if (cache) expect(cache.filled).toBe(true);
+        const g = kanLayerBackward(geo, c.plan, X, N, params, dY, needInputGrad, raw, { cache });
+        return [Y, g.dX, g.dCoef, g.dScaleBase, g.dScaleSp].map((a) => (a ? Array.from(a) : null));
+      });
+      expect(runs[1]).toEqual(runs[0]);
+    }
+  });
+
+  it('replays only what a forward pass recorded', () => {
+    const c = cases.find((x) => x.name === 'poisson2d k=3 hidden 6→3')!;
+    const { geo, params, X, dY, N } = layer(c, 5);
+    const plain = kanLayerBackward(geo, c.plan, X, N, params, dY, true);
+    // an unfilled cache full of nonsense is not read
+    const cache: PreludeCache = { spans: new Int32Array(N * c.nIn).fill(0), sigmoids: new Float64Array(N * c.nIn).fill(0.5), filled: false };
+    expect(Array.from(kanLayerBackward(geo, c.plan, X, N, params, dY, true, undefined, { cache }).dCoef)).toEqual(Array.from(plain.dCoef));
+    // a filled one is: the kernel really reads it (a wrong σ changes the gradient)
+    kanLayerForward(geo, c.plan, X, N, params, undefined, undefined, undefined, cache);
+    cache.sigmoids.fill(0.5);
+    expect(Array.from(kanLayerBackward(geo, c.plan, X, N, params, dY, true, undefined, { cache }).dScaleBase)).not.toEqual(Array.from(plain.dScaleBase));
+    expect(kernelSource(c.plan, 3, 'backward-input', null, false, 'replay')).toContain('const sg = sigmoids[ni];');
+    expect(kernelSource(c.plan, 3, 'backward-input', null, false, 'replay')).not.toContain('Math.floor');
   });
 
   it('shows the generated source: unrolled powers of the local coordinate, the factors of the input layer as literals', () => {

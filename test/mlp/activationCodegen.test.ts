@@ -5,8 +5,9 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createJetPlan } from '../../src/jet/plan.js';
-import { activationKernelSource, generatedActivationBackward, generatedActivationForward } from '../../src/mlp/activationCodegen.js';
-import { activationBackward, activationForward, useGeneratedActivationKernels, type KernelActivation } from '../../src/mlp/activationKernel.js';
+import { activationKernelSource, GRADIENT_BLOCK, generatedActivationBackward, generatedActivationForward } from '../../src/mlp/activationCodegen.js';
+import { activationBackward, activationForward, tanhDerivatives, useGeneratedActivationKernels, type KernelActivation } from '../../src/mlp/activationKernel.js';
+import { baseDerivatives } from '../../src/jet/baseFunctions.js';
 import { createRng } from '../../src/random.js';
 import { expectClose } from '../kan/reference.js';
 
@@ -49,11 +50,58 @@ describe('generated activation kernel', () => {
     expect(generatedActivationBackward(plan, activation, deriv)).toBeTypeOf('function');
   });
 
+  it.each(cases)('backward variants agree with the plain pass: $name', ({ plan, activation }) => {
+    const rng = createRng(7);
+    const N = 19;
+    const n = 37; // three column blocks: 16, 16, 5
+    const d = 3;
+    const C = plan.channels.length;
+    const Z = Float32Array.from({ length: C * N * n }, () => rng.next() * 4 - 2);
+    const bias = Float32Array.from({ length: n }, () => rng.next() - 0.5);
+    const dY = Float32Array.from({ length: C * N * n }, () => rng.next() * 2 - 1);
+    const X = Float32Array.from({ length: C * N * d }, () => rng.next() * 2 - 1);
+    // σ^{(m)} for the orders without closed forms (beam1d's 5th): what activationKernel.ts passes
+    const deriv = (z: number, order: number, out: Float64Array): void =>
+      activation === 'tanh' ? tanhDerivatives(z, order, out) : activation === 'sin' ? undefined : baseDerivatives(activation, z, order, out);
+    // plain: dZ written over garbage (the caller no longer zeroes it)
+    const dZ = new Float32Array(C * N * n).fill(Number.NaN);
+    const dBias = new Float64Array(n);
+    generatedActivationBackward(plan, activation, deriv)!(Z, bias, N, n, dY, dZ, dBias);
+    expect(dZ.every(Number.isFinite)).toBe(true);
+    // blocks: the same dZ, and its columns again in blocks [C·N, ≤ 16]
+    const widths = [16, 16, 5];
+    const blocks = widths.map((w) => new Float32Array(C * N * w).fill(Number.NaN));
+    const dZb = new Float32Array(C * N * n).fill(Number.NaN);
+    const dBiasB = new Float64Array(n);
+    generatedActivationBackward(plan, activation, deriv, 'blocks')!(Z, bias, N, n, dY, dZb, dBiasB, blocks, null, null);
+    expect(Array.from(dZb)).toEqual(Array.from(dZ));
+    expect(Array.from(dBiasB)).toEqual(Array.from(dBias));
+    for (let row = 0; row < C * N; row++) {
+      for (let j = 0; j < n; j++) {
+        const b = Math.floor(j / GRADIENT_BLOCK);
+        expect(blocks[b]![row * widths[b]! + (j % GRADIENT_BLOCK)]).toBe(dZ[row * n + j]);
+      }
+    }
+    // inputs3: no dZ, dW = Xᵀ·dZ added into
+    const dW = new Float64Array(d * n).fill(0.5);
+    const dBiasI = new Float64Array(n);
+    generatedActivationBackward(plan, activation, deriv, 'inputs3')!(Z, bias, N, n, dY, null, dBiasI, null, X, dW);
+    expect(Array.from(dBiasI)).toEqual(Array.from(dBias));
+    const want = new Float32Array(d * n).fill(0.5);
+    for (let row = 0; row < C * N; row++) {
+      for (let i = 0; i < d; i++) for (let j = 0; j < n; j++) want[i * n + j] = want[i * n + j]! + X[row * d + i]! * dZ[row * n + j]!;
+    }
+    expectClose(Float32Array.from(dW), want, 'dW');
+  });
+
   it('shows the generated source, with the jet factors inlined as locals (no dS array)', () => {
     const source = activationKernelSource(plans.mixed2d, 'tanh', 'backward');
     // tanh by arithmetic (no Math.tanh/Math.exp: the slowest part of the pass); its accuracy is the test below
     expect(source).not.toMatch(/Math\.(tanh|exp)/);
-    expect(source).toMatch(/dZ\[\d+ \* stride \+ base\] \+= ds\d+/);
+    // dL/dZ is written (the caller does not zero it first), each channel once, from the ds locals
+    expect(source).toMatch(/const v\d+ = ds\d+/);
+    expect(source).toMatch(/dZ\[\d+ \* stride \+ base\] = v\d+;/);
+    expect(source).not.toMatch(/dZ\[[^\]]*\] \+=/);
     expect(source).not.toContain('dS[');
   });
 

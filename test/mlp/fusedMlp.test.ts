@@ -9,7 +9,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../src/backend.js';
 import { getThreads, setThreadMinWork, setThreads, threadStats } from '../../src/engine/pool.js';
 import { createJetPlan, type JetPlan } from '../../src/jet/plan.js';
+import { useGeneratedActivationKernels } from '../../src/mlp/activationKernel.js';
 import { hostMemoryBackend } from '../../src/mlp/backendMemory.js';
+import { fusedMlpJet } from '../../src/mlp/fusedMlp.js';
 import { createMlp, useFusedMlp, type MlpActivation, type MlpModel } from '../../src/mlp/mlp.js';
 import { createRng } from '../../src/random.js';
 
@@ -92,6 +94,27 @@ describe('fused MLP jets', () => {
     model.dispose();
   });
 
+  it.each([
+    { name: 'generated kernels (dZ blocks and the first layer\'s dW written by the activation pass)', generated: true },
+    { name: 'loop kernels (blocks copied out of dZ, first layer by matMul)', generated: false },
+  ])('match with wide layers, three inputs and mixed channels: $name', async ({ generated }) => {
+    await setBackend('wasm');
+    const model = createMlp({ width: [3, 40, 17, 2], seed: 6 });
+    const plan = plans.mixed!(3);
+    const rng = createRng(12);
+    const points = Float32Array.from({ length: 3 * 9 }, () => rng.next() * 2 - 1);
+    const previous = useGeneratedActivationKernels(generated);
+    try {
+      const fused = jetsAndGradients(model, plan, points, 9, true);
+      const layered = jetsAndGradients(model, plan, points, 9, false);
+      expectNear(fused.jets, layered.jets, 'jets');
+      fused.grads.forEach((g, i) => expectNear(g, layered.grads[i]!, `gradient of ${model.variables()[i]!.name}`));
+    } finally {
+      useGeneratedActivationKernels(previous);
+      model.dispose();
+    }
+  });
+
   it('give the same jets and gradients on two threads as on one (the threaded activation kernels read the wasm heap)', async () => {
     await setBackend('wasm');
     const model = createMlp({ width: [2, 24, 9, 1], seed: 8 });
@@ -125,6 +148,83 @@ describe('fused MLP jets', () => {
     const layered = jetsAndGradients(model, plan, points, 3, false);
     expectNear(fused.jets, layered.jets, 'jets');
     fused.grads.forEach((g, i) => expectNear(g, layered.grads[i]!, `gradient ${i}`));
+    model.dispose();
+  });
+
+  it('keeps its intermediates for the backward pass without copies (no Identity kernel under a tape)', async () => {
+    await setBackend('wasm');
+    const plan = plans.laplacian!(2);
+    const points = Float32Array.from({ length: 20 }, (_, i) => Math.sin(i));
+    const identities = async (width: number[]): Promise<number> => {
+      const model = createMlp({ width, seed: 2 });
+      const run = (): void =>
+        tf.tidy(() => {
+          tf.variableGrads(() => model.jetForward(plan, inputJet(plan, points, 10, 2), 10).sum() as tf.Scalar, model.variables());
+        });
+      run();
+      const profile = await tf.profile(run);
+      model.dispose();
+      return profile.kernels.filter((k) => k.name === 'Identity').length;
+    };
+    // customGrad's save() cloned every saved tensor through Identity (a full copy on wasm), 2 more per layer
+    expect(await identities([2, 20, 20, 20, 20, 1])).toBe(await identities([2, 20, 1]));
+  });
+
+  it('frees what a forward pass kept for a backward pass that never ran, at the next forward pass', async () => {
+    await setBackend('wasm');
+    const plan = plans.laplacian!(2);
+    const points = Float32Array.from({ length: 8 }, (_, i) => Math.cos(i));
+    /** Tensors left after a pass recorded on a tape but off the path to the value, then after a plain forward pass. */
+    const leftAfter = (fused: boolean): { offPath: number; next: number } => {
+      const previous = useFusedMlp(fused);
+      const model = createMlp({ width: [2, 6, 1], seed: 2 });
+      const other = tf.variable(tf.scalar(2));
+      const forward = (): tf.Tensor => model.jetForward(plan, inputJet(plan, points, 4, 2), 4);
+      const offPath = (): void =>
+        tf.tidy(() => {
+          tf.variableGrads(() => {
+            forward(); // its gradFunc never runs
+            return other.square() as tf.Scalar;
+          }, [other]);
+        });
+      offPath(); // warm-up
+      tf.tidy(() => forward());
+      const before = tf.memory().numTensors;
+      offPath();
+      const afterOffPath = tf.memory().numTensors - before;
+      tf.tidy(() => forward());
+      const afterNext = tf.memory().numTensors - before;
+      other.dispose();
+      model.dispose();
+      useFusedMlp(previous);
+      return { offPath: afterOffPath, next: afterNext };
+    };
+    const fused = leftAfter(true);
+    // tfjs's variableGrads itself leaves a tensor behind for such an op (the per-layer tf ops too)
+    const layered = leftAfter(false);
+    expect(fused.offPath).toBeGreaterThan(layered.offPath); // the kept set
+    expect(fused.next).toBe(layered.next); // freed by the next forward pass
+  });
+
+  it('differentiates with respect to parameters that are plain tensors (held by alias, never disposed)', async () => {
+    await setBackend('wasm');
+    const model = createMlp({ width: [2, 18, 1], seed: 4 });
+    const plan = plans.laplacian!(2);
+    const points = Float32Array.from({ length: 12 }, (_, i) => Math.sin(2 * i));
+    const x = tf.tidy(() => inputJet(plan, points, 6, 2).reshape([plan.channels.length * 6, 2]) as tf.Tensor2D);
+    const params = model.variables().map((v) => tf.clone(v));
+    const f = (...ps: tf.Tensor[]): tf.Scalar =>
+      fusedMlpJet('tanh', plan, [{ weight: ps[0]!, bias: ps[1]! }, { weight: ps[2]!, bias: ps[3]! }], x, 6).sum() as tf.Scalar;
+    const before = tf.memory().numTensors;
+    const fromTensors = tf.tidy(() => tf.grads(f)(params).map((g) => Float32Array.from(g.dataSync())));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(params.every((p) => !p.isDisposed)).toBe(true);
+    const fromVariables = tf.tidy(() => {
+      const { grads } = tf.variableGrads(() => f(...model.variables()), model.variables());
+      return model.variables().map((v) => Float32Array.from(grads[v.name]!.dataSync()));
+    });
+    fromTensors.forEach((g, i) => expectNear(g, fromVariables[i]!, `gradient ${i}`));
+    tf.dispose([x, ...params]);
     model.dispose();
   });
 

@@ -3,17 +3,22 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../src/backend.js';
 import { createKan } from '../../src/kan/model.js';
 import { createRng } from '../../src/random.js';
-import { balanceWeights, gradNormWeights, termGradientNorms } from '../../src/train/balancing.js';
+import { balanceWeights, gradNormWeights, termTraces } from '../../src/train/balancing.js';
 import { flattenGrads } from '../../src/train/params.js';
-import { buildTermData, disposeTermData, termLosses } from '../../src/train/termData.js';
+import { buildTermData, disposeTermData, termLosses, termScope, type TermData } from '../../src/train/termData.js';
+import type { ModelBase } from '../../src/model/types.js';
+import type { Scope } from '../../src/problem/types.js';
 import { train } from '../../src/train/trainer.js';
 import { poissonFixture } from './poissonFixture.js';
+
+/** A term's residual at all its points (inside a tidy). */
+const termResidual = (model: ModelBase, d: TermData): tf.Tensor1D => d.term.residual(termScope(model, d));
 
 beforeAll(async () => {
   await setBackend('wasm');
 });
 
-describe('gradient-norm weighting (Wang et al. 2023)', () => {
+describe('loss balancing: the expert\'s guide update on NTK traces (Wang et al. 2023, 2022)', () => {
   it('follows λ̂_i = Σ_j g_j / g_i and λ ← α λ + (1 − α) λ̂ on a two-term toy, by hand', () => {
     // g = (3, 1): Σ = 4, λ̂ = (4/3, 4); from λ = (1, 1) with α = 0.9: (0.9 + 0.4/3, 0.9 + 0.4).
     const next = gradNormWeights([3, 1], [1, 1], 0.9);
@@ -31,24 +36,51 @@ describe('gradient-norm weighting (Wang et al. 2023)', () => {
     expect(gradNormWeights([Number.NaN, 0], [5, 7], 0.5)).toEqual([5, 7]);
   });
 
-  it('makes every weighted term pull with the same gradient norm (α = 0)', () => {
+  it('weighs two conditions of one operator alike, however well each holds now (the Poisson 2d-C holes)', () => {
+    // u = 0 and u = 3 on the same points: the residuals differ (the first nearly holds at
+    // initialisation), their gradients per point do not. Gradient norms ‖∇L_i‖ (the expert's guide)
+    // would give the term that holds the larger weight; the NTK traces are equal, and so are the weights.
+    const fixture = poissonFixture();
+    const zero = fixture.terms[1]!;
+    const three = { ...zero, name: 'conditions[1].dirichlet', residual: ({ u }: Scope) => tf.sub(u!, 3) as tf.Tensor1D };
+    const problem = { ...fixture, terms: [zero, three] };
+    const model = createKan({ width: [2, 3, 1], grid: 4, seed: 1 });
+    const data = problem.terms.map((term) => buildTermData(problem, model, term, term.sample(40, createRng(3), 'random')));
+    const traces = termTraces(model, data);
+    expect(traces[0]! > 0).toBe(true);
+    expect(traces[1]! / traces[0]!).toBeCloseTo(1, 6);
+    const weights = balanceWeights(model, data, [1, 1], 0);
+    expect(weights[0]!).toBeCloseTo(2, 5);
+    expect(weights[1]!).toBeCloseTo(2, 5);
+    // The residual sizes differ by far, so a rule that read them could not give equal weights.
+    const losses = tf.tidy(() => Array.from(termLosses(model, data, [1, 1]).terms.dataSync()));
+    expect(losses[1]! / losses[0]!).toBeGreaterThan(10);
+    data.forEach(disposeTermData);
+    model.dispose();
+  });
+
+  it('gives the term the parameters move more the smaller weight, so weighted traces are equal (α = 0)', () => {
     const problem = poissonFixture();
     const model = createKan({ width: [2, 3, 1], grid: 4, seed: 1 });
     const rng = createRng(3);
     const data = problem.terms.map((term) => buildTermData(problem, model, term, term.sample(term.region === 'interior' ? 60 : 40, rng, 'random')));
-    const norms = termGradientNorms(model, data);
-    expect(norms.every((g) => g > 0)).toBe(true);
+    const traces = termTraces(model, data);
+    expect(traces.every((t) => t > 0)).toBe(true);
+    // Second derivatives move more per parameter than values.
+    expect(traces[0]!).toBeGreaterThan(traces[1]!);
     const weights = balanceWeights(model, data, [1, 1], 0);
-    const weightedNorm = (t: number): number => {
-      const unit = data.map((_, s) => (s === t ? weights[t]! : 0));
-      const { value, grads } = tf.variableGrads(() => termLosses(model, data, unit).total, model.variables());
+    expect(weights[0]!).toBeLessThan(weights[1]!);
+    expect((weights[0]! * traces[0]!) / (weights[1]! * traces[1]!)).toBeCloseTo(1, 6);
+    // A 16-point trace of a term with fewer points is the exact mean over all of them.
+    const few = buildTermData(problem, model, problem.terms[1]!, problem.terms[1]!.sample(8, rng, 'random'));
+    const perPoint = Array.from({ length: 8 }, (_, n) => {
+      const { value, grads } = tf.variableGrads(() => tf.tidy(() => tf.sum(tf.slice(termResidual(model, few), [n], [1])) as tf.Scalar), model.variables());
       const flat = flattenGrads(model, grads);
       tf.dispose([value, ...Object.values(grads)]);
-      return Math.hypot(...flat);
-    };
-    const total = norms[0]! + norms[1]!;
-    expect(weightedNorm(0) / total).toBeCloseTo(1, 4);
-    expect(weightedNorm(1) / total).toBeCloseTo(1, 4);
+      return flat.reduce((s, v) => s + v * v, 0);
+    });
+    expect(termTraces(model, [few])[0]! / (perPoint.reduce((s, v) => s + v, 0) / 8)).toBeCloseTo(1, 5);
+    disposeTermData(few);
     data.forEach(disposeTermData);
     model.dispose();
   });

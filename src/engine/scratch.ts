@@ -1,0 +1,68 @@
+/**
+ * Reused plain arrays for the state one differentiable op keeps from its forward pass to its
+ * backward pass (a KAN network's hidden jets, its input jet's copy, the gradients between layers).
+ *
+ * Why: at a few hundred points a loss+gradient evaluation allocated a few hundred kB of typed
+ * arrays (a [5, 441, 10] float32 jet alone is 88 kB), and their allocation, zeroing and collection
+ * were a visible share of a 1.5 ms evaluation. Arrays are keyed by type and exact length; `take`
+ * hands out a free one (contents undefined) or a new one, `give` returns them. An op whose backward
+ * pass never runs (an evaluation without gradients) simply never gives its arrays back: they are
+ * collected like any other garbage, since the pool holds only the free ones. Large arrays are not
+ * kept (their allocation is small next to the arithmetic on them), nor more than a few per length.
+ */
+
+/** Arrays longer than this are not kept when given back. */
+const MAX_KEPT_LENGTH = 1 << 20;
+/** Free arrays kept per type and length. */
+const MAX_KEPT_PER_LENGTH = 8;
+
+/** A pool of free typed arrays by type and length (see the module comment). */
+export class ArrayPool {
+  private readonly f32Free = new Map<number, Float32Array[]>();
+  private readonly f64Free = new Map<number, Float64Array[]>();
+  private readonly i32Free = new Map<number, Int32Array[]>();
+
+  /** A float32 array of `length` elements, contents undefined (zero it where that matters). */
+  f32(length: number): Float32Array {
+    return this.f32Free.get(length)?.pop() ?? new Float32Array(length);
+  }
+
+  /** A float64 array of `length` elements, contents undefined. */
+  f64(length: number): Float64Array {
+    return this.f64Free.get(length)?.pop() ?? new Float64Array(length);
+  }
+
+  /** An int32 array of `length` elements, contents undefined. */
+  i32(length: number): Int32Array {
+    return this.i32Free.get(length)?.pop() ?? new Int32Array(length);
+  }
+
+  /** Returns arrays taken from this pool (nulls are skipped); the caller must not use them afterwards. */
+  give(...arrays: (Float32Array | Float64Array | Int32Array | null | undefined)[]): void {
+    for (const array of arrays) {
+      if (!array || array.length > MAX_KEPT_LENGTH) continue;
+      if (array instanceof Float32Array) keep(this.f32Free, array);
+      else if (array instanceof Float64Array) keep(this.f64Free, array);
+      else keep(this.i32Free, array);
+    }
+  }
+
+  /** Number of free arrays held (for tests). */
+  get size(): number {
+    let count = 0;
+    for (const list of this.f32Free.values()) count += list.length;
+    for (const list of this.f64Free.values()) count += list.length;
+    for (const list of this.i32Free.values()) count += list.length;
+    return count;
+  }
+}
+
+/** Adds `array` to the free list of its length (at most `MAX_KEPT_PER_LENGTH`, never twice). */
+function keep<T extends Float32Array | Float64Array | Int32Array>(free: Map<number, T[]>, array: T): void {
+  let list = free.get(array.length);
+  if (list === undefined) {
+    list = [];
+    free.set(array.length, list);
+  }
+  if (list.length < MAX_KEPT_PER_LENGTH && !list.includes(array)) list.push(array);
+}
