@@ -11,8 +11,8 @@
  * kept (their allocation is small next to the arithmetic on them), nor more than a few per length.
  */
 
-/** Arrays longer than this are not kept when given back. */
-const MAX_KEPT_LENGTH = 1 << 20;
+/** Arrays longer than this are not kept when given back (at 256k elements the arithmetic on an array dwarfs its allocation; a 100k-point chunk's arrays are not held between calls). */
+const MAX_KEPT_LENGTH = 1 << 18;
 /** Free arrays kept per type and length. */
 const MAX_KEPT_PER_LENGTH = 8;
 

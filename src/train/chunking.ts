@@ -85,7 +85,8 @@ function chunkBytesAt(model: Model, data: readonly TermData[], size: number, gri
 /**
  * The piece size of an evaluation of `data`: with `chunkPoints` > 0 that many points (no chunking
  * when every term has fewer), with 0 (automatic) the largest size whose estimated peak stays within
- * `chunkBudget` MiB, at least `MIN_CHUNK_POINTS`, or no chunking when the whole evaluation fits.
+ * `chunkBudget` MiB, at least `MIN_CHUNK_POINTS`, evened out over the chunks it takes, or no
+ * chunking when the whole evaluation fits.
  * `heapBytes` is the backend's hard limit (wasm: 4 GiB; null: none known): a chunk estimated past it
  * is refused with an error that names the option to change, before anything is allocated. `grid`:
  * a KAN's largest grid of the run (its memory grows with the grid).
@@ -105,7 +106,8 @@ export function chooseChunkPoints(model: Model, data: readonly TermData[], optio
       if (chunkBytesAt(model, data, mid, grid) <= options.chunkBudget * 2 ** 20) lo = mid;
       else hi = mid;
     }
-    size = lo;
+    // Pieces of equal size (the same number of chunks): the kernels' reused buffers keep one size.
+    size = Math.ceil(largest / Math.ceil(largest / lo));
   }
   const chunkBytes = size === null ? fullBytes : chunkBytesAt(model, data, size, grid);
   if (heapBytes !== null && chunkBytes > heapBytes) {

@@ -27,7 +27,10 @@ describe('ArrayPool', () => {
     expect(pool.size).toBe(1);
     expect(pool.f32(10)).toBe(a);
     expect(pool.f32(10)).not.toBe(a);
-    pool.give(new Float64Array((1 << 20) + 1));
+    pool.give(new Float64Array((1 << 18) + 1));
+    pool.give(new Float32Array(1 << 18));
+    expect(pool.size).toBe(1);
+    pool.f32(1 << 18);
     expect(pool.size).toBe(0);
   });
 });
