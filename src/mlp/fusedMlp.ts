@@ -147,6 +147,50 @@ function firstLayerBackward(activation: KernelActivation, plan: JetPlan, x: tf.T
   return { dW: tf.tensor2d(Float32Array.from(dW), [nIn, nOut]), dBias: tf.tensor1d(Float32Array.from(dBias)) };
 }
 
+/**
+ * Most elements (rows × inputs) of a linear output layer whose reverse pass runs as one JS loop
+ * (`outputLayerBackward`). Below it the loop's few flops per element cost less than the five
+ * tfjs kernels it replaces (an identity activation pass, two transposes, two products: ~8 % of
+ * the ~90 kernels of an MLP [2,16,16,1] evaluation at 525 points, 42k elements: 0.95× in
+ * interleaved rounds); at 262k elements (MLP [2,100,100,100,1], 525 points) it was already
+ * 1–3 % slower than XNNPACK's products, and those also run on the kernel threads.
+ */
+const OUTPUT_LOOP_ELEMENTS = 1 << 16;
+
+/**
+ * The reverse pass of a linear output layer with few outputs (the network's last layer), as one
+ * pass over its input X [R, nIn] and dL/dY [R, nOut]: dW = Xᵀ·dY, dbias = the value channel's
+ * rows of dY summed (the bias adds to the value channel only), and dL/dX = dY·Wᵀ; null where the
+ * layer is too big for it.
+ */
+function outputLayerBackward(x: tf.Tensor, weight: tf.Tensor, dy: tf.Tensor, count: number): { dx: tf.Tensor; dW: tf.Tensor; dBias: tf.Tensor } | null {
+  const [R, nIn] = x.shape as [number, number];
+  const nOut = dy.shape[1]!;
+  if (nOut > 4 || R * nIn > OUTPUT_LOOP_ELEMENTS) return null;
+  const dW = new Float64Array(nIn * nOut);
+  const dBias = new Float64Array(nOut);
+  const [dx] = computeTensors([[R, nIn]], [x, weight, dy], ([X, W, DY], [DX]) => {
+    for (let row = 0; row < R; row++) {
+      for (let k = 0; k < nOut; k++) {
+        const g = DY![row * nOut + k]!;
+        if (row < count) dBias[k] = dBias[k]! + g;
+      }
+      const x0 = row * nIn;
+      for (let i = 0; i < nIn; i++) {
+        const xi = X![x0 + i]!;
+        let sum = 0;
+        for (let k = 0; k < nOut; k++) {
+          const g = DY![row * nOut + k]!;
+          dW[i * nOut + k] = dW[i * nOut + k]! + xi * g;
+          sum += g * W![i * nOut + k]!;
+        }
+        DX![x0 + i] = sum;
+      }
+    }
+  });
+  return { dx: dx!, dW: tf.tensor2d(Float32Array.from(dW), [nIn, nOut]), dBias: tf.tensor1d(Float32Array.from(dBias)) };
+}
+
 /** What one forward pass keeps for its backward pass, and the gradient tape that recorded it. */
 interface Held {
   tape: WeakRef<object>;
@@ -220,6 +264,13 @@ export function fusedMlpJet(activation: KernelActivation, plan: JetPlan, layers:
         const grads: tf.Tensor[] = new Array<tf.Tensor>(2 * L);
         let g = dy;
         for (let l = L - 1; l >= 0; l--) {
+          const last = l === L - 1 && l > 0 ? outputLayerBackward(sx[l]!, param[2 * l]!, g, count) : null;
+          if (last) {
+            grads[2 * l] = last.dW;
+            grads[2 * l + 1] = last.dBias;
+            g = last.dx;
+            continue;
+          }
           const first = l === 0 ? firstLayerBackward(activationOf(l), plan, sx[l]!, sz[l]!, param[2 * l + 1]!, g, count) : null;
           if (first) {
             grads[2 * l] = first.dW;

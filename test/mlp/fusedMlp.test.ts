@@ -115,6 +115,22 @@ describe('fused MLP jets', () => {
     }
   });
 
+  it.each([
+    { name: 'small: the output layer\'s reverse pass as one JS loop', count: 40 },
+    { name: 'above OUTPUT_LOOP_ELEMENTS (3500 rows × 20 inputs): by products', count: 700 },
+  ])('match with a linear output layer either way: $name', async ({ count }) => {
+    await setBackend('wasm');
+    const model = createMlp({ width: [2, 20, 1], seed: 7 });
+    const plan = plans.laplacian!(2);
+    const rng = createRng(3);
+    const points = Float32Array.from({ length: 2 * count }, () => rng.next() * 2 - 1);
+    const fused = jetsAndGradients(model, plan, points, count, true);
+    const layered = jetsAndGradients(model, plan, points, count, false);
+    expectNear(fused.jets, layered.jets, 'jets');
+    fused.grads.forEach((g, i) => expectNear(g, layered.grads[i]!, `gradient of ${model.variables()[i]!.name}`));
+    model.dispose();
+  });
+
   it('give the same jets and gradients on two threads as on one (the threaded activation kernels read the wasm heap)', async () => {
     await setBackend('wasm');
     const model = createMlp({ width: [2, 24, 9, 1], seed: 8 });

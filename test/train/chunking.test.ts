@@ -1,7 +1,7 @@
 /**
  * Chunked loss + gradient (src/train/chunking.ts): the chunks' sum equals the unchunked loss and
  * gradient (KAN and MLP, with a periodic term kept whole, causal weighting, the regulariser), the
- * trainer with a forced tiny chunk size follows the unchunked run (balancing and causal ε schedule
+ * trainer with a forced tiny chunk size follows the unchunked run (annealing and causal ε schedule
  * on) and reports the chunk size, and the choice of the size: automatic within the budget, and a
  * one-line error naming the option when a chunk cannot fit the heap.
  */
@@ -206,10 +206,10 @@ describe('the chunk size', () => {
 });
 
 describe('training in chunks', () => {
-  it('follows the unchunked run (Adam, balancing, causal ε schedule) and reports the chunk size', async () => {
+  it('follows the unchunked run (Adam, learning-rate annealing, causal ε schedule) and reports the chunk size', async () => {
     const run = async (chunkPoints: number) => {
       const model = createModel({ kind: 'mlp', width: [2, 10, 10, 1], seed: 3, inputs: ['x', 't'], outputs: ['u'] });
-      const result = await train(heat, model, { optimizer: 'adam', steps: 4, lr: 1e-3, points: 120, boundaryPoints: 30, causal: 1, causalBins: 4, causalMax: 100, balanceEvery: 2, evalEvery: 0, chunkPoints });
+      const result = await train(heat, model, { optimizer: 'adam', steps: 4, lr: 1e-3, points: 120, boundaryPoints: 30, causal: 1, causalBins: 4, causalMax: 100, annealEvery: 2, evalEvery: 0, chunkPoints });
       model.dispose();
       return result;
     };

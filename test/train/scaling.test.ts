@@ -64,7 +64,7 @@ describe('scaling from a problem', () => {
     // 0.8, not the rate's 50.
     expect(outputScales(near).scales[0]).toBeCloseTo(0.8, 3);
     const zero = defineProblem({ name: 'z', variables: ['x'], domain: { type: 'interval', min: 0, max: 1 }, pde: 'u_xx + 1', conditions: [{ type: 'dirichlet', on: 'boundary', value: '0' }] });
-    expect(outputScales(zero)).toEqual({ scales: [1], source: 'u: 1 (no nonzero Dirichlet, initial or data value)' });
+    expect(outputScales(zero)).toEqual({ scales: [1], source: 'u: 1 (no nonzero Dirichlet, initial, data, Neumann or Robin value)' });
     // helmholtz2d's boundary values sin(πx) sin(4πy) are zero up to rounding (1e-16): no scale, not a scale of 1e-16.
     const helmholtz = resolveProblem('helmholtz2d');
     expect(outputScales(helmholtz).scales).toEqual([1]);
