@@ -72,14 +72,59 @@ export function suggestEmbedding(problem: Problem): EmbeddingSuggestion {
   return { embed: embedText(spec), why: reasons.join('; '), cycles };
 }
 
-/** Per variable, the largest number of cycles over its extent seen in the problem's data (see `suggestEmbedding`). */
-export function estimateCycles(problem: Problem): Record<string, number> {
+/** Fourier features of the automatic recipe for a time-dependent problem (`spatialFourierFeatures`). */
+export interface SpatialFeatures {
+  /** `--embed` text: Fourier features over the fast spatial inputs only, e.g. `fourier:x=10:16`. */
+  embed: string;
+  /** The fast spatial inputs, with their cycles over the domain. */
+  fast: Record<string, number>;
+  /** Cycles per input (`estimateCycles`), for the reason shown. */
+  cycles: Record<string, number>;
+}
+
+/** Frequencies (M) of the automatic recipe's Fourier features (`fourier:…:16`, the count `suggestEmbedding` proposes). */
+export const SPATIAL_FEATURES = 16;
+
+/**
+ * Random Fourier features (Tancik et al. 2020; Wang, Wang & Perdikaris 2021) over the spatial
+ * inputs along which a time-dependent problem's stated initial or Dirichlet values (not its sources)
+ * have at least `HIGH_FREQUENCY_CYCLES` cycles over the domain, σ = those cycles; every other input
+ * (slow spatial ones and time) passes through unchanged. Null when no spatial input is fast, when
+ * the problem is steady, or when the fast input is periodic (the periodic embedding's business).
+ * Unlike `suggestEmbedding` (which gives every input a σ of at least 1), slow inputs get no random
+ * features: on PINNacle Heat 2d-MS (sin 20πx sin πy initially; KAN, seed 0) features mixing x, y
+ * and t (`--embed auto`, 6000 points) left rel. L2 at 1.33 after 10 L-BFGS steps, features over x
+ * alone (1500 points) at 0.25 after 12 (one run each, under load; not the same points).
+ */
+export function spatialFourierFeatures(problem: Problem): SpatialFeatures | null {
+  if (!problem.time) return null;
+  const spatial = problem.variables.slice(0, -1);
+  const periodic = new Set(periodicVariables(problem).map((p) => p.variable));
+  // The conditions' values only: they are the solution's own values, while a source's frequency k
+  // reaches the solution divided by about k² (diffusion–reaction's sin 8x source: u has sin 8x / 8,
+  // and features from it made a good run bad, README "Input embeddings").
+  const cycles = estimateCycles(problem, ['dirichlet', 'initial']);
+  const fast: Record<string, number> = {};
+  for (const v of spatial) if (!periodic.has(v) && (cycles[v] ?? 0) >= HIGH_FREQUENCY_CYCLES) fast[v] = Math.round(cycles[v]!);
+  if (Object.keys(fast).length === 0) return null;
+  return { embed: embedText({ periodic: [], fourier: { sigma: fast, features: SPATIAL_FEATURES } }), fast, cycles };
+}
+
+/** Kinds of loss terms whose data `estimateCycles` reads by default: sources, Dirichlet and initial values. */
+const DATA_KINDS: readonly string[] = ['pde', 'dirichlet', 'initial'];
+
+/**
+ * Per variable, the largest number of cycles over its extent seen in the problem's data (see
+ * `suggestEmbedding`); `kinds` limits which terms' data are read (default: sources, Dirichlet and
+ * initial values).
+ */
+export function estimateCycles(problem: Problem, kinds: readonly string[] = DATA_KINDS): Record<string, number> {
   const { variables } = problem;
   const d = variables.length;
   const { min, max } = problem.bounds;
   const rng = createRng(11);
   const cycles: Record<string, number> = Object.fromEntries(variables.map((v) => [v, 0]));
-  const terms = problem.terms.filter((t) => t.kind === 'pde' || t.kind === 'dirichlet' || t.kind === 'initial');
+  const terms = problem.terms.filter((t) => kinds.includes(t.kind));
   for (let a = 0; a < d; a++) {
     const count = LINES * LINE_SAMPLES;
     const coords = new Float32Array(count * d);

@@ -9,18 +9,20 @@
  * so a layer with all its jet channels is a handful of wide ops whatever nIn, nOut and the plan:
  * no loop over inputs, edges or channels emits ops, and nothing gathers or one-hot-encodes a
  * batch-sized tensor.
- * - Features, one tensor F [N, nIn, Kf] for every derivative order. On knot interval q the spline of
+ * - Features, one tensor F [nIn, N, Kf] for every derivative order (inputs first). On knot interval q the spline of
  *   edge (i, j) is a polynomial Σ_p A_ijqp·u^p in u = (x − t_q)/h_q (splineTables.ts), so with the
  *   interval mask 1_q(x) (comparisons against the knots) the columns 1_q·u^p, p = 0..k, give
  *   φ_ij = Σ_{q,p} F·A; its m-th derivative uses the same columns with shifted, scaled coefficients
  *   A^{(m)}_{ijqp} = (p+m)!/p!·h_q^{−m}·A_{ijq(p+m)}. The base branch adds the columns x·σ^p and σ^p
  *   (σ = sigmoid(x), p ≤ M+1), from which SiLU^{(m)} = x·P_m(σ) + m·P_{m−1}(σ) (SIGMOID_POLY).
- * - Weights W, built from the parameters by one small batched matMul with a constant table
- *   (coefficients, scales and masks folded in), block-diagonal over the inputs.
- * - Φ = F·W, one matMul: Φ[n, i, m, j] = φ_ij^{(m)}(x_ni) for every order m at once.
+ * - Weights W [nIn, Kf, (M+1)·nOut], built from the parameters by one small batched matMul with a
+ *   constant table (coefficients, scales and masks folded in).
+ * - Φ = F·W, one matMul batched over the inputs: Φ[i, n, m, j] = φ_ij^{(m)}(x_ni), all orders m.
  * - Jets: y[c, n, j] = Σ_{i,m} S[n, c, i, m]·Φ[n, i, m, j], one batched matMul, with S the Faà di
  *   Bruno factors of the plan (jet/plan.ts) made from the input channels by selection matMuls.
- *   A value-only pass needs no S and sums over the inputs inside the matMul (W stacked, not blocked).
+ *   A value-only pass needs no S: y = Σ_i Φ[i, ·, 0, ·].
+ * - The x-gradient of a hidden layer is a customGrad: dΦ/dx is the next order, one more block of
+ *   weight columns in the same matMul (see edgeDerivatives).
  * - Symbolic edges: c·a^m·f^{(m)}(a·x + b) (+ d) with f^{(m)} in tfjs ops (symbolicOps.ts), one
  *   evaluation per distinct function of the layer, selected per edge by a 0/1 mask, added to Φ.
  */
@@ -64,7 +66,7 @@ function baseFeatureCount(base: BaseFunction, M: number): number {
 
 /**
  * Constant tables of a layer for jets of order ≤ M (uploaded, never read back):
- * - knots [nIn, Q + 1]; invWidth and scaledLeft = t_q/h_q [nIn, Q] (u = x·invWidth − scaledLeft);
+ * - knots [nIn, 1, Q + 1]; invWidth and scaledLeft = t_q/h_q [nIn, 1, Q] (u = x·invWidth − scaledLeft);
  * - difference [Q + 1, Q]: 1_q = step_q − step_{q+1} from the steps [x ≥ t_l] as one matMul;
  * - shift [nIn, (k+1)·Q·(M+1), nB]: row (p, q, m), column b holds (p+m)!/p!·h_q^{−m}·T[q, b−q+k, p+m]
  *   (T the basis polynomials of splineTables.ts), so Σ_b shift·c_b is the coefficient of 1_q·u^p in
@@ -139,10 +141,10 @@ function layerTables(layer: KanLayer, M: number): LayerTables {
     difference[(q + 1) * Q + q] = -1;
   }
   return {
-    knots: tf.tensor2d(knots, [nIn, Q + 1]),
+    knots: tf.tensor3d(knots, [nIn, 1, Q + 1]),
     difference: tf.tensor2d(difference, [Q + 1, Q]),
-    scaledLeft: tf.tensor2d(scaledLeft, [nIn, Q]),
-    invWidth: tf.tensor2d(invWidth, [nIn, Q]),
+    scaledLeft: tf.tensor3d(scaledLeft, [nIn, 1, Q]),
+    invWidth: tf.tensor3d(invWidth, [nIn, 1, Q]),
     shift: tf.tensor3d(shift, [nIn, rows, nB]),
     baseMix,
     Q,
@@ -150,25 +152,26 @@ function layerTables(layer: KanLayer, M: number): LayerTables {
 }
 
 /**
- * The features of x0 [N, nIn]: [N, nIn, Kf], Kf = (k+1)·Q + nbf: the columns 1_q·u_q^p (column
- * p·Q + q for p = 0..k, q = 0..Q−1; all zero outside the grid), then the base branch's columns.
+ * The features of x0 [nIn, N] (inputs first): [nIn, N, Kf], Kf = (k+1)·Q + nbf: the columns
+ * 1_q·u_q^p (column p·Q + q for p = 0..k, q = 0..Q−1; all zero outside the grid), then the base
+ * branch's columns.
  */
 function features(layer: KanLayer, x0: tf.Tensor, t: LayerTables, M: number): tf.Tensor3D {
   const { nIn, k } = layer;
-  const N = x0.shape[0]!;
+  const N = x0.shape[1]!;
   const Q = t.Q;
-  const xe = tf.expandDims(x0, 2); // [N, nIn, 1]
+  const xe = tf.expandDims(x0, 2); // [nIn, N, 1]
   // 1_q(x) = [x ≥ t_q] − [x ≥ t_{q+1}]: the JS kernels' half-open intervals, none outside the grid
-  const above = tf.cast(tf.greaterEqual(detach(xe), t.knots), 'float32'); // [N, nIn, Q + 1]
-  const mask = tf.reshape(tf.matMul(tf.reshape(above, [N * nIn, Q + 1]), t.difference), [N, nIn, Q]);
-  const u = tf.mul(tf.sub(tf.mul(xe, t.invWidth), t.scaledLeft), mask); // [N, nIn, Q], zero off its interval
+  const above = tf.cast(tf.greaterEqual(detach(xe), t.knots), 'float32'); // [nIn, N, Q + 1]
+  const mask = tf.reshape(tf.matMul(tf.reshape(above, [nIn * N, Q + 1]), t.difference), [nIn, N, Q]);
+  const u = tf.mul(tf.sub(tf.mul(xe, t.invWidth), t.scaledLeft), mask); // [nIn, N, Q], zero off its interval
   const columns: tf.Tensor[] = [mask, u]; // 1_q·u^p, p-major: one concat builds F
   for (let p = 2; p <= k; p++) columns.push(tf.mul(columns[p - 1]!, u));
   if (layer.base === 'silu') {
     const s = tf.sigmoid(x0);
     const sp: tf.Tensor[] = [tf.onesLike(s), s];
     for (let p = 2; p <= M + 1; p++) sp.push(tf.mul(sp[p - 1]!, s));
-    const sigmaPowers = tf.stack(sp, 2); // [N, nIn, M + 2]
+    const sigmaPowers = tf.stack(sp, 2); // [nIn, N, M + 2]
     columns.push(tf.mul(xe, sigmaPowers), sigmaPowers);
   } else if (layer.base === 'identity') {
     columns.push(tf.stack([x0, tf.onesLike(x0)], 2));
@@ -221,7 +224,7 @@ export function kanLayerOpsSupported(layer: KanLayer, maxOrder: number): boolean
 
 
 /**
- * The symbolic edges' part of Φ: [N, nIn, M+1, nOut] holding mk·c·a^m·f^{(m)}(a·x + b) (+ mk·d at
+ * The symbolic edges' part of Φ: [nIn, N, M+1, nOut] holding mk·c·a^m·f^{(m)}(a·x + b) (+ mk·d at
  * m = 0) on the symbolic edges and 0 elsewhere; null when the layer has none.
  */
 function symbolicTerm(layer: KanLayer, x0: tf.Tensor, M: number): tf.Tensor | null {
@@ -230,13 +233,13 @@ function symbolicTerm(layer: KanLayer, x0: tf.Tensor, M: number): tf.Tensor | nu
   const { nIn, nOut } = layer;
   const [a, b, c, d] = tf.unstack(layer.symbolic!.affine, 2); // each [nIn, nOut]
   const mk = tf.tensor2d(layer.mask, [nIn, nOut]);
-  const z = tf.add(tf.mul(a!, tf.expandDims(x0, 2)), b!); // [N, nIn, nOut]
+  const z = tf.add(tf.mul(tf.expandDims(a!, 1), tf.expandDims(x0, 2)), tf.expandDims(b!, 1)); // [nIn, N, nOut]
   let fz: tf.Tensor | null = null;
   const symbolicEdges = new Float32Array(nIn * nOut); // where the constant d applies
   for (const { fn, select } of groups.values()) {
     select.forEach((s, e) => (symbolicEdges[e] = symbolicEdges[e]! + s));
     const derivatives = symbolicDerivativeOps(fn.name, fn, z, M);
-    const term = tf.mul(tf.stack(derivatives, 2), tf.tensor4d(select, [1, nIn, 1, nOut]));
+    const term = tf.mul(tf.stack(derivatives, 2), tf.tensor4d(select, [nIn, 1, 1, nOut]));
     fz = fz ? tf.add(fz, term) : term;
   }
   const aPowers: tf.Tensor[] = [tf.onesLike(a!)];
@@ -245,19 +248,13 @@ function symbolicTerm(layer: KanLayer, x0: tf.Tensor, M: number): tf.Tensor | nu
   const first = new Float32Array(M + 1);
   first[0] = 1;
   const offset = tf.mul(tf.mul(tf.mul(mk, d!), tf.tensor2d(symbolicEdges, [nIn, nOut])).reshape([nIn, 1, nOut]), tf.tensor3d(first, [1, M + 1, 1]));
-  return tf.add(tf.mul(fz!, scale), offset);
-}
-
-/** Per-input weights [nIn, Kf, cols] as one block-diagonal matrix [nIn·Kf, nIn·cols]. */
-function blockDiagonal(W: tf.Tensor3D): tf.Tensor2D {
-  const [nIn, Kf, cols] = W.shape;
-  const eye = tf.reshape(tf.eye(nIn), [nIn, 1, nIn, 1]);
-  return tf.reshape(tf.mul(tf.expandDims(W, 2), eye), [nIn * Kf, nIn * cols]);
+  return tf.add(tf.mul(fz!, tf.expandDims(scale, 1)), tf.expandDims(offset, 1));
 }
 
 /**
- * Φ[n, i, m, j] = φ_ij^{(m)}(x0_ni) for m = 0..M: x0 [N, nIn] → [N, nIn, M+1, nOut], from the
- * layer's current parameters (tf.Variables: differentiable in them and, when `inputNeedsGrad`, in x0).
+ * Φ[i, n, m, j] = φ_ij^{(m)}(x0_in) for m = 0..M: x0 [nIn, N] → [nIn, N, M+1, nOut], one matMul
+ * batched over the inputs, from the layer's current parameters (tf.Variables: differentiable in
+ * them and, when `inputNeedsGrad`, in x0).
  *
  * With `inputNeedsGrad` the product is a customGrad whose x0-gradient is Σ_{m,j} dΦ·φ^{(m+1)}: the
  * order M+1 comes from the same features with M+1 more weight columns, so the backward pass is a
@@ -265,26 +262,26 @@ function blockDiagonal(W: tf.Tensor3D): tf.Tensor2D {
  */
 function edgeDerivatives(layer: KanLayer, x0: tf.Tensor, M: number, inputNeedsGrad: boolean): tf.Tensor4D {
   const { nIn, nOut } = layer;
-  const N = x0.shape[0]!;
+  const N = x0.shape[1]!;
   const top = inputNeedsGrad ? M + 1 : M;
   const t = layerTables(layer, top);
-  const W = blockDiagonal(weights(layer, t, top)); // [nIn·Kf, nIn·(top+1)·nOut]
+  const W = weights(layer, t, top); // [nIn, Kf, (top+1)·nOut]
   let phi: tf.Tensor;
   if (!inputNeedsGrad) {
-    phi = tf.reshape(tf.matMul(tf.reshape(features(layer, x0, t, top), [N, W.shape[0]]), W), [N, nIn, M + 1, nOut]);
+    phi = tf.reshape(tf.matMul(features(layer, x0, t, top), W), [nIn, N, M + 1, nOut]);
   } else {
     const op = tf.customGrad((...args: unknown[]) => {
       const [x, w, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-      const F = tf.reshape(features(layer, x, t, top), [N, W.shape[0]]);
-      const all = tf.reshape(tf.matMul(F, w), [N, nIn, M + 2, nOut]);
-      const higher = tf.slice(all, [0, 0, 1, 0], [N, nIn, M + 1, nOut]); // φ^{(m+1)}, the x-derivative of φ^{(m)}
+      const F = features(layer, x, t, top);
+      const all = tf.reshape(tf.matMul(F, w), [nIn, N, M + 2, nOut]);
+      const higher = tf.slice(all, [0, 0, 1, 0], [nIn, N, M + 1, nOut]); // φ^{(m+1)}, the x-derivative of φ^{(m)}
       save([F, higher]);
       return {
-        value: tf.slice(all, [0, 0, 0, 0], [N, nIn, M + 1, nOut]),
+        value: tf.slice(all, [0, 0, 0, 0], [nIn, N, M + 1, nOut]),
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
           const [Fs, derivative] = saved as [tf.Tensor, tf.Tensor];
-          const dx = tf.sum(tf.reshape(tf.mul(dy, derivative), [N, nIn, (M + 1) * nOut]), 2);
-          const dyAll = tf.reshape(tf.pad(dy, [[0, 0], [0, 0], [0, 1], [0, 0]]), [N, nIn * (M + 2) * nOut]);
+          const dx = tf.sum(tf.reshape(tf.mul(dy, derivative), [nIn, N, (M + 1) * nOut]), 2);
+          const dyAll = tf.reshape(tf.pad(dy, [[0, 0], [0, 0], [0, 1], [0, 0]]), [nIn, N, (M + 2) * nOut]);
           return [dx, tf.matMul(Fs, dyAll, true, false)];
         },
       };
@@ -321,26 +318,19 @@ function faaFactors(plan: JetPlan, x: tf.Tensor, N: number, nIn: number): tf.Ten
 }
 
 /**
- * Jets through one layer in tfjs ops: x [C, N, nIn] → y [C, N, nOut], differentiable in x and in
- * the layer's parameters. Call inside tf.tidy.
+ * Jets through one layer in tfjs ops: x [C, N, nIn] → y [C, N, nOut], differentiable in the layer's
+ * parameters and, unless `inputNeedsGrad` is false (the network input), in x. Call inside tf.tidy.
  */
 export function kanLayerJetOps(layer: KanLayer, plan: JetPlan, x: tf.Tensor, count: number, inputNeedsGrad = true): tf.Tensor3D {
   const { nIn, nOut } = layer;
   const C = plan.channels.length;
   const M = plan.maxOrder;
   const flat = tf.reshape(x, [C, count * nIn]);
-  const x0 = C === 1 ? tf.reshape(x, [count, nIn]) : tf.reshape(tf.slice(flat, [0, 0], [1, count * nIn]), [count, nIn]);
-  if (C === 1 && !inputNeedsGrad && symbolicGroups(layer).size === 0) {
-    // value only: the sum over the inputs is the matMul's (per-input weights stacked, not blocked)
-    const t = layerTables(layer, 0);
-    const F = features(layer, x0, t, 0);
-    const W = weights(layer, t, 0);
-    return tf.reshape(tf.matMul(tf.reshape(F, [count, nIn * F.shape[2]]), tf.reshape(W, [nIn * F.shape[2], nOut])), [1, count, nOut]);
-  }
-  const phi = edgeDerivatives(layer, x0, M, inputNeedsGrad);
-  if (C === 1) return tf.reshape(tf.sum(phi, 1), [1, count, nOut]);
+  const value = C === 1 ? tf.reshape(x, [count, nIn]) : tf.reshape(tf.slice(flat, [0, 0], [1, count * nIn]), [count, nIn]);
+  const phi = edgeDerivatives(layer, tf.transpose(value), M, inputNeedsGrad); // [nIn, N, M+1, nOut]
+  if (C === 1) return tf.reshape(tf.sum(phi, 0), [1, count, nOut]);
   const S = faaFactors(plan, flat, count, nIn);
-  const y = tf.matMul(S, tf.reshape(phi, [count, nIn * (M + 1), nOut])); // [N, C, nOut]
+  const y = tf.matMul(S, tf.reshape(tf.transpose(phi, [1, 0, 2, 3]), [count, nIn * (M + 1), nOut])); // [N, C, nOut]
   return tf.transpose(y, [1, 0, 2]) as tf.Tensor3D;
 }
 
@@ -349,5 +339,6 @@ export function kanLayerJetOps(layer: KanLayer, plan: JetPlan, x: tf.Tensor, cou
  * sparsification regulariser's input). Call inside tf.tidy.
  */
 export function kanLayerEdgesOps(layer: KanLayer, x: tf.Tensor, count: number, inputNeedsGrad = true): tf.Tensor3D {
-  return tf.reshape(edgeDerivatives(layer, tf.reshape(x, [count, layer.nIn]), 0, inputNeedsGrad), [count, layer.nIn, layer.nOut]);
+  const phi = edgeDerivatives(layer, tf.transpose(tf.reshape(x, [count, layer.nIn])), 0, inputNeedsGrad);
+  return tf.transpose(tf.reshape(phi, [layer.nIn, count, layer.nOut]), [1, 0, 2]) as tf.Tensor3D;
 }
