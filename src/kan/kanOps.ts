@@ -318,6 +318,26 @@ function faaFactors(plan: JetPlan, x: tf.Tensor, N: number, nIn: number): tf.Ten
 }
 
 /**
+ * WebGPU's limit on a dispatch's workgroups per dimension (maxComputeWorkgroupsPerDimension, 65535
+ * by default): tfjs-webgpu dispatches a batched matMul with the batch as one dimension, so a batch
+ * past it fails ("Dispatch size exceeds WebGPU limits in Y or Z dimension"; the per-point jet
+ * product at 104k points on an H200).
+ */
+export const MAX_MATMUL_BATCH = 65535;
+
+/** tf.matMul of a [B, m, k] and b [B, k, n], in pieces of at most `maxBatch` along B (same result, differentiable). */
+export function batchMatMulInPieces(a: tf.Tensor3D, b: tf.Tensor3D, maxBatch = MAX_MATMUL_BATCH): tf.Tensor3D {
+  const batch = a.shape[0];
+  if (batch <= maxBatch) return tf.matMul(a, b);
+  const parts: tf.Tensor3D[] = [];
+  for (let start = 0; start < batch; start += maxBatch) {
+    const size = Math.min(maxBatch, batch - start);
+    parts.push(tf.matMul(tf.slice(a, [start, 0, 0], [size, -1, -1]), tf.slice(b, [start, 0, 0], [size, -1, -1])));
+  }
+  return tf.concat(parts, 0);
+}
+
+/**
  * Jets through one layer in tfjs ops: x [C, N, nIn] → y [C, N, nOut], differentiable in the layer's
  * parameters and, unless `inputNeedsGrad` is false (the network input), in x. Call inside tf.tidy.
  */
@@ -330,7 +350,7 @@ export function kanLayerJetOps(layer: KanLayer, plan: JetPlan, x: tf.Tensor, cou
   const phi = edgeDerivatives(layer, tf.transpose(value), M, inputNeedsGrad); // [nIn, N, M+1, nOut]
   if (C === 1) return tf.reshape(tf.sum(phi, 0), [1, count, nOut]);
   const S = faaFactors(plan, flat, count, nIn);
-  const y = tf.matMul(S, tf.reshape(tf.transpose(phi, [1, 0, 2, 3]), [count, nIn * (M + 1), nOut])); // [N, C, nOut]
+  const y = batchMatMulInPieces(S as tf.Tensor3D, tf.reshape(tf.transpose(phi, [1, 0, 2, 3]), [count, nIn * (M + 1), nOut])); // [N, C, nOut]
   return tf.transpose(y, [1, 0, 2]) as tf.Tensor3D;
 }
 
