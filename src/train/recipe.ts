@@ -90,9 +90,10 @@ function ownPoints(problem: Problem): boolean {
  * adaptive resampling (`--resample rad`; on 9 problems, KAN and MLP, it gained up to 2.9× on some,
  * Burgers' fronts among them, and cost up to 3.3× on others, poisson2d's KAN 1.55×; geometric mean 1.02); Adam warm-up before
  * L-BFGS (`--optimizer adam+lbfgs`; it gained 12× on the KAN of heat1d but made the MLP 28–190×
- * worse on three problems); input embeddings and hard constraints (`--embed auto`, `--hard
- * auto` exist; on that wave together they made it diverge, 23) — the place to add them is here,
- * as a decision with its reason, once a measurement says where they are safe.
+ * worse on three problems); hard constraints and input embeddings beyond the fast-initial-value
+ * rule below (`--hard auto`, `--embed auto` exist; on that wave together they made it diverge, 23;
+ * `--embed auto` cost the sin 8x diffusion–reaction 0.0095 → 0.93) — the place to add them is
+ * here, as a decision with its reason, once a measurement says where they are safe.
  */
 export function autoRecipe(problem: Problem, given: Partial<SolveOptions>): RecipeOutcome {
   const options: Partial<SolveOptions> = {};
