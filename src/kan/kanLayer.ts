@@ -10,7 +10,7 @@ import { kanEdgeBackward, kanEdgeForward } from './edgeKernel.js';
 import { edgePolynomials, kanLayerBackward, kanLayerForward, type BackwardWork, type LayerGeometry, type PreludeCache, type LayerGradients, type LayerParams } from './layerKernel.js';
 import { constantFactors } from './layerCodegen.js';
 import { ArrayPool } from '../engine/scratch.js';
-import { computeTensor, computeTensors } from '../mlp/backendMemory.js';
+import { computeTensor, computeTensors } from '../engine/backendMemory.js';
 import type { Knots } from './spline.js';
 import { splineTable } from './splineTables.js';
 import type { SymbolicDerivatives, SymbolicLayerParams } from './symbolicEdge.js';

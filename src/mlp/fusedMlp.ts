@@ -17,7 +17,7 @@ import * as tf from '../tf.js';
 import type { JetPlan } from '../jet/plan.js';
 import { activationBackwardFused, activationBackwardInto, activationForwardInto, type KernelActivation } from './activationKernel.js';
 import { GRADIENT_BLOCK } from './activationCodegen.js';
-import { computeTensor, computeTensors } from './backendMemory.js';
+import { computeTensor, computeTensors } from '../engine/backendMemory.js';
 import { input, output, runThreaded, threadsFor, type ThreadedKernel } from '../engine/pool.js';
 
 /** One dense layer's parameters: weight [nIn, nOut], bias [nOut]. */

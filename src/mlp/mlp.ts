@@ -15,7 +15,7 @@ import { createRng } from '../random.js';
 import { activationJet } from './activationKernel.js';
 import { activationJetOps } from './activationOps.js';
 import { usesOpsKernels } from '../computePath.js';
-import { hostMemoryBackend } from './backendMemory.js';
+import { hostMemoryBackend } from '../engine/backendMemory.js';
 import { fusedMlpJet } from './fusedMlp.js';
 import { evaluateModel } from '../model/evaluate.js';
 import type { EvaluateOptions, ModelBase, PointsInput } from '../model/types.js';

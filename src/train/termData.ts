@@ -6,7 +6,7 @@
 import * as tf from '../tf.js';
 import { inputJetTensor, jetTensorsFromInput, planFor, type NamedPlan } from '../model/evaluate.js';
 import type { ModelBase } from '../model/types.js';
-import { hostMemoryBackend } from '../mlp/backendMemory.js';
+import { hostMemoryBackend } from '../engine/backendMemory.js';
 import type { LossTerm, Problem, Scope, TermPoints } from '../problem/types.js';
 
 /** One loss term ready for training: its points, the point columns as tensors, the jet plan of the derivatives it needs and its constant input jet. */

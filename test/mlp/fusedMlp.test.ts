@@ -10,7 +10,7 @@ import { setBackend } from '../../src/backend.js';
 import { getThreads, setThreadMinWork, setThreads, threadStats } from '../../src/engine/pool.js';
 import { createJetPlan, type JetPlan } from '../../src/jet/plan.js';
 import { useGeneratedActivationKernels } from '../../src/mlp/activationKernel.js';
-import { hostMemoryBackend } from '../../src/mlp/backendMemory.js';
+import { hostMemoryBackend } from '../../src/engine/backendMemory.js';
 import { fusedMlpJet } from '../../src/mlp/fusedMlp.js';
 import { createMlp, useFusedMlp, type MlpActivation, type MlpModel } from '../../src/mlp/mlp.js';
 import { createRng } from '../../src/random.js';
