@@ -44,6 +44,10 @@ export const GRID_UPDATE_START = ['skip', 'update'] as const;
 export type GridUpdateStart = (typeof GRID_UPDATE_START)[number];
 /** How `resampleEvery` redraws the points: `uniform` with the sampling method, `rad` by residual density (src/train/rad.ts). */
 export const RESAMPLE_METHODS = ['uniform', 'rad'] as const;
+/** How loss balancing measures each term (`--balance-rule`, src/train/balancing.ts): its gradient norm ‖∇L_i‖ (Wang et al. 2023) or its NTK trace per point (Wang, Yu & Perdikaris 2022). */
+export const BALANCE_RULES = ['gradnorm', 'trace'] as const;
+/** One of `BALANCE_RULES`. */
+export type BalanceRule = (typeof BALANCE_RULES)[number];
 /** One of `RESAMPLE_METHODS`. */
 export type ResampleMethod = (typeof RESAMPLE_METHODS)[number];
 export const ACTIVATIONS = ['tanh', 'sin', 'silu'] as const;
@@ -119,6 +123,8 @@ export interface TrainingOptions {
   balanceEvery: number;
   /** Moving-average factor α of the loss balancing: λ ← α·λ + (1 − α)·λ̂. */
   balanceAlpha: number;
+  /** What the loss balancing measures per term: `gradnorm` (‖∇L_i‖) or `trace` (mean ‖∇r_i(x)‖²). */
+  balanceRule: BalanceRule;
   /** Causal weighting of the PDE residual in time with tolerance ε (Wang et al. 2022; 0: off), over `causalBins` bins. */
   causal: number;
   causalBins: number;
@@ -203,6 +209,7 @@ export const TRAINING_DEFAULTS: Readonly<TrainingOptions> = Object.freeze({
   annealAlpha: 0.1,
   balanceEvery: 0,
   balanceAlpha: 0.9,
+  balanceRule: 'gradnorm',
   causal: 0,
   causalBins: 32,
   causalMax: 0,
@@ -301,8 +308,9 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   weights: { kind: { type: 'weights' }, flag: 'weights', help: 'term weights, e.g. pde=0.01,conditions[0].dirichlet=1', defaultText: "the problem's" },
   annealEvery: { kind: int(0), flag: 'anneal-every', help: 'rebalance the condition weights by learning-rate annealing every N steps (0: off)' },
   annealAlpha: { kind: { type: 'number', min: 0, exclusiveMin: true, max: 1 }, flag: 'anneal-alpha', help: 'moving-average factor of the annealing, in (0, 1]' },
-  balanceEvery: { kind: int(0), flag: 'balance-every', help: "balance every loss term's weight by its NTK trace every N steps (Wang et al. 2022, 2023; 0: off)", defaultText: '0; --recipe auto: 10 with several terms and no --weights' },
+  balanceEvery: { kind: int(0), flag: 'balance-every', help: "balance every loss term's weight every N steps (Wang et al. 2023; --balance-rule; 0: off)", defaultText: '0; --recipe auto: 10 with several terms and no --weights' },
   balanceAlpha: { kind: { type: 'number', min: 0, max: 1 }, flag: 'balance-alpha', help: 'moving-average factor of the loss balancing, in [0, 1] (weight of the old value)' },
+  balanceRule: { kind: { type: 'choice', choices: BALANCE_RULES }, flag: 'balance-rule', help: "what the loss balancing measures per term: gradnorm (its gradient norm, Wang et al. 2023) or trace (its NTK trace per point, Wang et al. 2022: does not read the residual, so a condition that already holds is not weighed up; won Poisson 2d-C, lost helmholtz2d and Wave 1d-C)" },
   causal: { kind: { type: 'number', min: 0 }, flag: 'causal', help: 'time-dependent problems: causal weighting of the PDE residual with tolerance EPS (Wang et al. 2022; 0: off)', defaultText: '0; --recipe auto: 0.01 on time-dependent problems, with --causal-max 100', hint: 'causal' },
   causalBins: { kind: int(2), flag: 'causal-bins', help: 'time bins of the causal weighting', hint: 'causalBins' },
   causalMax: { kind: { type: 'number', min: 0 }, flag: 'causal-max', help: "ε schedule of --causal: raise ε tenfold, up to this, whenever the last time bin's weight exceeds --causal-threshold (Wang et al. 2022; 0: ε fixed)", defaultText: '0; --recipe auto: 100 on time-dependent problems' },

@@ -23,7 +23,7 @@ import * as tf from '../tf.js';
 import type { ModelBase } from '../model/types.js';
 import { inputJetTensor } from '../model/evaluate.js';
 import { flattenGrads } from './params.js';
-import { termScope, type TermData } from './termData.js';
+import { termLosses, termScope, type TermData } from './termData.js';
 
 /**
  * The update rule alone, on plain numbers: `sizes` are the terms' NTK traces per point (any
@@ -85,8 +85,42 @@ export function termTraces(model: ModelBase, data: readonly TermData[]): number[
   });
 }
 
-/** One update of the weights (new array): `gradNormWeights` of the terms' NTK traces at the model's parameters. */
-export function balanceWeights(model: ModelBase, data: readonly TermData[], weights: readonly number[], alpha: number): number[] {
+/**
+ * ‖∇_θ L_i‖₂ of each term's unweighted mean squared residual (causal weights included, as trained):
+ * the expert's guide's own measure. `termGradient(unit)`, when given, is the gradient of Σ unit_i·L_i
+ * computed chunk by chunk (the trainer's chunked evaluations, chunking.ts), so that large point
+ * counts stay within memory.
+ */
+export function termGradientNorms(model: ModelBase, data: readonly TermData[], termGradient?: (unit: number[]) => Float64Array): number[] {
+  return data.map((_, t) => {
+    const unit = data.map((__, s) => (s === t ? 1 : 0));
+    let flat: ArrayLike<number>;
+    if (termGradient) flat = termGradient(unit);
+    else {
+      const { value, grads } = tf.variableGrads(() => termLosses(model, data as TermData[], unit).total, model.variables());
+      flat = flattenGrads(model, grads);
+      tf.dispose([value, ...Object.values(grads)]);
+    }
+    let sum = 0;
+    for (let k = 0; k < flat.length; k++) sum += flat[k]! * flat[k]!;
+    return Math.sqrt(sum);
+  });
+}
+
+/**
+ * One update of the weights (new array): `gradNormWeights` of the terms' sizes at the model's
+ * parameters — their gradient norms (`rule` `gradnorm`, the default) or NTK traces (`trace`).
+ * `termGradient`: the chunked gradient for the gradient norms (see `termGradientNorms`).
+ */
+export function balanceWeights(
+  model: ModelBase,
+  data: readonly TermData[],
+  weights: readonly number[],
+  alpha: number,
+  rule: 'gradnorm' | 'trace' = 'gradnorm',
+  termGradient?: (unit: number[]) => Float64Array,
+): number[] {
   if (data.length < 2) return [...weights];
-  return gradNormWeights(termTraces(model, data), weights, alpha);
+  const sizes = rule === 'trace' ? termTraces(model, data) : termGradientNorms(model, data, termGradient);
+  return gradNormWeights(sizes, weights, alpha);
 }

@@ -142,15 +142,15 @@ export function autoRecipe(problem: Problem, given: Partial<SolveOptions>): Reci
     decide('steps', budget.steps, `${budget.steps} per stage`, `${problem.terms.length} terms on ${interior} + ${boundary} points: ${budget.work} derivative-point units per evaluation${costFactor !== 1 ? ` (×${costFactor} for the input embedding)` : ''}, ≈ ${(budget.secondsPerEvaluation * 1000).toFixed(1)} ms; ${stages} stage${stages > 1 ? 's' : ''} × ${budget.steps} steps × ≤ 25 evaluations ≈ ${Math.round(budget.seconds)} s on a quiet 2-core machine (budget ${AUTO_TIME_BUDGET_S} s per model)`);
   }
 
-  // Loss balancing (balancing.ts): the expert's guide's update (Wang et al. 2023) on each term's NTK
-  // trace per point (Wang, Yu & Perdikaris 2022) rather than its gradient norm, which grows with the
-  // residual and so weighed up whichever term held already: on Poisson 2d-C the holes' u = 0 held at
-  // initialisation, got weight 1.9e3 against the square's 68, and the fit missed the square (KAN rel.
-  // L2 0.901; with traces 0.052, the MLP 0.914 → 0.074; Poisson 2d-CG 0.064 → 0.044).
+  // Loss balancing (balancing.ts): the expert's guide's update (Wang et al. 2023) on each term's
+  // gradient norm. The NTK-trace measure (`--balance-rule trace`, Wang, Yu & Perdikaris 2022) won
+  // Poisson 2d-C (KAN rel. L2 0.901 → 0.052) and NS 2d-CG, but lost helmholtz2d (3.4e-2 → 0.214) and
+  // Wave 1d-C (0.420 → 1.12), and its poisson2d model no longer prunes to sin(πx)·sin(πy) (the
+  // solve → prune → symbolic chain, test/cli/pdeFormula.test.ts), so it is an option, not the default.
   const weighted = given.weights !== undefined && Object.keys(given.weights).length > 0;
   if (given.balanceEvery === undefined && given.annealEvery === undefined && !weighted && problem.terms.length >= 2) {
     const every = (given.optimizer ?? 'lbfgs') === 'adam' ? 10 * AUTO_BALANCE_EVERY : AUTO_BALANCE_EVERY;
-    decide('balanceEvery', every, `every ${every} steps`, `${problem.terms.length} loss terms: weights from each term's NTK trace (Wang et al. 2022, 2023), so that every term's residual falls at the same rate, whatever the scale of its operator`);
+    decide('balanceEvery', every, `every ${every} steps`, `${problem.terms.length} loss terms: gradient-norm weighting (Wang et al. 2023), so that no term's gradient drowns the others'`);
   }
 
   // Scaling: inputs to [−1, 1] and outputs to unit scale inside the model unless the problem is in unit form already (scalingPlan.ts); off is the default, so only "on" is a decision.

@@ -281,7 +281,7 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
   // With chunked evaluations the terms' gradients come chunk by chunk as well (annealing; balancing's
   // traces take one point at a time).
   const termGradient = (unit: number[]): Float64Array => evaluateChunks(model, chunked!, data, unit, { gradient: true }).grad!;
-  if (options.balanceEvery > 0 && !resume) weights = balanceWeights(model, data, weights, 0);
+  if (options.balanceEvery > 0 && !resume) weights = balanceWeights(model, data, weights, 0, options.balanceRule, chunked ? termGradient : undefined);
   const validationWeights = weights.slice();
   const valColumn = columns.indexOf('valLoss');
   let loop: LoopResult;
@@ -315,7 +315,7 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
             objectiveChanged = true;
           }
           if (options.balanceEvery > 0 && step % options.balanceEvery === 0) {
-            weights = balanceWeights(model, data, weights, options.balanceAlpha);
+            weights = balanceWeights(model, data, weights, options.balanceAlpha, options.balanceRule, chunked ? termGradient : undefined);
             evaluations += data.length;
             objectiveChanged = true;
           }

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../src/backend.js';
 import { createKan } from '../../src/kan/model.js';
 import { createRng } from '../../src/random.js';
-import { balanceWeights, gradNormWeights, termTraces } from '../../src/train/balancing.js';
+import { balanceWeights, gradNormWeights, termGradientNorms, termTraces } from '../../src/train/balancing.js';
 import { flattenGrads } from '../../src/train/params.js';
 import { buildTermData, disposeTermData, termLosses, termScope, type TermData } from '../../src/train/termData.js';
 import type { ModelBase } from '../../src/model/types.js';
@@ -49,12 +49,17 @@ describe('loss balancing: the expert\'s guide update on NTK traces (Wang et al. 
     const traces = termTraces(model, data);
     expect(traces[0]! > 0).toBe(true);
     expect(traces[1]! / traces[0]!).toBeCloseTo(1, 6);
-    const weights = balanceWeights(model, data, [1, 1], 0);
+    const weights = balanceWeights(model, data, [1, 1], 0, 'trace');
     expect(weights[0]!).toBeCloseTo(2, 5);
     expect(weights[1]!).toBeCloseTo(2, 5);
     // The residual sizes differ by far, so a rule that read them could not give equal weights.
     const losses = tf.tidy(() => Array.from(termLosses(model, data, [1, 1]).terms.dataSync()));
     expect(losses[1]! / losses[0]!).toBeGreaterThan(10);
+    // The default rule (gradnorm) does read them: the condition that nearly holds gets the larger weight.
+    const byNorm = balanceWeights(model, data, [1, 1], 0);
+    const norms = termGradientNorms(model, data);
+    expect(norms[1]! / norms[0]!).toBeGreaterThan(3);
+    expect(byNorm[0]! / byNorm[1]!).toBeCloseTo(norms[1]! / norms[0]!, 4);
     data.forEach(disposeTermData);
     model.dispose();
   });
@@ -68,7 +73,7 @@ describe('loss balancing: the expert\'s guide update on NTK traces (Wang et al. 
     expect(traces.every((t) => t > 0)).toBe(true);
     // Second derivatives move more per parameter than values.
     expect(traces[0]!).toBeGreaterThan(traces[1]!);
-    const weights = balanceWeights(model, data, [1, 1], 0);
+    const weights = balanceWeights(model, data, [1, 1], 0, 'trace');
     expect(weights[0]!).toBeLessThan(weights[1]!);
     expect((weights[0]! * traces[0]!) / (weights[1]! * traces[1]!)).toBeCloseTo(1, 6);
     // A 16-point trace of a term with fewer points is the exact mean over all of them.
