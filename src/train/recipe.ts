@@ -9,6 +9,8 @@ import { SOLVE_GRIDS, type SolveOptions } from '../options/training.js';
 import { AUTO_TIME_BUDGET_S, EMBEDDING_COST_FACTOR, stepBudget } from './budget.js';
 import { scalingNeeded } from '../architecture/scalingPlan.js';
 import { spatialFourierFeatures } from '../architecture/suggestEmbedding.js';
+import { hardConstraintsSafe } from '../architecture/hardPlan.js';
+import { steepFront } from './steepFront.js';
 
 /** The spline degree a KAN gets when none is chosen: at least cubic (pykan's k = 3). */
 export const MIN_AUTO_SPLINE_DEGREE = 3;
@@ -171,6 +173,27 @@ export function autoRecipe(problem: Problem, given: Partial<SolveOptions>): Reci
     const max = given.causalMax ?? AUTO_CAUSAL.max;
     decide('causal', AUTO_CAUSAL.start, `ε ${AUTO_CAUSAL.start} → ${max}`, `time-dependent: causal weighting over ${given.causalBins ?? 32} time bins (Wang et al. 2022), ε ×10 whenever the last bin's weight exceeds ${given.causalThreshold ?? 0.99}, so that later times wait for earlier ones`);
     if (given.causalMax === undefined) decide('causalMax', AUTO_CAUSAL.max, String(AUTO_CAUSAL.max), "the largest ε of the schedule (the paper's 1e-2 … 1e2)");
+  }
+  // Steep fronts (nonlinear advection with little diffusion, steepFront.ts): a time-dependent PDE
+  // that advects u by itself (u·u_x) with fronts narrower than the finest grid's knot spacing.
+  // (1) The initial condition imposed exactly, u = u0 + τ·N (Lagaris et al. 1998; Lu et al. 2021,
+  // hPINN): otherwise the residual of the forming front outweighs the initial term and training
+  // settles on a smeared profile that misses u0 itself (PINNacle Burgers 1d-C, KAN, seed 0: rel. L2
+  // 0.25 already at t = 0). (2) The last stage's model returned: the validation residual is then
+  // dominated by the few points inside the front, so it prefers a smeared front and rolled back
+  // every finer stage that was more accurate (Burgers 1d-C: rel. L2 at the end of the G = 20 stage
+  // 0.29, 0.18, 0.10, 0.14 in four runs; returned after rollback 0.40, 0.47, 0.19, 0.16).
+  if (problem.time) {
+    const finest = given.grids?.[given.grids.length - 1] ?? given.grid ?? SOLVE_GRIDS[SOLVE_GRIDS.length - 1]!;
+    const front = steepFront(problem, finest);
+    if (front) {
+      if (given.hard === undefined && hardConstraintsSafe(problem).kinds.includes('initial')) {
+        decide('hard', 'initial', 'initial', `${front.why}: the initial condition imposed exactly (Lu et al. 2021), so that the front's residual cannot pull u away from u0`);
+      }
+      if (given.stageSelect === undefined) {
+        decide('stageSelect', 'last', 'last', 'a steep front puts most of the validation residual into the few points inside it: the last (finest) stage is returned, not the one lowest on that residual');
+      }
+    }
   }
   return { options, decisions };
 }
