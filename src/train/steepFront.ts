@@ -116,3 +116,58 @@ function probeAdvection(problem: Problem, term: LossTerm, value: number, first: 
     return null;
   }
 }
+
+/** Points of an initial condition at which its slope is read (dense: a steep front is narrow). */
+const SLOPE_SAMPLES = 2048;
+
+/**
+ * The length over which the initial data of `unknown` change by their own scale: U / the largest
+ * slope |Δu0|/|Δx| between each of the initial term's sample points and its nearest neighbour (u0
+ * read as −r with every channel at 0; the values are the term's own, computed where it samples).
+ * Infinity without an initial condition of that unknown or with flat data; null when it cannot be read.
+ */
+export function initialLength(problem: Problem, unknown: string): number | null {
+  const output = problem.unknowns.indexOf(unknown);
+  const scale = outputScales(problem).scales[output]!;
+  const d = problem.variables.length;
+  const axes = problem.spatial.map((name) => problem.variables.indexOf(name));
+  let slope = 0;
+  for (const term of problem.terms) {
+    if (term.kind !== 'initial') continue;
+    const reads = term.derivatives.map((name) => {
+      try {
+        return parseDerivativeName(name, problem.variables, problem.unknowns);
+      } catch {
+        return undefined;
+      }
+    });
+    if (!reads.some((r) => r?.output === output && r.axes.length === 0)) continue;
+    try {
+      const points = term.sample(SLOPE_SAMPLES, createRng(17), 'halton');
+      const values = tf.tidy(() => {
+        const scope: Scope = {};
+        problem.variables.forEach((name, b) => (scope[name] = tf.tensor1d(Float32Array.from({ length: points.count }, (_, n) => points.coords[n * d + b]!))));
+        for (const [name, column] of Object.entries(points.extra ?? {})) scope[name] = tf.tensor1d(column);
+        term.derivatives.forEach((name) => (scope[name] = tf.zeros([points.count])));
+        return term.residual(scope).dataSync() as Float32Array;
+      });
+      for (let i = 0; i < points.count; i++) {
+        let nearest = Infinity;
+        let change = 0;
+        for (let j = 0; j < points.count; j++) {
+          if (j === i) continue;
+          let dist = 0;
+          for (const a of axes) dist += (points.coords[i * d + a]! - points.coords[j * d + a]!) ** 2;
+          if (dist > 0 && dist < nearest) {
+            nearest = dist;
+            change = Math.abs(values[i]! - values[j]!);
+          }
+        }
+        if (nearest < Infinity) slope = Math.max(slope, change / Math.sqrt(nearest));
+      }
+    } catch {
+      return null;
+    }
+  }
+  return Number.isFinite(slope) ? (slope > 0 ? scale / slope : Infinity) : null;
+}

@@ -12,7 +12,7 @@ import { resolveProblem } from '../../problems/index.js';
 import { createKan } from '../../src/kan/model.js';
 import { readParams, writeParams } from '../../src/train/params.js';
 import { autoRecipe } from '../../src/train/recipe.js';
-import { steepFront } from '../../src/train/steepFront.js';
+import { initialLength, steepFront } from '../../src/train/steepFront.js';
 import { train } from '../../src/train/trainer.js';
 import { resolveSolveOptions } from '../../solvers/solve.js';
 import { poissonFixture } from './poissonFixture.js';
@@ -50,14 +50,20 @@ describe('steep fronts in the automatic recipe', () => {
     expect(steepFront(burgers('0'), 5)?.width).toBe(0);
   });
 
-  it('fires for Burgers-like problems: the initial condition exact and the last stage returned, each with its reason', () => {
-    for (const problem of [resolveProblem('pinnacle-burgers-1d-c'), loadProblem('bench/unseen/burgers-front.json')]) {
-      const auto = autoRecipe(problem, {});
-      expect(auto.options).toMatchObject({ hard: 'initial', stageSelect: 'last' });
-      const hard = auto.decisions.find((d) => d.option === 'hard')!;
-      expect(hard.why).toMatch(/advects u by itself along x .* below the knot spacing 0\.1 of grid 20: the initial condition imposed exactly/);
-      expect(resolveSolveOptions(problem, {})).toMatchObject({ hard: 'initial', stageSelect: 'last' });
-    }
+  it('fires for Burgers-like problems: the last stage returned, and the initial condition exact where u0 is smooth at the knots, each with its reason', () => {
+    const pinnacle = resolveProblem('pinnacle-burgers-1d-c');
+    expect(initialLength(pinnacle, 'u')).toBeCloseTo(1 / Math.PI, 2); // −sin(πx): U = 1, slope π
+    const auto = autoRecipe(pinnacle, {});
+    expect(auto.options).toMatchObject({ hard: 'initial', stageSelect: 'last' });
+    const hard = auto.decisions.find((d) => d.option === 'hard')!;
+    expect(hard.why).toMatch(/advects u by itself along x .* below the knot spacing 0\.1 of grid 20; u0 changes by its scale over 0\.32, which the knots resolve: the initial condition imposed exactly/);
+    expect(resolveSolveOptions(pinnacle, {})).toMatchObject({ hard: 'initial', stageSelect: 'last' });
+    // A travelling front given from t0 (width 4ν ≈ 0.013): u0 itself is steeper than the knots, so it is not imposed.
+    const front = loadProblem('bench/unseen/burgers-front.json');
+    expect(initialLength(front, 'u')).toBeCloseTo(8 * 0.01 / Math.PI, 2); // 1 / (0.5 / (4ν))
+    expect(autoRecipe(front, {}).options).toMatchObject({ stageSelect: 'last' });
+    expect(autoRecipe(front, {}).options.hard).toBeUndefined();
+    expect(resolveSolveOptions(front, {})).toMatchObject({ hard: null, stageSelect: 'last' });
   });
 
   it('leaves linear, steady and well-resolved problems alone, and the user\'s choices win', () => {
@@ -67,9 +73,9 @@ describe('steep fronts in the automatic recipe', () => {
       expect([name, auto.options.hard, auto.options.stageSelect]).toEqual([name, undefined, undefined]);
       expect(resolveSolveOptions(resolveProblem(name), {})).toMatchObject({ hard: null, stageSelect: 'validation' });
     }
-    expect(autoRecipe(burgers('0.2'), {}).options.hard).toBeUndefined();
+    expect(autoRecipe(burgers('0.15'), {}).options.hard).toBeUndefined();
     // A coarser last grid leaves unresolved a front that grid 20 resolves.
-    expect(autoRecipe(burgers('0.2'), { grids: [5] }).options).toMatchObject({ hard: 'initial', stageSelect: 'last' });
+    expect(autoRecipe(burgers('0.15'), { grids: [10] }).options).toMatchObject({ hard: 'initial', stageSelect: 'last' });
     const burgers1d = resolveProblem('pinnacle-burgers-1d-c');
     expect(resolveSolveOptions(burgers1d, { hard: 'dirichlet', stageSelect: 'validation' })).toMatchObject({ hard: 'dirichlet', stageSelect: 'validation' });
     expect(autoRecipe(burgers1d, { hard: 'dirichlet' }).decisions.map((d) => d.option)).not.toContain('hard');
