@@ -258,6 +258,52 @@ function outputLayerBackward(x: tf.Tensor, weight: tf.Tensor, dy: tf.Tensor, cou
   return { dx: dx!, dW: tf.tensor2d(Float32Array.from(dW), [nIn, nOut]), dBias: tf.tensor1d(Float32Array.from(dBias)) };
 }
 
+/** The output layer's forward pass as a kernel: X [R, nIn], W [nIn, nOut], bias [nOut] → Y [R, nOut]. */
+type OutputForwardKernel = (X: Float32Array, W: Float32Array, B: Float32Array, Y: Float32Array, R: number, count: number) => void;
+
+/**
+ * The forward pass of a linear output layer for fixed nIn, nOut, unrolled: Y = X·W, plus the bias
+ * on the value channel's rows (the first `count`). As the matMul and identity activation it
+ * replaces, Z is rounded to float32 before the bias is added in float64 and the sum rounded
+ * again; only Z's own summation order differs from XNNPACK's (a sequential float64 sum here).
+ */
+function outputForwardSource(nIn: number, nOut: number): string {
+  const I = Array.from({ length: nIn }, (_, i) => i);
+  const K = Array.from({ length: nOut }, (_, k) => k);
+  const row = (bias: boolean): string =>
+    [
+      ...I.map((i) => `const x${i} = X[xo + ${i}];`),
+      ...K.map((k) => `Y[yo + ${k}] = ${bias ? 'Math.fround(' : ''}0${I.map((i) => ` + x${i} * w${i}_${k}`).join('')}${bias ? `) + b${k}` : ''};`),
+    ].join('\n    ');
+  return `
+  ${I.flatMap((i) => K.map((k) => `const w${i}_${k} = W[${i * nOut + k}];`)).join(' ')}
+  ${K.map((k) => `const b${k} = B[${k}];`).join(' ')}
+  const rows = Math.min(count, R);
+  let xo = 0, yo = 0, r = 0;
+  for (; r < rows; r++, xo += ${nIn}, yo += ${nOut}) {
+    ${row(true)}
+  }
+  for (; r < R; r++, xo += ${nIn}, yo += ${nOut}) {
+    ${row(false)}
+  }`;
+}
+
+const outputForwardCache = new Map<string, OutputForwardKernel>();
+
+/**
+ * The output layer's forward pass as one generated JS pass instead of a matMul and an identity
+ * activation pass (two kernels, ~6 % of an MLP [2,16,16,1] evaluation at 525 points), exactly where
+ * its reverse pass is the loop (`outputLayerBackward`, which reads no Z); null elsewhere.
+ */
+function outputLayerForward(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor, count: number): tf.Tensor | null {
+  const [R, nIn] = x.shape as [number, number];
+  const nOut = weight.shape[1]!;
+  if (!generatedOutputLayer || nOut > 4 || R * nIn > OUTPUT_LOOP_ELEMENTS || nIn * nOut > OUTPUT_UNROLL_WEIGHTS) return null;
+  const kernel = cachedKernel(outputForwardCache, `${nIn},${nOut}`, () => compileKernel<OutputForwardKernel>(['X', 'W', 'B', 'Y', 'R', 'count'], outputForwardSource(nIn, nOut)));
+  if (kernel === null) return null;
+  return computeTensor([R, nOut], [x, weight, bias], ([X, W, B], Y) => kernel(X!, W!, B!, Y, R, count));
+}
+
 /** What one forward pass keeps for its backward pass, and the gradient tape that recorded it. */
 interface Held {
   tape: WeakRef<object>;
@@ -305,33 +351,43 @@ export function fusedMlpJet(activation: KernelActivation, plan: JetPlan, layers:
     const tape = activeTape();
     releaseFinished(tape);
     const xs: tf.Tensor[] = [];
-    const zs: tf.Tensor[] = [];
+    // a layer's Z, or null where its backward pass does not read it (the output layer's loop)
+    const zs: (tf.Tensor | null)[] = [];
     let h: tf.Tensor = x;
     for (let l = 0; l < L; l++) {
-      const z = tf.matMul(h as tf.Tensor2D, inParams[2 * l] as tf.Tensor2D);
       xs.push(h);
+      const out = l === L - 1 && l > 0 ? outputLayerForward(h, inParams[2 * l]!, inParams[2 * l + 1]!, count) : null;
+      if (out !== null) {
+        zs.push(null);
+        h = out;
+        continue;
+      }
+      const z = tf.matMul(h as tf.Tensor2D, inParams[2 * l] as tf.Tensor2D);
       zs.push(z);
       h = activate(activationOf(l), plan, z, inParams[2 * l + 1]!, count);
     }
+    const keptZ = zs.filter((z): z is tf.Tensor => z !== null);
     // kept for the backward pass only while a tape records; the input (and any parameter that
     // is not a variable, which outlives the op) is held through a reshape, an alias of the same
     // memory, so that the caller's own tensors are never disposed here
     const alias = (t: tf.Tensor): tf.Tensor => tf.keep(tf.reshape(t, t.shape));
     const set: Held | null =
-      tape === null ? null : { tape: new WeakRef(tape), tensors: [alias(x), ...xs.slice(1).map((t) => tf.keep(t)), ...zs.map((t) => tf.keep(t)), ...inParams.filter((p) => !(p instanceof tf.Variable)).map(alias)] };
+      tape === null ? null : { tape: new WeakRef(tape), tensors: [alias(x), ...xs.slice(1).map((t) => tf.keep(t)), ...keptZ.map((t) => tf.keep(t)), ...inParams.filter((p) => !(p instanceof tf.Variable)).map(alias)] };
     if (set) held.add(set);
     return {
       value: h,
       gradFunc: (dy: tf.Tensor) => {
         if (set === null || !held.has(set)) throw new Error('fusedMlpJet: the backward pass ran without its forward pass\'s tensors');
         const sx = set.tensors.slice(0, L);
-        const sz = set.tensors.slice(L, 2 * L);
-        const rest = set.tensors.slice(2 * L);
+        const kept = set.tensors.slice(L, L + keptZ.length);
+        const sz = zs.map((z) => (z === null ? null : kept.shift()!));
+        const rest = set.tensors.slice(L + keptZ.length);
         const param = inParams.map((p) => (p instanceof tf.Variable ? p : rest.shift()!));
         const grads: tf.Tensor[] = new Array<tf.Tensor>(2 * L);
         let g = dy;
         for (let l = L - 1; l >= 0; l--) {
           const last = l === L - 1 && l > 0 ? outputLayerBackward(sx[l]!, param[2 * l]!, g, count) : null;
+          if (sz[l] === null && last === null) throw new Error('fusedMlpJet: the output layer ran as a loop forward but not backward');
           if (last) {
             grads[2 * l] = last.dW;
             grads[2 * l + 1] = last.dBias;
