@@ -69,6 +69,14 @@ export function buildEmbedding(spec: EmbedSpec, variables: readonly string[], bo
     columns.push({ w, offset: -w[a]! * bounds.min[a]! });
   }
   const rest = variables.map((_, a) => a).filter((a) => !periodic.includes(a));
+  // Fixed harmonics: C cycles over the extent along one input, the input itself still passed through.
+  for (const [name, cycles] of Object.entries(spec.harmonic ?? {})) {
+    const a = index(name);
+    if (periodic.includes(a)) throw new KanpinnInputError(`${where}: '${name}' is both periodic and given harmonics; give it one of them`);
+    const w = new Array<number>(d).fill(0);
+    w[a] = (2 * Math.PI * cycles) / extent(a);
+    columns.push({ w, offset: -w[a]! * bounds.min[a]! });
+  }
   const sigmas = new Map<number, number>();
   if (spec.fourier) {
     const s = spec.fourier.sigma;
