@@ -7,12 +7,27 @@
  * were a visible share of a 1.5 ms evaluation. Arrays are keyed by type and exact length; `take`
  * hands out a free one (contents undefined) or a new one, `give` returns them. An op whose backward
  * pass never runs (an evaluation without gradients) simply never gives its arrays back: they are
- * collected like any other garbage, since the pool holds only the free ones. Large arrays are not
- * kept (their allocation is small next to the arithmetic on them), nor more than a few per length.
+ * collected like any other garbage, since the pool holds only the free ones. Very large arrays are
+ * not kept (`MAX_KEPT_LENGTH`), nor more than a few per length.
+ *
+ * With kernel threads (`getThreads() > 1`, Node) the float arrays are in shared memory: the
+ * threaded kernels then use them in place, with no copies through the pool's arena on the calling
+ * thread, and split them into claimed chunks (pool.ts `runChunked`). Beyond `MAX_KEPT_LENGTH` they
+ * are plain: a worker holds every shared buffer it is posted until its own rare garbage
+ * collection, so shared arrays made afresh per evaluation would pile up (see arena.ts); reused,
+ * the same few buffers serve every evaluation.
  */
+import { getThreads } from './pool.js';
 
-/** Arrays longer than this are not kept when given back (at 256k elements the arithmetic on an array dwarfs its allocation; a 100k-point chunk's arrays are not held between calls). */
-const MAX_KEPT_LENGTH = 1 << 18;
+/**
+ * Arrays longer than this are not kept when given back: 2^23 elements, so a 100k-point chunk's
+ * [5, N, 10] jets are. At first only arrays up to 256k elements were kept ("the arithmetic on
+ * larger ones dwarfs their allocation"), but a KAN [2,10,1] G5 evaluation at 10.4k points
+ * allocated its 0.5M-element jets afresh each time, and keeping them made it 0.91× (p10; median
+ * 0.81×) of that in `bench/builds.mjs` rounds on one thread (load 27–31): fewer collections.
+ * Shared arrays (below) must be kept in any case.
+ */
+const MAX_KEPT_LENGTH = 1 << 23;
 /** Free arrays kept per type and length. */
 const MAX_KEPT_PER_LENGTH = 8;
 
@@ -24,12 +39,14 @@ export class ArrayPool {
 
   /** A float32 array of `length` elements, contents undefined (zero it where that matters). */
   f32(length: number): Float32Array {
-    return this.f32Free.get(length)?.pop() ?? new Float32Array(length);
+    const shared = wantShared(length);
+    return take(this.f32Free, length, shared) ?? (shared ? new Float32Array(new SharedArrayBuffer(length * 4)) : new Float32Array(length));
   }
 
   /** A float64 array of `length` elements, contents undefined. */
   f64(length: number): Float64Array {
-    return this.f64Free.get(length)?.pop() ?? new Float64Array(length);
+    const shared = wantShared(length);
+    return take(this.f64Free, length, shared) ?? (shared ? new Float64Array(new SharedArrayBuffer(length * 8)) : new Float64Array(length));
   }
 
   /** An int32 array of `length` elements, contents undefined. */
@@ -65,4 +82,23 @@ function keep<T extends Float32Array | Float64Array | Int32Array>(free: Map<numb
     free.set(array.length, list);
   }
   if (list.length < MAX_KEPT_PER_LENGTH && !list.includes(array)) list.push(array);
+}
+
+/** Whether new float arrays of `length` are made in shared memory (see the module comment). */
+function wantShared(length: number): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && length > 0 && length <= MAX_KEPT_LENGTH && getThreads() > 1;
+}
+
+function isShared(array: Float32Array | Float64Array | Int32Array): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && array.buffer instanceof SharedArrayBuffer;
+}
+
+/** A free array of `length` in (or, for `shared` false, outside) shared memory, or undefined; free arrays of the other kind are dropped. */
+function take<T extends Float32Array | Float64Array>(free: Map<number, T[]>, length: number, shared: boolean): T | undefined {
+  const list = free.get(length);
+  while (list !== undefined && list.length > 0) {
+    const array = list.pop()!;
+    if (isShared(array) === shared) return array;
+  }
+  return undefined;
 }

@@ -48,8 +48,8 @@ export const STAGE_SELECT = ['validation', 'last'] as const;
 export type StageSelect = (typeof STAGE_SELECT)[number];
 /** How `resampleEvery` redraws the points: `uniform` with the sampling method, `rad` by residual density (src/train/rad.ts). */
 export const RESAMPLE_METHODS = ['uniform', 'rad'] as const;
-/** How loss balancing measures each term (`--balance-rule`, src/train/balancing.ts): its gradient norm ‖∇L_i‖ (Wang et al. 2023) or its NTK trace per point (Wang, Yu & Perdikaris 2022). */
-export const BALANCE_RULES = ['gradnorm', 'trace'] as const;
+/** How loss balancing measures each term (`--balance-rule`, src/train/balancing.ts): its gradient norm ‖∇L_i‖ (Wang et al. 2023), its NTK trace per point (Wang, Yu & Perdikaris 2022), or the geometric mean of the two rules' weights. */
+export const BALANCE_RULES = ['geomean', 'gradnorm', 'trace'] as const;
 /** One of `BALANCE_RULES`. */
 export type BalanceRule = (typeof BALANCE_RULES)[number];
 /** One of `RESAMPLE_METHODS`. */
@@ -294,7 +294,7 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   grid: { kind: int(1), nullable: true, flag: 'grid', help: 'KAN grid size for a single stage (instead of --grids)' },
   k: { kind: int(1, 10), nullable: true, flag: 'k', alias: 'k', help: 'KAN spline degree', defaultText: "max(3, the problem's highest derivative order)" },
   activation: { kind: { type: 'choice', choices: ACTIVATIONS }, flag: 'activation', help: 'MLP activation: tanh, sin or silu' },
-  embed: { kind: { type: 'embed' }, nullable: true, flag: 'embed', help: 'input embedding: fourier:SIGMA[:M] (random Fourier features, SIGMA in cycles over the domain), periodic:x (exactly periodic in x), auto (from the problem\'s data)', defaultText: 'none' },
+  embed: { kind: { type: 'embed' }, nullable: true, flag: 'embed', help: 'input embedding: fourier:SIGMA[:M] (random Fourier features, SIGMA in cycles over the domain), harmonic:x=C (cos and sin of exactly C cycles along x, beside x), periodic:x (exactly periodic in x), auto (from the problem\'s data)', defaultText: 'none' },
   hard: { kind: { type: 'hard' }, nullable: true, flag: 'hard', help: 'impose conditions exactly by an output transform: dirichlet, initial, both (dirichlet,initial) or auto (where safe)', defaultText: 'none' },
   scale: { kind: { type: 'choice', choices: SCALE_CHOICES }, flag: 'scale', help: 'map every input (time included) from the domain\'s box to [-1, 1] and divide the output by the scale of the Dirichlet, initial and data values, inside the model (results and model.json stay in original units): on, off, or auto (on unless every input range is [-1, 1] and every output scale within [1/2, 2])', defaultText: 'off; --recipe auto: auto' },
   grids: { kind: { type: 'intList', min: 1 }, nullable: true, flag: 'grids', help: 'KAN grid-extension schedule, one stage per grid', defaultText: "the problem's, else 5,10,20", hint: 'grids' },
@@ -323,7 +323,7 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   annealAlpha: { kind: { type: 'number', min: 0, exclusiveMin: true, max: 1 }, flag: 'anneal-alpha', help: 'moving-average factor of the annealing, in (0, 1]' },
   balanceEvery: { kind: int(0), flag: 'balance-every', help: "balance every loss term's weight every N steps (Wang et al. 2023; --balance-rule; 0: off)", defaultText: '0; --recipe auto: 10 with several terms and no --weights' },
   balanceAlpha: { kind: { type: 'number', min: 0, max: 1 }, flag: 'balance-alpha', help: 'moving-average factor of the loss balancing, in [0, 1] (weight of the old value)' },
-  balanceRule: { kind: { type: 'choice', choices: BALANCE_RULES }, flag: 'balance-rule', help: "what the loss balancing measures per term: gradnorm (its gradient norm, Wang et al. 2023) or trace (its NTK trace per point, Wang et al. 2022: does not read the residual, so a condition that already holds is not weighed up; won Poisson 2d-C, lost helmholtz2d and Wave 1d-C)" },
+  balanceRule: { kind: { type: 'choice', choices: BALANCE_RULES }, flag: 'balance-rule', help: "what the loss balancing measures per term: gradnorm (its gradient norm, Wang et al. 2023: a condition that already holds is weighed up, one that fails down), trace (its NTK trace per point, Wang et al. 2022: does not read the residual, but starves a PDE term) or geomean (the geometric mean of the two rules' weights)", defaultText: 'gradnorm; --recipe auto: geomean for steady problems, gradnorm for time-dependent ones' },
   causal: { kind: { type: 'number', min: 0 }, flag: 'causal', help: 'time-dependent problems: causal weighting of the PDE residual with tolerance EPS (Wang et al. 2022; 0: off)', defaultText: '0; --recipe auto: 0.01 on time-dependent problems, with --causal-max 100', hint: 'causal' },
   causalBins: { kind: int(2), flag: 'causal-bins', help: 'time bins of the causal weighting', hint: 'causalBins' },
   causalMax: { kind: { type: 'number', min: 0 }, flag: 'causal-max', help: "ε schedule of --causal: raise ε tenfold, up to this, whenever the last time bin's weight exceeds --causal-threshold (Wang et al. 2022; 0: ε fixed)", defaultText: '0; --recipe auto: 100 on time-dependent problems' },

@@ -5,10 +5,11 @@
 import type { Problem } from '../problem/types.js';
 import { derivativeOrder } from '../problem/warnings.js';
 import { DEFAULT_POINTS } from '../problem/define.js';
-import { SOLVE_GRIDS, type SolveOptions } from '../options/training.js';
+import { SOLVE_GRIDS, type BalanceRule, type SolveOptions } from '../options/training.js';
 import { AUTO_TIME_BUDGET_S, EMBEDDING_COST_FACTOR, stepBudget } from './budget.js';
 import { scalingNeeded } from '../architecture/scalingPlan.js';
 import { spatialFourierFeatures } from '../architecture/suggestEmbedding.js';
+import { initialBoundaryMismatches } from './compatibility.js';
 import { hardConstraintsSafe } from '../architecture/hardPlan.js';
 import { initialLength, steepFront } from './steepFront.js';
 
@@ -117,22 +118,23 @@ export function autoRecipe(problem: Problem, given: Partial<SolveOptions>): Reci
     decide('boundaryPoints', counts.boundary, String(counts.boundary), `per condition, for ${dims} input${dims > 1 ? 's' : ''}`);
   }
 
-  // Fast spatial data in a time-dependent problem: random Fourier features over the fast inputs
-  // (Tancik et al. 2020; Wang, Wang & Perdikaris 2021, spectral bias), σ = the cycles read from the
-  // stated initial and Dirichlet values, not the sources (suggestEmbedding.ts, `spatialFourierFeatures`), the
-  // other inputs passed through. PINNacle Heat 2d-MS (sin 20πx sin πy initially; KAN, seed 0, on
-  // 1500 points): rel. L2 1.00 without (one grid-20 stage of 60 L-BFGS steps), 0.133 with (3 × 20
-  // steps); on its own 6000 + 1500 points, 0.893 (3 × 31 steps) → 0.168 (3 × 10); the plain KAN
-  // cannot follow 10 cycles along x. The features make an evaluation dearer
+  // Fast spatial data in a time-dependent problem: Fourier features (Tancik et al. 2020; Wang, Wang &
+  // Perdikaris 2021, spectral bias) at the frequency measured in the stated initial and Dirichlet
+  // values, not the sources: one fixed harmonic [cos, sin](2πC x̂) per fast input beside the input
+  // itself (suggestEmbedding.ts, `spatialFourierFeatures`), the other inputs passed through.
+  // PINNacle Heat 2d-MS (sin 20πx sin πy initially; KAN, seed 0, 6000 + 1500 points): rel. L2 0.893
+  // without (3 × 31 L-BFGS steps), 0.195 with 16 random frequencies (`fourier:x=10:16`, ×5 per
+  // evaluation, so 3 × 10 steps), 0.081 with `harmonic:x=10` at the same 3 × 10 steps; the plain KAN
+  // cannot follow 10 cycles along x. The harmonic makes an evaluation about 1.5× dearer
   // (EMBEDDING_COST_FACTOR), which the step budget below counts. Only for time-dependent problems:
   // the one class measured.
   let costFactor = 1;
   if (given.embed === undefined) {
     const features = spatialFourierFeatures(problem);
     if (features) {
-      costFactor = EMBEDDING_COST_FACTOR;
+      costFactor = 1 + (EMBEDDING_COST_FACTOR - 1) * Object.keys(features.fast).length;
       const fast = Object.entries(features.fast).map(([v, c]) => `${c} cycles along ${v}`).join(', ');
-      decide('embed', features.embed, features.embed, `the initial/boundary values oscillate fast (${fast} over the domain): Fourier features over ${Object.keys(features.fast).join(', ')} (Tancik et al. 2020), the other inputs as they are`);
+      decide('embed', features.embed, features.embed, `the initial/boundary values oscillate fast (${fast} over the domain): Fourier features at that frequency beside ${Object.keys(features.fast).join(', ')} (Tancik et al. 2020), the other inputs as they are`);
     }
   }
 
@@ -144,18 +146,26 @@ export function autoRecipe(problem: Problem, given: Partial<SolveOptions>): Reci
     const boundary = given.boundaryPoints ?? options.boundaryPoints ?? problem.defaults.boundaryPoints;
     const stages = given.grids?.length ?? (given.grid !== undefined && given.grid !== null ? 1 : SOLVE_GRIDS.length);
     const budget = stepBudget(problem, interior, boundary, stages, costFactor);
-    decide('steps', budget.steps, `${budget.steps} per stage`, `${problem.terms.length} terms on ${interior} + ${boundary} points: ${budget.work} derivative-point units per evaluation${costFactor !== 1 ? ` (×${costFactor} for the input embedding)` : ''}, ≈ ${(budget.secondsPerEvaluation * 1000).toFixed(1)} ms; ${stages} stage${stages > 1 ? 's' : ''} × ${budget.steps} steps × ≤ 25 evaluations ≈ ${Math.round(budget.seconds)} s on a quiet 2-core machine (budget ${AUTO_TIME_BUDGET_S} s per model)`);
+    decide('steps', budget.steps, `${budget.steps} per stage`, `${problem.terms.length} terms on ${interior} + ${boundary} points: ${budget.work} derivative-point units per evaluation${costFactor !== 1 ? ` (×${Number(costFactor.toFixed(2))} for the input embedding)` : ''}, ≈ ${(budget.secondsPerEvaluation * 1000).toFixed(1)} ms; ${stages} stage${stages > 1 ? 's' : ''} × ${budget.steps} steps × ≤ 25 evaluations ≈ ${Math.round(budget.seconds)} s on a quiet 2-core machine (budget ${AUTO_TIME_BUDGET_S} s per model)`);
   }
 
-  // Loss balancing (balancing.ts): the expert's guide's update (Wang et al. 2023) on each term's
-  // gradient norm. The NTK-trace measure (`--balance-rule trace`, Wang, Yu & Perdikaris 2022) won
-  // Poisson 2d-C (KAN rel. L2 0.901 → 0.052) and NS 2d-CG, but lost helmholtz2d (3.4e-2 → 0.214) and
-  // Wave 1d-C (0.420 → 1.12), and its poisson2d model no longer prunes to sin(πx)·sin(πy) (the
-  // solve → prune → symbolic chain, test/cli/pdeFormula.test.ts), so it is an option, not the default.
+  // Loss balancing (balancing.ts), keyed on whether the problem has time. Steady problems: the
+  // geometric mean of the expert's guide's gradient-norm weights (Wang, Sankaran, Wang & Perdikaris
+  // 2023) and the NTK-trace weights (Wang, Yu & Perdikaris 2022), `geomean`. Measured (KAN, seed 0,
+  // gradient norm / trace / geomean): Poisson 2d-C 0.901 / 0.052 / 0.082, helmholtz2d 0.056 / 0.214 /
+  // 0.011. Time-dependent problems keep the gradient norm: on Wave 1d-C (causal PDE term) every
+  // trace-based rule starved the PDE (0.420 / 1.12 / 1.15). The user's --balance-rule wins.
   const weighted = given.weights !== undefined && Object.keys(given.weights).length > 0;
-  if (given.balanceEvery === undefined && given.annealEvery === undefined && !weighted && problem.terms.length >= 2) {
+  const ruleChoice: { rule: BalanceRule; why: string } = problem.time
+    ? { rule: 'gradnorm', why: 'gradient-norm weighting (Wang et al. 2023; time-dependent: trace-based rules starved Wave 1d-C\'s causal PDE term)' }
+    : { rule: 'geomean', why: 'the geometric mean of gradient-norm and NTK-trace weighting (Wang et al. 2023, 2022), so that no term\'s gradient drowns the others\' and a condition that already holds is not weighed up' };
+  const autoBalance = given.balanceEvery === undefined && given.annealEvery === undefined && !weighted && problem.terms.length >= 2;
+  if (autoBalance) {
     const every = (given.optimizer ?? 'lbfgs') === 'adam' ? 10 * AUTO_BALANCE_EVERY : AUTO_BALANCE_EVERY;
-    decide('balanceEvery', every, `every ${every} steps`, `${problem.terms.length} loss terms: gradient-norm weighting (Wang et al. 2023), so that no term's gradient drowns the others'`);
+    decide('balanceEvery', every, `every ${every} steps`, `${problem.terms.length} loss terms: ${ruleChoice.why}`);
+    if (given.balanceRule === undefined) options.balanceRule = ruleChoice.rule;
+  } else if (given.balanceRule === undefined && (given.balanceEvery ?? 0) > 0) {
+    decide('balanceRule', ruleChoice.rule, ruleChoice.rule, ruleChoice.why);
   }
 
   // Scaling: inputs to [−1, 1] and outputs to unit scale inside the model unless the problem is in unit form already (scalingPlan.ts); off is the default, so only "on" is a decision.
@@ -177,6 +187,29 @@ export function autoRecipe(problem: Problem, given: Partial<SolveOptions>): Reci
     decide('causal', AUTO_CAUSAL.start, `ε ${AUTO_CAUSAL.start} → ${max}`, `time-dependent: causal weighting over ${given.causalBins ?? 32} time bins (Wang et al. 2022), ε ×10 whenever the last bin's weight exceeds ${given.causalThreshold ?? 0.99}, so that later times wait for earlier ones`);
     if (given.causalMax === undefined) decide('causalMax', AUTO_CAUSAL.max, String(AUTO_CAUSAL.max), "the largest ε of the schedule (the paper's 1e-2 … 1e2)");
   }
+  // Incompatible initial and boundary data (compatibility.ts): the boundary condition's residual
+  // cannot vanish near t0 (the true solution has a √(t − t0) layer there that a network smooth in t
+  // does not follow). (1) The gradient-norm rule weighs a term by 1/‖∇L_i‖, which grows as its
+  // residual shrinks, so this irreducible residual keeps the condition that drives the solution
+  // weighed down for the whole run: the NTK-trace rule (Wang, Yu & Perdikaris 2022), which does not
+  // read the residual. (2) Weighed fully, that condition pulls u(·, t0) off the initial value:
+  // impose the initial value exactly, u = u0 + ((t − t0)/T)·N (Lagaris et al. 1998). Measured on
+  // PINNacle Heat 2d-CG (u = 0 at t = 0, u + ∂u/∂n = 5 on the holes; KAN, seed 0, 3 × 20 L-BFGS
+  // steps): rel. L2 0.365 gradient norm, 0.462 with the hard initial value alone, 0.243 trace (38 % of
+  // its squared error at t = 0), 0.210 both. Only problems whose data disagree at t0 are touched.
+  const mismatches = problem.time && problem.terms.some((t) => t.kind === 'initial') ? initialBoundaryMismatches(problem) : [];
+  if (mismatches.length > 0) {
+    const worst = mismatches.reduce((a, b) => (b.mismatch > a.mismatch ? b : a));
+    const what = `${mismatches.map((m) => m.condition).join(', ')} disagree${mismatches.length === 1 ? 's' : ''} with ${worst.initial} at t0 (by up to ${Number(worst.mismatch.toPrecision(3))})`;
+    const balancing = (options.balanceEvery ?? given.balanceEvery ?? 0) > 0;
+    if (given.balanceRule === undefined && balancing) {
+      decide('balanceRule', 'trace', 'trace', `${what}: a residual that cannot vanish near t0 would keep the condition weighed down under gradient-norm weighting; the NTK trace (Wang et al. 2022) does not read the residual`);
+    }
+    if (given.hard === undefined && hardConstraintsSafe(problem).kinds.includes('initial')) {
+      decide('hard', 'initial', 'initial', `${what}: the initial value imposed exactly (Lagaris et al. 1998), so that the boundary condition cannot pull u(·, t0) off it`);
+    }
+  }
+
   // Steep fronts (nonlinear advection with little diffusion, steepFront.ts): a time-dependent PDE
   // that advects u by itself (u·u_x) with fronts narrower than the finest grid's knot spacing.
   // (1) The initial condition imposed exactly, u = u0 + τ·N (Lagaris et al. 1998; Lu et al. 2021,
@@ -196,7 +229,7 @@ export function autoRecipe(problem: Problem, given: Partial<SolveOptions>): Reci
       // travelling front given from t0) leaves N to cancel it and build the moved one, which the
       // knots cannot (unseen Burgers front, KAN: rel. L2 0.13 → 0.55 with it).
       const length = initialLength(problem, front.unknown);
-      if (given.hard === undefined && length !== null && length >= front.spacing && hardConstraintsSafe(problem).kinds.includes('initial')) {
+      if (given.hard === undefined && options.hard === undefined && length !== null && length >= front.spacing && hardConstraintsSafe(problem).kinds.includes('initial')) {
         decide('hard', 'initial', 'initial', `${front.why}; u0 changes by its scale over ${fmtLength(length)}, which the knots resolve: the initial condition imposed exactly (Lu et al. 2021), so that the front's residual cannot pull u away from u0`);
       }
       if (given.stageSelect === undefined) {

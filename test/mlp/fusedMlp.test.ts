@@ -11,7 +11,7 @@ import { getThreads, setThreadMinWork, setThreads, threadStats } from '../../src
 import { createJetPlan, type JetPlan } from '../../src/jet/plan.js';
 import { useGeneratedActivationKernels } from '../../src/mlp/activationKernel.js';
 import { hostMemoryBackend } from '../../src/engine/backendMemory.js';
-import { fusedMlpJet } from '../../src/mlp/fusedMlp.js';
+import { fusedMlpJet, useGeneratedOutputLayer } from '../../src/mlp/fusedMlp.js';
 import { createMlp, useFusedMlp, type MlpActivation, type MlpModel } from '../../src/mlp/mlp.js';
 import { createRng } from '../../src/random.js';
 
@@ -131,12 +131,39 @@ describe('fused MLP jets', () => {
     model.dispose();
   });
 
-  it('give the same jets and gradients on two threads as on one (the threaded activation kernels read the wasm heap)', async () => {
+  it.each([
+    { name: 'one output, 16 inputs', width: [2, 16, 16, 1] },
+    { name: 'two outputs, 9 inputs', width: [2, 9, 2] },
+    { name: 'one output, 70 inputs (above the unrolled size: the loop either way)', width: [2, 70, 1] },
+  ])('the generated output layer (one pass forward, one backward) matches matMul + the loop: $name', async ({ width }) => {
     await setBackend('wasm');
-    const model = createMlp({ width: [2, 24, 9, 1], seed: 8 });
+    const model = createMlp({ width, seed: 11 });
     const plan = plans.laplacian!(2);
+    const rng = createRng(5);
+    const points = Float32Array.from({ length: 2 * 23 }, () => rng.next() * 2 - 1);
+    const previous = useGeneratedOutputLayer(false);
+    let loop: ReturnType<typeof jetsAndGradients>;
+    try {
+      loop = jetsAndGradients(model, plan, points, 23, true);
+    } finally {
+      useGeneratedOutputLayer(previous);
+    }
+    const generated = jetsAndGradients(model, plan, points, 23, true);
+    expectNear(generated.jets, loop!.jets, 'jets');
+    generated.grads.forEach((g, i) => expectNear(g, loop!.grads[i]!, `gradient ${i}`));
+    model.dispose();
+  });
+
+  it.each([
+    { name: 'narrow hidden layers', width: [2, 24, 9, 1] },
+    { name: 'a hidden layer wider than the dW column block (threaded blocks variant) and three inputs (threaded inputs3 variant)', width: [3, 20, 37, 5, 1] },
+  ])('give the same jets and gradients on two threads as on one (the threaded activation kernels read the wasm heap): $name', async ({ width }) => {
+    await setBackend('wasm');
+    const model = createMlp({ width, seed: 8 });
+    const d = width[0]!;
+    const plan = plans.laplacian!(d);
     const rng = createRng(2);
-    const points = Float32Array.from({ length: 60 }, () => rng.next() * 2 - 1);
+    const points = Float32Array.from({ length: 30 * d }, () => rng.next() * 2 - 1);
     const one = jetsAndGradients(model, plan, points, 30, true);
     const previousWork = setThreadMinWork(1);
     const previousThreads = getThreads();
