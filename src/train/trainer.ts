@@ -296,6 +296,8 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
         beforeStep: ({ step }) => {
           let objectiveChanged = false;
           let evaluations = 0;
+          // Each step's first evaluation sets the causal weights its line search keeps (termData.ts).
+          for (const d of data) if (d.causal) d.causal.frozen = undefined;
           if (options.causalMax > 0) {
             // The last bin's weight at the last evaluation (the smallest): every bin resolved at this ε, raise it.
             const last = Math.min(...data.map((d) => d.causal?.lastWeight ?? Infinity));
