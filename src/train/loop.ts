@@ -99,11 +99,13 @@ export interface LoopSpec {
   afterStep: (at: StepAt, loss: number, evaluations: number) => number | null | void;
   /**
    * The loss on a fixed validation set (points apart from the training points) at the model's
-   * parameters. Given: it is measured at the end of every stage; a stage that does not lower it is
-   * rolled back (the best stage's model restored, and the next stage starts from it), so the model
+   * parameters: `loss`, the statistic stages are judged on (the trainer's is trimmed of outlying
+   * points, `validation.ts`), and optionally `mean`, the plain mean beside it (reported only).
+   * Given: it is measured at the end of every stage; a stage that does not lower `loss` is rolled
+   * back (the best stage's model restored, and the next stage starts from it), so the model
    * returned is the best stage's on it, not the last stage's.
    */
-  validationLoss?: () => number;
+  validationLoss?: () => { loss: number; mean?: number };
   /** After a stage's validation (with `validationLoss` only): what was measured and whether the stage was rolled back. */
   afterStage?: (outcome: StageOutcome) => void;
   /** Names the part of the objective that was non-finite at the last evaluation ("term pde"), for messages. */
@@ -127,6 +129,8 @@ export interface StageOutcome {
   /** Steps completed when the stage ended (the history row of its last step). */
   step: number;
   validationLoss: number;
+  /** The plain weighted mean of the squared validation residuals, when the statistic judging stages is another (reported, not judged). */
+  validationMean?: number;
   /** The stage did not lower the validation loss below the best stage's: that stage's model was restored. */
   rolledBack: boolean;
   /** The stage whose model the run holds after this one (itself unless rolled back). */
@@ -230,9 +234,9 @@ export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps:
   }
   const endStage = (stage: number, grid: number | null): void => {
     if (!spec.validationLoss) return;
-    const loss = spec.validationLoss();
+    const { loss, mean } = spec.validationLoss();
     const worse = bestStage !== null && !(loss <= bestStage.loss);
-    const outcome: StageOutcome = { stage: stage + 1, grid, step: totalStep, validationLoss: loss, rolledBack: worse, kept: stage + 1 };
+    const outcome: StageOutcome = { stage: stage + 1, grid, step: totalStep, validationLoss: loss, ...(mean === undefined ? {} : { validationMean: mean }), rolledBack: worse, kept: stage + 1 };
     if (worse && bestStage) {
       restoreModel(model, bestStage.snap);
       x = readParams(model);
@@ -369,7 +373,7 @@ export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps:
     }
     // Stopped mid-stage: an earlier stage's model is returned when it does better on the validation set.
     if (spec.validationLoss && bestStage && bestStage.stage !== returnedStage) {
-      const loss = spec.validationLoss();
+      const { loss } = spec.validationLoss();
       if (!(loss <= bestStage.loss)) {
         restoreModel(model, bestStage.snap);
         lastLoss = Number.NaN; // the caller measures the restored model's loss
