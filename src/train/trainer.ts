@@ -352,7 +352,7 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
         },
         ...(validation
           ? {
-              // Judged on each term's mean trimmed of its worst points (validation.ts), the plain mean beside it.
+              // Each term's mean trimmed of its worst points and the plain mean (validation.ts): a stage lowering neither is rolled back.
               validationLoss: () => validationMeasure(model, validation, validationWeights, validationChunks),
               afterStage: (outcome: StageOutcome) => {
                 // On the stage's last history row (the validation columns are empty elsewhere).
