@@ -9,7 +9,9 @@
  * saved file.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { builtinNames, resolveProblem } from '../../problems/index.js';
 import { KanpinnInputError } from '../../src/internal.js';
@@ -41,6 +43,10 @@ export interface DefaultsRun extends Pick<SolveSummary, 'problem' | 'model' | 'w
   evaluations?: number;
   /** The machine's 1-minute load average when the run ended (the machine is shared: timings depend on it). */
   load?: number;
+  /** When the run ended (ISO 8601, UTC); absent in files saved before it was recorded. */
+  ranAt?: string;
+  /** The source commit that ran it (`git rev-parse --short HEAD`, "+" when the tree had changes); absent outside a git checkout and in older files. */
+  commit?: string;
 }
 
 /**
@@ -78,7 +84,35 @@ export async function runDefaultsProblem(name: string, kind: 'kan' | 'mlp', tune
     ...(task ? { published: comparePublished(task, summary.relL2, published) } : {}),
     ...(task?.parameterFields ? { parameterFields: [...task.parameterFields] } : {}),
     load: Math.round(loadavg()[0]! * 10) / 10,
+    ranAt: new Date().toISOString(),
+    ...(sourceCommit() ? { commit: sourceCommit() } : {}),
   };
+}
+
+let commitCache: string | null | undefined;
+/**
+ * The commit of the checkout that runs the suite, "+" appended when tracked files differ from it,
+ * so that rows merged from runs at different times say what code made them; undefined outside git.
+ */
+export function sourceCommit(): string | undefined {
+  if (commitCache === undefined) {
+    const root = fileURLToPath(new URL('.', import.meta.url)); // git finds the checkout from any folder inside it
+    try {
+      const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+      const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+      commitCache = head ? `${head}${dirty ? '+' : ''}` : null;
+    } catch {
+      commitCache = null;
+    }
+  }
+  return commitCache ?? undefined;
+}
+
+/** The "ran" cell: UTC month-day and time, and the commit ("—" for rows saved before these were recorded). */
+function ranText(r: DefaultsRun): string {
+  if (!r.ranAt) return '—';
+  const at = r.ranAt.slice(5, 16).replace('T', ' ');
+  return r.commit ? `${at} ${r.commit}` : at;
 }
 
 /** The per-unknown cell of a run: each unknown's rel. L2 (parameter fields named so), then each recovered scalar parameter. */
@@ -91,12 +125,12 @@ const verdict = (b: boolean | null | undefined): string => (b === null || b === 
 
 /** The suite's Markdown table: one row per problem and model, the tuned recipe's rel. L2 beside and, for a PINNacle task, the published vanilla PINN's. */
 export function defaultsTable(runs: readonly DefaultsRun[]): string {
-  const head = ['problem', 'model', 'steps', 'seconds', 'load', 'rel. L2 (auto)', 'per unknown / parameter', 'rel. L2 (tuned)', 'vanilla PINN', 'beats vanilla', 'status', 'returned stage', 'recipe chose'];
+  const head = ['problem', 'model', 'steps', 'seconds', 'load', 'ran (UTC, commit)', 'rel. L2 (auto)', 'per unknown / parameter', 'rel. L2 (tuned)', 'vanilla PINN', 'beats vanilla', 'status', 'returned stage', 'recipe chose'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of runs) {
     const model = `${r.model.toUpperCase()} [${r.width.join(',')}]${r.grids && r.model === 'kan' ? ` G${r.grids.join('→')}` : ''}`;
     const chose = r.decisions.map((d) => `${d.option} ${d.value}`).join('; ');
-    const cells = [r.problem, model, String(r.steps), r.seconds.toFixed(1), r.load === undefined ? '—' : r.load.toFixed(1), sci(r.relL2), errorsText(r), r.tuned === null ? '—' : sci(r.tuned), r.published ? String(r.published.vanilla) : '', verdict(r.published?.beatsVanilla), r.status, String(r.returnedStage), chose];
+    const cells = [r.problem, model, String(r.steps), r.seconds.toFixed(1), r.load === undefined ? '—' : r.load.toFixed(1), ranText(r), sci(r.relL2), errorsText(r), r.tuned === null ? '—' : sci(r.tuned), r.published ? String(r.published.vanilla) : '', verdict(r.published?.beatsVanilla), r.status, String(r.returnedStage), chose];
     lines.push(`| ${cells.join(' | ')} |`);
   }
   return lines.join('\n');
@@ -106,7 +140,7 @@ export function defaultsTable(runs: readonly DefaultsRun[]): string {
 export function defaultsMarkdown(runs: readonly DefaultsRun[]): string {
   const judged = runs.flatMap((r) => (r.published ? [{ model: r.model, relL2: r.relL2, beatsVanilla: r.published.beatsVanilla, beatsBest: r.published.beatsBest }] : []));
   const summary = judged.length ? `\n\nPINNacle tasks under \`--recipe auto\`: ${pinnacleSummary(judged)}` : '';
-  return `${defaultsTable(runs)}${summary}\n\nEvery row ran \`--recipe auto\` with no other flag and no problem hint (seed 0); "tuned" is the accuracy suite's rel. L2 with the problem's own recipe (bench/results/accuracy.json), else the pinnacle suite's hand-set settings (pinnacle.json), "—" where neither has it; "vanilla PINN" is PINNacle's published rel. L2 (MLP 5×100, 20k Adam); "load" is the machine's 1-minute load average when the run ended (2 cores, shared).`;
+  return `${defaultsTable(runs)}${summary}\n\nEvery row ran \`--recipe auto\` with no other flag and no problem hint (seed 0); "tuned" is the accuracy suite's rel. L2 with the problem's own recipe (bench/results/accuracy.json), else the pinnacle suite's hand-set settings (pinnacle.json), "—" where neither has it; "vanilla PINN" is PINNacle's published rel. L2 (MLP 5×100, 20k Adam); "load" is the machine's 1-minute load average when the run ended (2 cores, shared); "ran" is when the row ended and the commit that ran it ("+": with uncommitted changes), since rows run at different times are merged.`;
 }
 
 /** The problems the suite runs: every built-in (the PINNacle tasks and the inverse problems included), or those `--only` names. */
@@ -146,6 +180,15 @@ export interface DefaultsFileParts {
 }
 
 /**
+ * The commands of merged partial runs: each once, in first-run order, with the `--save` folder written
+ * DIR (it is wherever the rows were gathered), joined by "; ".
+ */
+export function joinCommands(...commands: string[]): string {
+  const parts = commands.flatMap((c) => c.split(/;\s*/)).map((c) => c.trim().replace(/--save(\s+|=)\S+/, '--save DIR')).filter((c) => c);
+  return [...new Set(parts)].join('; ');
+}
+
+/**
  * Merges the runs of a partial suite (`--only`) into the saved file at `path`: a problem and model
  * run again replaces its row, the others stay (rows in built-in order, KAN before MLP); the commands
  * are joined with "; " and the wall times added, so that the file says everything that made it. A
@@ -162,5 +205,5 @@ export function mergeDefaultsFile<T extends DefaultsFileParts>(path: string, nex
   const order = builtinNames();
   const rank = (r: DefaultsRun): number => (order.indexOf(r.problem) + 1) * 2 + (r.model === 'kan' ? 0 : 1);
   const runs = [...saved.runs.filter((r) => !fresh.has(key(r))), ...next.runs].sort((a, b) => rank(a) - rank(b));
-  return { ...next, command: `${saved.command}; ${next.command}`, seconds: Math.round((saved.seconds + next.seconds) * 10) / 10, runs };
+  return { ...next, command: joinCommands(saved.command, next.command), seconds: Math.round((saved.seconds + next.seconds) * 10) / 10, runs };
 }

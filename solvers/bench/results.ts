@@ -14,6 +14,17 @@ import { paperVerdict, type PaperResult } from './paperSuite.js';
 import { pinnacleMarkdown, type PinnacleRun } from './pinnacleSuite.js';
 import { defaultsMarkdown, type DefaultsRun } from './defaultsSuite.js';
 
+/**
+ * The footer's command: as run, or, for a file merged from many partial runs (the defaults suite run
+ * row by row), how many and their common form; the full list stays in the JSON file's `command`.
+ */
+export function commandLine(command: string): string {
+  const parts = command.split(/;\s*/).filter((c) => c.trim());
+  if (parts.length <= 3) return `Command: \`${command}\``;
+  const suite = /--suite\s+(\S+)/.exec(parts[0]!)?.[1] ?? 'SUITE';
+  return `Commands: ${parts.length} partial runs merged, each \`kanpinn bench --suite ${suite} --model kan|mlp --only PROBLEM --save DIR\` (listed in the JSON file's \`command\`).`;
+}
+
 export const SUITE_NAMES = ['eval', 'accuracy', 'paper', 'pinnacle', 'defaults'] as const;
 export type SuiteName = (typeof SUITE_NAMES)[number];
 
@@ -140,7 +151,7 @@ export function suiteMarkdown(file: SuiteFile): string {
       throw new Error(`unknown suite ${JSON.stringify(never)}`);
     }
   }
-  return `${body}\n\nMachine: ${machineLine(file.machine)}. Suite wall time ${file.seconds.toFixed(0)} s.\nCommand: \`${file.command}\`\n`;
+  return `${body}\n\nMachine: ${machineLine(file.machine)}. Suite wall time ${file.seconds.toFixed(0)} s.\n${commandLine(file.command)}\n`;
 }
 
 /** Writes DIR/SUITE.json and DIR/SUITE.md; returns their paths. */

@@ -17,7 +17,7 @@
  */
 import { codeGenerationAllowed } from '../jet/codegen.js';
 import { SharedArena, type ArenaSpec, type SharedArray } from './arena.js';
-import { CTL, CTL_WORDS, ERROR_BYTES, EXTERNAL_TAG, VIEW_TAG, WORKER_SOURCE } from './workerSource.js';
+import { CTL, CTL_WORDS, ERROR_BYTES, EXTERNAL_TAG, VIEW_TAG, WORK, WORK_WORDS, WORKER_SOURCE } from './workerSource.js';
 import { scriptExecArgv, setWasmThreads } from './wasmThreads.js';
 import { builtin } from './builtin.js';
 
@@ -124,6 +124,8 @@ interface Slot {
 }
 
 let pool: Slot[] = [];
+/** The work block of chunked calls (`WORK`), shared by the caller and every worker. */
+const work = typeof SharedArrayBuffer === 'undefined' ? null : new Int32Array(new SharedArrayBuffer(WORK_WORDS * 4));
 /** The shared memory of all threaded calls (calls never overlap: each returns when all threads are done). */
 const arena = new SharedArena();
 
@@ -147,7 +149,7 @@ function startWorker(api: WorkerThreads): Slot {
   const ctlBuffer = new SharedArrayBuffer(CTL_WORDS * 4);
   const errorBuffer = new SharedArrayBuffer(ERROR_BYTES);
   const { port1, port2 } = new api.MessageChannel();
-  const worker = new api.Worker(WORKER_SOURCE, { eval: true, execArgv: scriptExecArgv(), workerData: { ctl: ctlBuffer, errors: errorBuffer, port: port2 }, transferList: [port2] });
+  const worker = new api.Worker(WORKER_SOURCE, { eval: true, execArgv: scriptExecArgv(), workerData: { ctl: ctlBuffer, errors: errorBuffer, port: port2, work: work!.buffer }, transferList: [port2] });
   worker.unref();
   port1.unref();
   const slot: Slot = { worker, port: port1, ctl: new Int32Array(ctlBuffer), errors: new Uint8Array(errorBuffer), job: 0, exited: false, compiled: new Set(), generation: -1, externals: [] };
@@ -291,6 +293,7 @@ export interface ThreadedCall {
 }
 
 let threadedCalls = 0;
+let chunkedCalls = 0;
 
 /** Counters of the pool, for tests and benchmarks. */
 export interface ThreadStats {
@@ -298,11 +301,13 @@ export interface ThreadStats {
   calls: number;
   /** Bytes of shared memory the pool holds now (its arena; 0 on one thread). */
   sharedBytes: number;
+  /** Of `calls`, those run as claimed chunks (`runChunked`). */
+  chunked: number;
 }
 
 /** The pool's counters now. */
 export function threadStats(): ThreadStats {
-  return { calls: threadedCalls, sharedBytes: arena.bytes };
+  return { calls: threadedCalls, sharedBytes: arena.bytes, chunked: chunkedCalls };
 }
 
 function errorText(bytes: Uint8Array): string {
@@ -401,6 +406,10 @@ function sameBuffers(held: readonly SharedArrayBuffer[], wanted: readonly Shared
  * worker stops answering.
  */
 export function runThreaded(call: ThreadedCall): void {
+  if (chunkable(call)) {
+    runChunked(call);
+    return;
+  }
   const T = call.threads;
   const slots = ensurePool(T - 1);
   if (slots === null) throw new Error('kernel threads: worker_threads is not available here');
@@ -420,7 +429,7 @@ export function runThreaded(call: ThreadedCall): void {
     // shared buffers used in place travel only when they differ from the worker's last ones
     const ext = sameBuffers(slot.externals, externals) ? null : externals;
     if (ext !== null) slot.externals = externals;
-    slot.port.postMessage({ key, source, n0: bounds[w], n1: bounds[w + 1], buffer, externals: ext, args: perWorker[w - 1] });
+    slot.port.postMessage({ job: slot.job, key, source, n0: bounds[w], n1: bounds[w + 1], buffer, externals: ext, args: perWorker[w - 1], chunked: null });
     Atomics.store(slot.ctl, CTL.GO, slot.job);
     Atomics.notify(slot.ctl, CTL.GO);
   }
@@ -464,6 +473,168 @@ export function runThreaded(call: ThreadedCall): void {
     }
     view++;
   });
+  for (const { target, slices } of sums) {
+    for (const slice of slices) {
+      for (let i = 0; i < target.length; i++) target[i] = target[i]! + slice[i]!;
+    }
+  }
+}
+
+/**
+ * Chunks per thread of a chunked call. Each chunk is one kernel call (a few µs of set-up in the
+ * generated kernels); 4 per thread lets a thread that runs late (another process has its core)
+ * leave most of its share to the others.
+ */
+const CHUNKS_PER_THREAD = 4;
+/** Chunks are numbered in the low 8 bits of the claim word. */
+const MAX_CHUNKS = 255;
+
+/**
+ * Whether a call runs as claimed chunks (`runChunked`): every array is in shared memory or copied
+ * whole anyway, so any thread can run any chunk. Arrays with a usable point layout outside shared
+ * memory keep the static split, where the calling thread works in the caller's own array and only
+ * the workers' rows are copied.
+ */
+function chunkable(call: ThreadedCall): boolean {
+  if (work === null || chunking === 'never') return false;
+  return chunking === 'always' || call.args.every((arg) => !(arg instanceof SharedArg) || arg.use === 'sum' || inSharedMemory(arg.array) || usableLayout(arg, call.points) === null);
+}
+
+/** How threaded calls are split (`setChunking`). */
+export type Chunking = 'auto' | 'always' | 'never';
+let chunking: Chunking = 'auto';
+
+/**
+ * How threaded calls are split: `auto` (claimed chunks where the arrays allow it, `chunkable`),
+ * `always` (claimed chunks, copying point-layout arrays whole), `never` (one fixed chunk per
+ * thread); returns the previous setting. For benchmarks and tests.
+ */
+export function setChunking(mode: Chunking): Chunking {
+  const previous = chunking;
+  chunking = mode;
+  return previous;
+}
+
+let chunkSeq = 0;
+
+/**
+ * A threaded call as `threads × CHUNKS_PER_THREAD` chunks of the points that the calling thread
+ * and the workers claim one at a time from a shared counter (`WORK.CLAIM`), instead of one fixed
+ * chunk per thread. With fixed chunks the caller waits for the slowest thread: on a loaded machine
+ * (more runnable threads than cores) a worker that the OS has not scheduled yet left the caller
+ * idle, so 2 threads ran slower than 1 (KAN [2,10,1] G5 at 10.4k points: 0.85×). Here the caller
+ * takes whatever chunks are left, and waits only for chunks a worker has started. Sums over points
+ * go to one slice per chunk, added up in chunk order: the result does not depend on which thread
+ * ran which chunk (deterministic, equal to one thread's up to summation order).
+ */
+function runChunked(call: ThreadedCall): void {
+  const T = call.threads;
+  const slots = ensurePool(T - 1);
+  if (slots === null || work === null) throw new Error('kernel threads: worker_threads is not available here');
+  const local = localKernel(call.kernel);
+  const key = call.kernel.key;
+  const chunks = Math.max(1, Math.min(call.points, T * CHUNKS_PER_THREAD, MAX_CHUNKS));
+  const bounds = Array.from({ length: chunks + 1 }, (_, c) => Math.round((call.points * c) / chunks));
+  // the arena: copied arrays whole, and `chunks` zeroed slices of each sum
+  const specs: ArenaSpec[] = [];
+  for (const arg of call.args) {
+    if (!(arg instanceof SharedArg)) continue;
+    const type = arg.array instanceof Float64Array ? 'f64' : 'f32';
+    if (arg.use === 'sum') for (let c = 0; c < chunks; c++) specs.push({ type, length: arg.array.length });
+    else if (!inSharedMemory(arg.array)) specs.push({ type, length: arg.array.length });
+  }
+  const { views, places } = arena.layout(specs);
+  const localArgs: unknown[] = [];
+  const workerArgs: unknown[] = [];
+  const sums: { index: number; target: Float64Array; slices: Float64Array[]; places: unknown[] }[] = [];
+  const copiedOut: { array: SharedArray; view: SharedArray }[] = [];
+  const externals: SharedArrayBuffer[] = [];
+  let next = 0;
+  call.args.forEach((arg, index) => {
+    if (!(arg instanceof SharedArg)) {
+      localArgs.push(arg);
+      workerArgs.push(arg);
+    } else if (arg.use === 'sum') {
+      const slices = views.slice(next, next + chunks) as Float64Array[];
+      for (const slice of slices) slice.fill(0);
+      sums.push({ index, target: arg.array as Float64Array, slices, places: places.slice(next, next + chunks) });
+      next += chunks;
+      localArgs.push(null);
+      workerArgs.push(null);
+    } else if (inSharedMemory(arg.array)) {
+      const buffer = arg.array.buffer as SharedArrayBuffer;
+      let at = externals.indexOf(buffer);
+      if (at < 0) at = externals.push(buffer) - 1;
+      localArgs.push(arg.array);
+      workerArgs.push({ [EXTERNAL_TAG]: { index: at, type: arg.array instanceof Float64Array ? 'f64' : 'f32', byteOffset: arg.array.byteOffset, length: arg.array.length } });
+    } else {
+      const view = views[next]!;
+      view.set(arg.array); // an output starts as the caller's array too
+      if (arg.use === 'out') copiedOut.push({ array: arg.array, view });
+      localArgs.push(view);
+      workerArgs.push({ [VIEW_TAG]: places[next]! });
+      next++;
+    }
+  });
+  threadedCalls += 1;
+  chunkedCalls += 1;
+  chunkSeq = (chunkSeq + 1) & 0x7fffff;
+  const seq = chunkSeq;
+  Atomics.store(work, WORK.DONE, 0);
+  Atomics.store(work, WORK.FAILED, 0);
+  Atomics.store(work, WORK.CLAIM, seq << 8);
+  const sumPlaces = sums.map((s) => [s.index, s.places]);
+  for (let w = 1; w < T; w++) {
+    const slot = slots[w - 1]!;
+    slot.job += 1;
+    const source = slot.compiled.has(key) ? null : local.source;
+    slot.compiled.add(key);
+    const buffer = slot.generation === arena.generation ? null : arena.current();
+    slot.generation = arena.generation;
+    const ext = sameBuffers(slot.externals, externals) ? null : externals;
+    if (ext !== null) slot.externals = externals;
+    slot.port.postMessage({ job: slot.job, key, source, n0: 0, n1: 0, buffer, externals: ext, args: workerArgs, chunked: { seq, chunks, bounds, sums: sumPlaces, worker: w } });
+    Atomics.store(slot.ctl, CTL.GO, slot.job);
+    Atomics.notify(slot.ctl, CTL.GO);
+  }
+  const started = Date.now();
+  let failure: Error | null = null;
+  for (;;) {
+    const v = Atomics.load(work, WORK.CLAIM);
+    const c = v & 255;
+    if (c >= chunks) break;
+    if (Atomics.compareExchange(work, WORK.CLAIM, v, v + 1) !== v) continue;
+    if (Atomics.load(work, WORK.FAILED) === 0) {
+      try {
+        const args = localArgs.slice();
+        for (const s of sums) args[s.index] = s.slices[c];
+        local.run(bounds[c], bounds[c + 1], ...args);
+      } catch (error) {
+        failure ??= error instanceof Error ? error : new Error(String(error));
+        Atomics.compareExchange(work, WORK.FAILED, 0, -1);
+      }
+    }
+    Atomics.add(work, WORK.DONE, 1);
+  }
+  // the chunks the workers started: wait for them (each is about a chunk's time)
+  const deadline = Date.now() + Math.max(START_TIMEOUT_MS, SLOW_FACTOR * (Date.now() - started));
+  for (let done = Atomics.load(work, WORK.DONE); done < chunks; done = Atomics.load(work, WORK.DONE)) {
+    const left = deadline - Date.now();
+    if (left <= 0 || slots.slice(0, T - 1).some((slot) => slot.exited)) {
+      closePool();
+      throw new Error(`kernel threads: a worker did not finish its chunk (${left <= 0 ? 'timed out' : 'it exited'}); the pool was restarted`);
+    }
+    Atomics.wait(work, WORK.DONE, done, Math.min(left, 1000));
+  }
+  const failed = Atomics.load(work, WORK.FAILED);
+  if (failure !== null) throw failure;
+  if (failed > 0) {
+    const slot = slots[failed - 1]!;
+    slot.generation = -1;
+    slot.externals = [];
+    throw new Error(`kernel thread ${failed}: ${errorText(slot.errors)}`);
+  }
+  for (const { array, view } of copiedOut) array.set(view);
   for (const { target, slices } of sums) {
     for (const slice of slices) {
       for (let i = 0; i < target.length; i++) target[i] = target[i]! + slice[i]!;

@@ -9,10 +9,20 @@
  * pass never runs (an evaluation without gradients) simply never gives its arrays back: they are
  * collected like any other garbage, since the pool holds only the free ones. Large arrays are not
  * kept (their allocation is small next to the arithmetic on them), nor more than a few per length.
+ *
+ * With kernel threads (`getThreads() > 1`, Node) the float arrays are in shared memory: the
+ * threaded kernels then use them in place, with no copies through the pool's arena on the calling
+ * thread, and split them into claimed chunks (pool.ts `runChunked`). Shared arrays are kept up to
+ * `MAX_KEPT_SHARED_LENGTH`: a worker holds every shared buffer it is posted until its own rare
+ * garbage collection, so shared arrays made afresh per evaluation would pile up (see
+ * arena.ts); reused, the same few buffers serve every evaluation.
  */
+import { getThreads } from './pool.js';
 
 /** Arrays longer than this are not kept when given back (at 256k elements the arithmetic on an array dwarfs its allocation; a 100k-point chunk's arrays are not held between calls). */
 const MAX_KEPT_LENGTH = 1 << 18;
+/** Shared float arrays longer than this are not made (plain ones instead): 2^23 floats, a 100k-point chunk's [5, N, 10] jets fit. */
+const MAX_KEPT_SHARED_LENGTH = 1 << 23;
 /** Free arrays kept per type and length. */
 const MAX_KEPT_PER_LENGTH = 8;
 
@@ -24,12 +34,14 @@ export class ArrayPool {
 
   /** A float32 array of `length` elements, contents undefined (zero it where that matters). */
   f32(length: number): Float32Array {
-    return this.f32Free.get(length)?.pop() ?? new Float32Array(length);
+    const shared = wantShared(length);
+    return take(this.f32Free, length, shared) ?? (shared ? new Float32Array(new SharedArrayBuffer(length * 4)) : new Float32Array(length));
   }
 
   /** A float64 array of `length` elements, contents undefined. */
   f64(length: number): Float64Array {
-    return this.f64Free.get(length)?.pop() ?? new Float64Array(length);
+    const shared = wantShared(length);
+    return take(this.f64Free, length, shared) ?? (shared ? new Float64Array(new SharedArrayBuffer(length * 8)) : new Float64Array(length));
   }
 
   /** An int32 array of `length` elements, contents undefined. */
@@ -40,7 +52,7 @@ export class ArrayPool {
   /** Returns arrays taken from this pool (nulls are skipped); the caller must not use them afterwards. */
   give(...arrays: (Float32Array | Float64Array | Int32Array | null | undefined)[]): void {
     for (const array of arrays) {
-      if (!array || array.length > MAX_KEPT_LENGTH) continue;
+      if (!array || array.length > (isShared(array) ? MAX_KEPT_SHARED_LENGTH : MAX_KEPT_LENGTH)) continue;
       if (array instanceof Float32Array) keep(this.f32Free, array);
       else if (array instanceof Float64Array) keep(this.f64Free, array);
       else keep(this.i32Free, array);
@@ -65,4 +77,23 @@ function keep<T extends Float32Array | Float64Array | Int32Array>(free: Map<numb
     free.set(array.length, list);
   }
   if (list.length < MAX_KEPT_PER_LENGTH && !list.includes(array)) list.push(array);
+}
+
+/** Whether new float arrays of `length` are made in shared memory (see the module comment). */
+function wantShared(length: number): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && length > 0 && length <= MAX_KEPT_SHARED_LENGTH && getThreads() > 1;
+}
+
+function isShared(array: Float32Array | Float64Array | Int32Array): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && array.buffer instanceof SharedArrayBuffer;
+}
+
+/** A free array of `length` in (or, for `shared` false, outside) shared memory, or undefined; free arrays of the other kind are dropped. */
+function take<T extends Float32Array | Float64Array>(free: Map<number, T[]>, length: number, shared: boolean): T | undefined {
+  const list = free.get(length);
+  while (list !== undefined && list.length > 0) {
+    const array = list.pop()!;
+    if (isShared(array) === shared) return array;
+  }
+  return undefined;
 }

@@ -40,7 +40,7 @@ export type DerivativeFn = (z: number, order: number, out: Float64Array) => void
  * chains: the loop is latency-bound). E − 1 = 2^{k/32}·(e^r − 1) + (2^{k/32} − 1) has no
  * cancellation near z = 0, so t = (E − 1)/(E + 1) and sech2 = 4E/(E + 1)² keep a relative error
  * below 1e-14 (the test checks it against Math.tanh and cosh), with no branches.
- * `TANH_TABLES` declares the tables once per call.
+ * The tables are built once per kernel (`TANH_TABLES_SOURCE`).
  */
 const TANH_SOURCE = [
   'const zc = Math.max(-20, Math.min(20, z)); const w2 = 2 * zc;',
@@ -52,13 +52,24 @@ const TANH_SOURCE = [
   'const t = em1 * q; const sech2 = 4 * (p2 + p2 * rs) * q * q;',
 ].join(' ');
 /**
- * POW2[m + 64] = 2^m (|m| ≤ 58 here) by doubling (exact), POW2_32[j] = 2^{j/32}; declared only by
- * the kernels that use them (`tablesFor`): built per call, 160 Math.pow calls were ~2 % of a small
- * MLP evaluation.
+ * POW2[m + 64] = 2^m (|m| ≤ 58 here) by doubling (exact), POW2_32[j] = 2^{j/32}: the source that
+ * builds them, run once per compiled kernel (here: `tanhTables`; on the kernel threads: the
+ * kernel's helper preamble, activationThreads.ts). Built per call, as before, their 160 Math.pow
+ * calls and two allocations were ~1–2 % of an MLP [2,16,16,1] evaluation at 525 points (8 calls).
  */
-const TANH_TABLES =
+export const TANH_TABLES_SOURCE =
   'const POW2 = new Float64Array(128); for (let i = 0, p = Math.pow(2, -64); i < 128; i++, p *= 2) POW2[i] = p; ' +
   'const POW2_32 = new Float64Array(32); for (let i = 0; i < 32; i++) POW2_32[i] = Math.pow(2, i / 32);';
+/** What a kernel body declares to use the tables: the helpers' (`H`) copies. */
+const TANH_TABLES = 'const POW2 = H.POW2; const POW2_32 = H.POW2_32;';
+
+let tables: { POW2: Float64Array; POW2_32: Float64Array } | null = null;
+
+/** The tables of `TANH_TABLES_SOURCE`, built once (by that source, so the same values everywhere). */
+function tanhTables(): { POW2: Float64Array; POW2_32: Float64Array } {
+  tables ??= (new Function(`${TANH_TABLES_SOURCE} return { POW2, POW2_32 };`) as () => { POW2: Float64Array; POW2_32: Float64Array })();
+  return tables;
+}
 
 /** The table declarations `derivativeCode(activation, order)` needs. */
 function tablesFor(activation: string, order: number): string {
@@ -225,10 +236,10 @@ export function activationKernelSource(plan: JetPlan, activation: string, pass: 
 
 /** The generated forward pass for a plan and activation, or null where code generation is not allowed. */
 export function generatedActivationForward(plan: JetPlan, activation: string, deriv: DerivativeFn): GeneratedActivationForward | null {
-  return cachedKernel(forwardCache, keyOf(plan, activation), () => compileKernel<GeneratedActivationForward>(FORWARD_ARGS, forwardSource(plan, activation), { deriv }));
+  return cachedKernel(forwardCache, keyOf(plan, activation), () => compileKernel<GeneratedActivationForward>(FORWARD_ARGS, forwardSource(plan, activation), { deriv, ...tanhTables() }));
 }
 
 /** The generated backward pass (`variant`: what it writes), or null where code generation is not allowed. */
 export function generatedActivationBackward(plan: JetPlan, activation: string, deriv: DerivativeFn, variant: BackwardVariant = 'plain'): GeneratedActivationBackward | null {
-  return cachedKernel(backwardCache, `${variant}|${keyOf(plan, activation)}`, () => compileKernel<GeneratedActivationBackward>(BACKWARD_ARGS, backwardSource(plan, activation, variant), { deriv }));
+  return cachedKernel(backwardCache, `${variant}|${keyOf(plan, activation)}`, () => compileKernel<GeneratedActivationBackward>(BACKWARD_ARGS, backwardSource(plan, activation, variant), { deriv, ...tanhTables() }));
 }

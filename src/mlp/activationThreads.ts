@@ -8,7 +8,7 @@
 import { baseDerivativesSource, narrowPointLoop } from '../engine/helperSources.js';
 import { input, output, runThreaded, sum, threadsFor, type ThreadedKernel } from '../engine/pool.js';
 import type { JetPlan } from '../jet/plan.js';
-import { activationKernelSource } from './activationCodegen.js';
+import { activationKernelSource, TANH_TABLES_SOURCE } from './activationCodegen.js';
 import { TANH_POLY, tanhDerivatives, type KernelActivation } from './activationKernel.js';
 
 const POINT_LOOP = 'for (let base = 0; base < stride; base++)';
@@ -19,7 +19,7 @@ const CHUNK_LOOP = 'for (let base = n0 * n; base < n1 * n; base++)';
 function derivSource(activation: KernelActivation): string {
   switch (activation) {
     case 'tanh':
-      return `const TANH_POLY = ${JSON.stringify(TANH_POLY)};\n${tanhDerivatives.toString()}\nconst H = { deriv: tanhDerivatives };`;
+      return `const TANH_POLY = ${JSON.stringify(TANH_POLY)};\n${tanhDerivatives.toString()}\n${TANH_TABLES_SOURCE}\nconst H = { deriv: tanhDerivatives, POW2, POW2_32 };`;
     case 'sin':
       return 'const H = {};';
     case 'silu':

@@ -18,6 +18,7 @@ import type { JetPlan } from '../jet/plan.js';
 import { activationBackwardFused, activationBackwardInto, activationForwardInto, type KernelActivation } from './activationKernel.js';
 import { GRADIENT_BLOCK } from './activationCodegen.js';
 import { computeTensor, computeTensors } from '../engine/backendMemory.js';
+import { cachedKernel, compileKernel } from '../jet/codegen.js';
 import { input, output, runThreaded, threadsFor, type ThreadedKernel } from '../engine/pool.js';
 
 /** One dense layer's parameters: weight [nIn, nOut], bias [nOut]. */
@@ -157,6 +158,89 @@ function firstLayerBackward(activation: KernelActivation, plan: JetPlan, x: tf.T
  */
 const OUTPUT_LOOP_ELEMENTS = 1 << 16;
 
+/** The output layer's reverse pass as a kernel: X [R, nIn], W [nIn, nOut], DY [R, nOut] → DX; adds into dW, dBias. */
+type OutputBackwardKernel = (X: Float32Array, W: Float32Array, DY: Float32Array, DX: Float32Array, R: number, count: number, dW: Float64Array, dBias: Float64Array) => void;
+
+/** The reverse pass of a linear output layer as a loop (the reference, and where code generation is not allowed). */
+function outputBackwardLoop(X: Float32Array, W: Float32Array, DY: Float32Array, DX: Float32Array, R: number, count: number, dW: Float64Array, dBias: Float64Array): void {
+  const nIn = X.length / R;
+  const nOut = DY.length / R;
+  for (let row = 0; row < R; row++) {
+    for (let k = 0; k < nOut; k++) {
+      const g = DY[row * nOut + k]!;
+      if (row < count) dBias[k] = dBias[k]! + g;
+    }
+    const x0 = row * nIn;
+    for (let i = 0; i < nIn; i++) {
+      const xi = X[x0 + i]!;
+      let sum = 0;
+      for (let k = 0; k < nOut; k++) {
+        const g = DY[row * nOut + k]!;
+        dW[i * nOut + k] = dW[i * nOut + k]! + xi * g;
+        sum += g * W[i * nOut + k]!;
+      }
+      DX[x0 + i] = sum;
+    }
+  }
+}
+
+/**
+ * Most weights (nIn·nOut) of an output layer whose reverse pass is generated as straight-line
+ * code (`outputBackwardSource`); wider ones take the loop.
+ */
+const OUTPUT_UNROLL_WEIGHTS = 64;
+
+/**
+ * The body of `outputBackwardLoop` for fixed nIn, nOut, unrolled: the weights and the dW, dbias
+ * sums are locals (float64, added up in the same row order as the loop, so the same values) and
+ * the value channel's rows (which carry the bias) run as their own loop instead of a test per row.
+ * The loop read and wrote dW through memory for every element: it was ~10 % of an MLP
+ * [2,16,16,1] evaluation at 525 points (CPU profile), for 35k multiply-adds.
+ */
+function outputBackwardSource(nIn: number, nOut: number): string {
+  const I = Array.from({ length: nIn }, (_, i) => i);
+  const K = Array.from({ length: nOut }, (_, k) => k);
+  const row = (bias: boolean): string =>
+    [
+      ...K.map((k) => `const g${k} = DY[yo + ${k}];`),
+      ...(bias ? K.map((k) => `b${k} += g${k};`) : []),
+      ...I.flatMap((i) => [`const x${i} = X[xo + ${i}];`, ...K.map((k) => `a${i}_${k} += x${i} * g${k};`), `DX[xo + ${i}] = 0${K.map((k) => ` + g${k} * w${i}_${k}`).join('')};`]),
+    ].join('\n    ');
+  return `
+  ${I.flatMap((i) => K.map((k) => `const w${i}_${k} = W[${i * nOut + k}]; let a${i}_${k} = 0;`)).join('\n  ')}
+  ${K.map((k) => `let b${k} = 0;`).join(' ')}
+  const rows = Math.min(count, R);
+  let xo = 0, yo = 0, r = 0;
+  for (; r < rows; r++, xo += ${nIn}, yo += ${nOut}) {
+    ${row(true)}
+  }
+  for (; r < R; r++, xo += ${nIn}, yo += ${nOut}) {
+    ${row(false)}
+  }
+  ${I.flatMap((i) => K.map((k) => `dW[${i * nOut + k}] += a${i}_${k};`)).join(' ')}
+  ${K.map((k) => `dBias[${k}] += b${k};`).join(' ')}`;
+}
+
+const outputBackwardCache = new Map<string, OutputBackwardKernel>();
+
+/** The output layer's reverse-pass kernel for these widths: generated where allowed and small enough, else the loop. */
+function outputBackwardKernel(nIn: number, nOut: number): OutputBackwardKernel {
+  if (nIn * nOut > OUTPUT_UNROLL_WEIGHTS) return outputBackwardLoop;
+  const generated = cachedKernel(outputBackwardCache, `${nIn},${nOut}`, () =>
+    compileKernel<OutputBackwardKernel>(['X', 'W', 'DY', 'DX', 'R', 'count', 'dW', 'dBias'], outputBackwardSource(nIn, nOut)),
+  );
+  return generated ?? outputBackwardLoop;
+}
+
+let generatedOutputLayer = true;
+
+/** Whether the output layer's reverse pass runs generated (the default) or as the loop; returns the previous setting. For tests. */
+export function useGeneratedOutputLayer(enabled: boolean): boolean {
+  const previous = generatedOutputLayer;
+  generatedOutputLayer = enabled;
+  return previous;
+}
+
 /**
  * The reverse pass of a linear output layer with few outputs (the network's last layer), as one
  * pass over its input X [R, nIn] and dL/dY [R, nOut]: dW = Xᵀ·dY, dbias = the value channel's
@@ -169,26 +253,55 @@ function outputLayerBackward(x: tf.Tensor, weight: tf.Tensor, dy: tf.Tensor, cou
   if (nOut > 4 || R * nIn > OUTPUT_LOOP_ELEMENTS) return null;
   const dW = new Float64Array(nIn * nOut);
   const dBias = new Float64Array(nOut);
-  const [dx] = computeTensors([[R, nIn]], [x, weight, dy], ([X, W, DY], [DX]) => {
-    for (let row = 0; row < R; row++) {
-      for (let k = 0; k < nOut; k++) {
-        const g = DY![row * nOut + k]!;
-        if (row < count) dBias[k] = dBias[k]! + g;
-      }
-      const x0 = row * nIn;
-      for (let i = 0; i < nIn; i++) {
-        const xi = X![x0 + i]!;
-        let sum = 0;
-        for (let k = 0; k < nOut; k++) {
-          const g = DY![row * nOut + k]!;
-          dW[i * nOut + k] = dW[i * nOut + k]! + xi * g;
-          sum += g * W![i * nOut + k]!;
-        }
-        DX![x0 + i] = sum;
-      }
-    }
-  });
+  const kernel = generatedOutputLayer ? outputBackwardKernel(nIn, nOut) : outputBackwardLoop;
+  const [dx] = computeTensors([[R, nIn]], [x, weight, dy], ([X, W, DY], [DX]) => kernel(X!, W!, DY!, DX!, R, count, dW, dBias));
   return { dx: dx!, dW: tf.tensor2d(Float32Array.from(dW), [nIn, nOut]), dBias: tf.tensor1d(Float32Array.from(dBias)) };
+}
+
+/** The output layer's forward pass as a kernel: X [R, nIn], W [nIn, nOut], bias [nOut] → Y [R, nOut]. */
+type OutputForwardKernel = (X: Float32Array, W: Float32Array, B: Float32Array, Y: Float32Array, R: number, count: number) => void;
+
+/**
+ * The forward pass of a linear output layer for fixed nIn, nOut, unrolled: Y = X·W, plus the bias
+ * on the value channel's rows (the first `count`). As the matMul and identity activation it
+ * replaces, Z is rounded to float32 before the bias is added in float64 and the sum rounded
+ * again; only Z's own summation order differs from XNNPACK's (a sequential float64 sum here).
+ */
+function outputForwardSource(nIn: number, nOut: number): string {
+  const I = Array.from({ length: nIn }, (_, i) => i);
+  const K = Array.from({ length: nOut }, (_, k) => k);
+  const row = (bias: boolean): string =>
+    [
+      ...I.map((i) => `const x${i} = X[xo + ${i}];`),
+      ...K.map((k) => `Y[yo + ${k}] = ${bias ? 'Math.fround(' : ''}0${I.map((i) => ` + x${i} * w${i}_${k}`).join('')}${bias ? `) + b${k}` : ''};`),
+    ].join('\n    ');
+  return `
+  ${I.flatMap((i) => K.map((k) => `const w${i}_${k} = W[${i * nOut + k}];`)).join(' ')}
+  ${K.map((k) => `const b${k} = B[${k}];`).join(' ')}
+  const rows = Math.min(count, R);
+  let xo = 0, yo = 0, r = 0;
+  for (; r < rows; r++, xo += ${nIn}, yo += ${nOut}) {
+    ${row(true)}
+  }
+  for (; r < R; r++, xo += ${nIn}, yo += ${nOut}) {
+    ${row(false)}
+  }`;
+}
+
+const outputForwardCache = new Map<string, OutputForwardKernel>();
+
+/**
+ * The output layer's forward pass as one generated JS pass instead of a matMul and an identity
+ * activation pass (two kernels, ~6 % of an MLP [2,16,16,1] evaluation at 525 points), exactly where
+ * its reverse pass is the loop (`outputLayerBackward`, which reads no Z); null elsewhere.
+ */
+function outputLayerForward(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor, count: number): tf.Tensor | null {
+  const [R, nIn] = x.shape as [number, number];
+  const nOut = weight.shape[1]!;
+  if (!generatedOutputLayer || nOut > 4 || R * nIn > OUTPUT_LOOP_ELEMENTS || nIn * nOut > OUTPUT_UNROLL_WEIGHTS) return null;
+  const kernel = cachedKernel(outputForwardCache, `${nIn},${nOut}`, () => compileKernel<OutputForwardKernel>(['X', 'W', 'B', 'Y', 'R', 'count'], outputForwardSource(nIn, nOut)));
+  if (kernel === null) return null;
+  return computeTensor([R, nOut], [x, weight, bias], ([X, W, B], Y) => kernel(X!, W!, B!, Y, R, count));
 }
 
 /** What one forward pass keeps for its backward pass, and the gradient tape that recorded it. */
@@ -238,33 +351,43 @@ export function fusedMlpJet(activation: KernelActivation, plan: JetPlan, layers:
     const tape = activeTape();
     releaseFinished(tape);
     const xs: tf.Tensor[] = [];
-    const zs: tf.Tensor[] = [];
+    // a layer's Z, or null where its backward pass does not read it (the output layer's loop)
+    const zs: (tf.Tensor | null)[] = [];
     let h: tf.Tensor = x;
     for (let l = 0; l < L; l++) {
-      const z = tf.matMul(h as tf.Tensor2D, inParams[2 * l] as tf.Tensor2D);
       xs.push(h);
+      const out = l === L - 1 && l > 0 ? outputLayerForward(h, inParams[2 * l]!, inParams[2 * l + 1]!, count) : null;
+      if (out !== null) {
+        zs.push(null);
+        h = out;
+        continue;
+      }
+      const z = tf.matMul(h as tf.Tensor2D, inParams[2 * l] as tf.Tensor2D);
       zs.push(z);
       h = activate(activationOf(l), plan, z, inParams[2 * l + 1]!, count);
     }
+    const keptZ = zs.filter((z): z is tf.Tensor => z !== null);
     // kept for the backward pass only while a tape records; the input (and any parameter that
     // is not a variable, which outlives the op) is held through a reshape, an alias of the same
     // memory, so that the caller's own tensors are never disposed here
     const alias = (t: tf.Tensor): tf.Tensor => tf.keep(tf.reshape(t, t.shape));
     const set: Held | null =
-      tape === null ? null : { tape: new WeakRef(tape), tensors: [alias(x), ...xs.slice(1).map((t) => tf.keep(t)), ...zs.map((t) => tf.keep(t)), ...inParams.filter((p) => !(p instanceof tf.Variable)).map(alias)] };
+      tape === null ? null : { tape: new WeakRef(tape), tensors: [alias(x), ...xs.slice(1).map((t) => tf.keep(t)), ...keptZ.map((t) => tf.keep(t)), ...inParams.filter((p) => !(p instanceof tf.Variable)).map(alias)] };
     if (set) held.add(set);
     return {
       value: h,
       gradFunc: (dy: tf.Tensor) => {
         if (set === null || !held.has(set)) throw new Error('fusedMlpJet: the backward pass ran without its forward pass\'s tensors');
         const sx = set.tensors.slice(0, L);
-        const sz = set.tensors.slice(L, 2 * L);
-        const rest = set.tensors.slice(2 * L);
+        const kept = set.tensors.slice(L, L + keptZ.length);
+        const sz = zs.map((z) => (z === null ? null : kept.shift()!));
+        const rest = set.tensors.slice(L + keptZ.length);
         const param = inParams.map((p) => (p instanceof tf.Variable ? p : rest.shift()!));
         const grads: tf.Tensor[] = new Array<tf.Tensor>(2 * L);
         let g = dy;
         for (let l = L - 1; l >= 0; l--) {
           const last = l === L - 1 && l > 0 ? outputLayerBackward(sx[l]!, param[2 * l]!, g, count) : null;
+          if (sz[l] === null && last === null) throw new Error('fusedMlpJet: the output layer ran as a loop forward but not backward');
           if (last) {
             grads[2 * l] = last.dW;
             grads[2 * l + 1] = last.dBias;

@@ -7,11 +7,14 @@
  *   B ~ N(0, σ²) per input and x̂ the input mapped to [0, 1] over the domain, so that σ counts cycles
  *   over the domain's extent. A network of such features fits high frequencies that a plain network
  *   learns only after a very long time (spectral bias).
+ * - Fixed harmonics (`harmonic:x=C`): [cos(2πCx̂), sin(2πCx̂)] at exactly C cycles over x's extent, x
+ *   itself passed through as well: Fourier features at a frequency measured in the problem's data
+ *   (the automatic recipe's, `spatialFourierFeatures`) instead of random ones, 2 inputs instead of 2M.
  * - Periodic embedding (Dong & Ni 2021, "A method for representing periodic functions and enforcing
  *   exactly periodic boundary conditions with deep neural networks"): x → [cos(2πx/P), sin(2πx/P)]
  *   with P the domain's extent along x, so that the model and every derivative are exactly periodic.
  *
- * Both are z = x·W + offset followed by cos and sin, so the forward jets go through in closed form
+ * All are z = x·W + offset followed by cos and sin, so the forward jets go through in closed form
  * (cos^{(n)}(z) = cos(z + nπ/2), Faà di Bruno over the jet plan; `trigJets`) and PDE residuals stay
  * exact. Variables that are neither periodic nor given a σ pass through unchanged. The config keeps
  * W and the offset themselves (not just the seed), so a model file rebuilds the same features.
@@ -69,6 +72,14 @@ export function buildEmbedding(spec: EmbedSpec, variables: readonly string[], bo
     columns.push({ w, offset: -w[a]! * bounds.min[a]! });
   }
   const rest = variables.map((_, a) => a).filter((a) => !periodic.includes(a));
+  // Fixed harmonics: C cycles over the extent along one input, the input itself still passed through.
+  for (const [name, cycles] of Object.entries(spec.harmonic ?? {})) {
+    const a = index(name);
+    if (periodic.includes(a)) throw new KanpinnInputError(`${where}: '${name}' is both periodic and given harmonics; give it one of them`);
+    const w = new Array<number>(d).fill(0);
+    w[a] = (2 * Math.PI * cycles) / extent(a);
+    columns.push({ w, offset: -w[a]! * bounds.min[a]! });
+  }
   const sigmas = new Map<number, number>();
   if (spec.fourier) {
     const s = spec.fourier.sigma;

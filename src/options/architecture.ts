@@ -7,7 +7,7 @@
 import { KanpinnInputError } from '../errors.js';
 
 /** How `--embed` reads, for messages. */
-export const EMBED_FORMS = 'none, auto, fourier:SIGMA[:M] (SIGMA a number or NAME=S,NAME=S), periodic:NAME[,NAME], or periodic:…+fourier:…';
+export const EMBED_FORMS = 'none, auto, fourier:SIGMA[:M] (SIGMA a number or NAME=S,NAME=S), harmonic:NAME=C[,NAME=C], periodic:NAME[,NAME], or periodic:…+fourier:…';
 
 /** A parsed `--embed`: periodic variables, and Fourier features of the other variables. */
 export interface EmbedSpec {
@@ -15,6 +15,8 @@ export interface EmbedSpec {
   periodic: string[];
   /** Random Fourier features of the non-periodic variables: σ (in cycles over the domain's extent), one for all or per variable, and M (features, each giving a cos and a sin). */
   fourier?: { sigma: number | Record<string, number>; features: number };
+  /** Fixed harmonics: per variable, C cycles over the domain's extent give [cos(2πCx̂), sin(2πCx̂)], the variable itself passed through as well. */
+  harmonic?: Record<string, number>;
 }
 
 /** The default number of Fourier frequencies M (2M features). */
@@ -51,6 +53,10 @@ export function parseEmbedText(text: string, where: string): EmbedSpec | 'auto' 
         if (!Number.isInteger(features) || features < 1 || features > 1024) refuse('M must be an integer from 1 to 1024');
       }
       spec.fourier = { sigma, features };
+    } else if (kind === 'harmonic') {
+      if (spec.harmonic) refuse('harmonic appears twice');
+      if (rest.length !== 1 || !rest[0]!.includes('=')) refuse('harmonic takes NAME=CYCLES[,NAME=CYCLES]');
+      spec.harmonic = parseSigma(rest[0]!, refuse, 'CYCLES') as Record<string, number>;
     } else {
       refuse(`unknown embedding '${kind ?? ''}'`);
     }
@@ -58,17 +64,17 @@ export function parseEmbedText(text: string, where: string): EmbedSpec | 'auto' 
   return spec;
 }
 
-function parseSigma(text: string, refuse: (why: string) => never): number | Record<string, number> {
+function parseSigma(text: string, refuse: (why: string) => never, label = 'SIGMA'): number | Record<string, number> {
   const positive = (s: string): number => {
     const v = s.trim() === '' ? Number.NaN : Number(s);
-    if (!Number.isFinite(v) || v <= 0) refuse(`SIGMA must be a positive number, got '${s}'`);
+    if (!Number.isFinite(v) || v <= 0) refuse(`${label} must be a positive number, got '${s}'`);
     return v;
   };
   if (!text.includes('=')) return positive(text);
   const out: Record<string, number> = {};
   for (const pair of text.split(',')) {
     const [name, value, extra] = pair.split('=').map((s) => s.trim());
-    if (extra !== undefined || !name || !NAME.test(name) || value === undefined) refuse(`'${pair}' is not NAME=SIGMA`);
+    if (extra !== undefined || !name || !NAME.test(name) || value === undefined) refuse(`'${pair}' is not NAME=${label}`);
     out[name!] = positive(value!);
   }
   return out;
@@ -83,6 +89,7 @@ export function embedText(spec: EmbedSpec): string {
     const sigma = typeof s === 'number' ? String(s) : Object.entries(s).map(([k, v]) => `${k}=${v}`).join(',');
     parts.push(`fourier:${sigma}:${spec.fourier.features}`);
   }
+  if (spec.harmonic) parts.push(`harmonic:${Object.entries(spec.harmonic).map(([k, v]) => `${k}=${v}`).join(',')}`);
   return parts.join('+');
 }
 

@@ -25,13 +25,15 @@ export const AUTO_TIME_BUDGET_S = 120;
 export const AUTO_COST_US_PER_UNIT = 1.0;
 
 /**
- * Cost of one evaluation with the automatic recipe's Fourier features (16 frequencies over the
- * fast inputs, `spatialFourierFeatures`: 32 more first-layer inputs) relative to the same model
- * without. Measured on PINNacle Heat 2d-MS's KAN [3,10,1] under load 20–30: 4.8× per evaluation over
- * L-BFGS runs (1500 points, two runs side by side), 6.3–6.9× over 8 Adam steps on 6000 points (one run, against two of the plain model)
- * (the MLP [3,16,16,1]: 3.0×). An estimate for the budget, not a measurement on a quiet machine.
+ * Cost of one evaluation with one harmonic of the automatic recipe's Fourier features (a fast input
+ * x given [cos, sin](2πC x̂) beside itself, `spatialFourierFeatures`: 2 more first-layer inputs)
+ * relative to the same model without; each further fast input adds as much again. Measured on
+ * PINNacle Heat 2d-MS's KAN [3,10,1] → [5,10,1] (grid 10, 6000 + 1500 points, runs side by side
+ * under load 20–28): 1.53× over 68 evaluations, 1.65× over 113 (the plain run finished first, so
+ * both read low); rounded up so that the estimate errs long. (The 16 random frequencies it replaced,
+ * KAN [34,10,1], cost 3–7×.) An estimate for the budget, not a measurement on a quiet machine.
  */
-export const EMBEDDING_COST_FACTOR = 5;
+export const EMBEDDING_COST_FACTOR = 1.6;
 
 /** Evaluations one L-BFGS step may take (maxIter 20, ⌊20·5/4⌋ = 25 with the line search's trials). */
 export const EVALS_PER_LBFGS_STEP = 25;

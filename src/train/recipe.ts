@@ -112,22 +112,23 @@ export function autoRecipe(problem: Problem, given: Partial<SolveOptions>): Reci
     decide('boundaryPoints', counts.boundary, String(counts.boundary), `per condition, for ${dims} input${dims > 1 ? 's' : ''}`);
   }
 
-  // Fast spatial data in a time-dependent problem: random Fourier features over the fast inputs
-  // (Tancik et al. 2020; Wang, Wang & Perdikaris 2021, spectral bias), σ = the cycles read from the
-  // stated initial and Dirichlet values, not the sources (suggestEmbedding.ts, `spatialFourierFeatures`), the
-  // other inputs passed through. PINNacle Heat 2d-MS (sin 20πx sin πy initially; KAN, seed 0, on
-  // 1500 points): rel. L2 1.00 without (one grid-20 stage of 60 L-BFGS steps), 0.133 with (3 × 20
-  // steps); on its own 6000 + 1500 points, 0.893 (3 × 31 steps) → 0.168 (3 × 10); the plain KAN
-  // cannot follow 10 cycles along x. The features make an evaluation dearer
+  // Fast spatial data in a time-dependent problem: Fourier features (Tancik et al. 2020; Wang, Wang &
+  // Perdikaris 2021, spectral bias) at the frequency measured in the stated initial and Dirichlet
+  // values, not the sources: one fixed harmonic [cos, sin](2πC x̂) per fast input beside the input
+  // itself (suggestEmbedding.ts, `spatialFourierFeatures`), the other inputs passed through.
+  // PINNacle Heat 2d-MS (sin 20πx sin πy initially; KAN, seed 0, 6000 + 1500 points): rel. L2 0.893
+  // without (3 × 31 L-BFGS steps), 0.195 with 16 random frequencies (`fourier:x=10:16`, ×5 per
+  // evaluation, so 3 × 10 steps), 0.081 with `harmonic:x=10` at the same 3 × 10 steps; the plain KAN
+  // cannot follow 10 cycles along x. The harmonic makes an evaluation about 1.5× dearer
   // (EMBEDDING_COST_FACTOR), which the step budget below counts. Only for time-dependent problems:
   // the one class measured.
   let costFactor = 1;
   if (given.embed === undefined) {
     const features = spatialFourierFeatures(problem);
     if (features) {
-      costFactor = EMBEDDING_COST_FACTOR;
+      costFactor = 1 + (EMBEDDING_COST_FACTOR - 1) * Object.keys(features.fast).length;
       const fast = Object.entries(features.fast).map(([v, c]) => `${c} cycles along ${v}`).join(', ');
-      decide('embed', features.embed, features.embed, `the initial/boundary values oscillate fast (${fast} over the domain): Fourier features over ${Object.keys(features.fast).join(', ')} (Tancik et al. 2020), the other inputs as they are`);
+      decide('embed', features.embed, features.embed, `the initial/boundary values oscillate fast (${fast} over the domain): Fourier features at that frequency beside ${Object.keys(features.fast).join(', ')} (Tancik et al. 2020), the other inputs as they are`);
     }
   }
 
@@ -139,7 +140,7 @@ export function autoRecipe(problem: Problem, given: Partial<SolveOptions>): Reci
     const boundary = given.boundaryPoints ?? options.boundaryPoints ?? problem.defaults.boundaryPoints;
     const stages = given.grids?.length ?? (given.grid !== undefined && given.grid !== null ? 1 : SOLVE_GRIDS.length);
     const budget = stepBudget(problem, interior, boundary, stages, costFactor);
-    decide('steps', budget.steps, `${budget.steps} per stage`, `${problem.terms.length} terms on ${interior} + ${boundary} points: ${budget.work} derivative-point units per evaluation${costFactor !== 1 ? ` (×${costFactor} for the input embedding)` : ''}, ≈ ${(budget.secondsPerEvaluation * 1000).toFixed(1)} ms; ${stages} stage${stages > 1 ? 's' : ''} × ${budget.steps} steps × ≤ 25 evaluations ≈ ${Math.round(budget.seconds)} s on a quiet 2-core machine (budget ${AUTO_TIME_BUDGET_S} s per model)`);
+    decide('steps', budget.steps, `${budget.steps} per stage`, `${problem.terms.length} terms on ${interior} + ${boundary} points: ${budget.work} derivative-point units per evaluation${costFactor !== 1 ? ` (×${Number(costFactor.toFixed(2))} for the input embedding)` : ''}, ≈ ${(budget.secondsPerEvaluation * 1000).toFixed(1)} ms; ${stages} stage${stages > 1 ? 's' : ''} × ${budget.steps} steps × ≤ 25 evaluations ≈ ${Math.round(budget.seconds)} s on a quiet 2-core machine (budget ${AUTO_TIME_BUDGET_S} s per model)`);
   }
 
   // Loss balancing (balancing.ts): the expert's guide's update (Wang et al. 2023) on each term's

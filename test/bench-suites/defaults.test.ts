@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultsCases, defaultsMarkdown, defaultsTable, mergeDefaultsFile, runDefaultsProblem, runDefaultsSuite, tunedNumbers, type DefaultsRun } from '../../solvers/bench/defaultsSuite.js';
+import { defaultsCases, defaultsMarkdown, defaultsTable, joinCommands, mergeDefaultsFile, runDefaultsProblem, runDefaultsSuite, tunedNumbers, type DefaultsRun } from '../../solvers/bench/defaultsSuite.js';
 import { loadPublished, PINNACLE_TASKS } from '../../solvers/bench/pinnacleSuite.js';
-import { suiteMarkdown } from '../../solvers/bench/results.js';
+import { commandLine, suiteMarkdown } from '../../solvers/bench/results.js';
 import { updateReadme } from '../../solvers/bench/readme.js';
 import { machineInfo } from '../../solvers/bench/machine.js';
 
@@ -27,17 +27,19 @@ describe('defaults suite (--recipe auto on the built-ins, issue 14)', () => {
 
   it('tabulates per-unknown and parameter errors, the published vanilla PINN and whether the run beats it', () => {
     const runs = [
-      row({}),
+      row({ ranAt: '2026-11-30T01:23:45.000Z', commit: '5b8f2e3' }),
       row({ model: 'mlp', width: [2, 16, 16, 3], relL2: 0.5, published: { task: 'NS 2d-C', vanilla: 0.047, best: 0.036, bestMethod: 'LAAF', beatsVanilla: false, beatsBest: false } }),
       row({ problem: 'pinnacle-pinv', width: [2, 10, 2], relL2PerUnknown: { u: 0.0181, a: 0.0413 }, parameterFields: ['a'], published: { task: 'Inverse PInv', vanilla: 0.0942, best: 0.0196, bestMethod: 'vPINN', beatsVanilla: true, beatsBest: false } }),
-      row({ problem: 'inverse-heat1d', width: [2, 10, 1], relL2PerUnknown: { u: 0.002 }, published: undefined, tuned: null, load: undefined, parameters: { k: { value: 0.10012, truth: 0.1, relError: 0.0012 } } }),
+      row({ problem: 'inverse-heat1d', width: [2, 10, 1], relL2PerUnknown: { u: 0.002 }, published: undefined, tuned: null, load: undefined, ranAt: undefined, parameters: { k: { value: 0.10012, truth: 0.1, relError: 0.0012 } } }),
     ];
     const lines = defaultsTable(runs).split('\n');
-    expect(lines[0]).toBe('| problem | model | steps | seconds | load | rel. L2 (auto) | per unknown / parameter | rel. L2 (tuned) | vanilla PINN | beats vanilla | status | returned stage | recipe chose |');
-    expect(lines[2]).toBe('| pinnacle-ns-2d-c | KAN [2,10,3] G5→10 | 50 | 61.3 | 3.3 | 4.00e-2 | u 3.00e-2, v 5.00e-2, p 2.00e-1 | 5.80e-2 | 0.047 | yes | completed | 2 |  |');
+    expect(lines[0]).toBe('| problem | model | steps | seconds | load | ran (UTC, commit) | rel. L2 (auto) | per unknown / parameter | rel. L2 (tuned) | vanilla PINN | beats vanilla | status | returned stage | recipe chose |');
+    expect(lines[2]).toBe('| pinnacle-ns-2d-c | KAN [2,10,3] G5→10 | 50 | 61.3 | 3.3 | 11-30 01:23 5b8f2e3 | 4.00e-2 | u 3.00e-2, v 5.00e-2, p 2.00e-1 | 5.80e-2 | 0.047 | yes | completed | 2 |  |');
     expect(lines[3]).toContain('| 5.00e-1 | u 3.00e-2, v 5.00e-2, p 2.00e-1 | 5.80e-2 | 0.047 | **no** |');
     expect(lines[4]).toContain('| u 1.81e-2, parameter a 4.13e-2 | 5.80e-2 | 0.0942 | yes |');
-    expect(lines[5]).toBe('| inverse-heat1d | KAN [2,10,1] G5→10 | 50 | 61.3 | — | 4.00e-2 | parameter k 0.1001 (rel. error 1.20e-3) | — |  |  | completed | 2 |  |');
+    expect(lines[5]).toBe('| inverse-heat1d | KAN [2,10,1] G5→10 | 50 | 61.3 | — | — | 4.00e-2 | parameter k 0.1001 (rel. error 1.20e-3) | — |  |  | completed | 2 |  |');
+    expect(commandLine('kanpinn bench --suite defaults --only a')).toBe('Command: `kanpinn bench --suite defaults --only a`');
+    expect(commandLine(Array.from({ length: 5 }, (_, i) => `kanpinn bench --suite defaults --only p${i} --save DIR`).join('; '))).toBe('Commands: 5 partial runs merged, each `kanpinn bench --suite defaults --model kan|mlp --only PROBLEM --save DIR` (listed in the JSON file\'s `command`).');
     expect(defaultsMarkdown(runs)).toContain('The KAN beats the published vanilla PINN on 2 of 2 tasks and the best published method on 0 of 2. The MLP beats the published vanilla PINN on 0 of 1 tasks');
   });
 
@@ -51,6 +53,9 @@ describe('defaults suite (--recipe auto on the built-ins, issue 14)', () => {
     expect(merged.runs.map((r) => `${r.problem}/${r.model}/${r.relL2}`)).toEqual(['heat1d/kan/0.04', 'heat1d/mlp/0.04', 'wave1d/kan/0.1']);
     expect(merged.command).toBe('kanpinn bench --suite defaults --only wave1d,heat1d; kanpinn bench --suite defaults --only wave1d');
     expect(merged.seconds).toBe(50.5);
+    // Each command once, with the folder the rows were gathered in written DIR.
+    const again = mergeDefaultsFile(path.replace(/defaults\.json$/, 'none.json'), { ...next, command: joinCommands('kanpinn bench --suite defaults --only a --save /tmp/x', 'kanpinn bench --suite defaults --only b --save=/tmp/y; kanpinn bench --suite defaults --only a --save /tmp/z') });
+    expect(again.command).toBe('kanpinn bench --suite defaults --only a --save DIR; kanpinn bench --suite defaults --only b --save DIR');
     writeFileSync(path, JSON.stringify({ suite: 'pinnacle', command: 'x', seconds: 1, runs: [] }));
     expect(() => mergeDefaultsFile(path, next)).toThrow(/defaults\.json: expected a saved defaults suite/);
   });
@@ -60,6 +65,9 @@ describe('defaults suite (--recipe auto on the built-ins, issue 14)', () => {
     expect(Object.keys(run.relL2PerUnknown ?? {})).toEqual(['u', 'v', 'p']);
     expect(run.published).toMatchObject({ task: 'NS 2d-C', vanilla: 0.047, beatsVanilla: (run.relL2 as number) < 0.047 });
     expect(run.load).toBeGreaterThanOrEqual(0);
+    // Rows merged from runs at different times say when and from which commit.
+    expect(Date.now() - Date.parse(run.ranAt ?? '')).toBeLessThan(60_000);
+    expect(run.commit ?? 'no-git').toMatch(/^([0-9a-f]{7,}\+?|no-git)$/);
   }, 60_000);
 
   it('reads the tuned numbers of the accuracy suite (unlabelled rows only)', () => {

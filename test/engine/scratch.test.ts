@@ -3,6 +3,7 @@
  * for the same type and length only, never twice at once, and large arrays are not kept.
  */
 import { describe, expect, it } from 'vitest';
+import { getThreads, setThreads } from '../../src/engine/pool.js';
 import { ArrayPool } from '../../src/engine/scratch.js';
 
 describe('ArrayPool', () => {
@@ -32,5 +33,28 @@ describe('ArrayPool', () => {
     expect(pool.size).toBe(1);
     pool.f32(1 << 18);
     expect(pool.size).toBe(0);
+  });
+
+  it('makes float arrays in shared memory with kernel threads (used in place by the threads), and keeps large shared ones', () => {
+    const previous = getThreads();
+    try {
+      setThreads(1);
+      const pool = new ArrayPool();
+      const plain = pool.f32(64);
+      expect(plain.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+      pool.give(plain);
+      setThreads(2);
+      const shared = pool.f32(64);
+      expect(shared.buffer).toBeInstanceOf(SharedArrayBuffer); // the plain free one was not handed out
+      expect(pool.f64(8).buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(pool.i32(8).buffer).not.toBeInstanceOf(SharedArrayBuffer); // never a kernel thread's argument
+      // shared arrays beyond the plain size limit are kept: made per evaluation, the workers would hold them all
+      const big = pool.f32((1 << 18) + 1);
+      expect(big.buffer).toBeInstanceOf(SharedArrayBuffer);
+      pool.give(big);
+      expect(pool.f32((1 << 18) + 1)).toBe(big);
+    } finally {
+      setThreads(previous);
+    }
   });
 });

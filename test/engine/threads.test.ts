@@ -209,7 +209,11 @@ describe('the thread pool', () => {
   it('reports a kernel that throws in a worker as an exception in the caller, and keeps working', () => {
     const kernel = { key: 'test-throws', source: () => '(function () { return function (n0, n1) { if (n0 > 0) throw new Error("chunk " + n0 + " failed"); }; })()' };
     withThreads(2, () => {
-      expect(() => runThreaded({ kernel, points: 10, threads: 2, args: [] })).toThrow(/^kernel thread 1: Error: chunk 5 failed$/);
+      // a call without arrays runs as claimed chunks: whichever thread claimed a failing chunk reports it
+      expect(() => runThreaded({ kernel, points: 10, threads: 2, args: [] })).toThrow(/^(kernel thread 1: Error: )?chunk \d+ failed$/);
+      // with a point-layout array outside shared memory the split is static: the worker's chunk starts at 5
+      const laid = new Float32Array(10);
+      expect(() => runThreaded({ kernel, points: 10, threads: 2, args: [output(laid, { blocks: 1, width: 1 })] })).toThrow(/^kernel thread 1: Error: chunk 5 failed$/);
       const sums = new Float64Array(2);
       const adds = { key: 'test-adds', source: () => '(function () { return function (n0, n1, out) { for (let n = n0; n < n1; n++) out[n % 2] += n; }; })()' };
       runThreaded({ kernel: adds, points: 10, threads: 2, args: [sum(sums)] });
@@ -219,6 +223,42 @@ describe('the thread pool', () => {
       const writesOdd = { key: 'test-writes-odd', source: () => '(function () { return function (n0, n1, y) { for (let n = n0; n < n1; n++) if (n % 2) y[n] = -n; }; })()' };
       runThreaded({ kernel: writesOdd, points: 10, threads: 2, args: [output(out)] });
       expect(Array.from(out)).toEqual([7, -1, 7, -3, 7, -5, 7, -7, 7, -9]);
+    });
+  });
+
+  it('runs calls on shared memory as claimed chunks: a late thread leaves its share to the others, sums are deterministic', () => {
+    withThreads(2, () => {
+      const points = 64;
+      // in shared memory (as tfjs-wasm's heap on its threaded build): any thread can run any chunk
+      const y = new Float32Array(new SharedArrayBuffer(points * 4));
+      const gate = new Int32Array(new SharedArrayBuffer(8));
+      // the first chunk's thread sleeps 400 ms; the other thread must take every other chunk
+      const kernel = {
+        key: 'test-late-thread',
+        source: () =>
+          '(function () { const me = 1 + Math.floor(Math.random() * 1e6); return function (n0, n1, gate, y, s) { ' +
+          'if (Atomics.add(gate, 0, 1) === 0) Atomics.wait(gate, 1, 0, 400); for (let n = n0; n < n1; n++) { y[n] = me; s[n % 3] += n * 0.1; } }; })()',
+      };
+      const before = threadStats().chunked;
+      const sums = new Float64Array(3);
+      const start = Date.now();
+      runThreaded({ kernel, points, threads: 2, args: [gate, output(y), sum(sums)] });
+      const elapsed = Date.now() - start;
+      expect(threadStats().chunked - before).toBe(1);
+      const ids = new Map<number, number>();
+      for (const id of y) ids.set(id, (ids.get(id) ?? 0) + 1);
+      expect(ids.has(0)).toBe(false); // every point written
+      // 8 chunks of 8 points: the sleeper ran one, the other thread the remaining seven
+      expect([...ids.values()].sort((a, b) => a - b)).toEqual([8, 56]);
+      expect(elapsed).toBeLessThan(400 * 1.9);
+      // the sums: per chunk, added in chunk order, so equal to that order's float sum whoever ran what
+      const expected = new Float64Array(3);
+      for (let c = 0; c < 8; c++) {
+        const slice = new Float64Array(3);
+        for (let n = 8 * c; n < 8 * c + 8; n++) slice[n % 3] = slice[n % 3]! + n * 0.1;
+        for (let i = 0; i < 3; i++) expected[i] = expected[i]! + slice[i]!;
+      }
+      expect(Array.from(sums)).toEqual(Array.from(expected));
     });
   });
 

@@ -11,7 +11,7 @@ import { getThreads, setThreadMinWork, setThreads, threadStats } from '../../src
 import { createJetPlan, type JetPlan } from '../../src/jet/plan.js';
 import { useGeneratedActivationKernels } from '../../src/mlp/activationKernel.js';
 import { hostMemoryBackend } from '../../src/engine/backendMemory.js';
-import { fusedMlpJet } from '../../src/mlp/fusedMlp.js';
+import { fusedMlpJet, useGeneratedOutputLayer } from '../../src/mlp/fusedMlp.js';
 import { createMlp, useFusedMlp, type MlpActivation, type MlpModel } from '../../src/mlp/mlp.js';
 import { createRng } from '../../src/random.js';
 
@@ -128,6 +128,29 @@ describe('fused MLP jets', () => {
     const layered = jetsAndGradients(model, plan, points, count, false);
     expectNear(fused.jets, layered.jets, 'jets');
     fused.grads.forEach((g, i) => expectNear(g, layered.grads[i]!, `gradient of ${model.variables()[i]!.name}`));
+    model.dispose();
+  });
+
+  it.each([
+    { name: 'one output, 16 inputs', width: [2, 16, 16, 1] },
+    { name: 'two outputs, 9 inputs', width: [2, 9, 2] },
+    { name: 'one output, 70 inputs (above the unrolled size: the loop either way)', width: [2, 70, 1] },
+  ])('the generated output layer (one pass forward, one backward) matches matMul + the loop: $name', async ({ width }) => {
+    await setBackend('wasm');
+    const model = createMlp({ width, seed: 11 });
+    const plan = plans.laplacian!(2);
+    const rng = createRng(5);
+    const points = Float32Array.from({ length: 2 * 23 }, () => rng.next() * 2 - 1);
+    const previous = useGeneratedOutputLayer(false);
+    let loop: ReturnType<typeof jetsAndGradients>;
+    try {
+      loop = jetsAndGradients(model, plan, points, 23, true);
+    } finally {
+      useGeneratedOutputLayer(previous);
+    }
+    const generated = jetsAndGradients(model, plan, points, 23, true);
+    expectNear(generated.jets, loop!.jets, 'jets');
+    generated.grads.forEach((g, i) => expectNear(g, loop!.grads[i]!, `gradient ${i}`));
     model.dispose();
   });
 

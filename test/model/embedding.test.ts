@@ -52,6 +52,26 @@ describe('embedding jets', () => {
     for (let f = 0; f < 3; f++) expect(v[f]).toBeCloseTo(v[3 + f]!, 6);
   });
 
+  it('harmonic:x=C gives cos and sin of exactly C cycles along x over its extent, x and y passed through', () => {
+    const config = buildEmbedding(spec('harmonic:x=3'), ['x', 'y'], bounds, 0);
+    expect(config.passthrough).toEqual([0, 1]);
+    expect(config.frequencies).toBe(1);
+    expect(featureWidth(config)).toBe(4);
+    // x from 0 to 1 (the extent): the features go round 3 times, starting at cos 1, sin 0; a quarter cycle is 1/12.
+    const v = embedValues(config, Float32Array.from([0, 0.5, 1 / 12, 0.5, 1, 0.5]), 3, 2);
+    expect([...v.slice(0, 4)].map((a) => Number(a.toFixed(5)))).toEqual([0, 0.5, 1, 0]);
+    expect(v[6]!).toBeCloseTo(0, 5);
+    expect(v[7]!).toBeCloseTo(1, 5);
+    expect(v[10]!).toBeCloseTo(1, 5);
+    expect(v[11]!).toBeCloseTo(0, 4);
+    // On y's extent [-1, 2]: 2 cycles, so the features repeat every 1.5.
+    const onY = buildEmbedding(spec('harmonic:y=2+fourier:x=1:2'), ['x', 'y'], bounds, 5);
+    expect(onY.passthrough).toEqual([1]);
+    expect(onY.frequencies).toBe(3);
+    const w = embedValues(onY, Float32Array.from([0.2, -0.3, 0.2, 1.2]), 2, 2);
+    for (let f = 0; f < 7; f++) expect(w[f]! - (f === 0 ? 0 : w[7 + f]!)).toBeCloseTo(f === 0 ? -0.3 : 0, 5);
+  });
+
   for (const kind of ['kan', 'mlp'] as const) {
     it(`a ${kind} with Fourier features: each derivative order is the central difference of the one below (1 to 4, mixed)`, () => {
       const embedding = buildEmbedding(spec('fourier:x=1,y=0.5:4'), ['x', 'y'], bounds, 3);
@@ -80,7 +100,11 @@ describe('embedding text and options', () => {
     expect(parseEmbedText('none', '--embed')).toBeNull();
     expect(parseEmbedText('auto', '--embed')).toBe('auto');
     expect(parseEmbedText('periodic:x+fourier:t=10:8', '--embed')).toEqual({ periodic: ['x'], fourier: { sigma: { t: 10 }, features: 8 } });
-    for (const bad of ['fourier', 'fourier:-1', 'fourier:2:0', 'gauss:2', 'periodic:', 'fourier:x=:4']) {
+    expect(parseEmbedText('harmonic:x=10', '--embed')).toEqual({ periodic: [], harmonic: { x: 10 } });
+    expect(parseEmbedText('periodic:y+harmonic:x=4,t=2', '--embed')).toEqual({ periodic: ['y'], harmonic: { x: 4, t: 2 } });
+    expect(() => parseEmbedText('harmonic:x=0', '--embed')).toThrow(/^--embed: CYCLES must be a positive number, got '0'/);
+    expect(() => buildEmbedding(spec('periodic:x+harmonic:x=2'), ['x', 'y'], bounds, 0)).toThrow(/^--embed: 'x' is both periodic and given harmonics/);
+    for (const bad of ['fourier', 'fourier:-1', 'fourier:2:0', 'gauss:2', 'periodic:', 'fourier:x=:4', 'harmonic:3', 'harmonic:x=2:4', 'harmonic:x=1+harmonic:y=1']) {
       expect(() => parseEmbedText(bad, '--embed')).toThrow(/^--embed: /);
     }
     expect(() => buildEmbedding(spec('periodic:q'), ['x', 'y'], bounds, 0)).toThrow(/--embed: 'q' is not an input/);
