@@ -5,7 +5,7 @@
 import type { Problem } from '../problem/types.js';
 import { derivativeOrder } from '../problem/warnings.js';
 import { DEFAULT_POINTS } from '../problem/define.js';
-import { SOLVE_GRIDS, type SolveOptions } from '../options/training.js';
+import { SOLVE_GRIDS, type BalanceRule, type SolveOptions } from '../options/training.js';
 import { AUTO_TIME_BUDGET_S, EMBEDDING_COST_FACTOR, stepBudget } from './budget.js';
 import { scalingNeeded } from '../architecture/scalingPlan.js';
 import { spatialFourierFeatures } from '../architecture/suggestEmbedding.js';
@@ -145,15 +145,23 @@ export function autoRecipe(problem: Problem, given: Partial<SolveOptions>): Reci
     decide('steps', budget.steps, `${budget.steps} per stage`, `${problem.terms.length} terms on ${interior} + ${boundary} points: ${budget.work} derivative-point units per evaluation${costFactor !== 1 ? ` (×${Number(costFactor.toFixed(2))} for the input embedding)` : ''}, ≈ ${(budget.secondsPerEvaluation * 1000).toFixed(1)} ms; ${stages} stage${stages > 1 ? 's' : ''} × ${budget.steps} steps × ≤ 25 evaluations ≈ ${Math.round(budget.seconds)} s on a quiet 2-core machine (budget ${AUTO_TIME_BUDGET_S} s per model)`);
   }
 
-  // Loss balancing (balancing.ts): the expert's guide's update (Wang et al. 2023) on each term's
-  // gradient norm. The NTK-trace measure (`--balance-rule trace`, Wang, Yu & Perdikaris 2022) won
-  // Poisson 2d-C (KAN rel. L2 0.901 → 0.052) and NS 2d-CG, but lost helmholtz2d (3.4e-2 → 0.214) and
-  // Wave 1d-C (0.420 → 1.12), and its poisson2d model no longer prunes to sin(πx)·sin(πy) (the
-  // solve → prune → symbolic chain, test/cli/pdeFormula.test.ts), so it is an option, not the default.
+  // Loss balancing (balancing.ts), keyed on whether the problem has time. Steady problems: the
+  // geometric mean of the expert's guide's gradient-norm weights (Wang, Sankaran, Wang & Perdikaris
+  // 2023) and the NTK-trace weights (Wang, Yu & Perdikaris 2022), `geomean`. Measured (KAN, seed 0,
+  // gradient norm / trace / geomean): Poisson 2d-C 0.901 / 0.052 / 0.082, helmholtz2d 0.056 / 0.214 /
+  // 0.011. Time-dependent problems keep the gradient norm: on Wave 1d-C (causal PDE term) every
+  // trace-based rule starved the PDE (0.420 / 1.12 / 1.15). The user's --balance-rule wins.
   const weighted = given.weights !== undefined && Object.keys(given.weights).length > 0;
-  if (given.balanceEvery === undefined && given.annealEvery === undefined && !weighted && problem.terms.length >= 2) {
+  const ruleChoice: { rule: BalanceRule; why: string } = problem.time
+    ? { rule: 'gradnorm', why: 'gradient-norm weighting (Wang et al. 2023; time-dependent: trace-based rules starved Wave 1d-C\'s causal PDE term)' }
+    : { rule: 'geomean', why: 'the geometric mean of gradient-norm and NTK-trace weighting (Wang et al. 2023, 2022), so that no term\'s gradient drowns the others\' and a condition that already holds is not weighed up' };
+  const autoBalance = given.balanceEvery === undefined && given.annealEvery === undefined && !weighted && problem.terms.length >= 2;
+  if (autoBalance) {
     const every = (given.optimizer ?? 'lbfgs') === 'adam' ? 10 * AUTO_BALANCE_EVERY : AUTO_BALANCE_EVERY;
-    decide('balanceEvery', every, `every ${every} steps`, `${problem.terms.length} loss terms: gradient-norm weighting (Wang et al. 2023), so that no term's gradient drowns the others'`);
+    decide('balanceEvery', every, `every ${every} steps`, `${problem.terms.length} loss terms: ${ruleChoice.why}`);
+    if (given.balanceRule === undefined) options.balanceRule = ruleChoice.rule;
+  } else if (given.balanceRule === undefined && (given.balanceEvery ?? 0) > 0) {
+    decide('balanceRule', ruleChoice.rule, ruleChoice.rule, ruleChoice.why);
   }
 
   // Scaling: inputs to [−1, 1] and outputs to unit scale inside the model unless the problem is in unit form already (scalingPlan.ts); off is the default, so only "on" is a decision.
