@@ -29,6 +29,7 @@ import { splineDegreeWarnings } from '../problem/warnings.js';
 import type { TrainCheckpoint } from './checkpoint.js';
 import { attachInferred, parameterResults, type ParameterResult } from './inferParams.js';
 import { backendHeapBytes, buildChunks, chooseChunkPoints, chunkedResidual, disposeChunks, evaluateChunks, type ChunkedTerms } from './chunking.js';
+import { validationMeasure } from './validation.js';
 
 export type { OptimizerName } from '../options/training.js';
 
@@ -200,7 +201,7 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
   const inferNames = model.inferred?.declared.map((p) => p.name) ?? [];
   const plan = stagePlan(model, options, options.grids);
   // With several stages: the validation loss at each stage's end and whether the stage was rolled back.
-  const judged = plan.grids.length > 1;
+  const judged = plan.grids.length > 1 && options.stageSelect === 'validation';
   const columns = ['step', 'stage', 'grid', 'evaluations', 'seconds', 'loss', ...termNames.map((n) => `loss:${n}`), 'relL2', 'maxAbsErr', ...ownErrors.map((u) => `relL2:${u}`), ...inferNames.map((n) => `param:${n}`), ...(options.regularization ? ['reg'] : []), ...(options.causalMax > 0 ? ['causalEps'] : []), ...(judged ? ['valLoss', 'rolledBack'] : [])];
   if (resume && resume.history.columns.join(',') !== columns.join(',')) {
     throw new KanpinnInputError(`resume: the checkpoint's history columns (${resume.history.columns.join(',')}) differ from this run's (${columns.join(',')})`);
@@ -353,7 +354,8 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
         },
         ...(validation
           ? {
-              validationLoss: () => (validationChunks ? evaluateChunks(model, validationChunks, validation, validationWeights, { gradient: false }).loss : tf.tidy(() => termLosses(model, validation, validationWeights).total.dataSync()[0]!)),
+              // Each term's mean trimmed of its worst points and the plain mean (validation.ts): a stage lowering neither is rolled back.
+              validationLoss: () => validationMeasure(model, validation, validationWeights, validationChunks),
               afterStage: (outcome: StageOutcome) => {
                 // On the stage's last history row (the validation columns are empty elsewhere).
                 const row = rows[rows.length - 1];
