@@ -5,7 +5,10 @@
 // interior points) for KAN [2,10,1] G5, MLP [2,16,16,1] and MLP [2,100,100,100,1] at 10.4k and 104k
 // points. Needs `npm run build`; runs offline from the repo root with dist/ and node_modules only.
 //   node bench/threads-scaling.mjs [--threads 1,2,4,8,16] [--cases kan-10k,mlp16-10k,...]
-//                                  [--rounds 3] [--seconds 1.5] [--json FILE]
+//                                  [--rounds 3] [--seconds 1.5] [--json FILE] [--chunking auto,never]
+// --chunking: how threaded calls are split (engine/pool.ts setChunking), each mode a setting of its
+// own for every count above 1: auto (claimed chunks where the arrays are shared), never (one fixed
+// chunk per thread, as before 2026-11-30), always.
 // Per setting it prints the median ms per evaluation, the speed-up against the first count (1),
 // and the CPU ms per evaluation of the whole process and of the main thread (Linux): under load
 // the wall time says little, but the main thread's share of the CPU time shows the serial part.
@@ -31,6 +34,10 @@ if (!Number.isInteger(rounds) || rounds < 1) fail(`--rounds: expected an integer
 const seconds = Number(flag('--seconds', '1.5'));
 if (!(seconds > 0)) fail(`--seconds: expected a number > 0, got ${flag('--seconds')}`);
 const jsonFile = flag('--json', null);
+const modes = flag('--chunking', 'auto').split(',');
+if (modes.some((m) => !['auto', 'never', 'always'].includes(m))) fail(`--chunking: expected a comma-separated list of auto, never, always, got ${flag('--chunking')}`);
+const settings = counts.flatMap((threads) => (threads === 1 ? [{ threads, mode: 'auto' }] : modes.map((mode) => ({ threads, mode }))));
+const label = (s) => (s.threads === 1 || modes.length === 1 ? String(s.threads) : `${s.threads} ${s.mode}`);
 
 const KAN = { kind: 'kan', width: [2, 10, 1], grid: 5, seed: 0 };
 const MLP16 = { kind: 'mlp', width: [2, 16, 16, 1], seed: 0 };
@@ -59,6 +66,7 @@ const { setBackend } = await load('dist/src/backend.js');
 const tf = await load('dist/src/tf.js');
 const { createModel, createRng, jetTensors, setThreads } = await load('dist/src/internal.js');
 const { wasmThreadsReady, wasmThreadsState } = await load('dist/src/engine/wasmThreads.js');
+const { setChunking } = await load('dist/src/engine/pool.js');
 const backend = await setBackend(process.env.KANPINN_BACKEND ?? 'wasm');
 
 const loadAverage = () => {
@@ -131,13 +139,17 @@ const samples = new Map(); // `${case}|${threads}` -> [{ ms, cpuMs, mainCpuMs }]
 const xnn = new Map();
 for (let round = 0; round < rounds; round++) {
   // alternate the order, so a drift in the machine's load does not favour one count
-  const order = round % 2 === 0 ? counts : [...counts].reverse();
-  for (const threads of order) {
+  const order = round % 2 === 0 ? settings : [...settings].reverse();
+  for (const setting of order) {
+    const { threads } = setting;
     setThreads(threads);
+    setChunking(setting.mode);
     await wasmThreadsReady();
     xnn.set(threads, wasmThreadsState().threads);
     for (const c of prepared) {
-      c.evaluate(); // warm-up (the first call at a new count also starts the workers)
+      // warm-up: the first call at a new count starts the workers, whose generated kernels then
+      // may still run unoptimised for a few calls
+      for (let w = 0; w < 3; w++) c.evaluate();
       if (c.repeats === null) {
         const t0 = performance.now();
         c.evaluate();
@@ -150,7 +162,7 @@ for (let round = 0; round < rounds; round++) {
       const ms = (performance.now() - t0) / c.repeats;
       const cpu = process.cpuUsage(cpu0);
       const main1 = mainThreadCpuMs();
-      const key = `${c.name}|${threads}`;
+      const key = `${c.name}|${label(setting)}`;
       if (!samples.has(key)) samples.set(key, []);
       samples.get(key).push({ ms, cpuMs: (cpu.user + cpu.system) / 1000 / c.repeats, mainCpuMs: main0 === null ? null : (main1 - main0) / c.repeats });
     }
@@ -160,9 +172,10 @@ setThreads(1);
 
 const rows = [];
 for (const c of prepared) {
-  const base = median(samples.get(`${c.name}|${counts[0]}`).map((s) => s.ms));
-  for (const threads of counts) {
-    const s = samples.get(`${c.name}|${threads}`);
+  const base = median(samples.get(`${c.name}|${label(settings[0])}`).map((s) => s.ms));
+  for (const setting of settings) {
+    const { threads } = setting;
+    const s = samples.get(`${c.name}|${label(setting)}`);
     const ms = median(s.map((x) => x.ms));
     const main = s.every((x) => x.mainCpuMs !== null) ? median(s.map((x) => x.mainCpuMs)) : null;
     rows.push({
@@ -170,6 +183,7 @@ for (const c of prepared) {
       model: c.label,
       points: c.interior + c.boundary,
       threads,
+      chunking: setting.mode,
       xnnpackThreads: xnn.get(threads),
       msPerEval: Math.round(ms * 100) / 100,
       speedup: Math.round((base / ms) * 100) / 100,
@@ -182,7 +196,7 @@ for (const c of prepared) {
 }
 const after = loadAverage();
 const header = ['case', 'points', 'threads', 'ms/eval', `speed-up vs ${counts[0]}`, 'CPU ms/eval', 'main-thread CPU ms/eval'];
-const lines = rows.map((r) => [r.case, String(r.points), `${r.threads} (XNNPACK ${r.xnnpackThreads})`, r.msPerEval.toFixed(2), `${r.speedup.toFixed(2)}×`, r.cpuMsPerEval.toFixed(1), r.mainThreadCpuMsPerEval === null ? '–' : r.mainThreadCpuMsPerEval.toFixed(1)]);
+const lines = rows.map((r) => [r.case, String(r.points), `${r.threads}${modes.length > 1 && r.threads > 1 ? ` ${r.chunking}` : ''} (XNNPACK ${r.xnnpackThreads})`, r.msPerEval.toFixed(2), `${r.speedup.toFixed(2)}×`, r.cpuMsPerEval.toFixed(1), r.mainThreadCpuMsPerEval === null ? '–' : r.mainThreadCpuMsPerEval.toFixed(1)]);
 const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
 const fmt = (cells) => cells.map((cell, i) => cell.padStart(widths[i])).join('  ');
 console.log(fmt(header));
@@ -195,6 +209,7 @@ const result = {
   node: process.version,
   cores,
   counts,
+  chunking: modes,
   rounds,
   loadAverage: { before, after },
   wasm: wasmThreadsState(),

@@ -7,22 +7,27 @@
  * were a visible share of a 1.5 ms evaluation. Arrays are keyed by type and exact length; `take`
  * hands out a free one (contents undefined) or a new one, `give` returns them. An op whose backward
  * pass never runs (an evaluation without gradients) simply never gives its arrays back: they are
- * collected like any other garbage, since the pool holds only the free ones. Large arrays are not
- * kept (their allocation is small next to the arithmetic on them), nor more than a few per length.
+ * collected like any other garbage, since the pool holds only the free ones. Very large arrays are
+ * not kept (`MAX_KEPT_LENGTH`), nor more than a few per length.
  *
  * With kernel threads (`getThreads() > 1`, Node) the float arrays are in shared memory: the
  * threaded kernels then use them in place, with no copies through the pool's arena on the calling
- * thread, and split them into claimed chunks (pool.ts `runChunked`). Shared arrays are kept up to
- * `MAX_KEPT_SHARED_LENGTH`: a worker holds every shared buffer it is posted until its own rare
- * garbage collection, so shared arrays made afresh per evaluation would pile up (see
- * arena.ts); reused, the same few buffers serve every evaluation.
+ * thread, and split them into claimed chunks (pool.ts `runChunked`). Beyond `MAX_KEPT_LENGTH` they
+ * are plain: a worker holds every shared buffer it is posted until its own rare garbage
+ * collection, so shared arrays made afresh per evaluation would pile up (see arena.ts); reused,
+ * the same few buffers serve every evaluation.
  */
 import { getThreads } from './pool.js';
 
-/** Arrays longer than this are not kept when given back (at 256k elements the arithmetic on an array dwarfs its allocation; a 100k-point chunk's arrays are not held between calls). */
-const MAX_KEPT_LENGTH = 1 << 18;
-/** Shared float arrays longer than this are not made (plain ones instead): 2^23 floats, a 100k-point chunk's [5, N, 10] jets fit. */
-const MAX_KEPT_SHARED_LENGTH = 1 << 23;
+/**
+ * Arrays longer than this are not kept when given back: 2^23 elements, so a 100k-point chunk's
+ * [5, N, 10] jets are. At first only arrays up to 256k elements were kept ("the arithmetic on
+ * larger ones dwarfs their allocation"), but a KAN [2,10,1] G5 evaluation at 10.4k points
+ * allocated its 0.5M-element jets afresh each time, and keeping them made it 0.91× (p10; median
+ * 0.81×) of that in `bench/builds.mjs` rounds on one thread (load 27–31): fewer collections.
+ * Shared arrays (below) must be kept in any case.
+ */
+const MAX_KEPT_LENGTH = 1 << 23;
 /** Free arrays kept per type and length. */
 const MAX_KEPT_PER_LENGTH = 8;
 
@@ -52,7 +57,7 @@ export class ArrayPool {
   /** Returns arrays taken from this pool (nulls are skipped); the caller must not use them afterwards. */
   give(...arrays: (Float32Array | Float64Array | Int32Array | null | undefined)[]): void {
     for (const array of arrays) {
-      if (!array || array.length > (isShared(array) ? MAX_KEPT_SHARED_LENGTH : MAX_KEPT_LENGTH)) continue;
+      if (!array || array.length > MAX_KEPT_LENGTH) continue;
       if (array instanceof Float32Array) keep(this.f32Free, array);
       else if (array instanceof Float64Array) keep(this.f64Free, array);
       else keep(this.i32Free, array);
@@ -81,7 +86,7 @@ function keep<T extends Float32Array | Float64Array | Int32Array>(free: Map<numb
 
 /** Whether new float arrays of `length` are made in shared memory (see the module comment). */
 function wantShared(length: number): boolean {
-  return typeof SharedArrayBuffer !== 'undefined' && length > 0 && length <= MAX_KEPT_SHARED_LENGTH && getThreads() > 1;
+  return typeof SharedArrayBuffer !== 'undefined' && length > 0 && length <= MAX_KEPT_LENGTH && getThreads() > 1;
 }
 
 function isShared(array: Float32Array | Float64Array | Int32Array): boolean {

@@ -142,8 +142,8 @@ function forwardSource(plan: JetPlan, activation: string): string {
  *   (X the layer's input [C·N, d]) is added into `dW` instead. For the first layer (d = the
  *   network's input width, 2 or 3) that product is a few flops per element here, against a matMul
  *   whose packing of dZ cost as much as a 100-wide layer's (and its dX is never needed).
- * The `plain` variant is the one the kernel threads run (activationThreads.ts); the others run on
- * the calling thread (they keep a running row index).
+ * All three run on the kernel threads too (activationThreads.ts); the `blocks` and `inputs<d>`
+ * variants keep a running row index `p`, which a chunk starts at its first point.
  */
 export type BackwardVariant = 'plain' | 'blocks' | `inputs${number}`;
 

@@ -11,7 +11,7 @@ import type { JetPlan } from '../jet/plan.js';
 import { baseDerivatives } from '../jet/baseFunctions.js';
 import { compileJet } from '../jet/factors.js';
 import { generatedActivationBackward, generatedActivationForward, type BackwardVariant } from './activationCodegen.js';
-import { backwardThreads, threadedActivationBackward, threadedActivationForward } from './activationThreads.js';
+import { backwardThreads, threadedActivationBackward, threadedActivationBackwardFused, threadedActivationForward } from './activationThreads.js';
 
 let generatedKernels = true;
 
@@ -205,10 +205,11 @@ export type FusedBackwardOutputs =
   | { kind: 'inputs'; X: Float32Array; width: number; dW: Float64Array };
 
 /**
- * The reverse pass with extra outputs (fusedMlp.ts), on the calling thread in the same pass over
- * the elements; returns false without touching anything where it does not run (generated kernels
- * off or not allowed, or a call big enough for the kernel threads, which run the plain pass), and
- * the caller takes the plain route.
+ * The reverse pass with extra outputs (fusedMlp.ts), in the same pass over the elements, on the
+ * kernel threads where the call is big enough (activationThreads.ts
+ * `threadedActivationBackwardFused`), else on the calling thread; returns false without touching
+ * anything where it does not run (generated kernels off or not allowed), and the caller takes the
+ * plain route.
  */
 export function activationBackwardFused(
   activation: KernelActivation,
@@ -221,10 +222,12 @@ export function activationBackwardFused(
   dBias: Float64Array,
   outputs: FusedBackwardOutputs,
 ): boolean {
-  if (!generatedKernels || backwardThreads(plan, N, n, outputs.kind === 'blocks' ? [Z, dY, outputs.dZ] : [Z, dY]) > 1) return false;
+  if (!generatedKernels) return false;
   const variant: BackwardVariant = outputs.kind === 'blocks' ? 'blocks' : `inputs${outputs.width}`;
   const run = generatedActivationBackward(plan, activation, derivativeFn(activation), variant);
   if (!run) return false;
+  const threads = backwardThreads(plan, N, n, outputs.kind === 'blocks' ? [Z, dY, outputs.dZ, ...outputs.blocks] : [Z, dY, outputs.X]);
+  if (threads > 1) return threadedActivationBackwardFused(activation, plan, Z, bias, N, n, dY, dBias, outputs, threads);
   if (outputs.kind === 'blocks') run(Z, bias, N, n, dY, outputs.dZ, dBias, outputs.blocks, null, null);
   else run(Z, bias, N, n, dY, null, dBias, null, outputs.X, outputs.dW);
   return true;

@@ -9,7 +9,7 @@ import { baseDerivativesSource, narrowPointLoop } from '../engine/helperSources.
 import { input, output, runThreaded, sum, threadsFor, type ThreadedKernel } from '../engine/pool.js';
 import type { JetPlan } from '../jet/plan.js';
 import { activationKernelSource, TANH_TABLES_SOURCE } from './activationCodegen.js';
-import { TANH_POLY, tanhDerivatives, type KernelActivation } from './activationKernel.js';
+import { TANH_POLY, tanhDerivatives, type FusedBackwardOutputs, type KernelActivation } from './activationKernel.js';
 
 const POINT_LOOP = 'for (let base = 0; base < stride; base++)';
 // chunks start at a point, so the neuron index j restarts at 0 as in the full loop
@@ -114,4 +114,52 @@ export function threadedActivationBackward(
   runThreaded({ kernel, points: N, threads, args: [input(Z, { blocks: plan.channels.length, width: n }), bias, N, n, input(dY, { blocks: plan.channels.length, width: n }), output(dZ, { blocks: plan.channels.length, width: n }), sum(dBias)],
   });
   return dZ;
+}
+
+/**
+ * The reverse pass's `blocks` and `inputs<d>` variants (activationCodegen.ts `BackwardVariant`) on
+ * the kernel threads: the same generated source, its point loop narrowed to a chunk and its running
+ * row index started at the chunk's first point. Without them, two threads ran the plain pass and
+ * then a separate copy of dZ into column blocks (copyColumnBlocks, fusedMlp.ts), and the first
+ * layer's dW as a product Xᵀ·dZ over a dZ written only for it: work one thread does not do (an MLP
+ * [2,100,100,100,1] at 10.4k points: the copy alone was 15 % of the calling thread's profile on two
+ * threads). Runs when `threads` ≥ 2 (from `backwardThreads`); returns false where it cannot (the
+ * caller takes the plain route).
+ */
+export function threadedActivationBackwardFused(
+  activation: KernelActivation,
+  plan: JetPlan,
+  Z: Float32Array,
+  bias: Float32Array,
+  N: number,
+  n: number,
+  dY: Float32Array,
+  dBias: Float64Array,
+  outputs: FusedBackwardOutputs,
+  threads: number,
+): boolean {
+  if (threads < 2) return false;
+  const C = plan.channels.length;
+  const variant = outputs.kind === 'blocks' ? 'blocks' : (`inputs${outputs.width}` as const);
+  const blockNames = outputs.kind === 'blocks' ? outputs.blocks.map((_, b) => `B${b}`) : [];
+  const args = outputs.kind === 'blocks' ? ['Z', 'bias', 'N', 'n', 'dY', 'dZ', 'dBias', ...blockNames] : ['Z', 'bias', 'N', 'n', 'dY', 'dBias', 'XIN', 'dW'];
+  const preamble = outputs.kind === 'blocks' ? `const blocks = [${blockNames.join(', ')}]; const XIN = null; const dW = null;` : 'const dZ = null; const blocks = null;';
+  const kernel: ThreadedKernel = {
+    key: JSON.stringify(['backward', variant, blockNames.length, activation, plan.channels, plan.terms]),
+    source: () => {
+      const body = narrowPointLoop(narrowPointLoop(activationKernelSource(plan, activation, 'backward', variant), POINT_LOOP, CHUNK_LOOP), ' let p = 0;', ' let p = n0;');
+      return `(function () {
+${derivSource(activation)}
+return function (n0, n1, ${args.join(', ')}) {${preamble}${body}
+};
+})()`;
+    },
+  };
+  const rows = { blocks: C, width: n };
+  if (outputs.kind === 'blocks') {
+    runThreaded({ kernel, points: N, threads, args: [input(Z, rows), bias, N, n, input(dY, rows), output(outputs.dZ, rows), sum(dBias), ...outputs.blocks.map((block, b) => output(block, { blocks: C, width: block.length / (C * N) }))] });
+  } else {
+    runThreaded({ kernel, points: N, threads, args: [input(Z, rows), bias, N, n, input(dY, rows), sum(dBias), input(outputs.X, { blocks: C, width: outputs.width }), sum(outputs.dW)] });
+  }
+  return true;
 }

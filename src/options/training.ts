@@ -44,8 +44,8 @@ export const GRID_UPDATE_START = ['skip', 'update'] as const;
 export type GridUpdateStart = (typeof GRID_UPDATE_START)[number];
 /** How `resampleEvery` redraws the points: `uniform` with the sampling method, `rad` by residual density (src/train/rad.ts). */
 export const RESAMPLE_METHODS = ['uniform', 'rad'] as const;
-/** How loss balancing measures each term (`--balance-rule`, src/train/balancing.ts): its gradient norm ‖∇L_i‖ (Wang et al. 2023) or its NTK trace per point (Wang, Yu & Perdikaris 2022). */
-export const BALANCE_RULES = ['gradnorm', 'trace'] as const;
+/** How loss balancing measures each term (`--balance-rule`, src/train/balancing.ts): its gradient norm ‖∇L_i‖ (Wang et al. 2023), its NTK trace per point (Wang, Yu & Perdikaris 2022), or the geometric mean of the two rules' weights. */
+export const BALANCE_RULES = ['geomean', 'gradnorm', 'trace'] as const;
 /** One of `BALANCE_RULES`. */
 export type BalanceRule = (typeof BALANCE_RULES)[number];
 /** One of `RESAMPLE_METHODS`. */
@@ -310,7 +310,7 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   annealAlpha: { kind: { type: 'number', min: 0, exclusiveMin: true, max: 1 }, flag: 'anneal-alpha', help: 'moving-average factor of the annealing, in (0, 1]' },
   balanceEvery: { kind: int(0), flag: 'balance-every', help: "balance every loss term's weight every N steps (Wang et al. 2023; --balance-rule; 0: off)", defaultText: '0; --recipe auto: 10 with several terms and no --weights' },
   balanceAlpha: { kind: { type: 'number', min: 0, max: 1 }, flag: 'balance-alpha', help: 'moving-average factor of the loss balancing, in [0, 1] (weight of the old value)' },
-  balanceRule: { kind: { type: 'choice', choices: BALANCE_RULES }, flag: 'balance-rule', help: "what the loss balancing measures per term: gradnorm (its gradient norm, Wang et al. 2023) or trace (its NTK trace per point, Wang et al. 2022: does not read the residual, so a condition that already holds is not weighed up; won Poisson 2d-C, lost helmholtz2d and Wave 1d-C)" },
+  balanceRule: { kind: { type: 'choice', choices: BALANCE_RULES }, flag: 'balance-rule', help: "what the loss balancing measures per term: gradnorm (its gradient norm, Wang et al. 2023: a condition that already holds is weighed up, one that fails down), trace (its NTK trace per point, Wang et al. 2022: does not read the residual, but starves a PDE term) or geomean (the geometric mean of the two rules' weights)", defaultText: 'gradnorm; --recipe auto: geomean for steady problems, gradnorm for time-dependent ones' },
   causal: { kind: { type: 'number', min: 0 }, flag: 'causal', help: 'time-dependent problems: causal weighting of the PDE residual with tolerance EPS (Wang et al. 2022; 0: off)', defaultText: '0; --recipe auto: 0.01 on time-dependent problems, with --causal-max 100', hint: 'causal' },
   causalBins: { kind: int(2), flag: 'causal-bins', help: 'time bins of the causal weighting', hint: 'causalBins' },
   causalMax: { kind: { type: 'number', min: 0 }, flag: 'causal-max', help: "ε schedule of --causal: raise ε tenfold, up to this, whenever the last time bin's weight exceeds --causal-threshold (Wang et al. 2022; 0: ε fixed)", defaultText: '0; --recipe auto: 100 on time-dependent problems' },

@@ -2,44 +2,80 @@
  * Automatic weighting of the loss terms: the update of Wang, Sankaran, Wang & Perdikaris 2023 ("An
  * expert's guide to training physics-informed neural networks", §2.3, Algorithm 1),
  *   λ̂_i = (Σ_j s_j) / s_i,   λ_i ← α·λ_i + (1 − α)·λ̂_i   (α = 0.9),
- * with s_i the term's neural-tangent-kernel trace per point, s_i = mean_x ‖∇_θ r_i(x)‖² (Wang, Yu &
- * Perdikaris 2022, "When and why PINNs fail to train: a neural tangent kernel perspective", whose
- * weights are Tr K / Tr K_ii), so that every weighted term's residual moves at the same rate under
- * gradient flow, whatever the scale of its operator.
- *
- * Why not the expert's guide's s_i = ‖∇_θ L_i‖ (this module's rule until the Poisson 2d-C
- * measurement): ∇L_i = (2/N) Σ r_i(x) ∇r_i(x) scales with the term's residual as it is now, so a
- * term that happens to hold gets the largest weight. On PINNacle's Poisson 2d-C (u = 1 on the
- * square, u = 0 on four small holes) the network starts near 0, the holes' condition holds at
- * initialisation, its gradient norm is 30× below the outer boundary's, and it got weight 1.9e3
- * against 68: the fit kept u ≈ 0 on the holes and missed the square (rel. L2 0.901). The trace does
- * not read the residual: the two Dirichlet conditions get the same weight, and the PDE, whose
- * second derivatives move about 1e4–1e7× more per parameter than a value, a weight that small (the
- * problem's hand-tuned PDE weight is 2e-4): 0.052. Costs TRACE_POINTS single-point gradients per
- * term per update. A causally weighted PDE term's trace is of its plain residual (the causal weights
- * gate which times count, not how strongly the parameters move them).
+ * with one of three measures s_i of how strongly the parameters move term i:
+ * - `gradnorm`: the expert's guide's s_i = ‖∇_θ L_i‖. Since ∇L_i = (2/N) Σ r_i(x) ∇r_i(x), it grows
+ *   with the term's residual as it is now: a term that already holds gets a large weight, one that
+ *   fails a small one. On PINNacle's Poisson 2d-C (u = 1 on the square, u = 0 on four small holes)
+ *   the network starts near 0, so the holes' condition holds and the square's fails (L = 2e-3 and
+ *   1.1): weights 1.9e3 (holes), 68 (square), 1.1 (PDE) at the end, the square's loss stuck at 0.6
+ *   and rel. L2 0.901 (the hand-tuned weights are 1, 1, 2e-4).
+ * - `trace`: the term's neural-tangent-kernel trace per point, s_i = mean_x ‖∇_θ r_i(x)‖² (Wang, Yu
+ *   & Perdikaris 2022, "When and why PINNs fail to train: a neural tangent kernel perspective",
+ *   weights Tr K / Tr K_ii), which does not read the residual: Poisson 2d-C 0.052. But a PDE's
+ *   second derivatives move 1e4–1e8× more per parameter than a value, more with every grid
+ *   extension (about G⁴), and the PDE is starved: helmholtz2d 0.214 (gradient norm 0.056), its
+ *   PDE loss 3× the gradient norm's; Wave 1d-C 1.12 (0.420).
+ * - `geomean` (the default of the automatic recipe for steady problems, recipe.ts): the geometric
+ *   mean of the two rules' targets, λ̂_i = √(λ̂_i^norm · λ̂_i^trace). With ‖∇L_i‖ ≈ √(L_i·K_i) it is
+ *   λ̂_i ∝ K_i^(−3/4)·L_i^(−1/4): still scale-free (a residual multiplied by c gets its weight
+ *   divided by c², as with either rule), the current loss read at half the gradient norm's
+ *   strength and the trace at three quarters of its own. Measured (KAN, seed 0, auto recipe):
+ *   Poisson 2d-C 0.082, helmholtz2d 0.011 (better than either rule). Not on time-dependent
+ *   problems: Wave 1d-C 1.15, its causal PDE term starved as with the trace.
+ * The trace costs TRACE_POINTS single-point gradients per term per update. A causally weighted PDE
+ * term's trace is of its plain residual (the causal weights gate which times count, not how
+ * strongly the parameters move them).
  */
 import * as tf from '../tf.js';
 import type { ModelBase } from '../model/types.js';
 import { inputJetTensor } from '../model/evaluate.js';
 import { flattenGrads } from './params.js';
 import { termLosses, termScope, type TermData } from './termData.js';
+import type { BalanceRule } from '../options/training.js';
 
 /**
- * The update rule alone, on plain numbers: `sizes` are the terms' NTK traces per point (any
- * positive measure of how strongly the parameters move each term), `previous` their current
- * weights. A term whose size is zero or not finite keeps its weight (there is nothing to balance it
- * against), as does every term when the sizes sum to zero.
+ * λ̂_i = Σ_j s_j / s_i over the terms whose size s_i is positive and finite; NaN for the others
+ * (there is nothing to balance them against), and for every term when the sizes sum to zero.
  */
-export function gradNormWeights(sizes: readonly number[], previous: readonly number[], alpha: number): number[] {
+export function balanceTargets(sizes: readonly number[]): number[] {
   const usable = sizes.map((g) => Number.isFinite(g) && g > 0);
   const total = sizes.reduce((s, g, i) => (usable[i] ? s + g : s), 0);
+  return sizes.map((g, i) => (usable[i] && total > 0 && Number.isFinite(total) ? total / g : Number.NaN));
+}
+
+/** λ ← α·λ + (1 − α)·λ̂ per term; a term whose target or result is not a positive finite number keeps its weight. */
+function averaged(targets: readonly number[], previous: readonly number[], alpha: number): number[] {
   return previous.map((w, i) => {
-    if (!usable[i] || !(total > 0)) return w;
-    const next = alpha * w + (1 - alpha) * (total / sizes[i]!);
+    const target = targets[i]!;
+    if (!(Number.isFinite(target) && target > 0)) return w;
+    const next = alpha * w + (1 - alpha) * target;
     return Number.isFinite(next) && next > 0 ? next : w;
   });
 }
+
+/**
+ * The update rule alone, on plain numbers: `sizes` are the terms' gradient norms or NTK traces per
+ * point (any positive measure of how strongly the parameters move each term), `previous` their
+ * current weights. A term whose size is zero or not finite keeps its weight (there is nothing to
+ * balance it against), as does every term when the sizes sum to zero.
+ */
+export function gradNormWeights(sizes: readonly number[], previous: readonly number[], alpha: number): number[] {
+  return averaged(balanceTargets(sizes), previous, alpha);
+}
+
+/**
+ * The default rule (`geomean`) on plain numbers: the target is the geometric mean of the two rules'
+ * targets, λ̂_i = (λ̂_i^norm)^(1−m)·(λ̂_i^trace)^m with m = `mix` (½), then the same moving average.
+ * A term either measure cannot balance keeps its weight.
+ */
+export function geomeanWeights(norms: readonly number[], traces: readonly number[], previous: readonly number[], alpha: number, mix = GEOMEAN_MIX): number[] {
+  const byNorm = balanceTargets(norms);
+  const byTrace = balanceTargets(traces);
+  return averaged(byNorm.map((a, i) => a ** (1 - mix) * byTrace[i]! ** mix), previous, alpha);
+}
+
+/** The trace's share m of the `geomean` rule's target (½: the plain geometric mean). */
+export const GEOMEAN_MIX = 0.5;
 
 /** Points per term at which `termTraces` takes single-point gradients: 16 spread over the term's points (the moving average smooths what they miss). */
 export const TRACE_POINTS = 16;
@@ -108,19 +144,22 @@ export function termGradientNorms(model: ModelBase, data: readonly TermData[], t
 }
 
 /**
- * One update of the weights (new array): `gradNormWeights` of the terms' sizes at the model's
- * parameters — their gradient norms (`rule` `gradnorm`, the default) or NTK traces (`trace`).
- * `termGradient`: the chunked gradient for the gradient norms (see `termGradientNorms`).
+ * One update of the weights (new array) at the model's parameters, by `rule`: `gradnorm` on the
+ * terms' gradient norms, `trace` on their NTK traces, `geomean` (the default) on both
+ * (`geomeanWeights`). `termGradient`: the chunked gradient for the gradient norms (see
+ * `termGradientNorms`).
  */
 export function balanceWeights(
   model: ModelBase,
   data: readonly TermData[],
   weights: readonly number[],
   alpha: number,
-  rule: 'gradnorm' | 'trace' = 'gradnorm',
+  rule: BalanceRule = 'geomean',
   termGradient?: (unit: number[]) => Float64Array,
 ): number[] {
   if (data.length < 2) return [...weights];
-  const sizes = rule === 'trace' ? termTraces(model, data) : termGradientNorms(model, data, termGradient);
-  return gradNormWeights(sizes, weights, alpha);
+  if (rule === 'trace') return gradNormWeights(termTraces(model, data), weights, alpha);
+  const norms = termGradientNorms(model, data, termGradient);
+  if (rule === 'gradnorm') return gradNormWeights(norms, weights, alpha);
+  return geomeanWeights(norms, termTraces(model, data), weights, alpha);
 }

@@ -5,10 +5,12 @@
 import type { Problem } from '../problem/types.js';
 import { derivativeOrder } from '../problem/warnings.js';
 import { DEFAULT_POINTS } from '../problem/define.js';
-import { SOLVE_GRIDS, type SolveOptions } from '../options/training.js';
+import { SOLVE_GRIDS, type BalanceRule, type SolveOptions } from '../options/training.js';
 import { AUTO_TIME_BUDGET_S, EMBEDDING_COST_FACTOR, stepBudget } from './budget.js';
 import { scalingNeeded } from '../architecture/scalingPlan.js';
 import { spatialFourierFeatures } from '../architecture/suggestEmbedding.js';
+import { initialBoundaryMismatches } from './compatibility.js';
+import { hardConstraintsSafe } from '../architecture/hardPlan.js';
 
 /** The spline degree a KAN gets when none is chosen: at least cubic (pykan's k = 3). */
 export const MIN_AUTO_SPLINE_DEGREE = 3;
@@ -152,15 +154,23 @@ export function autoRecipe(problem: Problem, given: Partial<SolveOptions>): Reci
     decide('steps', budget.steps, `${budget.steps} per stage`, `${problem.terms.length} terms on ${interior} + ${boundary} points: ${budget.work} derivative-point units per evaluation${costFactor !== 1 ? ` (×${Number(costFactor.toFixed(2))} for the input embedding)` : ''}, ≈ ${(budget.secondsPerEvaluation * 1000).toFixed(1)} ms; ${stages} stage${stages > 1 ? 's' : ''} × ${budget.steps} steps × ≤ 25 evaluations ≈ ${Math.round(budget.seconds)} s on a quiet 2-core machine (budget ${AUTO_TIME_BUDGET_S} s per model)`);
   }
 
-  // Loss balancing (balancing.ts): the expert's guide's update (Wang et al. 2023) on each term's
-  // gradient norm. The NTK-trace measure (`--balance-rule trace`, Wang, Yu & Perdikaris 2022) won
-  // Poisson 2d-C (KAN rel. L2 0.901 → 0.052) and NS 2d-CG, but lost helmholtz2d (3.4e-2 → 0.214) and
-  // Wave 1d-C (0.420 → 1.12), and its poisson2d model no longer prunes to sin(πx)·sin(πy) (the
-  // solve → prune → symbolic chain, test/cli/pdeFormula.test.ts), so it is an option, not the default.
+  // Loss balancing (balancing.ts), keyed on whether the problem has time. Steady problems: the
+  // geometric mean of the expert's guide's gradient-norm weights (Wang, Sankaran, Wang & Perdikaris
+  // 2023) and the NTK-trace weights (Wang, Yu & Perdikaris 2022), `geomean`. Measured (KAN, seed 0,
+  // gradient norm / trace / geomean): Poisson 2d-C 0.901 / 0.052 / 0.082, helmholtz2d 0.056 / 0.214 /
+  // 0.011. Time-dependent problems keep the gradient norm: on Wave 1d-C (causal PDE term) every
+  // trace-based rule starved the PDE (0.420 / 1.12 / 1.15). The user's --balance-rule wins.
   const weighted = given.weights !== undefined && Object.keys(given.weights).length > 0;
-  if (given.balanceEvery === undefined && given.annealEvery === undefined && !weighted && problem.terms.length >= 2) {
+  const ruleChoice: { rule: BalanceRule; why: string } = problem.time
+    ? { rule: 'gradnorm', why: 'gradient-norm weighting (Wang et al. 2023; time-dependent: trace-based rules starved Wave 1d-C\'s causal PDE term)' }
+    : { rule: 'geomean', why: 'the geometric mean of gradient-norm and NTK-trace weighting (Wang et al. 2023, 2022), so that no term\'s gradient drowns the others\' and a condition that already holds is not weighed up' };
+  const autoBalance = given.balanceEvery === undefined && given.annealEvery === undefined && !weighted && problem.terms.length >= 2;
+  if (autoBalance) {
     const every = (given.optimizer ?? 'lbfgs') === 'adam' ? 10 * AUTO_BALANCE_EVERY : AUTO_BALANCE_EVERY;
-    decide('balanceEvery', every, `every ${every} steps`, `${problem.terms.length} loss terms: gradient-norm weighting (Wang et al. 2023), so that no term's gradient drowns the others'`);
+    decide('balanceEvery', every, `every ${every} steps`, `${problem.terms.length} loss terms: ${ruleChoice.why}`);
+    if (given.balanceRule === undefined) options.balanceRule = ruleChoice.rule;
+  } else if (given.balanceRule === undefined && (given.balanceEvery ?? 0) > 0) {
+    decide('balanceRule', ruleChoice.rule, ruleChoice.rule, ruleChoice.why);
   }
 
   // Scaling: inputs to [−1, 1] and outputs to unit scale inside the model unless the problem is in unit form already (scalingPlan.ts); off is the default, so only "on" is a decision.
@@ -181,6 +191,28 @@ export function autoRecipe(problem: Problem, given: Partial<SolveOptions>): Reci
     const max = given.causalMax ?? AUTO_CAUSAL.max;
     decide('causal', AUTO_CAUSAL.start, `ε ${AUTO_CAUSAL.start} → ${max}`, `time-dependent: causal weighting over ${given.causalBins ?? 32} time bins (Wang et al. 2022), ε ×10 whenever the last bin's weight exceeds ${given.causalThreshold ?? 0.99}, so that later times wait for earlier ones`);
     if (given.causalMax === undefined) decide('causalMax', AUTO_CAUSAL.max, String(AUTO_CAUSAL.max), "the largest ε of the schedule (the paper's 1e-2 … 1e2)");
+  }
+  // Incompatible initial and boundary data (compatibility.ts): the boundary condition's residual
+  // cannot vanish near t0 (the true solution has a √(t − t0) layer there that a network smooth in t
+  // does not follow). (1) The gradient-norm rule weighs a term by 1/‖∇L_i‖, which grows as its
+  // residual shrinks, so this irreducible residual keeps the condition that drives the solution
+  // weighed down for the whole run: the NTK-trace rule (Wang, Yu & Perdikaris 2022), which does not
+  // read the residual. (2) Weighed fully, that condition pulls u(·, t0) off the initial value:
+  // impose the initial value exactly, u = u0 + ((t − t0)/T)·N (Lagaris et al. 1998). Measured on
+  // PINNacle Heat 2d-CG (u = 0 at t = 0, u + ∂u/∂n = 5 on the holes; KAN, seed 0, 3 × 20 L-BFGS
+  // steps): rel. L2 0.365 gradient norm, 0.462 with the hard initial value alone, 0.243 trace (38 % of
+  // its squared error at t = 0), 0.210 both. Only problems whose data disagree at t0 are touched.
+  const mismatches = problem.time && problem.terms.some((t) => t.kind === 'initial') ? initialBoundaryMismatches(problem) : [];
+  if (mismatches.length > 0) {
+    const worst = mismatches.reduce((a, b) => (b.mismatch > a.mismatch ? b : a));
+    const what = `${mismatches.map((m) => m.condition).join(', ')} disagree${mismatches.length === 1 ? 's' : ''} with ${worst.initial} at t0 (by up to ${Number(worst.mismatch.toPrecision(3))})`;
+    const balancing = (options.balanceEvery ?? given.balanceEvery ?? 0) > 0;
+    if (given.balanceRule === undefined && balancing) {
+      decide('balanceRule', 'trace', 'trace', `${what}: a residual that cannot vanish near t0 would keep the condition weighed down under gradient-norm weighting; the NTK trace (Wang et al. 2022) does not read the residual`);
+    }
+    if (given.hard === undefined && hardConstraintsSafe(problem).kinds.includes('initial')) {
+      decide('hard', 'initial', 'initial', `${what}: the initial value imposed exactly (Lagaris et al. 1998), so that the boundary condition cannot pull u(·, t0) off it`);
+    }
   }
   return { options, decisions };
 }

@@ -154,12 +154,16 @@ describe('fused MLP jets', () => {
     model.dispose();
   });
 
-  it('give the same jets and gradients on two threads as on one (the threaded activation kernels read the wasm heap)', async () => {
+  it.each([
+    { name: 'narrow hidden layers', width: [2, 24, 9, 1] },
+    { name: 'a hidden layer wider than the dW column block (threaded blocks variant) and three inputs (threaded inputs3 variant)', width: [3, 20, 37, 5, 1] },
+  ])('give the same jets and gradients on two threads as on one (the threaded activation kernels read the wasm heap): $name', async ({ width }) => {
     await setBackend('wasm');
-    const model = createMlp({ width: [2, 24, 9, 1], seed: 8 });
-    const plan = plans.laplacian!(2);
+    const model = createMlp({ width, seed: 8 });
+    const d = width[0]!;
+    const plan = plans.laplacian!(d);
     const rng = createRng(2);
-    const points = Float32Array.from({ length: 60 }, () => rng.next() * 2 - 1);
+    const points = Float32Array.from({ length: 30 * d }, () => rng.next() * 2 - 1);
     const one = jetsAndGradients(model, plan, points, 30, true);
     const previousWork = setThreadMinWork(1);
     const previousThreads = getThreads();

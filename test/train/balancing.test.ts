@@ -3,7 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../src/backend.js';
 import { createKan } from '../../src/kan/model.js';
 import { createRng } from '../../src/random.js';
-import { balanceWeights, gradNormWeights, termGradientNorms, termTraces } from '../../src/train/balancing.js';
+import { balanceTargets, balanceWeights, geomeanWeights, gradNormWeights, termGradientNorms, termTraces } from '../../src/train/balancing.js';
+import { autoRecipe } from '../../src/train/recipe.js';
+import { resolveProblem } from '../../problems/index.js';
 import { flattenGrads } from '../../src/train/params.js';
 import { buildTermData, disposeTermData, termLosses, termScope, type TermData } from '../../src/train/termData.js';
 import type { ModelBase } from '../../src/model/types.js';
@@ -55,11 +57,14 @@ describe('loss balancing: the expert\'s guide update on NTK traces (Wang et al. 
     // The residual sizes differ by far, so a rule that read them could not give equal weights.
     const losses = tf.tidy(() => Array.from(termLosses(model, data, [1, 1]).terms.dataSync()));
     expect(losses[1]! / losses[0]!).toBeGreaterThan(10);
-    // The default rule (gradnorm) does read them: the condition that nearly holds gets the larger weight.
-    const byNorm = balanceWeights(model, data, [1, 1], 0);
+    // The gradient norm does read them: the condition that nearly holds gets the larger weight.
+    const byNorm = balanceWeights(model, data, [1, 1], 0, 'gradnorm');
     const norms = termGradientNorms(model, data);
     expect(norms[1]! / norms[0]!).toBeGreaterThan(3);
     expect(byNorm[0]! / byNorm[1]!).toBeCloseTo(norms[1]! / norms[0]!, 4);
+    // The geometric mean (the default) reads them at half strength: the ratio is the square root.
+    const byGeomean = balanceWeights(model, data, [1, 1], 0);
+    expect(byGeomean[0]! / byGeomean[1]!).toBeCloseTo(Math.sqrt(norms[1]! / norms[0]!), 4);
     data.forEach(disposeTermData);
     model.dispose();
   });
@@ -88,6 +93,43 @@ describe('loss balancing: the expert\'s guide update on NTK traces (Wang et al. 
     disposeTermData(few);
     data.forEach(disposeTermData);
     model.dispose();
+  });
+
+  it('geomean: λ̂ = √(λ̂_norm · λ̂_trace) and the same moving average, on a two-term toy by hand', () => {
+    // norms (3, 1): λ̂_norm = (4/3, 4); traces (8, 2): λ̂_trace = (10/8, 5); λ̂ = (√(5/3), √20).
+    expect(balanceTargets([3, 1])).toEqual([4 / 3, 4]);
+    const next = geomeanWeights([3, 1], [8, 2], [1, 1], 0.9);
+    expect(next[0]).toBeCloseTo(0.9 + 0.1 * Math.sqrt(5 / 3), 12);
+    expect(next[1]).toBeCloseTo(0.9 + 0.1 * Math.sqrt(20), 12);
+    // The mix's ends are the two rules.
+    expect(geomeanWeights([3, 1], [8, 2], [1, 1], 0, 0)).toEqual(gradNormWeights([3, 1], [1, 1], 0));
+    expect(geomeanWeights([3, 1], [8, 2], [1, 1], 0, 1)[1]).toBeCloseTo(gradNormWeights([8, 2], [1, 1], 0)[1]!, 12);
+    // Scale-free: a residual multiplied by c has its norm and trace multiplied by c², and its weight
+    // relative to the other term divided by c², so the weighted loss c²·L keeps its share.
+    const c = 7;
+    const scaled = geomeanWeights([3 * c * c, 1], [8 * c * c, 2], [1, 1], 0);
+    const plain = geomeanWeights([3, 1], [8, 2], [1, 1], 0);
+    expect(scaled[0]! / scaled[1]! / (plain[0]! / plain[1]!)).toBeCloseTo(1 / (c * c), 10);
+    // A term that one measure cannot balance keeps its weight; the others are balanced among themselves.
+    const three = geomeanWeights([3, 0, 1], [8, 5, 2], [1, 6, 1], 0);
+    expect(three[0]).toBeCloseTo(Math.sqrt((4 / 3) * (15 / 8)), 12);
+    expect(three[1]).toBe(6);
+    expect(three[2]).toBeCloseTo(Math.sqrt(4 * (15 / 2)), 12);
+  });
+
+  it('the automatic recipe balances steady problems by geomean, time-dependent ones by the gradient norm; the user\'s rule wins', () => {
+    const steady = resolveProblem('poisson2d');
+    const timed = resolveProblem('heat1d');
+    expect(autoRecipe(steady, {}).options).toMatchObject({ balanceEvery: 10, balanceRule: 'geomean' });
+    expect(autoRecipe(steady, {}).decisions.find((d) => d.option === 'balanceEvery')?.why).toMatch(/geometric mean/);
+    expect(autoRecipe(timed, {}).options).toMatchObject({ balanceEvery: 10, balanceRule: 'gradnorm' });
+    expect(autoRecipe(steady, { balanceRule: 'trace' }).options.balanceRule).toBeUndefined();
+    // Balancing asked for without a rule: the rule is decided and reported; balancing off: no rule.
+    const asked = autoRecipe(steady, { balanceEvery: 5 });
+    expect(asked.options.balanceRule).toBe('geomean');
+    expect(asked.decisions.map((d) => d.option)).toContain('balanceRule');
+    expect(autoRecipe(steady, { balanceEvery: 0 }).options.balanceRule).toBeUndefined();
+    expect(autoRecipe(steady, { weights: { pde: 1 } }).options.balanceRule).toBeUndefined();
   });
 
   it('train() balances before the first step and every balanceEvery steps, deterministically', async () => {

@@ -72,7 +72,7 @@ describe('the automatic recipe (--recipe auto, issue 14)', () => {
     run.model.dispose();
     const settings = runSettings(helmholtz, run.summary, run.options, run.recipe);
     expect(settings.recipe).toBe('auto');
-    expect(settings['recipe: balance-every']).toMatch(/^every 10 steps \(2 loss terms: gradient-norm weighting/);
+    expect(settings['recipe: balance-every']).toMatch(/^every 10 steps \(2 loss terms: the geometric mean of gradient-norm and NTK-trace weighting/);
     expect(settings['recipe: points']).toBeUndefined();
     expect(run.summary.recipe?.name).toBe('auto');
     expect(run.summary.recipe?.decisions.map((d) => d.option)).toEqual(['k', 'balanceEvery']);
