@@ -120,12 +120,15 @@ export function planHardConstraints(problem: Problem, asked: readonly HardKind[]
     const initial = conditions.filter((c) => c.spec.type === 'initial' && mine(c));
     if (asked.includes('initial') && timed && initial.length > 0) {
       const [t0, t1] = problem.time!;
-      const result = planInitial(initial, parseValue, smoothInside);
-      if (typeof result === 'string') refuse('initial', result);
+      const planned = planInitial(initial, parseValue, smoothInside);
+      if (typeof planned === 'string') refuse('initial', planned);
       else {
         const tau = `((t - ${num(t0)}) / ${t1 - t0})`;
-        const power = result.v0 ? `${tau}^2` : tau;
         const at0 = (node: MathNode): MathNode => node.transform((n) => (n.type === 'SymbolNode' && (n as SymbolNode).name === 't' ? new ConstantNode(t0) : n));
+        // The data hold at t0 only: an expression that reads t (an exact solution given as the
+        // initial value, say) is taken there, else the lift would carry its later times into u.
+        const result = { u0: at0(planned.u0), ...(planned.v0 ? { v0: at0(planned.v0) } : {}) };
+        const power = result.v0 ? `${tau}^2` : tau;
         if (gNode && faces) {
           // Compatibility at t0 on the Dirichlet part of the boundary: u0 = g(·, t0) (and v0 = g_t(·, t0)).
           const mismatch = compatible(problem, faces, result.u0, at0(gNode), result.v0, result.v0 ? at0(differentiate(gNode, 't')) : undefined);

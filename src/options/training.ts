@@ -42,6 +42,10 @@ export type GridUpdateLbfgs = (typeof GRID_UPDATE_LBFGS)[number];
 export const GRID_UPDATE_START = ['skip', 'update'] as const;
 /** One of `GRID_UPDATE_START`. */
 export type GridUpdateStart = (typeof GRID_UPDATE_START)[number];
+/** Which stage's model a KAN run of several stages returns (`--stage-select`). */
+export const STAGE_SELECT = ['validation', 'last'] as const;
+/** One of `STAGE_SELECT`. */
+export type StageSelect = (typeof STAGE_SELECT)[number];
 /** How `resampleEvery` redraws the points: `uniform` with the sampling method, `rad` by residual density (src/train/rad.ts). */
 export const RESAMPLE_METHODS = ['uniform', 'rad'] as const;
 /** How loss balancing measures each term (`--balance-rule`, src/train/balancing.ts): its gradient norm ‖∇L_i‖ (Wang et al. 2023), its NTK trace per point (Wang, Yu & Perdikaris 2022), or the geometric mean of the two rules' weights. */
@@ -98,6 +102,13 @@ export interface TrainingOptions {
    * steps, as pykan does (its hidden layers' grids then follow their inputs from the first step).
    */
   gridUpdateStart: GridUpdateStart;
+  /**
+   * With several KAN stages, the model returned: `validation` judges each stage's end on a fixed
+   * validation residual set, rolls back a stage that raised it and returns the best; `last` returns
+   * the last stage's model (where a steep front puts most of the residual into the few validation
+   * points inside it, so that the measure prefers a smeared front: `steepFront`).
+   */
+  stageSelect: StageSelect;
   /** Interior collocation points; null: the problem's. */
   points: number | null;
   /** Points per boundary or initial condition; null: the problem's. */
@@ -196,6 +207,7 @@ export const TRAINING_DEFAULTS: Readonly<TrainingOptions> = Object.freeze({
   gridUpdateUntil: 50,
   gridUpdateLbfgs: 'reset',
   gridUpdateStart: 'skip',
+  stageSelect: 'validation',
   points: null,
   boundaryPoints: null,
   sampling: null,
@@ -297,6 +309,7 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   gridUpdateUntil: { kind: int(0), flag: 'grid-update-until', help: '... while step < N in each stage (pykan: 50)', hint: 'gridUpdateUntil' },
   gridUpdateLbfgs: { kind: { type: 'choice', choices: GRID_UPDATE_LBFGS }, flag: 'grid-update-lbfgs', help: 'L-BFGS memory at a grid update: reset, or keep (as pykan)' },
   gridUpdateStart: { kind: { type: 'choice', choices: GRID_UPDATE_START }, flag: 'grid-update-start', help: 'grid update at step 0 of each stage: skip, or update (as pykan)' },
+  stageSelect: { kind: { type: 'choice', choices: STAGE_SELECT }, flag: 'stage-select', help: 'KAN with several grids: validation (return the stage lowest on a validation residual set; a stage that raised it is rolled back) or last (the last stage\'s model)', defaultText: 'validation; --recipe auto: last where a steep front is expected' },
   points: { kind: int(1), nullable: true, flag: 'points', help: 'interior collocation points', defaultText: "the problem's" },
   boundaryPoints: { kind: int(1), nullable: true, flag: 'boundary-points', help: 'points per boundary or initial condition', defaultText: "the problem's" },
   sampling: { kind: { type: 'choice', choices: SAMPLING_METHODS }, nullable: true, flag: 'sampling', help: 'random, sobol, halton or mesh', defaultText: "the problem's, else sobol" },

@@ -200,7 +200,7 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
   const inferNames = model.inferred?.declared.map((p) => p.name) ?? [];
   const plan = stagePlan(model, options, options.grids);
   // With several stages: the validation loss at each stage's end and whether the stage was rolled back.
-  const judged = plan.grids.length > 1;
+  const judged = plan.grids.length > 1 && options.stageSelect === 'validation';
   const columns = ['step', 'stage', 'grid', 'evaluations', 'seconds', 'loss', ...termNames.map((n) => `loss:${n}`), 'relL2', 'maxAbsErr', ...ownErrors.map((u) => `relL2:${u}`), ...inferNames.map((n) => `param:${n}`), ...(options.regularization ? ['reg'] : []), ...(options.causalMax > 0 ? ['causalEps'] : []), ...(judged ? ['valLoss', 'rolledBack'] : [])];
   if (resume && resume.history.columns.join(',') !== columns.join(',')) {
     throw new KanpinnInputError(`resume: the checkpoint's history columns (${resume.history.columns.join(',')}) differ from this run's (${columns.join(',')})`);
