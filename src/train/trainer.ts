@@ -29,6 +29,7 @@ import { splineDegreeWarnings } from '../problem/warnings.js';
 import type { TrainCheckpoint } from './checkpoint.js';
 import { attachInferred, parameterResults, type ParameterResult } from './inferParams.js';
 import { backendHeapBytes, buildChunks, chooseChunkPoints, chunkedResidual, disposeChunks, evaluateChunks, type ChunkedTerms } from './chunking.js';
+import { validationMeasure } from './validation.js';
 
 export type { OptimizerName } from '../options/training.js';
 
@@ -351,7 +352,8 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
         },
         ...(validation
           ? {
-              validationLoss: () => (validationChunks ? evaluateChunks(model, validationChunks, validation, validationWeights, { gradient: false }).loss : tf.tidy(() => termLosses(model, validation, validationWeights).total.dataSync()[0]!)),
+              // Each term's mean trimmed of its worst points and the plain mean (validation.ts): a stage lowering neither is rolled back.
+              validationLoss: () => validationMeasure(model, validation, validationWeights, validationChunks),
               afterStage: (outcome: StageOutcome) => {
                 // On the stage's last history row (the validation columns are empty elsewhere).
                 const row = rows[rows.length - 1];
