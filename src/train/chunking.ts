@@ -23,7 +23,7 @@ import type { ModelBase } from '../model/types.js';
 import type { Model } from '../createModel.js';
 import type { Problem, TermPoints } from '../problem/types.js';
 import { flattenGrads, trainableVariables } from './params.js';
-import { buildTermData, causalBins, causalWeights, disposeTermData, termLosses, termScope, type TermData } from './termData.js';
+import { buildTermData, causalBins, disposeTermData, stepCausalWeights, termLosses, termScope, type TermData } from './termData.js';
 
 /** The most bytes tfjs-wasm's heap can hold: wasm32 addresses 4 GiB. */
 export const WASM_HEAP_BYTES = 4 * 2 ** 30;
@@ -229,7 +229,7 @@ export function evaluateChunks(
   let loss = 0;
   data.forEach((d, t) => {
     if (!d.causal || d.points.count === 0) return;
-    const { count, epsilon } = d.causal;
+    const { count } = d.causal;
     const sums = new Float64Array(count);
     for (const chunk of chunked.chunks) {
       for (const piece of chunk) {
@@ -240,8 +240,7 @@ export function evaluateChunks(
     }
     const sizes = d.causal.sizes.dataSync();
     const binLosses = Array.from(sums, (s, b) => s / sizes[b]!);
-    const w = causalWeights(binLosses, epsilon);
-    d.causal.lastWeight = w[count - 1]!;
+    const w = stepCausalWeights(d.causal, binLosses);
     // Every point is in one bin: the plain mean is the sum of the bins' sums over the points.
     terms[t] = sums.reduce((a, b) => a + b, 0) / d.points.count;
     coefficients.set(t, Float32Array.from(w, (wb, b) => (weights[t]! * wb) / (count * sizes[b]!)));

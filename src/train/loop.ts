@@ -99,11 +99,13 @@ export interface LoopSpec {
   afterStep: (at: StepAt, loss: number, evaluations: number) => number | null | void;
   /**
    * The loss on a fixed validation set (points apart from the training points) at the model's
-   * parameters. Given: it is measured at the end of every stage; a stage that does not lower it is
-   * rolled back (the best stage's model restored, and the next stage starts from it), so the model
-   * returned is the best stage's on it, not the last stage's.
+   * parameters: `loss`, a statistic robust to a few outlying points (the trainer's is trimmed of
+   * them, `validation.ts`), and optionally `mean`, the plain mean. Given: it is measured at the end
+   * of every stage; a stage that lowers neither (`loss` nor, when given, `mean`) below the best
+   * stage's is rolled back (the best stage's model restored, and the next stage starts from it), so
+   * the model returned is the best stage's on it, not the last stage's.
    */
-  validationLoss?: () => number;
+  validationLoss?: () => { loss: number; mean?: number };
   /** After a stage's validation (with `validationLoss` only): what was measured and whether the stage was rolled back. */
   afterStage?: (outcome: StageOutcome) => void;
   /** Names the part of the objective that was non-finite at the last evaluation ("term pde"), for messages. */
@@ -127,7 +129,9 @@ export interface StageOutcome {
   /** Steps completed when the stage ended (the history row of its last step). */
   step: number;
   validationLoss: number;
-  /** The stage did not lower the validation loss below the best stage's: that stage's model was restored. */
+  /** The plain weighted mean of the squared validation residuals, when `validationLoss` is a robust statistic beside it. */
+  validationMean?: number;
+  /** The stage lowered neither the validation loss nor its plain mean below the best stage's: that stage's model was restored. */
   rolledBack: boolean;
   /** The stage whose model the run holds after this one (itself unless rolled back). */
   kept: number;
@@ -215,7 +219,7 @@ export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps:
   // Best-model return across stages: the best stage on the validation set, its model kept aside.
   const stages: StageOutcome[] = [];
   // (Asserted, not annotated: assigned in endStage, so that it is not narrowed to null below.)
-  let bestStage = null as { stage: number; grid: number | null; loss: number; snap: ModelSnapshot } | null;
+  let bestStage = null as { stage: number; grid: number | null; loss: number; mean?: number; snap: ModelSnapshot } | null;
   let returnedStage = 1;
   const rollbacks: string[] = [];
   if (resume?.judged) {
@@ -225,14 +229,23 @@ export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps:
     returnedStage = saved.returnedStage;
     if (saved.best) {
       const snap: ModelSnapshot = { params: Float64Array.from(saved.best.params), layers: saved.best.layers?.map((l) => ({ grid: l.grid, knots: l.knots.map((k) => Float64Array.from(k)) })) ?? null };
-      bestStage = { stage: saved.best.stage, grid: saved.best.grid, loss: saved.best.loss ?? Number.NaN, snap };
+      const mean = saved.stages.find((o) => o.stage === saved.best!.stage && !o.rolledBack)?.validationMean;
+      bestStage = { stage: saved.best.stage, grid: saved.best.grid, loss: saved.best.loss ?? Number.NaN, ...(mean === undefined ? {} : { mean }), snap };
     }
   }
+  /**
+   * A stage is worse than the best one when it lowers neither the robust statistic nor the plain
+   * mean: one singular point (which only the mean sees) cannot veto a stage better elsewhere, and
+   * a stage whose gain lies in its worst points (which only the mean sees) is kept too; a rollback
+   * needs both to agree. Without a mean, the statistic alone decides.
+   */
+  const worseThan = (best: { loss: number; mean?: number }, loss: number, mean?: number): boolean =>
+    !(loss <= best.loss) && (mean === undefined || best.mean === undefined || !(mean <= best.mean));
   const endStage = (stage: number, grid: number | null): void => {
     if (!spec.validationLoss) return;
-    const loss = spec.validationLoss();
-    const worse = bestStage !== null && !(loss <= bestStage.loss);
-    const outcome: StageOutcome = { stage: stage + 1, grid, step: totalStep, validationLoss: loss, rolledBack: worse, kept: stage + 1 };
+    const { loss, mean } = spec.validationLoss();
+    const worse = bestStage !== null && worseThan(bestStage, loss, mean);
+    const outcome: StageOutcome = { stage: stage + 1, grid, step: totalStep, validationLoss: loss, ...(mean === undefined ? {} : { validationMean: mean }), rolledBack: worse, kept: stage + 1 };
     if (worse && bestStage) {
       restoreModel(model, bestStage.snap);
       x = readParams(model);
@@ -240,8 +253,9 @@ export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps:
       forgetBest();
       outcome.kept = returnedStage = bestStage.stage;
       const g = (v: number | null): string => (v === null ? '' : ` (grid ${v})`);
-      rollbacks.push(`stage ${stage + 1}${g(grid)} did not lower the validation loss (${loss.toExponential(3)} vs ${bestStage.loss.toExponential(3)}): rolled back to the model of stage ${bestStage.stage}${g(bestStage.grid)}`);
-    } else bestStage = { stage: stage + 1, grid, loss, snap: snapshotModel(model) };
+      const plain = mean !== undefined && bestStage.mean !== undefined ? ` nor its plain mean (${mean.toExponential(3)} vs ${bestStage.mean.toExponential(3)})` : '';
+      rollbacks.push(`stage ${stage + 1}${g(grid)} did not lower the validation loss (${loss.toExponential(3)} vs ${bestStage.loss.toExponential(3)})${plain}: rolled back to the model of stage ${bestStage.stage}${g(bestStage.grid)}`);
+    } else bestStage = { stage: stage + 1, grid, loss, ...(mean === undefined ? {} : { mean }), snap: snapshotModel(model) };
     stages.push(outcome);
     spec.afterStage?.(outcome);
   };
@@ -369,8 +383,8 @@ export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps:
     }
     // Stopped mid-stage: an earlier stage's model is returned when it does better on the validation set.
     if (spec.validationLoss && bestStage && bestStage.stage !== returnedStage) {
-      const loss = spec.validationLoss();
-      if (!(loss <= bestStage.loss)) {
+      const { loss, mean } = spec.validationLoss();
+      if (worseThan(bestStage, loss, mean)) {
         restoreModel(model, bestStage.snap);
         lastLoss = Number.NaN; // the caller measures the restored model's loss
         message += `; returned the model of stage ${bestStage.stage}${bestStage.grid === null ? '' : ` (grid ${bestStage.grid})`} instead, lower on the validation set (${bestStage.loss.toExponential(3)} vs ${loss.toExponential(3)})`;

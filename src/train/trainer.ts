@@ -29,6 +29,7 @@ import { splineDegreeWarnings } from '../problem/warnings.js';
 import type { TrainCheckpoint } from './checkpoint.js';
 import { attachInferred, parameterResults, type ParameterResult } from './inferParams.js';
 import { backendHeapBytes, buildChunks, chooseChunkPoints, chunkedResidual, disposeChunks, evaluateChunks, type ChunkedTerms } from './chunking.js';
+import { validationMeasure } from './validation.js';
 
 export type { OptimizerName } from '../options/training.js';
 
@@ -296,6 +297,8 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
         beforeStep: ({ step }) => {
           let objectiveChanged = false;
           let evaluations = 0;
+          // Each step's first evaluation sets the causal weights its line search keeps (termData.ts).
+          for (const d of data) if (d.causal) d.causal.frozen = undefined;
           if (options.causalMax > 0) {
             // The last bin's weight at the last evaluation (the smallest): every bin resolved at this ε, raise it.
             const last = Math.min(...data.map((d) => d.causal?.lastWeight ?? Infinity));
@@ -351,7 +354,8 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
         },
         ...(validation
           ? {
-              validationLoss: () => (validationChunks ? evaluateChunks(model, validationChunks, validation, validationWeights, { gradient: false }).loss : tf.tidy(() => termLosses(model, validation, validationWeights).total.dataSync()[0]!)),
+              // Each term's mean trimmed of its worst points and the plain mean (validation.ts): a stage lowering neither is rolled back.
+              validationLoss: () => validationMeasure(model, validation, validationWeights, validationChunks),
               afterStage: (outcome: StageOutcome) => {
                 // On the stage's last history row (the validation columns are empty elsewhere).
                 const row = rows[rows.length - 1];

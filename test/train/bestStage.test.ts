@@ -39,7 +39,7 @@ describe('best-model return across stages (validation set, rollback)', () => {
     saved.dispose();
     expect(result.stages.map((s) => [s.stage, s.grid, s.step, s.rolledBack, s.kept])).toEqual([[1, 3, 4, false, 1], [2, 6, 8, true, 1]]);
     expect(result.stages[1]!.validationLoss).toBeGreaterThan(result.stages[0]!.validationLoss);
-    expect(result.message).toMatch(/^completed; stage 2 \(grid 6\) did not lower the validation loss \(\S+ vs \S+\): rolled back to the model of stage 1 \(grid 3\)$/);
+    expect(result.message).toMatch(/^completed; stage 2 \(grid 6\) did not lower the validation loss \(\S+ vs \S+\) nor its plain mean \(\S+ vs \S+\): rolled back to the model of stage 1 \(grid 3\)$/);
     const cols = result.history.columns;
     const [val, back] = [cols.indexOf('valLoss'), cols.indexOf('rolledBack')];
     expect(result.history.rows.map((r) => r[back])).toEqual([NaN, NaN, NaN, 0, NaN, NaN, NaN, 1]);

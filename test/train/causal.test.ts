@@ -9,7 +9,7 @@ import { setBackend } from '../../src/backend.js';
 import { createKan } from '../../src/kan/model.js';
 import { defineProblem } from '../../src/problem/define.js';
 import { createRng } from '../../src/random.js';
-import { buildTermData, causalBins, causalWeights, disposeTermData, termLosses, termScope } from '../../src/train/termData.js';
+import { buildTermData, causalBins, causalWeights, disposeTermData, stepCausalWeights, termLosses, termScope } from '../../src/train/termData.js';
 import { train } from '../../src/train/trainer.js';
 import { poissonFixture } from './poissonFixture.js';
 
@@ -70,6 +70,20 @@ describe('causal weighting', () => {
     expect(Math.abs(total - plain)).toBeGreaterThan(1e-3 * plain); // the weighting changes the loss
     disposeTermData(data);
     model.dispose();
+  });
+
+  it('keeps one step\'s weights for all its evaluations (the line search sees one function) and follows the model in lastWeight', () => {
+    const c = causalBins({ coords: Float32Array.from([0.5, 0.1, 0.5, 1.9]), count: 2 }, 2, 1, [0, 2], 1, 2);
+    const first = stepCausalWeights(c, [1, 1]);
+    expect(Array.from(first)).toEqual([1, Math.fround(Math.exp(-1))]);
+    // A trial point of the same step with other bin losses: the same weights, the new last weight.
+    expect(Array.from(stepCausalWeights(c, [3, 1]))).toEqual(Array.from(first));
+    expect(c.lastWeight).toBeCloseTo(Math.exp(-3), 6);
+    // The trainer clears them before the next step: recomputed from the current losses.
+    c.frozen = undefined;
+    expect(stepCausalWeights(c, [3, 1])[1]).toBeCloseTo(Math.exp(-3), 6);
+    c.bin.dispose();
+    c.sizes.dispose();
   });
 
   it('trains a heat problem causally with the tensor count flat, and refuses a problem without time', async () => {

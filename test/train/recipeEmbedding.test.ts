@@ -58,7 +58,7 @@ describe('automatic recipe: Fourier features for fast spatial data', () => {
       ],
     });
     expect(spatialFourierFeatures(both)?.embed).toBe('harmonic:x=6,y=5');
-    const auto = autoRecipe(both, { points: 6000, boundaryPoints: 1500 });
+    const auto = autoRecipe(both, { points: 6000, boundaryPoints: 1500, model: 'mlp' });
     expect(auto.options.steps).toBe(stepBudget(both, 6000, 1500, 3, 1 + 2 * (EMBEDDING_COST_FACTOR - 1)).steps);
   });
 
@@ -82,15 +82,32 @@ describe('automatic recipe: Fourier features for fast spatial data', () => {
 
   it('the step budget counts the features: fewer steps, and the reason says so', () => {
     const fast = heat(8);
-    const auto = autoRecipe(fast, { points: 6000, boundaryPoints: 1500 });
+    const auto = autoRecipe(fast, { points: 6000, boundaryPoints: 1500, model: 'mlp' });
     const interior = 6000;
     const boundary = 1500;
     expect(auto.options.steps).toBe(stepBudget(fast, interior, boundary, 3, EMBEDDING_COST_FACTOR).steps);
     expect(auto.options.steps).toBeLessThan(stepBudget(fast, interior, boundary, 3).steps);
     expect(auto.decisions.find((d) => d.option === 'steps')?.why).toContain(`(×${EMBEDDING_COST_FACTOR} for the input embedding)`);
-    // Heat 2d-MS's own 6000 + 1500 points: 19 steps per stage with the harmonic (31 without; 10, the floor, under the random features' ×5).
-    expect(autoRecipe(resolveProblem('pinnacle-heat-2d-ms'), {}).options.steps).toBe(19);
+    // The KAN's one stage gets the whole budget.
+    expect(autoRecipe(fast, { points: 6000, boundaryPoints: 1500 }).options.steps).toBe(stepBudget(fast, interior, boundary, 1, EMBEDDING_COST_FACTOR).steps);
+    // Heat 2d-MS's own 6000 + 1500 points: the MLP 3 × 19 steps with the harmonic (3 × 31 without; 3 × 10, the floor, under the random features' ×5), the KAN one stage of 50 (the ceiling).
+    expect(autoRecipe(resolveProblem('pinnacle-heat-2d-ms'), { model: 'mlp' }).options.steps).toBe(19);
+    expect(autoRecipe(resolveProblem('pinnacle-heat-2d-ms'), {}).options.steps).toBe(50);
     expect(autoRecipe(heat(1), { points: 6000, boundaryPoints: 1500 }).decisions.find((d) => d.option === 'steps')?.why).not.toContain('input embedding');
+  });
+
+  it('a KAN trains one stage at the middle grid of the schedule, unless the user chose grids; the MLP gets no grid decision', () => {
+    const fast = heat(8);
+    const auto = autoRecipe(fast, {});
+    expect(auto.options.grids).toEqual([10]);
+    expect(auto.decisions.find((d) => d.option === 'grids')?.why).toBe('one stage at grid 10: with the features the budget affords few steps, and each grid extension restarts L-BFGS');
+    expect(resolveSolveOptions(fast, {}).grids).toEqual([10]);
+    expect(resolveSolveOptions(fast, { grids: [5, 10] }).grids).toEqual([5, 10]);
+    expect(resolveSolveOptions(fast, { grid: 7 }).grids).toEqual([7]);
+    expect(autoRecipe(fast, { grid: 7 }).options.grids).toBeUndefined();
+    expect(autoRecipe(fast, { model: 'mlp' }).options.grids).toBeUndefined();
+    expect(autoRecipe(heat(1), {}).options.grids).toBeUndefined();
+    expect(autoRecipe(fast, { embed: null }).options.grids).toBeUndefined();
   });
 
   it('among the built-ins it fires on PINNacle Heat 2d-MS alone (x: 10 cycles), not on heat1d, Wave 1d-C, Burgers or Heat 2d-LT', () => {
