@@ -396,6 +396,24 @@ function usableLayout(arg: SharedArg, points: number): PointLayout | null {
 }
 
 /** Whether a worker holds exactly these external buffers (by identity). */
+/**
+ * Posts one job to a worker and wakes it: the kernel's source only the first time this worker sees
+ * the kernel, the arena's buffer only when it is new to the worker (see arena.ts for why), and the
+ * shared buffers used in place only when they differ from the worker's last ones.
+ */
+function postJob(slot: Slot, key: string, source: string, externals: SharedArrayBuffer[], job: { n0: number; n1: number; args: unknown; chunked: unknown }): void {
+  slot.job += 1;
+  const first = !slot.compiled.has(key);
+  slot.compiled.add(key);
+  const buffer = slot.generation === arena.generation ? null : arena.current();
+  slot.generation = arena.generation;
+  const ext = sameBuffers(slot.externals, externals) ? null : externals;
+  if (ext !== null) slot.externals = externals;
+  slot.port.postMessage({ job: slot.job, key, source: first ? source : null, buffer, externals: ext, ...job });
+  Atomics.store(slot.ctl, CTL.GO, slot.job);
+  Atomics.notify(slot.ctl, CTL.GO);
+}
+
 function sameBuffers(held: readonly SharedArrayBuffer[], wanted: readonly SharedArrayBuffer[]): boolean {
   return held.length === wanted.length && held.every((b, i) => b === wanted[i]);
 }
@@ -418,21 +436,7 @@ export function runThreaded(call: ThreadedCall): void {
   const bounds = Array.from({ length: T + 1 }, (_, t) => Math.round((call.points * t) / T));
   const { views: arenaViews, local: localArgs, perWorker, sums, externals } = layoutCall(call.args, T - 1, call.points, bounds);
   threadedCalls += 1;
-  for (let w = 1; w < T; w++) {
-    const slot = slots[w - 1]!;
-    slot.job += 1;
-    const source = slot.compiled.has(key) ? null : local.source;
-    slot.compiled.add(key);
-    // the arena's buffer travels only when it is new to this worker (see arena.ts for why)
-    const buffer = slot.generation === arena.generation ? null : arena.current();
-    slot.generation = arena.generation;
-    // shared buffers used in place travel only when they differ from the worker's last ones
-    const ext = sameBuffers(slot.externals, externals) ? null : externals;
-    if (ext !== null) slot.externals = externals;
-    slot.port.postMessage({ job: slot.job, key, source, n0: bounds[w], n1: bounds[w + 1], buffer, externals: ext, args: perWorker[w - 1], chunked: null });
-    Atomics.store(slot.ctl, CTL.GO, slot.job);
-    Atomics.notify(slot.ctl, CTL.GO);
-  }
+  for (let w = 1; w < T; w++) postJob(slots[w - 1]!, key, local.source, externals, { n0: bounds[w]!, n1: bounds[w + 1]!, args: perWorker[w - 1], chunked: null });
   const started = Date.now();
   let failure: Error | null = null;
   try {
@@ -584,19 +588,7 @@ function runChunked(call: ThreadedCall): void {
   Atomics.store(work, WORK.FAILED, 0);
   Atomics.store(work, WORK.CLAIM, seq << 8);
   const sumPlaces = sums.map((s) => [s.index, s.places]);
-  for (let w = 1; w < T; w++) {
-    const slot = slots[w - 1]!;
-    slot.job += 1;
-    const source = slot.compiled.has(key) ? null : local.source;
-    slot.compiled.add(key);
-    const buffer = slot.generation === arena.generation ? null : arena.current();
-    slot.generation = arena.generation;
-    const ext = sameBuffers(slot.externals, externals) ? null : externals;
-    if (ext !== null) slot.externals = externals;
-    slot.port.postMessage({ job: slot.job, key, source, n0: 0, n1: 0, buffer, externals: ext, args: workerArgs, chunked: { seq, chunks, bounds, sums: sumPlaces, worker: w } });
-    Atomics.store(slot.ctl, CTL.GO, slot.job);
-    Atomics.notify(slot.ctl, CTL.GO);
-  }
+  for (let w = 1; w < T; w++) postJob(slots[w - 1]!, key, local.source, externals, { n0: 0, n1: 0, args: workerArgs, chunked: { seq, chunks, bounds, sums: sumPlaces, worker: w } });
   const started = Date.now();
   let failure: Error | null = null;
   for (;;) {

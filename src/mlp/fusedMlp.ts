@@ -209,14 +209,7 @@ function outputBackwardSource(nIn: number, nOut: number): string {
   return `
   ${I.flatMap((i) => K.map((k) => `const w${i}_${k} = W[${i * nOut + k}]; let a${i}_${k} = 0;`)).join('\n  ')}
   ${K.map((k) => `let b${k} = 0;`).join(' ')}
-  const rows = Math.min(count, R);
-  let xo = 0, yo = 0, r = 0;
-  for (; r < rows; r++, xo += ${nIn}, yo += ${nOut}) {
-    ${row(true)}
-  }
-  for (; r < R; r++, xo += ${nIn}, yo += ${nOut}) {
-    ${row(false)}
-  }
+  ${rowLoops(nIn, nOut, row)}
   ${I.flatMap((i) => K.map((k) => `dW[${i * nOut + k}] += a${i}_${k};`)).join(' ')}
   ${K.map((k) => `dBias[${k}] += b${k};`).join(' ')}`;
 }
@@ -278,14 +271,7 @@ function outputForwardSource(nIn: number, nOut: number): string {
   return `
   ${I.flatMap((i) => K.map((k) => `const w${i}_${k} = W[${i * nOut + k}];`)).join(' ')}
   ${K.map((k) => `const b${k} = B[${k}];`).join(' ')}
-  const rows = Math.min(count, R);
-  let xo = 0, yo = 0, r = 0;
-  for (; r < rows; r++, xo += ${nIn}, yo += ${nOut}) {
-    ${row(true)}
-  }
-  for (; r < R; r++, xo += ${nIn}, yo += ${nOut}) {
-    ${row(false)}
-  }`;
+  ${rowLoops(nIn, nOut, row)}`;
 }
 
 const outputForwardCache = new Map<string, OutputForwardKernel>();
@@ -412,4 +398,19 @@ export function fusedMlpJet(activation: KernelActivation, plan: JetPlan, layers:
     };
   });
   return op(...params) as tf.Tensor2D;
+}
+
+/**
+ * The row loops of the generated output-layer passes: rows below `count` (the value rows, `row(true)`)
+ * then the others (`row(false)`), with X's and Y's row offsets carried along.
+ */
+function rowLoops(nIn: number, nOut: number, row: (value: boolean) => string): string {
+  return `const rows = Math.min(count, R);
+  let xo = 0, yo = 0, r = 0;
+  for (; r < rows; r++, xo += ${nIn}, yo += ${nOut}) {
+    ${row(true)}
+  }
+  for (; r < R; r++, xo += ${nIn}, yo += ${nOut}) {
+    ${row(false)}
+  }`;
 }
