@@ -14,7 +14,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { builtinNames, resolveProblem } from '../../problems/index.js';
-import { KanpinnInputError } from '../../src/internal.js';
+import { getThreads, KanpinnInputError } from '../../src/internal.js';
 import { solveProblem, type SolveHooks, type SolveOptions, type SolveSummary } from '../solve.js';
 import { perUnknownRelL2, runFields } from './runFields.js';
 import { comparePublished, loadPublished, perUnknownText, pinnacleSummary, pinnacleTaskOf, type PublishedComparison, type PublishedResult } from './pinnacleSuite.js';
@@ -43,6 +43,8 @@ export interface DefaultsRun extends Pick<SolveSummary, 'problem' | 'model' | 'w
   evaluations?: number;
   /** The machine's 1-minute load average when the run ended (the machine is shared: timings depend on it). */
   load?: number;
+  /** The kernel threads it ran with (`--threads`, else the machine's cores); absent in files saved before it was recorded. */
+  threads?: number;
   /** When the run ended (ISO 8601, UTC); absent in files saved before it was recorded. */
   ranAt?: string;
   /** The source commit that ran it (`git rev-parse --short HEAD`, "+" when the tree had changes); absent outside a git checkout and in older files. */
@@ -84,6 +86,7 @@ export async function runDefaultsProblem(name: string, kind: 'kan' | 'mlp', tune
     ...(task ? { published: comparePublished(task, summary.relL2, published) } : {}),
     ...(task?.parameterFields ? { parameterFields: [...task.parameterFields] } : {}),
     load: Math.round(loadavg()[0]! * 10) / 10,
+    threads: getThreads(),
     ranAt: new Date().toISOString(),
     ...(sourceCommit() ? { commit: sourceCommit() } : {}),
   };
@@ -125,12 +128,12 @@ const verdict = (b: boolean | null | undefined): string => (b === null || b === 
 
 /** The suite's Markdown table: one row per problem and model, the tuned recipe's rel. L2 beside and, for a PINNacle task, the published vanilla PINN's. */
 export function defaultsTable(runs: readonly DefaultsRun[]): string {
-  const head = ['problem', 'model', 'steps', 'seconds', 'load', 'ran (UTC, commit)', 'rel. L2 (auto)', 'per unknown / parameter', 'rel. L2 (tuned)', 'vanilla PINN', 'beats vanilla', 'status', 'returned stage', 'recipe chose'];
+  const head = ['problem', 'model', 'steps', 'seconds', 'load (threads)', 'ran (UTC, commit)', 'rel. L2 (auto)', 'per unknown / parameter', 'rel. L2 (tuned)', 'vanilla PINN', 'beats vanilla', 'status', 'returned stage', 'recipe chose'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of runs) {
     const model = `${r.model.toUpperCase()} [${r.width.join(',')}]${r.grids && r.model === 'kan' ? ` G${r.grids.join('→')}` : ''}`;
     const chose = r.decisions.map((d) => `${d.option} ${d.value}`).join('; ');
-    const cells = [r.problem, model, String(r.steps), r.seconds.toFixed(1), r.load === undefined ? '—' : r.load.toFixed(1), ranText(r), sci(r.relL2), errorsText(r), r.tuned === null ? '—' : sci(r.tuned), r.published ? String(r.published.vanilla) : '', verdict(r.published?.beatsVanilla), r.status, String(r.returnedStage), chose];
+    const cells = [r.problem, model, String(r.steps), r.seconds.toFixed(1), r.load === undefined ? '—' : `${r.load.toFixed(1)}${r.threads === undefined ? '' : ` (${r.threads})`}`, ranText(r), sci(r.relL2), errorsText(r), r.tuned === null ? '—' : sci(r.tuned), r.published ? String(r.published.vanilla) : '', verdict(r.published?.beatsVanilla), r.status, String(r.returnedStage), chose];
     lines.push(`| ${cells.join(' | ')} |`);
   }
   return lines.join('\n');
@@ -140,7 +143,7 @@ export function defaultsTable(runs: readonly DefaultsRun[]): string {
 export function defaultsMarkdown(runs: readonly DefaultsRun[]): string {
   const judged = runs.flatMap((r) => (r.published ? [{ model: r.model, relL2: r.relL2, beatsVanilla: r.published.beatsVanilla, beatsBest: r.published.beatsBest }] : []));
   const summary = judged.length ? `\n\nPINNacle tasks under \`--recipe auto\`: ${pinnacleSummary(judged)}` : '';
-  return `${defaultsTable(runs)}${summary}\n\nEvery row ran \`--recipe auto\` with no other flag and no problem hint (seed 0); "tuned" is the accuracy suite's rel. L2 with the problem's own recipe (bench/results/accuracy.json), else the pinnacle suite's hand-set settings (pinnacle.json), "—" where neither has it; "vanilla PINN" is PINNacle's published rel. L2 (MLP 5×100, 20k Adam); "load" is the machine's 1-minute load average when the run ended (2 cores, shared); "ran" is when the row ended and the commit that ran it ("+": with uncommitted changes), since rows run at different times are merged.`;
+  return `${defaultsTable(runs)}${summary}\n\nEvery row ran \`--recipe auto\` with no other flag and no problem hint (seed 0); "tuned" is the accuracy suite's rel. L2 with the problem's own recipe (bench/results/accuracy.json), else the pinnacle suite's hand-set settings (pinnacle.json), "—" where neither has it; "vanilla PINN" is PINNacle's published rel. L2 (MLP 5×100, 20k Adam); "load" is the machine's 1-minute load average when the run ended (2 cores, shared), with the kernel threads the run used where recorded; "ran" is when the row ended and the commit that ran it ("+": with uncommitted changes), since rows run at different times are merged.`;
 }
 
 /** The problems the suite runs: every built-in (the PINNacle tasks and the inverse problems included), or those `--only` names. */

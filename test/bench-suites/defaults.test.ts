@@ -7,6 +7,7 @@ import { loadPublished, PINNACLE_TASKS } from '../../solvers/bench/pinnacleSuite
 import { commandLine, suiteMarkdown } from '../../solvers/bench/results.js';
 import { updateReadme } from '../../solvers/bench/readme.js';
 import { machineInfo } from '../../solvers/bench/machine.js';
+import { getThreads } from '../../src/internal.js';
 
 function row(over: Partial<DefaultsRun>): DefaultsRun {
   return {
@@ -27,14 +28,14 @@ describe('defaults suite (--recipe auto on the built-ins, issue 14)', () => {
 
   it('tabulates per-unknown and parameter errors, the published vanilla PINN and whether the run beats it', () => {
     const runs = [
-      row({ ranAt: '2026-11-30T01:23:45.000Z', commit: '5b8f2e3' }),
+      row({ ranAt: '2026-11-30T01:23:45.000Z', commit: '5b8f2e3', threads: 1 }),
       row({ model: 'mlp', width: [2, 16, 16, 3], relL2: 0.5, published: { task: 'NS 2d-C', vanilla: 0.047, best: 0.036, bestMethod: 'LAAF', beatsVanilla: false, beatsBest: false } }),
       row({ problem: 'pinnacle-pinv', width: [2, 10, 2], relL2PerUnknown: { u: 0.0181, a: 0.0413 }, parameterFields: ['a'], published: { task: 'Inverse PInv', vanilla: 0.0942, best: 0.0196, bestMethod: 'vPINN', beatsVanilla: true, beatsBest: false } }),
       row({ problem: 'inverse-heat1d', width: [2, 10, 1], relL2PerUnknown: { u: 0.002 }, published: undefined, tuned: null, load: undefined, ranAt: undefined, parameters: { k: { value: 0.10012, truth: 0.1, relError: 0.0012 } } }),
     ];
     const lines = defaultsTable(runs).split('\n');
-    expect(lines[0]).toBe('| problem | model | steps | seconds | load | ran (UTC, commit) | rel. L2 (auto) | per unknown / parameter | rel. L2 (tuned) | vanilla PINN | beats vanilla | status | returned stage | recipe chose |');
-    expect(lines[2]).toBe('| pinnacle-ns-2d-c | KAN [2,10,3] G5→10 | 50 | 61.3 | 3.3 | 11-30 01:23 5b8f2e3 | 4.00e-2 | u 3.00e-2, v 5.00e-2, p 2.00e-1 | 5.80e-2 | 0.047 | yes | completed | 2 |  |');
+    expect(lines[0]).toBe('| problem | model | steps | seconds | load (threads) | ran (UTC, commit) | rel. L2 (auto) | per unknown / parameter | rel. L2 (tuned) | vanilla PINN | beats vanilla | status | returned stage | recipe chose |');
+    expect(lines[2]).toBe('| pinnacle-ns-2d-c | KAN [2,10,3] G5→10 | 50 | 61.3 | 3.3 (1) | 11-30 01:23 5b8f2e3 | 4.00e-2 | u 3.00e-2, v 5.00e-2, p 2.00e-1 | 5.80e-2 | 0.047 | yes | completed | 2 |  |');
     expect(lines[3]).toContain('| 5.00e-1 | u 3.00e-2, v 5.00e-2, p 2.00e-1 | 5.80e-2 | 0.047 | **no** |');
     expect(lines[4]).toContain('| u 1.81e-2, parameter a 4.13e-2 | 5.80e-2 | 0.0942 | yes |');
     expect(lines[5]).toBe('| inverse-heat1d | KAN [2,10,1] G5→10 | 50 | 61.3 | — | — | 4.00e-2 | parameter k 0.1001 (rel. error 1.20e-3) | — |  |  | completed | 2 |  |');
@@ -65,6 +66,7 @@ describe('defaults suite (--recipe auto on the built-ins, issue 14)', () => {
     expect(Object.keys(run.relL2PerUnknown ?? {})).toEqual(['u', 'v', 'p']);
     expect(run.published).toMatchObject({ task: 'NS 2d-C', vanilla: 0.047, beatsVanilla: (run.relL2 as number) < 0.047 });
     expect(run.load).toBeGreaterThanOrEqual(0);
+    expect(run.threads).toBe(getThreads());
     // Rows merged from runs at different times say when and from which commit.
     expect(Date.now() - Date.parse(run.ranAt ?? '')).toBeLessThan(60_000);
     expect(run.commit ?? 'no-git').toMatch(/^([0-9a-f]{7,}\+?|no-git)$/);
