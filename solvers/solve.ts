@@ -174,6 +174,7 @@ export async function solveProblem(
     recipe: { name: options.recipe, decisions: [...(recipe.k ? [{ option: 'k', value: String(recipe.k.value), why: recipe.k.why }] : []), ...(recipe.decisions ?? [])] },
     ...(result.parameters ? { parameters: result.parameters } : {}),
     ...(result.chunkPoints !== undefined ? { chunkPoints: result.chunkPoints } : {}),
+    ...(result.jet !== undefined ? { jet: result.jet } : {}),
   };
   return { model, result, summary, options, recipe };
 }

@@ -37,6 +37,8 @@ export interface SolveSummary {
   parameters?: TrainResult['parameters'];
   /** Points per term in each chunk of a loss+gradient evaluation, when the evaluations were chunked (`--chunk-points`); absent otherwise. */
   chunkPoints?: number;
+  /** The loss terms' jets: `plain`, or `forward Laplacian on pde (5 -> 4 channels)` (`--jet`, src/train/forwardLaplacian.ts). */
+  jet?: string;
 }
 
 /** One line per inferred parameter: `k = 0.0999921 (truth 0.1, rel. error 7.94e-5)`. */

@@ -6,7 +6,8 @@
  */
 export * from './index.js';
 export { parseBackendName, defaultBackendName } from './backend.js';
-export { jetTensors, planFor } from './model/evaluate.js';
+export { jetTensors, jetTensorsFromInput, inputJetTensor, planFor } from './model/evaluate.js';
+export { termPlan, setJetChoice, jetChoice } from './train/forwardLaplacian.js';
 export { createJetPlan } from './jet/plan.js';
 export type { JetPlan } from './jet/plan.js';
 export { runThreaded, input, output, threadStats } from './engine/pool.js';

@@ -139,10 +139,38 @@ export function defaultsTable(runs: readonly DefaultsRun[]): string {
   return lines.join('\n');
 }
 
-/** The suite's Markdown body: the table, the count against the published vanilla PINN, and what the columns mean. */
+/** Issue 14's time limit: a KAN and an MLP solve of one problem together within 5 minutes. */
+export const DEFAULTS_PROBLEM_LIMIT_S = 300;
+
+/**
+ * The time per problem in words: KAN + MLP seconds of each problem that has both rows, the largest
+ * named, how many stay within DEFAULTS_PROBLEM_LIMIT_S, and the loads, threads and commits the rows
+ * ran at (a limit holds on a quiet machine only if the rows say they ran on one).
+ */
+export function problemTimes(runs: readonly DefaultsRun[]): string {
+  const byProblem = new Map<string, DefaultsRun[]>();
+  for (const r of runs) byProblem.set(r.problem, [...(byProblem.get(r.problem) ?? []), r]);
+  const totals = [...byProblem].flatMap(([problem, rows]) => (rows.some((r) => r.model === 'kan') && rows.some((r) => r.model === 'mlp') ? [{ problem, seconds: rows.reduce((sum, r) => sum + r.seconds, 0), rows }] : []));
+  if (totals.length === 0) return '';
+  const worst = totals.reduce((a, b) => (b.seconds > a.seconds ? b : a));
+  const within = totals.filter((t) => t.seconds <= DEFAULTS_PROBLEM_LIMIT_S).length;
+  const rows = totals.flatMap((t) => t.rows);
+  const loads = rows.flatMap((r) => (r.load === undefined ? [] : [r.load]));
+  const threads = [...new Set(rows.flatMap((r) => (r.threads === undefined ? [] : [r.threads])))].sort();
+  const commits = [...new Set(rows.map((r) => r.commit ?? 'unrecorded'))];
+  const conditions = [
+    loads.length ? `load ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}` : '',
+    threads.length ? `${threads.join(', ')} kernel thread${threads.length === 1 && threads[0] === 1 ? '' : 's'}` : '',
+    `${commits.length === 1 ? 'commit' : 'commits'} ${commits.join(', ')}`,
+  ].filter((c) => c);
+  return `KAN + MLP time per problem: ${within} of ${totals.length} problems within ${DEFAULTS_PROBLEM_LIMIT_S / 60} minutes; the longest ${worst.problem}, ${worst.seconds.toFixed(0)} s (rows at ${conditions.join(', ')}).`;
+}
+
+/** The suite's Markdown body: the table, the count against the published vanilla PINN, the time per problem, and what the columns mean. */
 export function defaultsMarkdown(runs: readonly DefaultsRun[]): string {
   const judged = runs.flatMap((r) => (r.published ? [{ model: r.model, relL2: r.relL2, beatsVanilla: r.published.beatsVanilla, beatsBest: r.published.beatsBest }] : []));
-  const summary = judged.length ? `\n\nPINNacle tasks under \`--recipe auto\`: ${pinnacleSummary(judged)}` : '';
+  const times = problemTimes(runs);
+  const summary = `${judged.length ? `\n\nPINNacle tasks under \`--recipe auto\`: ${pinnacleSummary(judged)}` : ''}${times ? `\n\n${times}` : ''}`;
   return `${defaultsTable(runs)}${summary}\n\nEvery row ran \`--recipe auto\` with no other flag and no problem hint (seed 0); "tuned" is the accuracy suite's rel. L2 with the problem's own recipe (bench/results/accuracy.json), else the pinnacle suite's hand-set settings (pinnacle.json), "—" where neither has it; "vanilla PINN" is PINNacle's published rel. L2 (MLP 5×100, 20k Adam); "load" is the machine's 1-minute load average when the run ended (2 cores, shared), with the kernel threads the run used where recorded; "ran" is when the row ended and the commit that ran it ("+": with uncommitted changes), since rows run at different times are merged.`;
 }
 

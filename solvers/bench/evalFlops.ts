@@ -114,11 +114,18 @@ export function mlpFlops(plan: JetPlan, width: readonly number[], N: number): nu
   return flops;
 }
 
-/** The plans of the eval suite's loss: u, u_xx, u_yy on the interior points, u on the boundary. */
-export const EVAL_PLANS = { interior: createJetPlan([[0, 0], [1, 1]], 2), boundary: createJetPlan([], 2) };
+/**
+ * The plans of the eval suite's loss: u, u_xx, u_yy on the interior points (`interior`: one channel
+ * each; `laplacian`: the forward Laplacian's one channel for u_xx + u_yy, what a solve uses), u on
+ * the boundary.
+ */
+export const EVAL_PLANS = { interior: createJetPlan([[0, 0], [1, 1]], 2), laplacian: createJetPlan([], 2, [1, 1]), boundary: createJetPlan([], 2) };
 
-/** Operations of one loss + gradient evaluation of an eval case (see the module comment). */
-export function evalCaseFlops(c: EvalCase): number {
+/**
+ * Operations of one loss + gradient evaluation of an eval case (see the module comment), with the
+ * interior plan the suite evaluated (the eval suite passes the one `termPlan` chose).
+ */
+export function evalCaseFlops(c: EvalCase, interior: JetPlan = EVAL_PLANS.laplacian): number {
   const model = c.model;
   const per = (plan: JetPlan, N: number): number => {
     if (model.kind === 'mlp') return mlpFlops(plan, model.width, N);
@@ -127,5 +134,5 @@ export function evalCaseFlops(c: EvalCase): number {
     for (let l = 0; l + 1 < model.width.length; l++) flops += kanLayerFlops(plan, k, model.width[l]!, model.width[l + 1]!, N, l === 0);
     return flops;
   };
-  return per(EVAL_PLANS.interior, c.interior) + per(EVAL_PLANS.boundary, c.boundary);
+  return per(interior, c.interior) + per(EVAL_PLANS.boundary, c.boundary);
 }

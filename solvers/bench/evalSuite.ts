@@ -6,7 +6,7 @@
  * plain matrix product's GFLOP/s measured in the same run (matmulPeak.ts).
  */
 import * as tf from '../../src/tf.js';
-import { createModel, createRng, getThreads, jetTensors, type ModelOptions } from '../../src/internal.js';
+import { createModel, createRng, getThreads, inputJetTensor, jetTensors, jetTensorsFromInput, termPlan, type JetPlan, type LossTerm, type ModelOptions } from '../../src/internal.js';
 import { evalCaseFlops } from './evalFlops.js';
 import { matMulPeak } from './matmulPeak.js';
 
@@ -108,11 +108,30 @@ function chunksOf(c: EvalCase): Chunk[] {
   });
 }
 
+/**
+ * The interior term as a solve sees it: its residual reads u_xx and u_yy only as u_xx + u_yy, so
+ * the jet plan is the one the trainer would choose (`termPlan`: the forward Laplacian, 4 channels
+ * instead of 5, unless `setJetChoice('plain')` / `--jet plain`).
+ */
+const interiorTerm: LossTerm = {
+  name: 'pde',
+  kind: 'pde',
+  weight: 0.01,
+  region: 'interior',
+  derivatives: ['u', 'u_xx', 'u_yy'],
+  sample: () => {
+    throw new Error('eval suite: the interior term has fixed points');
+  },
+  residual: (s) => s.u_xx!.add(s.u_yy!).sub(s.f!) as tf.Tensor1D,
+};
+
 /** One case made ready to time: its model, points, and the loss + gradient of one chunk. */
 interface PreparedCase {
   model: ReturnType<typeof createModel>;
   chunks: Chunk[];
   variables: tf.Variable[];
+  /** The interior term's jet plan (the FLOP count follows it). */
+  interiorPlan: JetPlan;
   /** The loss and its gradient with respect to every variable on one chunk (call inside tf.tidy). */
   lossAndGrads(chunk: Chunk): { value: tf.Scalar; grads: tf.NamedTensorMap };
 }
@@ -121,14 +140,15 @@ function prepareCase(c: EvalCase): PreparedCase {
   const model = createModel(c.model);
   const chunks = chunksOf(c);
   const variables = model.variables();
+  const named = termPlan(model, interiorTerm, { coords: chunks[0]!.interior, count: chunks[0]!.interiorCount }, { f: chunks[0]!.f });
   const lossAndGrads = (chunk: Chunk): { value: tf.Scalar; grads: tf.NamedTensorMap } =>
     tf.variableGrads(() => {
-      const inner = jetTensors(model, ['u', 'u_xx', 'u_yy'], chunk.interior, chunk.interiorCount);
-      const residual = inner.u_xx!.add(inner.u_yy!).sub(chunk.f);
+      const inner = jetTensorsFromInput(model, named, inputJetTensor(named.plan, chunk.interior, chunk.interiorCount), chunk.interiorCount);
+      const residual = interiorTerm.residual({ ...inner, f: chunk.f });
       const edge = jetTensors(model, ['u'], chunk.boundary, chunk.boundaryCount);
       return residual.square().sum().mul(0.01 / c.interior).add(edge.u!.square().sum().mul(1 / c.boundary)) as tf.Scalar;
     }, variables);
-  return { model, chunks, variables, lossAndGrads };
+  return { model, chunks, variables, interiorPlan: named.plan, lossAndGrads };
 }
 
 function median(times: number[]): number {
@@ -137,7 +157,7 @@ function median(times: number[]): number {
 }
 
 function caseResult(c: EvalCase, prepared: PreparedCase, ms: number, repeats: number, peak: { tfjs: number; js: number }, peakRss: number): EvalResult {
-  const flops = evalCaseFlops(c);
+  const flops = evalCaseFlops(c, prepared.interiorPlan);
   return {
     name: c.name,
     model: c.model.kind,

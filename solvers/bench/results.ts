@@ -22,7 +22,8 @@ export function commandLine(command: string): string {
   const parts = command.split(/;\s*/).filter((c) => c.trim());
   if (parts.length <= 3) return `Command: \`${command}\``;
   const suite = /--suite\s+(\S+)/.exec(parts[0]!)?.[1] ?? 'SUITE';
-  return `Commands: ${parts.length} partial runs merged, each \`kanpinn bench --suite ${suite} --model kan|mlp --only PROBLEM --save DIR\` (listed in the JSON file's \`command\`).`;
+  const model = parts.some((c) => /--model\b/.test(c)) ? ' --model kan|mlp' : '';
+  return `Commands: ${parts.length} partial runs merged, each \`kanpinn bench --suite ${suite}${model} --only PROBLEM --save DIR\` (listed in the JSON file's \`command\`).`;
 }
 
 export const SUITE_NAMES = ['eval', 'accuracy', 'paper', 'pinnacle', 'defaults'] as const;

@@ -48,6 +48,8 @@ export function runSettings(problem: Problem, summary: SolveSummary, effective: 
     backend: summary.backend,
     // Large point counts: each evaluation summed over chunks of this many points per term (src/train/chunking.ts).
     ...(summary.chunkPoints !== undefined ? { 'chunk points': `${summary.chunkPoints} per term (loss and gradient summed over chunks)` } : {}),
+    // Which loss terms carried one forward-Laplacian channel instead of their second derivatives (--jet).
+    ...(summary.jet !== undefined ? { jet: summary.jet } : {}),
   };
 }
 
@@ -104,6 +106,7 @@ export const solveCommand: CommandModule<object, SolveArgs> = {
       const perUnknown = Object.entries(summary.perUnknown ?? {});
       if (perUnknown.length > 1) for (const [name, a] of perUnknown) printLine(`    ${name}: rel. L2 ${fmt(a.relL2)}  max |error| ${fmt(a.maxAbsErr)}`);
       for (const line of parameterLines(summary.parameters)) printLine(`  parameter ${line}`);
+      if (summary.jet !== undefined && summary.jet !== 'plain') printLine(`  jet: ${summary.jet}`);
       if (files.length) printLine(`  wrote ${files.join(', ')}`);
     }
     if (result.status === 'diverged') {

@@ -7,6 +7,12 @@
  *   (f∘x)_D = Σ_{set partitions π of D} f^{(|π|)}(x) · Π_{B∈π} x_B,
  * so every channel of the output needs f's derivatives up to |D| and the channels of x that are
  * sub-multisets of D.
+ *
+ * A plan may also carry one combined channel (the forward Laplacian, Li et al. 2023, "Forward
+ * Laplacian: a new computational framework for neural network-based variational Monte Carlo"):
+ * L = Σ_i c_i ∂²/∂x_i² with constant c_i. For h = f(z), h_L = f''(z) Σ_i c_i (z_i)² + f'(z) z_L, and a
+ * linear map carries L like any channel, so one channel replaces the pure second derivatives a
+ * residual reads only through that sum (2-D: 5 channels → 4; 5-D: 11 → 7).
  */
 import { KanpinnInputError } from '../errors.js';
 import { parseDerivativeName } from './names.js';
@@ -42,9 +48,23 @@ export interface JetTerm {
   blocks: number[];
 }
 
+/**
+ * The entry of a combined channel in `JetPlan.channels`: not a multiset of axes (no axis is
+ * negative), so that code keyed by multisets finds nothing under it; `JetPlan.combined` says what
+ * the channel holds.
+ */
+export const COMBINED_AXES: readonly number[] = Object.freeze([-1, -1]);
+
+/** The combined channel of a plan: channel `channel` holds Σ_i coefficients[i] ∂²/∂x_i². */
+export interface CombinedChannel {
+  channel: number;
+  /** One coefficient per input axis (0: the axis is not in the sum); at least one is not 0. */
+  coefficients: number[];
+}
+
 /** The channels to carry through a network and how each one composes. */
 export interface JetPlan {
-  /** Channel multisets; channel 0 is the value []. */
+  /** Channel multisets; channel 0 is the value []; a combined channel is listed as `COMBINED_AXES`. */
   channels: number[][];
   /** Terms per channel (channel 0 has the single term order 0, no blocks). */
   terms: JetTerm[][];
@@ -52,6 +72,8 @@ export interface JetPlan {
   maxOrder: number;
   /** Input dimension the plan was made for. */
   inputDim: number;
+  /** The combined second-order channel (forward Laplacian), last in `channels`; absent in a plain plan. */
+  combined?: CombinedChannel;
 }
 
 const key = (axes: readonly number[]): string => axes.join(',');
@@ -80,8 +102,32 @@ function setPartitions(n: number): number[][][] {
   return result;
 }
 
-/** Builds the channel set closed under sub-multisets, ordered by total order, and the terms of each. */
-export function createJetPlan(requested: readonly (readonly number[])[], inputDim: number): JetPlan {
+/**
+ * Builds the channel set closed under sub-multisets, ordered by total order, and the terms of each.
+ * With `laplacian` (one coefficient per input axis), one more channel, last, holds
+ * L = Σ_i laplacian[i] ∂²/∂x_i²: its terms are {order 2, blocks [x_i, x_i], coefficient c_i} for
+ * every c_i ≠ 0 and {order 1, blocks [L]}, and the first-order channels of those axes are added.
+ */
+export function createJetPlan(requested: readonly (readonly number[])[], inputDim: number, laplacian?: readonly number[]): JetPlan {
+  if (laplacian === undefined) return plainPlan(requested, inputDim);
+  if (laplacian.length !== inputDim || laplacian.some((c) => !Number.isFinite(c)) || laplacian.every((c) => c === 0)) {
+    throw new Error(`jet plan: expected ${inputDim} finite Laplacian coefficients, not all 0, got [${laplacian.join(', ')}]`);
+  }
+  const axes = laplacian.flatMap((c, a) => (c === 0 ? [] : [a]));
+  const base = plainPlan([...requested, ...axes.map((a) => [a])], inputDim);
+  const channel = base.channels.length;
+  const first = (a: number): number => channelIndex(base, [a]);
+  const terms: JetTerm[] = [...axes.map((a) => ({ order: 2, coefficient: laplacian[a]!, blocks: [first(a), first(a)] })), { order: 1, coefficient: 1, blocks: [channel] }];
+  return {
+    channels: [...base.channels, [...COMBINED_AXES]],
+    terms: [...base.terms, terms],
+    maxOrder: Math.max(2, base.maxOrder),
+    inputDim,
+    combined: { channel, coefficients: [...laplacian] },
+  };
+}
+
+function plainPlan(requested: readonly (readonly number[])[], inputDim: number): JetPlan {
   const byKey = new Map<string, number[]>([['', []]]);
   for (const axes of requested) {
     for (const sub of subMultisets([...axes].sort((a, b) => a - b))) byKey.set(key(sub), sub);
@@ -116,7 +162,7 @@ export function channelIndex(plan: JetPlan, axes: readonly number[]): number {
 
 /**
  * The input jet of the network: [C, N, d] row-major, value channel = the points, first-order
- * channel of axis a = e_a, higher channels zero.
+ * channel of axis a = e_a, higher channels zero (a combined channel too: the inputs are linear).
  */
 export function inputJet(plan: JetPlan, points: Float32Array, count: number): Float32Array {
   const d = plan.inputDim;

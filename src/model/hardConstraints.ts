@@ -176,6 +176,8 @@ export function compileHard(config: HardConfig, inputs: readonly string[]): Comp
   const tables = config.outputs.map((o) => (o ? { lift: derivativeTable(o.lift, inputs), factor: derivativeTable(o.factor, inputs) } : null));
   return {
     apply(plan, inputJet, networkJet) {
+      // The factor tables and Leibniz terms are per multiset of axes: a combined (forward Laplacian) channel is not one.
+      if (plan.combined) throw new Error('hard constraints: a combined (forward Laplacian) jet channel is not supported; use the plain plan');
       const [, N, d] = inputJet.shape;
       const nOut = networkJet.shape[2];
       const values = inputJet.slice([0, 0, 0], [1, N, d]).reshape([N, d]);

@@ -59,6 +59,8 @@ const leibnizCache = new WeakMap<JetPlan, LeibnizTerm[][]>();
 export function leibnizTerms(plan: JetPlan): LeibnizTerm[][] {
   const cached = leibnizCache.get(plan);
   if (cached) return cached;
+  // Products by multisets of axes: a combined (forward Laplacian) channel is not one.
+  if (plan.combined) throw new Error('leibnizTerms: a combined (forward Laplacian) jet channel is not supported');
   const key = (axes: number[]): string => [...axes].sort((a, b) => a - b).join(',');
   const index = new Map(plan.channels.map((axes, c) => [key(axes), c]));
   const terms = plan.channels.map((axes) => {

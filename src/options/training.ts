@@ -30,6 +30,10 @@ export const MODEL_KINDS = ['kan', 'mlp'] as const;
 export const KAN_KERNEL_CHOICES = ['auto', 'ops', 'js'] as const;
 /** One of `KAN_KERNEL_CHOICES`. */
 export type KanKernelChoice = (typeof KAN_KERNEL_CHOICES)[number];
+/** Jet plans of the loss terms (`--jet`, src/train/forwardLaplacian.ts): `auto` uses the forward Laplacian where a residual allows it, `plain` never. */
+export const JET_CHOICES = ['auto', 'plain'] as const;
+/** One of `JET_CHOICES`. */
+export type JetChoice = (typeof JET_CHOICES)[number];
 /** Training recipes of a solve: `auto` decides from the problem (`src/train/recipe.ts`), `tuned` applies the problem's `"solver"` hint. */
 export const RECIPES = ['auto', 'tuned'] as const;
 /** One of `RECIPES`. */
@@ -159,6 +163,8 @@ export interface TrainingOptions {
   threads: number | null;
   /** Compute path of the KAN layers and MLP activation jets (`setKanKernel`): auto, ops or js; null: leave the setting (default auto). */
   kanKernel: KanKernelChoice | null;
+  /** Jet plans of the loss terms (`setJetChoice`): auto (the forward Laplacian where a residual reads its second derivatives only through one constant-coefficient sum) or plain; null: leave the setting (default auto). */
+  jet: JetChoice | null;
   /** Call the trainer's `checkpoint` hook every N steps (0: never); `solve` then writes model.json, best-model.json and checkpoint.json into `--out`. */
   checkpointEvery: number;
   /**
@@ -233,6 +239,7 @@ export const TRAINING_DEFAULTS: Readonly<TrainingOptions> = Object.freeze({
   minDelta: 0,
   threads: null,
   kanKernel: null,
+  jet: null,
   checkpointEvery: 0,
   chunkPoints: 0,
   chunkBudget: 1024,
@@ -334,6 +341,7 @@ export const OPTION_SPECS: { readonly [K in keyof SolveOptions]: OptionSpec } = 
   patience: { kind: int(0), flag: 'patience', help: 'end a stage after N steps without improvement of the loss (0: never)' },
   minDelta: { kind: { type: 'number', min: 0, max: 1 }, flag: 'min-delta', help: 'with --patience: an improvement is a loss below (1 - D) x the best so far' },
   kanKernel: { kind: { type: 'choice', choices: KAN_KERNEL_CHOICES }, nullable: true, flag: 'kan-kernel', help: 'compute path of the KAN layers and MLP activations: auto (tfjs ops on webgl, webgpu and tensorflow, JS kernels elsewhere), ops or js', defaultText: 'auto' },
+  jet: { kind: { type: 'choice', choices: JET_CHOICES }, nullable: true, flag: 'jet', help: 'jet channels of the loss terms: auto (one forward-Laplacian channel for the pure second derivatives where a residual reads them only as one constant-coefficient sum, e.g. u_xx + u_yy: 5 -> 4 channels in 2-D) or plain (one channel per derivative)', defaultText: 'auto' },
   threads: { kind: int(1), nullable: true, flag: 'threads', help: 'CPU threads of the KAN and MLP kernels (1: the calling thread only)', defaultText: "KANPINN_THREADS, else the machine's cores" },
   checkpointEvery: { kind: int(0), flag: 'checkpoint-every', help: 'every N steps write the current model, the best one and the optimizer state into --out (see --resume; 0: never)' },
   chunkPoints: { kind: int(0), flag: 'chunk-points', help: 'evaluate the loss and gradient in chunks of N points per term, summed (same result, bounded memory; 0: automatic, from --chunk-budget)', defaultText: '0 (automatic)' },

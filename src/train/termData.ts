@@ -4,7 +4,8 @@
  * points are resampled or refined; disposed by the trainer.
  */
 import * as tf from '../tf.js';
-import { inputJetTensor, jetTensorsFromInput, planFor, type NamedPlan } from '../model/evaluate.js';
+import { inputJetTensor, jetTensorsFromInput, type NamedPlan } from '../model/evaluate.js';
+import { termPlan } from './forwardLaplacian.js';
 import type { ModelBase } from '../model/types.js';
 import { hostMemoryBackend } from '../engine/backendMemory.js';
 import type { LossTerm, Problem, Scope, TermPoints } from '../problem/types.js';
@@ -98,7 +99,8 @@ export function buildTermData(problem: Problem, model: ModelBase, term: LossTerm
     columns[name] = tf.tensor1d(column(points.coords, points.count, dim, a));
   });
   for (const [name, values] of Object.entries(points.extra ?? {})) columns[name] = tf.tensor1d(values);
-  const named = planFor(term.derivatives, model.inputs, model.outputs);
+  // The forward Laplacian where the residual allows it at these points (forwardLaplacian.ts), else the plain plan.
+  const named = termPlan(model, term, points, columns);
   return { term, points, columns, named, input: inputJetTensor(named.plan, points.coords, points.count) };
 }
 

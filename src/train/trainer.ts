@@ -21,6 +21,7 @@ import { flattenGrads, readParams, trainableVariables, writeParams } from './par
 import { checkOptions, TRAINING_DEFAULTS, type TrainingOptions } from '../options/training.js';
 import { setThreads } from '../engine/pool.js';
 import { setKanKernel } from '../computePath.js';
+import { jetDescription, setJetChoice } from './forwardLaplacian.js';
 import { buildTermData, causalBins, disposeTermData, termLosses, termScope, type TermData } from './termData.js';
 import { resolveTermWeights } from '../problem/weights.js';
 import { nextCausalEpsilon } from './causalSchedule.js';
@@ -97,6 +98,8 @@ export interface TrainResult {
   parameters?: Record<string, ParameterResult>;
   /** Points per term in each chunk of an evaluation, when the evaluations were chunked (`chunkPoints`, src/train/chunking.ts); absent otherwise. */
   chunkPoints?: number;
+  /** The jets of the loss terms at the end: `plain`, or `forward Laplacian on pde (5 -> 4 channels)` (`jet`, src/train/forwardLaplacian.ts). */
+  jet?: string;
 }
 
 /** Checks what the options schema cannot: the options against this problem and model. */
@@ -172,6 +175,7 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
   const options: TrainOptions = { ...TRAIN_DEFAULTS, ...checkOptions(partial) };
   if (options.threads !== null) setThreads(options.threads);
   if (options.kanKernel !== null) setKanKernel(options.kanKernel);
+  if (options.jet !== null) setJetChoice(options.jet);
   validate(options, given, model);
   // An inverse problem's parameters train with the model's variables (created here for a fresh model).
   attachInferred(model, given);
@@ -410,6 +414,7 @@ export async function train(given: Problem, model: Model, partial: Partial<Train
   };
   if (model.inferred) result.parameters = parameterResults(model);
   if (chunkPoints !== undefined) result.chunkPoints = chunkPoints;
+  result.jet = jetDescription(model, data);
   data.forEach(disposeTermData);
   if (chunked) disposeChunks(chunked);
   return result;

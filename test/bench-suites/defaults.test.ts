@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultsCases, defaultsMarkdown, defaultsTable, joinCommands, mergeDefaultsFile, runDefaultsProblem, runDefaultsSuite, tunedNumbers, type DefaultsRun } from '../../solvers/bench/defaultsSuite.js';
+import { defaultsCases, defaultsMarkdown, problemTimes, defaultsTable, joinCommands, mergeDefaultsFile, runDefaultsProblem, runDefaultsSuite, tunedNumbers, type DefaultsRun } from '../../solvers/bench/defaultsSuite.js';
 import { loadPublished, PINNACLE_TASKS } from '../../solvers/bench/pinnacleSuite.js';
 import { commandLine, suiteMarkdown } from '../../solvers/bench/results.js';
 import { updateReadme } from '../../solvers/bench/readme.js';
@@ -40,7 +40,13 @@ describe('defaults suite (--recipe auto on the built-ins, issue 14)', () => {
     expect(lines[4]).toContain('| u 1.81e-2, parameter a 4.13e-2 | 5.80e-2 | 0.0942 | yes |');
     expect(lines[5]).toBe('| inverse-heat1d | KAN [2,10,1] G5→10 | 50 | 61.3 | — | — | 4.00e-2 | parameter k 0.1001 (rel. error 1.20e-3) | — |  |  | completed | 2 |  |');
     expect(commandLine('kanpinn bench --suite defaults --only a')).toBe('Command: `kanpinn bench --suite defaults --only a`');
-    expect(commandLine(Array.from({ length: 5 }, (_, i) => `kanpinn bench --suite defaults --only p${i} --save DIR`).join('; '))).toBe('Commands: 5 partial runs merged, each `kanpinn bench --suite defaults --model kan|mlp --only PROBLEM --save DIR` (listed in the JSON file\'s `command`).');
+    expect(commandLine(Array.from({ length: 4 }, (_, i) => `kanpinn bench --suite defaults --only p${i} --save DIR`).join('; '))).toBe('Commands: 4 partial runs merged, each `kanpinn bench --suite defaults --only PROBLEM --save DIR` (listed in the JSON file\'s `command`).');
+    expect(commandLine(Array.from({ length: 5 }, (_, i) => `kanpinn bench --suite defaults --model kan --only p${i} --save DIR`).join('; '))).toBe('Commands: 5 partial runs merged, each `kanpinn bench --suite defaults --model kan|mlp --only PROBLEM --save DIR` (listed in the JSON file\'s `command`).');
+    // Time per problem: KAN + MLP of problems that have both rows, against the 5-minute limit.
+    const timed = [row({ seconds: 100, load: 1.5, threads: 2, commit: 'ab2b0ac' }), row({ model: 'mlp', seconds: 150, load: 2.5, threads: 2, commit: 'ab2b0ac' }), row({ problem: 'wave1d', seconds: 200, load: 1.9, threads: 2, commit: 'ab2b0ac' }), row({ problem: 'wave1d', model: 'mlp', seconds: 120, load: 2, threads: 2, commit: 'ab2b0ac' }), row({ problem: 'heat1d', seconds: 999 })];
+    expect(problemTimes(timed)).toBe('KAN + MLP time per problem: 1 of 2 problems within 5 minutes; the longest wave1d, 320 s (rows at load 1.5–2.5, 2 kernel threads, commit ab2b0ac).');
+    expect(defaultsMarkdown(timed)).toContain('the longest wave1d, 320 s');
+    expect(problemTimes([row({})])).toBe('');
     expect(defaultsMarkdown(runs)).toContain('The KAN beats the published vanilla PINN on 2 of 2 tasks and the best published method on 0 of 2. The MLP beats the published vanilla PINN on 0 of 1 tasks');
   });
 
