@@ -111,6 +111,196 @@ export function spatialFourierFeatures(problem: Problem): SpatialFeatures | null
   return { embed: embedText({ periodic: [], harmonic: fast }), fast, cycles };
 }
 
+/** What `sourceFourierFeatures` measured on a steady problem, whether or not it proposes features. */
+export interface SourceFeatures extends SpatialFeatures {
+  /** Amplitude of the source's harmonic at the measured cycles (largest over the lines along the fast inputs). */
+  harmonic: number;
+  /** |P(κ)|: the size of the PDE's response to a unit plane wave at the measured wave numbers. */
+  response: number;
+  /** harmonic / response: the amplitude of u that this part of the source makes. */
+  fastAmplitude: number;
+  /** The slower rest of the source divided by the operator's response at the domain's lowest wave numbers: a bound on the rest of u. */
+  slowAmplitude: number;
+  /** Largest |g| of the Dirichlet values. */
+  boundaryAmplitude: number;
+}
+
+/**
+ * Fourier features for a steady problem whose solution oscillates at the frequency of its source
+ * (Tancik et al. 2020; Wang, Wang & Perdikaris 2021): fixed harmonics `harmonic:x=C` on the spatial
+ * inputs along which the source (the PDE's residual at u = 0) has at least HIGH_FREQUENCY_CYCLES
+ * cycles, proposed only when that harmonic is what u is made of. A source component at wave numbers
+ * κ reaches u divided by the operator's response |P(κ)| (the PDE put through a unit plane wave
+ * cos(κ·x), `operatorResponse`): −Δ's κ² damps a fast source (the diffusion–reaction's sin 8x source
+ * is only u's sin 8x / 8, and features from it made a good run bad, README "Input embeddings"),
+ * while Helmholtz's κ² − k² does not. So: the harmonic's amplitude over |P(κ)| must be at least the
+ * Dirichlet values' largest |g| and at least the rest of the source over the response at the
+ * domain's lowest wave numbers (π / extent per input), i.e. the fast part must dominate u. Null for
+ * time-dependent problems (`spatialFourierFeatures`), systems (one PDE term only), periodic fast
+ * inputs, or a source that is not fast.
+ *
+ * Counted crossings read C full periods that start and end at a zero (sin 4πy on [−1, 1]) as
+ * 2C − 1 crossings: a line is fast from 2·HIGH_FREQUENCY_CYCLES − 1 crossings, and its wave
+ * number is read as (crossings + 1) / 2 cycles.
+ */
+export function sourceFourierFeatures(problem: Problem): SourceFeatures | null {
+  if (problem.time) return null;
+  const pdes = problem.terms.filter((t) => t.kind === 'pde');
+  if (pdes.length !== 1 || problem.unknowns.length !== 1) return null;
+  const { variables } = problem;
+  const { min, max } = problem.bounds;
+  const periodic = new Set(periodicVariables(problem).map((p) => p.variable));
+  const counted = estimateCycles(problem, ['pde']);
+  const cycles: Record<string, number> = Object.fromEntries(variables.map((v) => [v, (counted[v] ?? 0) > 0 ? counted[v]! + 0.5 : 0]));
+  const fast: Record<string, number> = {};
+  for (const v of variables) if (!periodic.has(v) && cycles[v]! >= HIGH_FREQUENCY_CYCLES) fast[v] = Math.round(cycles[v]!);
+  if (Object.keys(fast).length === 0) return null;
+  const kappa = variables.map((v, a) => (2 * Math.PI * cycles[v]!) / (max[a]! - min[a]!));
+  const lowest = variables.map((_, a) => Math.PI / (max[a]! - min[a]!));
+  const response = operatorResponse(problem, kappa);
+  const low = operatorResponse(problem, lowest);
+  if (response === undefined || low === undefined) return null;
+  let harmonic = 0;
+  let rest = 0;
+  for (const v of Object.keys(fast)) {
+    const fit = lineHarmonic(problem, pdes[0]!, variables.indexOf(v), kappa[variables.indexOf(v)]!);
+    harmonic = Math.max(harmonic, fit.harmonic);
+    rest = Math.max(rest, fit.rest);
+  }
+  const boundaryAmplitude = dirichletAmplitude(problem);
+  const fastAmplitude = response > 0 ? harmonic / response : Infinity;
+  const slowAmplitude = low > 0 ? rest / low : rest > 0 ? Infinity : 0;
+  const base = { embed: embedText({ periodic: [], harmonic: fast }), fast, cycles, harmonic, response, fastAmplitude, slowAmplitude, boundaryAmplitude };
+  return base;
+}
+
+/** Whether `sourceFourierFeatures`' measurement says u is made of the fast harmonic: its part of u at least the Dirichlet values' and the slow rest's. */
+export function sourceDominates(m: SourceFeatures): boolean {
+  return m.fastAmplitude > 0 && m.fastAmplitude >= m.boundaryAmplitude && m.fastAmplitude >= m.slowAmplitude;
+}
+
+/**
+ * |P(κ)| of the single PDE at the domain's centre: the residual of u = cos(κ·x + θ) minus that of
+ * u = 0, at θ = 0 and π/2 (the real and imaginary parts of the symbol of a linear operator with
+ * constant coefficients; for other PDEs an estimate at the centre and unit amplitude). Undefined
+ * when the PDE does not evaluate on plain values.
+ */
+export function operatorResponse(problem: Problem, kappa: readonly number[]): number | undefined {
+  const pde = problem.terms.find((t) => t.kind === 'pde');
+  if (!pde) return undefined;
+  const { variables, unknowns } = problem;
+  const centre = variables.map((_, b) => (problem.bounds.min[b]! + problem.bounds.max[b]!) / 2);
+  const theta0 = kappa.reduce((s, k, b) => s + k * centre[b]!, 0);
+  const at = (phase: number): number | undefined => {
+    try {
+      return tf.tidy(() => {
+        const scope: Scope = {};
+        const zero: Scope = {};
+        variables.forEach((v, b) => (scope[v] = zero[v] = tf.tensor1d([centre[b]!])));
+        for (const name of pde.derivatives) {
+          zero[name] = tf.zeros([1]) as tf.Tensor1D;
+          const parsed = parseDerivativeName(name, variables, unknowns);
+          if (!parsed) {
+            scope[name] = zero[name]!;
+            continue;
+          }
+          // ∂ of cos(θ) along axes a1…an: ∏κ_ai · cos(θ + nπ/2).
+          const n = parsed.axes.length;
+          const factor = parsed.axes.reduce((p, b) => p * kappa[b]!, 1);
+          scope[name] = tf.tensor1d([factor * Math.cos(theta0 + phase + (n * Math.PI) / 2)]);
+        }
+        return tf.sub(pde.residual(scope), pde.residual(zero)).dataSync()[0]!;
+      });
+    } catch {
+      return undefined;
+    }
+  };
+  const r0 = at(0);
+  const r1 = at(Math.PI / 2);
+  if (r0 === undefined || r1 === undefined || !Number.isFinite(r0) || !Number.isFinite(r1)) return undefined;
+  return Math.hypot(r0, r1);
+}
+
+/**
+ * Along LINES lines through the domain parallel to input `axis` (as `estimateCycles` draws them),
+ * the term's residual at u = 0 fitted by least squares with c + a·cos(κs) + b·sin(κs): the largest
+ * harmonic amplitude √(a² + b²) and the largest RMS·√2 of what the fit leaves (the rest of the source,
+ * as the amplitude of a sine of that power; the mean c included).
+ */
+function lineHarmonic(problem: Problem, term: Problem['terms'][number], axis: number, kappa: number): { harmonic: number; rest: number } {
+  const { variables } = problem;
+  const d = variables.length;
+  const { min, max } = problem.bounds;
+  const rng = createRng(11);
+  const count = LINES * LINE_SAMPLES;
+  const coords = new Float32Array(count * d);
+  for (let line = 0; line < LINES; line++) {
+    const fixed = variables.map((_, b) => min[b]! + (0.1 + 0.8 * rng.next()) * (max[b]! - min[b]!));
+    for (let s = 0; s < LINE_SAMPLES; s++) {
+      const row = (line * LINE_SAMPLES + s) * d;
+      for (let b = 0; b < d; b++) coords[row + b] = b === axis ? min[axis]! + ((s + 0.5) / LINE_SAMPLES) * (max[axis]! - min[axis]!) : fixed[b]!;
+    }
+  }
+  let harmonic = 0;
+  let rest = 0;
+  for (const signal of dataSignals(problem, term, coords, count)) {
+    for (let line = 0; line < LINES; line++) {
+      const xs: number[] = [];
+      const ys: number[] = [];
+      for (let s = 0; s < LINE_SAMPLES; s++) {
+        const n = line * LINE_SAMPLES + s;
+        xs.push(coords[n * d + axis]!);
+        ys.push(signal[n]!);
+      }
+      const fit = fitHarmonic(xs, ys, kappa);
+      harmonic = Math.max(harmonic, fit.amplitude);
+      rest = Math.max(rest, fit.rest);
+    }
+  }
+  return { harmonic, rest };
+}
+
+/** Least squares y ≈ a·cos(κx) + b·sin(κx) (no constant: a mean is part of the rest): amplitude √(a² + b²) and √2·RMS of the remainder. */
+export function fitHarmonic(xs: readonly number[], ys: readonly number[], kappa: number): { amplitude: number; rest: number } {
+  let cc = 0, cs = 0, ss = 0, cy = 0, sy = 0;
+  for (let i = 0; i < xs.length; i++) {
+    const c = Math.cos(kappa * xs[i]!);
+    const s = Math.sin(kappa * xs[i]!);
+    cc += c * c; cs += c * s; ss += s * s; cy += c * ys[i]!; sy += s * ys[i]!;
+  }
+  const det = cc * ss - cs * cs;
+  const a = det > 0 ? (cy * ss - sy * cs) / det : 0;
+  const b = det > 0 ? (sy * cc - cy * cs) / det : 0;
+  let r2 = 0;
+  for (let i = 0; i < xs.length; i++) {
+    const r = ys[i]! - a * Math.cos(kappa * xs[i]!) - b * Math.sin(kappa * xs[i]!);
+    r2 += r * r;
+  }
+  return { amplitude: Math.hypot(a, b), rest: Math.sqrt((2 * r2) / Math.max(1, xs.length)) };
+}
+
+/** The largest |g| of the problem's Dirichlet values, from each Dirichlet term's residual at u = 0 on 256 of its points (0 without one). */
+function dirichletAmplitude(problem: Problem): number {
+  let amplitude = 0;
+  for (const term of problem.terms) {
+    if (term.kind !== 'dirichlet') continue;
+    try {
+      const { coords, count, extra } = term.sample(256, createRng(5), 'random');
+      const values = tf.tidy(() => {
+        const scope: Scope = {};
+        problem.variables.forEach((v, b) => (scope[v] = tf.tensor1d(Float32Array.from({ length: count }, (_, n) => coords[n * problem.variables.length + b]!))));
+        for (const [k, v] of Object.entries(extra ?? {})) scope[k] = tf.tensor1d(v);
+        for (const name of term.derivatives) scope[name] = tf.zeros([count]) as tf.Tensor1D;
+        return term.residual(scope).dataSync() as Float32Array;
+      });
+      for (const v of values) if (Number.isFinite(v)) amplitude = Math.max(amplitude, Math.abs(v));
+    } catch {
+      // A value that needs more than coordinates tells nothing here.
+    }
+  }
+  return amplitude;
+}
+
 /** Kinds of loss terms whose data `estimateCycles` reads by default: sources, Dirichlet and initial values. */
 const DATA_KINDS: readonly string[] = ['pde', 'dirichlet', 'initial'];
 

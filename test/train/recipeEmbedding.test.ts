@@ -73,7 +73,8 @@ describe('automatic recipe: Fourier features for fast spatial data', () => {
     expect(spatialFourierFeatures(heat(1))).toBeNull();
     expect(autoRecipe(heat(1), {}).decisions.some((d) => d.option === 'embed')).toBe(false);
     expect(spatialFourierFeatures(heat(8, false))).toBeNull();
-    expect(autoRecipe(heat(8, false), {}).options.embed).toBeUndefined();
+    // A steady problem is the source rule's (recipeSourceFeatures.test.ts): its u is the source's harmonic.
+    expect(autoRecipe(heat(8, false), {}).options.embed).toBe('harmonic:x=8');
     expect(autoRecipe(heat(8), { embed: null }).options.embed).toBeUndefined();
     expect(resolveSolveOptions(heat(8), { embed: null }).embed).toBeNull();
     expect(resolveSolveOptions(heat(8), { embed: 'fourier:2:4' }).embed).toBe('fourier:2:4');
@@ -112,7 +113,8 @@ describe('automatic recipe: Fourier features for fast spatial data', () => {
 
   it('among the built-ins it fires on PINNacle Heat 2d-MS alone (x: 10 cycles), not on heat1d, Wave 1d-C, Burgers or Heat 2d-LT', () => {
     const fired = builtinNames().filter((name) => autoRecipe(resolveProblem(name), {}).options.embed !== undefined);
-    expect(fired).toEqual(['pinnacle-heat-2d-ms']);
+    // helmholtz2d is the steady source rule's (recipeSourceFeatures.test.ts).
+    expect(fired).toEqual(['helmholtz2d', 'pinnacle-heat-2d-ms']);
     expect(autoRecipe(resolveProblem('pinnacle-heat-2d-ms'), {}).options.embed).toBe('harmonic:x=10');
   });
 });
