@@ -51,6 +51,12 @@ interface NodeOs {
  * 100×3 MLP at 525 points was still 0.79×. 1,000,000 keeps the 525-point rows on the calling
  * thread; the threads pay off only for large batches, and little even there, until the rest of the
  * step (matrix products, tfjs ops) is threaded too. (One empty threaded dispatch: 13 µs median.)
+ * Measured again 2026-11-30 for the KAN network's one-pass-per-direction calls
+ * (kan/layerThreads.ts `NETWORK_WORK_WEIGHT`, `bench/threads-scaling.mjs --min-work 1`, load 9-11):
+ * two threads pay from ~2-3k points of a [2,10,1] KAN (~300-450k units per forward pass), never at
+ * 525. The value stays 1,000,000 because the MLP kernels' work is calibrated to it
+ * (mlp/activationThreads.ts, mlp/fusedMlp.ts); the KAN's network passes weigh their units by 2.2
+ * to reach their own crossover.
  */
 export const THREAD_MIN_WORK = 1_000_000;
 

@@ -8,7 +8,7 @@ import type { JetPlan } from '../jet/plan.js';
 import type { BaseFunction } from '../jet/baseFunctions.js';
 import { kanEdgeBackward, kanEdgeForward } from './edgeKernel.js';
 import { edgePolynomials, generatedArgs, generatedKernelsEnabled, kanLayerBackward, kanLayerForward, splineParamGrads, type BackwardWork, type LayerGeometry, type PreludeCache, type LayerGradients, type LayerParams } from './layerKernel.js';
-import { networkPassesOn, threadedNetworkBackward, threadedNetworkForward, type NetworkLayer } from './layerThreads.js';
+import { networkPassesOn, networkThreads, threadedNetworkBackward, threadedNetworkForward, type NetworkLayer } from './layerThreads.js';
 import { phaseEnd, phaseStart } from '../engine/phases.js';
 import { constantFactors } from './layerCodegen.js';
 import { ArrayPool } from '../engine/scratch.js';
@@ -221,7 +221,7 @@ export function kanNetworkJet(layers: readonly KanLayer[], plan: JetPlan, x: tf.
       const Ys = layers.map((layer, l) => (l === L - 1 ? out : networkArrays.f32(C * count * layer.nOut)));
       t = phaseEnd('kan forward: polynomials, input copy, constant factors', t);
       // all layers in one threaded pass where every layer runs the generated kernel (layerThreads.ts)
-      if (wholeNetworkThreadable && threadedNetworkForward(plan, networkLayers(Ys.slice(0, L - 1), params, constS), Ys)) {
+      if (wholeNetworkThreadable && networkThreads(plan, count, layers, false) > 1 && threadedNetworkForward(plan, networkLayers(Ys.slice(0, L - 1), params, constS), Ys)) {
         xs.push(...Ys.slice(0, L - 1));
         for (const cache of caches) cache.filled = true;
         phaseEnd('kan forward: network pass (threads)', t);
@@ -243,7 +243,7 @@ export function kanNetworkJet(layers: readonly KanLayer[], plan: JetPlan, x: tf.
         return computeTensors(shapes, [dy, ...tensors], ([dyIn, ...arrays], outs) => {
           let t = phaseStart();
           const params = paramsOf(arrays);
-          if (wholeNetworkThreadable && caches.every((cache) => cache.filled)) {
+          if (wholeNetworkThreadable && caches.every((cache) => cache.filled) && networkThreads(plan, count, layers, true) > 1) {
             const dRaws = raws.map((raw) => networkArrays.f64(raw.length).fill(0));
             const dSbs = layers.map((layer) => networkArrays.f64(layer.nIn * layer.nOut).fill(0));
             const dXs = layers.map((_, l) => (l > 0 ? networkArrays.f32(xs[l]!.length) : null));

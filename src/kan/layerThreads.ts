@@ -211,18 +211,35 @@ ${body}
   };
 }
 
-/** Work units of a network's forward pass (the sum of its layers'), for the crossover in pool.ts. */
-function networkWork(plan: JetPlan, layers: readonly NetworkLayer[]): number {
-  return layers.reduce((total, layer) => total + workOf(plan, layer.args), 0);
-}
+/**
+ * How much a work unit of a whole-network pass counts against the pool's crossover
+ * (`THREAD_MIN_WORK`, whose units the MLP's kernels are calibrated to): a network pass is one
+ * dispatch for all its layers, so it pays from fewer units than one layer's call did. Measured
+ * 2026-11-30 04:59 UTC (`node bench/threads-scaling.mjs --threads 1,2 --min-work 1 --cases
+ * kan-525,kan-1000,kan-2000,kan-3000,kan-4000,kan-6000 --rounds 5 --seconds 1`, everything threaded,
+ * load 9-11, two runs): KAN [2,10,1] G5 with 441 / 1,040 / 2,080 / 3,120 / 4,160 / 6,240 points ran
+ * on two threads at 0.66x / 0.81x / 0.88-1.30x / 1.28x / 1.20-2.08x / 1.07x the speed of one, the
+ * calling thread's CPU per evaluation 1.4 -> 1.9, 1.9 -> 1.9, 3.8 -> 2.4-2.9, 5.2 -> 3.3, 7.1 -> 3.8-4.3
+ * and 10.0 -> 5.7 ms: two threads pay from ~2-3k points, and never at the eval suite's 525 (441
+ * interior points). 2.2 sends a [2,10,1] forward pass (150 units per point with the 5 channels of
+ * u, u_xx, u_yy) to the threads from ~3,000 points and its backward pass (twice the units) from
+ * ~1,500; the 525-point rows stay on the calling thread (test/engine/crossover.test.ts).
+ */
+const NETWORK_WORK_WEIGHT = 2.2;
+
 
 /**
- * Whether a network pass of this size runs on several threads (`threadedNetworkForward` then
- * does); the backward pass does twice the forward pass's work.
+ * Threads a network pass over N points through layers of these widths would use (1: it stays on
+ * the calling thread, `threadedNetworkForward` / `threadedNetworkBackward` return false); the
+ * backward pass does twice the forward pass's work. Cheap: callers ask before building the pass.
  */
-export function networkThreads(plan: JetPlan, layers: readonly NetworkLayer[], backward: boolean): number {
-  const N = layers[0]!.args.N;
-  return threadsFor((backward ? 2 : 1) * networkWork(plan, layers), N);
+export function networkThreads(plan: JetPlan, N: number, widths: readonly { nIn: number; nOut: number }[], backward: boolean): number {
+  const units = widths.reduce((total, w) => total + N * w.nIn * w.nOut * plan.channels.length, 0);
+  return threadsFor((backward ? 2 : 1) * NETWORK_WORK_WEIGHT * units, N);
+}
+
+function passThreads(plan: JetPlan, layers: readonly NetworkLayer[], backward: boolean): number {
+  return networkThreads(plan, layers[0]!.args.N, layers.map((layer) => layer.args), backward);
 }
 
 /**
@@ -231,7 +248,7 @@ export function networkThreads(plan: JetPlan, layers: readonly NetworkLayer[], b
  * spans and sigmoids. Returns false (nothing done) when the pass is too small for threads.
  */
 export function threadedNetworkForward(plan: JetPlan, layers: readonly NetworkLayer[], Ys: readonly Float32Array[]): boolean {
-  const threads = networkThreads(plan, layers, false);
+  const threads = passThreads(plan, layers, false);
   if (threads < 2) return false;
   const args: unknown[] = [input(layers[0]!.args.X)];
   layers.forEach((layer, l) => args.push(scalarArgs(layer.args), input(layer.args.raw), output(layer.spans), output(layer.sigmoids), output(Ys[l]!)));
@@ -254,7 +271,7 @@ export function threadedNetworkBackward(
   dSbs: readonly Float64Array[],
   dXs: readonly (Float32Array | null)[],
 ): boolean {
-  const threads = networkThreads(plan, layers, true);
+  const threads = passThreads(plan, layers, true);
   if (threads < 2) return false;
   const args: (unknown | SharedArg)[] = [input(dYlast)];
   layers.forEach((layer, l) => {
