@@ -3,6 +3,7 @@
  * / `threadedNetworkBackward`, run by `kanNetworkJet`): the jets and every parameter gradient agree
  * with one thread and with one threaded call per layer pass (up to float summation order), for
  * two and three layers, degrees 1-3, constant input factors (coordinates) and arbitrary input jets,
+ * a plan with a combined Laplacian channel (forward Laplacian),
  * points beyond the grid and pruned edges, on `cpu` (arrays copied through the pool's arena) and on
  * `wasm` (tensors in place when its heap is shared); and one evaluation makes exactly two threaded
  * calls. Sizes are small, so the crossover (THREAD_MIN_WORK) is lowered to 1.
@@ -53,6 +54,7 @@ const cases: Case[] = [
   { name: '[2,5,3,1] k=3, u_x u_y u_xy u_xx, coordinates', width: [2, 5, 3, 1], k: 3, plan: createJetPlan([[0], [1], [0, 1], [0, 0]], 2), coordinates: true },
   { name: '[2,4,2] k=2, u_xxxx, arbitrary jets', width: [2, 4, 2], k: 2, plan: createJetPlan([[0, 0, 0, 0]], 2), coordinates: false },
   { name: '[2,6,1] k=1, value only', width: [2, 6, 1], k: 1, plan: createJetPlan([], 2), coordinates: true },
+  { name: '[2,5,2,1] k=3, forward Laplacian (u, u_x, u_y, u_xx + u_yy), coordinates', width: [2, 5, 2, 1], k: 3, plan: createJetPlan([], 2, [1, 1]), coordinates: true },
 ];
 
 /** The network's input jets [C, N, 2]: points partly beyond the grid [-1, 1]. */
