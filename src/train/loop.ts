@@ -160,10 +160,12 @@ export interface LoopResult {
 }
 
 /**
- * Recoveries from a non-finite step per stage: the step is taken again from the best parameters
- * seen with a fresh optimizer and its step length (L-BFGS's lr, Adam's rate) divided by
- * RECOVERY_SHRINK; the run stops as diverged only at the (MAX_RECOVERIES + 1)-th non-finite step of
- * a stage. A stage's step length stays shortened after a recovery; the next stage starts at full length.
+ * Recoveries from a non-finite step: the step is taken again from the best parameters seen with a
+ * fresh optimizer and its step length (L-BFGS's lr, Adam's rate) divided by RECOVERY_SHRINK; the run
+ * stops as diverged only after MAX_RECOVERIES retries with no new best loss between them. A
+ * stage's step length stays shortened after a recovery; the next stage starts at full length.
+ * (Counted per step, not per stage: unseen-beam's KAN recovered at steps 182, 183 and 184 and again
+ * at 252–254, each retry finite, and a per-stage count of 3 ended it at 255 of 300.)
  */
 export const MAX_RECOVERIES = 3;
 export const RECOVERY_SHRINK = 10;
@@ -281,7 +283,8 @@ export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps:
       x = readParams(model);
       forgetBest();
     }
-    // Step-size factor of this stage: divided by RECOVERY_SHRINK at each recovery from a non-finite step.
+    // Step-size factor of this stage: divided by RECOVERY_SHRINK at each recovery from a non-finite
+    // step; and the recoveries in a row at the current step.
     let shrink = 1;
     let recoveries = 0;
     const makeLbfgs = (): Lbfgs => new Lbfgs({ ...options.lbfgs, lr: (options.lbfgs.lr ?? rates.lbfgs) * shrink, historySize: options.lbfgs.historySize ?? options.lbfgsHistory });
@@ -333,7 +336,13 @@ export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps:
           loss = info.finalLoss;
           finite = info.reason !== 'nonFiniteStart' && info.reason !== 'nonFiniteLineSearch' && Number.isFinite(info.loss) && Number.isFinite(loss);
         }
-        if (finite || recoveries >= MAX_RECOVERIES) break;
+        if (finite) {
+          // Progress (a new best loss during this step) ends a run of recoveries; a retry that only
+          // comes back to the best parameters (Adam at lr 1e30) does not.
+          if (best.step === totalStep + 1) recoveries = 0;
+          break;
+        }
+        if (recoveries >= MAX_RECOVERIES) break;
         // Recovery (issue 14): back to the best parameters seen (the state at the last grid update
         // or weight change when none was finite since), a fresh optimizer (no L-BFGS memory, no Adam
         // moments) and a shorter step, and the step again. On unseen-beam (KAN, k = 4) L-BFGS's line

@@ -61,6 +61,24 @@ describe('recovery from a non-finite step', () => {
     });
   }
 
+  it(`more than MAX_RECOVERIES passing non-finite steps in a stage, each followed by progress, are all recovered from`, async () => {
+    const { problem, arm } = flakyProblem();
+    const model = createKan({ width: [2, 3, 1], grid: 4, seed: 3 });
+    const poisoned = Array.from({ length: MAX_RECOVERIES + 1 }, (_, i) => i + 3);
+    const result = await train(problem, model, {
+      steps: poisoned.length + 4,
+      seed: 0,
+      gridUpdateEvery: 0,
+      onProgress: (e) => {
+        if (poisoned.includes(e.totalStep + 1)) arm(1);
+      },
+    });
+    expect(result.status).toBe('completed');
+    expect(result.steps).toBe(poisoned.length + 4);
+    expect(result.message).toContain(`non-finite during ${poisoned.map((s) => `step ${s} (term pde)`).join(', ')}: restarted`);
+    model.dispose();
+  });
+
   it('a loss that stays non-finite still ends the run as diverged after MAX_RECOVERIES retries, with the best parameters and a warning', async () => {
     const { problem, arm } = flakyProblem();
     const model = createKan({ width: [2, 3, 1], grid: 4, seed: 3 });
