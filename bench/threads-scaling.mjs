@@ -6,12 +6,24 @@
 // points. Needs `npm run build`; runs offline from the repo root with dist/ and node_modules only.
 //   node bench/threads-scaling.mjs [--threads 1,2,4,8,16] [--cases kan-10k,mlp16-10k,...]
 //                                  [--rounds 3] [--seconds 1.5] [--json FILE] [--chunking auto,never]
+//                                  [--kan-network on,off] [--phases] [--min-work UNITS]
+// --min-work: the crossover (engine/pool.ts THREAD_MIN_WORK) for this run, to measure where two
+// threads start to pay: e.g. --min-work 1 --cases kan-525,kan-1000,kan-2500,kan-5000.
 // --chunking: how threaded calls are split (engine/pool.ts setChunking), each mode a setting of its
 // own for every count above 1: auto (claimed chunks where the arrays are shared), never (one fixed
 // chunk per thread, as before 2026-11-30), always.
+// --kan-network on,off: the KAN network's layers as one threaded pass each way (on, the default)
+// or one threaded call per layer pass (off, as before 2026-11-30); each a setting for counts above 1.
+// Cases: the named ones below, or <kan|mlp16|mlp100>-<interior points> (4 % more boundary points;
+// kan-525 is the eval suite's 441 + 84), e.g. --cases kan-525,kan-2500,kan-5000 for the crossover.
 // Per setting it prints the median ms per evaluation, the speed-up against the first count (1),
 // and the CPU ms per evaluation of the whole process and of the main thread (Linux): under load
 // the wall time says little, but the main thread's share of the CPU time shows the serial part.
+// --phases: also where the main thread's wall time goes, per case and setting (ms per evaluation,
+// medians of rounds): the evaluation's own parts (input jets, the network's forward op and the
+// loss ops; the backward pass; reading the values) and, inside them, the KAN network op's and the
+// kernel pool's phases (engine/phases.ts hooks: dispatch, the calling thread's chunks, the wait
+// for the workers, copies, sums). The phase timers cost a little, so the totals read ~1-2 % high.
 import { execSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -34,10 +46,21 @@ if (!Number.isInteger(rounds) || rounds < 1) fail(`--rounds: expected an integer
 const seconds = Number(flag('--seconds', '1.5'));
 if (!(seconds > 0)) fail(`--seconds: expected a number > 0, got ${flag('--seconds')}`);
 const jsonFile = flag('--json', null);
+const phases = process.argv.includes('--phases');
+const minWork = flag('--min-work', null) === null ? null : Number(flag('--min-work'));
+if (minWork !== null && !(Number.isInteger(minWork) && minWork >= 1)) fail(`--min-work: expected an integer >= 1, got ${flag('--min-work')}`);
 const modes = flag('--chunking', 'auto').split(',');
 if (modes.some((m) => !['auto', 'never', 'always'].includes(m))) fail(`--chunking: expected a comma-separated list of auto, never, always, got ${flag('--chunking')}`);
-const settings = counts.flatMap((threads) => (threads === 1 ? [{ threads, mode: 'auto' }] : modes.map((mode) => ({ threads, mode }))));
-const label = (s) => (s.threads === 1 || modes.length === 1 ? String(s.threads) : `${s.threads} ${s.mode}`);
+const nets = flag('--kan-network', 'on').split(',');
+if (nets.some((m) => !['on', 'off'].includes(m))) fail(`--kan-network: expected a comma-separated list of on, off, got ${flag('--kan-network')}`);
+const settings = counts.flatMap((threads) => (threads === 1 ? [{ threads, mode: 'auto', net: 'on' }] : modes.flatMap((mode) => nets.map((net) => ({ threads, mode, net })))));
+const label = (s) => {
+  if (s.threads === 1) return '1';
+  const parts = [String(s.threads)];
+  if (modes.length > 1) parts.push(s.mode);
+  if (nets.length > 1) parts.push(`net-${s.net}`);
+  return parts.join(' ');
+};
 
 const KAN = { kind: 'kan', width: [2, 10, 1], grid: 5, seed: 0 };
 const MLP16 = { kind: 'mlp', width: [2, 16, 16, 1], seed: 0 };
@@ -50,8 +73,19 @@ const ALL_CASES = [
   { name: 'mlp100-10k', label: 'MLP [2,100,100,100,1]', model: MLP100, interior: 10_000, boundary: 400 },
   { name: 'mlp100-100k', label: 'MLP [2,100,100,100,1]', model: MLP100, interior: 100_000, boundary: 4_000 },
 ];
+const MODELS = { kan: ['KAN [2,10,1] G5', KAN], mlp16: ['MLP [2,16,16,1]', MLP16], mlp100: ['MLP [2,100,100,100,1]', MLP100] };
+/** A named case, or <model>-<interior points> (525: the eval suite's 441 interior + 84 boundary points). */
+const caseNamed = (name) => {
+  const known = ALL_CASES.find((c) => c.name === name);
+  if (known) return known;
+  const m = /^(kan|mlp16|mlp100)-(\d+)$/.exec(name);
+  if (!m || Number(m[2]) < 8) fail(`--cases: unknown case ${name} (cases: ${ALL_CASES.map((c) => c.name).join(', ')}, or <kan|mlp16|mlp100>-<interior points>)`);
+  const n = Number(m[2]);
+  const [modelLabel, model] = MODELS[m[1]];
+  return n === 525 ? { name, label: modelLabel, model, interior: 441, boundary: 84 } : { name, label: modelLabel, model, interior: n, boundary: Math.max(4, Math.round(n * 0.04)) };
+};
 const names = flag('--cases', ALL_CASES.map((c) => c.name).join(',')).split(',');
-const cases = names.map((name) => ALL_CASES.find((c) => c.name === name) ?? fail(`--cases: unknown case ${name} (cases: ${ALL_CASES.map((c) => c.name).join(', ')})`));
+const cases = names.map(caseNamed);
 
 process.env.KANPINN_THREADS = String(Math.max(...counts));
 const root = new URL('..', import.meta.url);
@@ -66,7 +100,19 @@ const { setBackend } = await load('dist/src/backend.js');
 const tf = await load('dist/src/tf.js');
 const { createModel, createRng, jetTensors, setThreads } = await load('dist/src/internal.js');
 const { wasmThreadsReady, wasmThreadsState } = await load('dist/src/engine/wasmThreads.js');
-const { setChunking } = await load('dist/src/engine/pool.js');
+const { setChunking, setThreadMinWork } = await load('dist/src/engine/pool.js');
+if (minWork !== null) setThreadMinWork(minWork);
+const { setNetworkPasses } = nets.length > 1 || nets[0] !== 'on' ? await load('dist/src/kan/layerThreads.js') : { setNetworkPasses: () => true };
+const phaseHooks = phases ? await load('dist/src/engine/phases.js') : null;
+/** The bench's own phases of one evaluation (ms), added up while --phases is on. */
+const own = new Map();
+const clock = () => (phaseHooks !== null && phaseHooks.phaseTiming() ? performance.now() : 0);
+const mark = (name, t0) => {
+  if (t0 === 0) return 0;
+  const now = performance.now();
+  own.set(name, (own.get(name) ?? 0) + now - t0);
+  return now;
+};
 const backend = await setBackend(process.env.KANPINN_BACKEND ?? 'wasm');
 
 const loadAverage = () => {
@@ -115,14 +161,20 @@ function prepare(c) {
   const variables = model.variables();
   const evaluate = () =>
     tf.tidy(() => {
+      let t = clock();
       const { value, grads } = tf.variableGrads(() => {
         const inner = jetTensors(model, ['u', 'u_xx', 'u_yy'], interior, c.interior);
+        t = mark('eval: interior jets (input jet, network op, split)', t);
         const residual = inner.u_xx.add(inner.u_yy).sub(f);
         const edge = jetTensors(model, ['u'], boundary, c.boundary);
-        return residual.square().sum().mul(0.01 / c.interior).add(edge.u.square().sum().mul(1 / c.boundary));
+        const loss = residual.square().sum().mul(0.01 / c.interior).add(edge.u.square().sum().mul(1 / c.boundary));
+        t = mark('eval: boundary jets, loss ops', t);
+        return loss;
       }, variables);
+      t = mark('eval: backward (tfjs gradients, network op gradient)', t);
       value.dataSync();
       for (const v of variables) grads[v.name].dataSync();
+      mark('eval: read loss and gradients', t);
     });
   return { ...c, evaluate, repeats: null };
 }
@@ -144,6 +196,7 @@ for (let round = 0; round < rounds; round++) {
     const { threads } = setting;
     setThreads(threads);
     setChunking(setting.mode);
+    setNetworkPasses(setting.net === 'on');
     await wasmThreadsReady();
     xnn.set(threads, wasmThreadsState().threads);
     for (const c of prepared) {
@@ -155,6 +208,10 @@ for (let round = 0; round < rounds; round++) {
         c.evaluate();
         c.repeats = Math.max(1, Math.min(21, Math.round((seconds * 1000) / Math.max(1, performance.now() - t0))));
       }
+      if (phaseHooks !== null) {
+        phaseHooks.setPhaseTiming(true);
+        own.clear();
+      }
       const cpu0 = process.cpuUsage();
       const main0 = mainThreadCpuMs();
       const t0 = performance.now();
@@ -164,7 +221,14 @@ for (let round = 0; round < rounds; round++) {
       const main1 = mainThreadCpuMs();
       const key = `${c.name}|${label(setting)}`;
       if (!samples.has(key)) samples.set(key, []);
-      samples.get(key).push({ ms, cpuMs: (cpu.user + cpu.system) / 1000 / c.repeats, mainCpuMs: main0 === null ? null : (main1 - main0) / c.repeats });
+      let phaseMs = null;
+      if (phaseHooks !== null) {
+        phaseMs = {};
+        for (const [name, total] of own) phaseMs[name] = total / c.repeats;
+        for (const [name, total] of Object.entries(phaseHooks.phaseTotals())) phaseMs[`  ${name}`] = total.ms / c.repeats;
+        phaseHooks.setPhaseTiming(false);
+      }
+      samples.get(key).push({ ms, cpuMs: (cpu.user + cpu.system) / 1000 / c.repeats, mainCpuMs: main0 === null ? null : (main1 - main0) / c.repeats, phaseMs });
     }
   }
 }
@@ -184,6 +248,8 @@ for (const c of prepared) {
       points: c.interior + c.boundary,
       threads,
       chunking: setting.mode,
+      kanNetwork: setting.net,
+      label: label(setting),
       xnnpackThreads: xnn.get(threads),
       msPerEval: Math.round(ms * 100) / 100,
       speedup: Math.round((base / ms) * 100) / 100,
@@ -191,16 +257,35 @@ for (const c of prepared) {
       mainThreadCpuMsPerEval: main === null ? null : Math.round(main * 10) / 10,
       repeats: c.repeats,
       roundsMs: s.map((x) => Math.round(x.ms * 100) / 100),
+      ...(phases ? { phasesMs: s.map((x) => x.phaseMs) } : {}),
     });
   }
 }
 const after = loadAverage();
 const header = ['case', 'points', 'threads', 'ms/eval', `speed-up vs ${counts[0]}`, 'CPU ms/eval', 'main-thread CPU ms/eval'];
-const lines = rows.map((r) => [r.case, String(r.points), `${r.threads}${modes.length > 1 && r.threads > 1 ? ` ${r.chunking}` : ''} (XNNPACK ${r.xnnpackThreads})`, r.msPerEval.toFixed(2), `${r.speedup.toFixed(2)}×`, r.cpuMsPerEval.toFixed(1), r.mainThreadCpuMsPerEval === null ? '–' : r.mainThreadCpuMsPerEval.toFixed(1)]);
+const lines = rows.map((r) => [r.case, String(r.points), `${r.label} (XNNPACK ${r.xnnpackThreads})`, r.msPerEval.toFixed(2), `${r.speedup.toFixed(2)}×`, r.cpuMsPerEval.toFixed(1), r.mainThreadCpuMsPerEval === null ? '–' : r.mainThreadCpuMsPerEval.toFixed(1)]);
 const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
 const fmt = (cells) => cells.map((cell, i) => cell.padStart(widths[i])).join('  ');
 console.log(fmt(header));
 for (const l of lines) console.log(fmt(l));
+if (phases) {
+  // per case: a row per phase, a column per setting (medians of rounds; a phase absent from a round counts 0)
+  for (const c of prepared) {
+    const names = [];
+    for (const setting of settings) for (const x of samples.get(`${c.name}|${label(setting)}`)) for (const name of Object.keys(x.phaseMs)) if (!names.includes(name)) names.push(name);
+    const own = names.filter((n) => !n.startsWith('  ')).sort();
+    const inner = names.filter((n) => n.startsWith('  '));
+    const ordered = [...own, ...inner];
+    const cols = settings.map((setting) => samples.get(`${c.name}|${label(setting)}`));
+    const head = [`${c.name}: wall ms per evaluation on the main thread (phases indented: inside the ones above)`, ...settings.map((s) => `${label(s)} thr`)];
+    const body = ordered.map((name) => [name, ...cols.map((s) => median(s.map((x) => x.phaseMs[name] ?? 0)).toFixed(3))]);
+    body.push(['total (measured around the evaluations)', ...cols.map((s) => median(s.map((x) => x.ms)).toFixed(3))]);
+    const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+    console.log('');
+    console.log(head.map((h, i) => (i === 0 ? h.padEnd(w[i]) : h.padStart(w[i]))).join('  '));
+    for (const b of body) console.log(b.map((cell, i) => (i === 0 ? cell.padEnd(w[i]) : cell.padStart(w[i]))).join('  '));
+  }
+}
 console.log(`load average after: ${after}; OS threads of this process at the end: ${osThreads() ?? 'unknown'}; wasm build: ${JSON.stringify(wasmThreadsState())}`);
 const result = {
   bench: 'threads-scaling',

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { KanpinnInputError, setBackend, setThreads, parseBackendName, defaultBackendName } from '../../src/internal.js';
+import { KanpinnInputError, setBackend, setThreads, setJetChoice, parseBackendName, defaultBackendName } from '../../src/internal.js';
 import { ACCURACY_TASKS, ACCURACY_THRESHOLDS, runAccuracyTask, type AccuracyRun } from '../bench/accuracySuite.js';
 import { EVAL_CASES, repeatsFor, runEvalCase, type EvalResult } from '../bench/evalSuite.js';
 import { machineInfo } from '../bench/machine.js';
@@ -35,6 +35,7 @@ interface BenchArgs {
   readmeFile: string;
   backend?: string;
   threads?: number;
+  jet?: 'auto' | 'plain';
 }
 
 /** Names in `--only`, each checked against the suite's names. */
@@ -97,6 +98,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       .option('steps', { type: 'number', describe: 'accuracy/paper/pinnacle: steps per KAN stage instead of the suite\'s (an MLP gets the same total)' })
       .option('save', { type: 'string', describe: 'write DIR/SUITE.json and DIR/SUITE.md' })
       .option('threads', { type: 'number', describe: "CPU threads of the KAN and MLP kernels (default: KANPINN_THREADS, else the machine's cores)" })
+      .option('jet', { type: 'string', choices: ['auto', 'plain'], describe: 'jet channels of the loss terms (as solve --jet): auto uses the forward Laplacian where a residual allows it, plain never (for comparisons)' })
       .option('readme', { type: 'boolean', default: false, describe: 'rewrite the README Benchmarks section from the saved results (runs no suite)' })
       .option('results', { type: 'string', default: RESULTS_DIR, describe: 'with --readme: folder of the saved SUITE.json files' })
       .option('readme-file', { type: 'string', default: 'README.md', describe: 'with --readme: the README to rewrite' })
@@ -114,6 +116,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       if (!Number.isInteger(args.threads) || args.threads < 1) throw new KanpinnInputError(`--threads: expected an integer >= 1, got ${args.threads}`);
       setThreads(args.threads);
     }
+    if (args.jet !== undefined) setJetChoice(args.jet);
     if (args.save !== undefined) prepareOutputDir(args.save, '--save');
     if (args.suite === 'symbolic') {
       // Interpretability timings (hello-KAN workflow, symbolic fitting vs pykan, Example 6): JSON only.

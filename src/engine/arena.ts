@@ -13,18 +13,31 @@
  * `cpu` backend keeps the very array it was made from) while the next call reuses the memory.
  */
 
-/** The typed arrays the kernels share. */
-export type SharedArray = Float32Array | Float64Array;
+/** The typed arrays the kernels share (Int32Array: indices a pass records for a later one, e.g. a KAN layer's spans). */
+export type SharedArray = Float32Array | Float64Array | Int32Array;
+
+/** The element type of a shared array, as specs and views name it. */
+export type SharedType = 'f32' | 'f64' | 'i32';
+
+/** The element type of `array`. */
+export function sharedType(array: SharedArray): SharedType {
+  return array instanceof Float64Array ? 'f64' : array instanceof Int32Array ? 'i32' : 'f32';
+}
+
+/** A view of `length` elements of `type` at `byteOffset` of `buffer`. */
+export function sharedView(buffer: SharedArrayBuffer, type: SharedType, byteOffset: number, length: number): SharedArray {
+  return type === 'f64' ? new Float64Array(buffer, byteOffset, length) : type === 'i32' ? new Int32Array(buffer, byteOffset, length) : new Float32Array(buffer, byteOffset, length);
+}
 
 /** One array of a call's layout: its element type and length. */
 export interface ArenaSpec {
-  type: 'f32' | 'f64';
+  type: SharedType;
   length: number;
 }
 
 /** Where an array lies in the arena: what a worker needs to make the same view of its copy of the buffer. */
 export interface ArenaView {
-  type: 'f32' | 'f64';
+  type: SharedType;
   byteOffset: number;
   length: number;
 }
@@ -74,7 +87,7 @@ export class SharedArena {
     const places: ArenaView[] = [];
     let offset = 0;
     for (const spec of specs) {
-      views.push(spec.type === 'f64' ? new Float64Array(buffer, offset, spec.length) : new Float32Array(buffer, offset, spec.length));
+      views.push(sharedView(buffer, spec.type, offset, spec.length));
       places.push({ type: spec.type, byteOffset: offset, length: spec.length });
       offset += alignedBytes(spec);
     }

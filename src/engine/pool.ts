@@ -16,10 +16,11 @@
  * worker that stops answering, is an exception in the caller, never a hang.
  */
 import { codeGenerationAllowed } from '../jet/codegen.js';
-import { SharedArena, type ArenaSpec, type SharedArray } from './arena.js';
+import { SharedArena, sharedType, type ArenaSpec, type SharedArray } from './arena.js';
 import { CTL, CTL_WORDS, ERROR_BYTES, EXTERNAL_TAG, VIEW_TAG, WORK, WORK_WORDS, WORKER_SOURCE } from './workerSource.js';
 import { scriptExecArgv, setWasmThreads } from './wasmThreads.js';
 import { builtin } from './builtin.js';
+import { phaseEnd, phaseStart } from './phases.js';
 
 interface NodeWorker {
   unref(): void;
@@ -50,6 +51,12 @@ interface NodeOs {
  * 100×3 MLP at 525 points was still 0.79×. 1,000,000 keeps the 525-point rows on the calling
  * thread; the threads pay off only for large batches, and little even there, until the rest of the
  * step (matrix products, tfjs ops) is threaded too. (One empty threaded dispatch: 13 µs median.)
+ * Measured again 2026-11-30 for the KAN network's one-pass-per-direction calls
+ * (kan/layerThreads.ts `NETWORK_WORK_WEIGHT`, `bench/threads-scaling.mjs --min-work 1`, load 9-11):
+ * two threads pay from ~2-3k points of a [2,10,1] KAN (~300-450k units per forward pass), never at
+ * 525. The value stays 1,000,000 because the MLP kernels' work is calibrated to it
+ * (mlp/activationThreads.ts, mlp/fusedMlp.ts); the KAN's network passes weigh their units by 2.2
+ * to reach their own crossover.
  */
 export const THREAD_MIN_WORK = 1_000_000;
 
@@ -338,7 +345,7 @@ function layoutCall(args: unknown[], workers: number, points: number, bounds: nu
   const specs: ArenaSpec[] = [];
   for (const arg of args) {
     if (!(arg instanceof SharedArg) || (arg.use !== 'sum' && inSharedMemory(arg.array))) continue;
-    const type = arg.array instanceof Float64Array ? 'f64' : 'f32';
+    const type = sharedType(arg.array);
     const copies = arg.use === 'sum' ? workers : 1;
     for (let c = 0; c < copies; c++) specs.push({ type, length: arg.array.length });
   }
@@ -368,7 +375,7 @@ function layoutCall(args: unknown[], workers: number, points: number, bounds: nu
       let index = externals.indexOf(buffer);
       if (index < 0) index = externals.push(buffer) - 1;
       local.push(arg.array);
-      const place = { type: arg.array instanceof Float64Array ? 'f64' : 'f32', byteOffset: arg.array.byteOffset, length: arg.array.length };
+      const place = { type: sharedType(arg.array), byteOffset: arg.array.byteOffset, length: arg.array.length };
       for (const list of perWorker) list.push({ [EXTERNAL_TAG]: { index, ...place } });
     } else {
       const view = views[next]!;
@@ -409,9 +416,12 @@ function postJob(slot: Slot, key: string, source: string, externals: SharedArray
   slot.generation = arena.generation;
   const ext = sameBuffers(slot.externals, externals) ? null : externals;
   if (ext !== null) slot.externals = externals;
+  let t = phaseStart();
   slot.port.postMessage({ job: slot.job, key, source: first ? source : null, buffer, externals: ext, ...job });
+  t = phaseEnd('pool: post jobs: postMessage', t);
   Atomics.store(slot.ctl, CTL.GO, slot.job);
   Atomics.notify(slot.ctl, CTL.GO);
+  phaseEnd('pool: post jobs: notify', t);
 }
 
 function sameBuffers(held: readonly SharedArrayBuffer[], wanted: readonly SharedArrayBuffer[]): boolean {
@@ -428,15 +438,18 @@ export function runThreaded(call: ThreadedCall): void {
     runChunked(call);
     return;
   }
+  let t = phaseStart();
   const T = call.threads;
   const slots = ensurePool(T - 1);
   if (slots === null) throw new Error('kernel threads: worker_threads is not available here');
   const local = localKernel(call.kernel);
   const key = call.kernel.key;
-  const bounds = Array.from({ length: T + 1 }, (_, t) => Math.round((call.points * t) / T));
+  const bounds = Array.from({ length: T + 1 }, (_, i) => Math.round((call.points * i) / T));
   const { views: arenaViews, local: localArgs, perWorker, sums, externals } = layoutCall(call.args, T - 1, call.points, bounds);
   threadedCalls += 1;
+  t = phaseEnd('pool: arena layout, copies in', t);
   for (let w = 1; w < T; w++) postJob(slots[w - 1]!, key, local.source, externals, { n0: bounds[w]!, n1: bounds[w + 1]!, args: perWorker[w - 1], chunked: null });
+  t = phaseEnd('pool: post jobs', t);
   const started = Date.now();
   let failure: Error | null = null;
   try {
@@ -444,6 +457,7 @@ export function runThreaded(call: ThreadedCall): void {
   } catch (error) {
     failure = error instanceof Error ? error : new Error(String(error));
   }
+  t = phaseEnd('pool: calling thread\'s chunks', t);
   const deadline = Date.now() + Math.max(START_TIMEOUT_MS, SLOW_FACTOR * (Date.now() - started));
   for (let w = 1; w < T; w++) {
     const slot = slots[w - 1]!;
@@ -462,6 +476,7 @@ export function runThreaded(call: ThreadedCall): void {
       if (failure === null) failure = new Error(`kernel thread ${w}: ${errorText(slot.errors)}`);
     }
   }
+  t = phaseEnd('pool: wait for workers', t);
   if (failure !== null) throw failure;
   let view = 0;
   call.args.forEach((arg) => {
@@ -482,6 +497,7 @@ export function runThreaded(call: ThreadedCall): void {
       for (let i = 0; i < target.length; i++) target[i] = target[i]! + slice[i]!;
     }
   }
+  phaseEnd('pool: copies out, sums', t);
 }
 
 /**
@@ -532,6 +548,7 @@ let chunkSeq = 0;
  * ran which chunk (deterministic, equal to one thread's up to summation order).
  */
 function runChunked(call: ThreadedCall): void {
+  let t = phaseStart();
   const T = call.threads;
   const slots = ensurePool(T - 1);
   if (slots === null || work === null) throw new Error('kernel threads: worker_threads is not available here');
@@ -543,7 +560,7 @@ function runChunked(call: ThreadedCall): void {
   const specs: ArenaSpec[] = [];
   for (const arg of call.args) {
     if (!(arg instanceof SharedArg)) continue;
-    const type = arg.array instanceof Float64Array ? 'f64' : 'f32';
+    const type = sharedType(arg.array);
     if (arg.use === 'sum') for (let c = 0; c < chunks; c++) specs.push({ type, length: arg.array.length });
     else if (!inSharedMemory(arg.array)) specs.push({ type, length: arg.array.length });
   }
@@ -570,7 +587,7 @@ function runChunked(call: ThreadedCall): void {
       let at = externals.indexOf(buffer);
       if (at < 0) at = externals.push(buffer) - 1;
       localArgs.push(arg.array);
-      workerArgs.push({ [EXTERNAL_TAG]: { index: at, type: arg.array instanceof Float64Array ? 'f64' : 'f32', byteOffset: arg.array.byteOffset, length: arg.array.length } });
+      workerArgs.push({ [EXTERNAL_TAG]: { index: at, type: sharedType(arg.array), byteOffset: arg.array.byteOffset, length: arg.array.length } });
     } else {
       const view = views[next]!;
       view.set(arg.array); // an output starts as the caller's array too
@@ -588,7 +605,9 @@ function runChunked(call: ThreadedCall): void {
   Atomics.store(work, WORK.FAILED, 0);
   Atomics.store(work, WORK.CLAIM, seq << 8);
   const sumPlaces = sums.map((s) => [s.index, s.places]);
+  t = phaseEnd('pool: arena layout, copies in', t);
   for (let w = 1; w < T; w++) postJob(slots[w - 1]!, key, local.source, externals, { n0: 0, n1: 0, args: workerArgs, chunked: { seq, chunks, bounds, sums: sumPlaces, worker: w } });
+  t = phaseEnd('pool: post jobs', t);
   const started = Date.now();
   let failure: Error | null = null;
   for (;;) {
@@ -608,6 +627,7 @@ function runChunked(call: ThreadedCall): void {
     }
     Atomics.add(work, WORK.DONE, 1);
   }
+  t = phaseEnd('pool: calling thread\'s chunks', t);
   // the chunks the workers started: wait for them (each is about a chunk's time)
   const deadline = Date.now() + Math.max(START_TIMEOUT_MS, SLOW_FACTOR * (Date.now() - started));
   for (let done = Atomics.load(work, WORK.DONE); done < chunks; done = Atomics.load(work, WORK.DONE)) {
@@ -618,6 +638,7 @@ function runChunked(call: ThreadedCall): void {
     }
     Atomics.wait(work, WORK.DONE, done, Math.min(left, 1000));
   }
+  t = phaseEnd('pool: wait for workers', t);
   const failed = Atomics.load(work, WORK.FAILED);
   if (failure !== null) throw failure;
   if (failed > 0) {
@@ -632,4 +653,5 @@ function runChunked(call: ThreadedCall): void {
       for (let i = 0; i < target.length; i++) target[i] = target[i]! + slice[i]!;
     }
   }
+  phaseEnd('pool: copies out, sums', t);
 }

@@ -49,9 +49,10 @@ export class ArrayPool {
     return take(this.f64Free, length, shared) ?? (shared ? new Float64Array(new SharedArrayBuffer(length * 8)) : new Float64Array(length));
   }
 
-  /** An int32 array of `length` elements, contents undefined. */
+  /** An int32 array of `length` elements, contents undefined (shared like the float arrays: a threaded pass may record indices in it). */
   i32(length: number): Int32Array {
-    return this.i32Free.get(length)?.pop() ?? new Int32Array(length);
+    const shared = wantShared(length);
+    return take(this.i32Free, length, shared) ?? (shared ? new Int32Array(new SharedArrayBuffer(length * 4)) : new Int32Array(length));
   }
 
   /** Returns arrays taken from this pool (nulls are skipped); the caller must not use them afterwards. */
@@ -94,7 +95,7 @@ function isShared(array: Float32Array | Float64Array | Int32Array): boolean {
 }
 
 /** A free array of `length` in (or, for `shared` false, outside) shared memory, or undefined; free arrays of the other kind are dropped. */
-function take<T extends Float32Array | Float64Array>(free: Map<number, T[]>, length: number, shared: boolean): T | undefined {
+function take<T extends Float32Array | Float64Array | Int32Array>(free: Map<number, T[]>, length: number, shared: boolean): T | undefined {
   const list = free.get(length);
   while (list !== undefined && list.length > 0) {
     const array = list.pop()!;

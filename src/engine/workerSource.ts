@@ -52,7 +52,8 @@ const kernels = new Map();
 let arena = null;
 let externals = [];
 function make(buffer, place) {
-  return place.type === 'f64' ? new Float64Array(buffer, place.byteOffset, place.length) : new Float32Array(buffer, place.byteOffset, place.length);
+  if (place.type === 'f64') return new Float64Array(buffer, place.byteOffset, place.length);
+  return place.type === 'i32' ? new Int32Array(buffer, place.byteOffset, place.length) : new Float32Array(buffer, place.byteOffset, place.length);
 }
 function view(arg) {
   if (arg === null || typeof arg !== 'object') return arg;

@@ -7,7 +7,9 @@ import * as tf from '../tf.js';
 import type { JetPlan } from '../jet/plan.js';
 import type { BaseFunction } from '../jet/baseFunctions.js';
 import { kanEdgeBackward, kanEdgeForward } from './edgeKernel.js';
-import { edgePolynomials, kanLayerBackward, kanLayerForward, type BackwardWork, type LayerGeometry, type PreludeCache, type LayerGradients, type LayerParams } from './layerKernel.js';
+import { edgePolynomials, generatedArgs, generatedKernelsEnabled, kanLayerBackward, kanLayerForward, splineParamGrads, type BackwardWork, type LayerGeometry, type PreludeCache, type LayerGradients, type LayerParams } from './layerKernel.js';
+import { networkPassesOn, networkThreads, threadedNetworkBackward, threadedNetworkForward, type NetworkLayer } from './layerThreads.js';
+import { phaseEnd, phaseStart } from '../engine/phases.js';
 import { constantFactors } from './layerCodegen.js';
 import { ArrayPool } from '../engine/scratch.js';
 import { computeTensor, computeTensors } from '../engine/backendMemory.js';
@@ -188,6 +190,8 @@ export function kanNetworkJet(layers: readonly KanLayer[], plan: JetPlan, x: tf.
       return { coef, scaleBase, scaleSp, mask: layer.mask, symbolic: affine ? symbolicParams(layer, affine) : null };
     });
   };
+  // the whole network as one threaded pass each way needs the generated kernel in every layer
+  const wholeNetworkThreadable = networkPassesOn() && generatedKernelsEnabled() && !symbolic.some((s) => s);
   const op = tf.customGrad((...args: unknown[]) => {
     const tensors = args.slice(0, inputs.length) as tf.Tensor[];
     // kept for the backward pass: each layer's input jets, polynomials, and the input's constant factors
@@ -196,19 +200,38 @@ export function kanNetworkJet(layers: readonly KanLayer[], plan: JetPlan, x: tf.
     let constS: Float64Array[] | null = null;
     // each layer's spans and sigmoids, recorded by its forward pass for its backward pass
     const caches: PreludeCache[] = layers.map((layer) => ({ spans: networkArrays.i32(count * layer.nIn), sigmoids: networkArrays.f64(count * layer.nIn), filled: false }));
+    /** The layers of a whole-network pass: `hidden` are the hidden layers' jets (layer l ≥ 1 reads hidden[l − 1]). */
+    const networkLayers = (hidden: readonly Float32Array[], params: readonly LayerParams[], inputFactors: Float64Array[] | null): NetworkLayer[] =>
+      layers.map((layer, l) => ({
+        k: layer.k,
+        args: generatedArgs(geometries[l]!, l === 0 ? xs[0]! : hidden[l - 1]!, count, params[l]!, raws[l]!),
+        constS: l === 0 ? inputFactors : null,
+        spans: caches[l]!.spans,
+        sigmoids: caches[l]!.sigmoids,
+      }));
     const last = layers[L - 1]!;
     const value = computeTensor([C, count, last.nOut], [x, ...tensors], ([xIn, ...arrays], out) => {
+      let t = phaseStart();
       const params = paramsOf(arrays);
       raws = layers.map((_, l) => edgePolynomials(geometries[l]!, params[l]!.coef));
       const X0 = networkArrays.f32(xIn!.length);
       X0.set(xIn!);
       xs.push(X0);
       constS = constantFactors(plan, X0, count, layers[0]!.nIn);
-      for (let l = 0; l < L; l++) {
-        const into = l === L - 1 ? out : networkArrays.f32(C * count * layers[l]!.nOut);
-        kanLayerForward(geometries[l]!, plan, xs[l]!, count, params[l]!, raws[l], into, l === 0 ? constS : undefined, caches[l]);
-        if (l < L - 1) xs.push(into);
+      const Ys = layers.map((layer, l) => (l === L - 1 ? out : networkArrays.f32(C * count * layer.nOut)));
+      t = phaseEnd('kan forward: polynomials, input copy, constant factors', t);
+      // all layers in one threaded pass where every layer runs the generated kernel (layerThreads.ts)
+      if (wholeNetworkThreadable && networkThreads(plan, count, layers, false) > 1 && threadedNetworkForward(plan, networkLayers(Ys.slice(0, L - 1), params, constS), Ys)) {
+        xs.push(...Ys.slice(0, L - 1));
+        for (const cache of caches) cache.filled = true;
+        phaseEnd('kan forward: network pass (threads)', t);
+        return;
       }
+      for (let l = 0; l < L; l++) {
+        kanLayerForward(geometries[l]!, plan, xs[l]!, count, params[l]!, raws[l], Ys[l], l === 0 ? constS : undefined, caches[l]);
+        if (l < L - 1) xs.push(Ys[l]!);
+      }
+      phaseEnd('kan forward: layer passes', t);
     });
     return {
       value,
@@ -218,7 +241,28 @@ export function kanNetworkJet(layers: readonly KanLayer[], plan: JetPlan, x: tf.
           return symbolic[l] ? [coef, scaleBase, scaleBase, [layer.nIn, layer.nOut, 4]] : [coef, scaleBase, scaleBase];
         });
         return computeTensors(shapes, [dy, ...tensors], ([dyIn, ...arrays], outs) => {
+          let t = phaseStart();
           const params = paramsOf(arrays);
+          if (wholeNetworkThreadable && caches.every((cache) => cache.filled) && networkThreads(plan, count, layers, true) > 1) {
+            const dRaws = raws.map((raw) => networkArrays.f64(raw.length).fill(0));
+            const dSbs = layers.map((layer) => networkArrays.f64(layer.nIn * layer.nOut).fill(0));
+            const dXs = layers.map((_, l) => (l > 0 ? networkArrays.f32(xs[l]!.length) : null));
+            if (threadedNetworkBackward(plan, networkLayers(xs.slice(1), params, constS), dyIn!, dRaws, dSbs, dXs)) {
+              t = phaseEnd('kan backward: network pass (threads)', t);
+              let at = 0;
+              layers.forEach((_, l) => {
+                // symbolic layers never take this path: three outputs per layer
+                splineParamGrads(geometries[l]!, params[l]!, raws[l]!, dRaws[l]!, { dCoef: outs[at], dScaleSp: outs[at + 2] });
+                outs[at + 1]!.set(dSbs[l]!);
+                at += 3;
+              });
+              networkArrays.give(...dRaws, ...dSbs, ...dXs, ...xs);
+              for (const cache of caches) networkArrays.give(cache.spans, cache.sigmoids);
+              phaseEnd('kan backward: parameter gradients', t);
+              return;
+            }
+            networkArrays.give(...dRaws, ...dSbs, ...dXs);
+          }
           let dY = dyIn!;
           let at = outs.length;
           for (let l = L - 1; l >= 0; l--) {
@@ -242,6 +286,7 @@ export function kanNetworkJet(layers: readonly KanLayer[], plan: JetPlan, x: tf.
           }
           networkArrays.give(...xs);
           for (const cache of caches) networkArrays.give(cache.spans, cache.sigmoids);
+          phaseEnd('kan backward: layer passes', t);
         });
       },
     };

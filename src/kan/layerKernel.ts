@@ -31,7 +31,13 @@ export function useGeneratedKernels(enabled: boolean): boolean {
   return previous;
 }
 
-function generatedArgs(geo: LayerGeometry, X: Float32Array, N: number, p: LayerParams, raw: Float64Array, cache?: PreludeCache): GeneratedArgs {
+/** Whether spline-only layers run the generated kernels (see `useGeneratedKernels`). */
+export function generatedKernelsEnabled(): boolean {
+  return generatedKernels;
+}
+
+/** The arguments of a generated pass over X (`cache`: the spans and sigmoids a record pass writes and a replay pass reads). */
+export function generatedArgs(geo: LayerGeometry, X: Float32Array, N: number, p: LayerParams, raw: Float64Array, cache?: PreludeCache): GeneratedArgs {
   const args: GeneratedArgs = { nIn: geo.nIn, nOut: geo.nOut, base: geo.base, tables: geo.tables, X, N, raw, scaleBase: p.scaleBase, scaleSp: p.scaleSp, mask: p.mask };
   if (cache) {
     args.spans = cache.spans;

@@ -10,7 +10,8 @@ import { cachedKernel, compileKernel, range } from '../jet/codegen.js';
 import { jetSource } from '../jet/factors.js';
 import type { JetPlan } from '../jet/plan.js';
 
-export type GeneratedActivationForward = (Z: Float32Array, bias: Float32Array, N: number, n: number, Y: Float32Array) => void;
+/** The generated forward pass; `TC` is written by the `cached` kernels only (`cachedActivation`). */
+export type GeneratedActivationForward = (Z: Float32Array, bias: Float32Array, N: number, n: number, Y: Float32Array, TC?: Float64Array | null) => void;
 /**
  * The generated backward pass: writes dZ (not read first), adds into dBias; `blocks`, `XIN` and
  * `dW` are read only by the `blocks` and `inputs<d>` variants (`BackwardVariant`).
@@ -26,6 +27,7 @@ export type GeneratedActivationBackward = (
   blocks?: Float32Array[] | null,
   XIN?: Float32Array | null,
   dW?: Float64Array | null,
+  TC?: Float64Array | null,
 ) => void;
 
 /** σ^{(m)}(z) for m = 0..order into out (the generic path for activations without closed forms here). */
@@ -82,8 +84,34 @@ function tablesFor(activation: string, order: number): string {
  */
 const SILU_FORMS = ['z * sg', 'z * sg1 + sg', 'z * sg1 * (1 - 2 * sg) + 2 * sg1', 'z * sg1 * (1 - 6 * sg + 6 * sg * sg) + 3 * sg1 * (1 - 2 * sg)'];
 
-/** Declarations of d0..d{order} = σ^{(m)}(z). */
-function derivativeCode(activation: string, order: number): string {
+/**
+ * Whether a forward pass can keep what the activation's derivatives up to `order` (the backward
+ * pass's: the plan's order + 1) are made of, so that the backward pass reads them instead of
+ * evaluating the activation again (`cached` kernels): two float64 per element, TC[2·base] and
+ * TC[2·base + 1]: tanh's t and sech² (to 3rd order), sin's sin and cos, silu's sigmoid (to 3rd
+ * order). The backward pass then computes the same float64 values as from z, so the same results.
+ */
+export function cachedActivation(activation: string, order: number): boolean {
+  return ((activation === 'tanh' || activation === 'silu') && order <= 3) || activation === 'sin';
+}
+
+/** What a cached forward pass stores per element (see `cachedActivation`). */
+function cacheStore(activation: string): string {
+  return activation === 'tanh' ? 'TC[2 * base] = t; TC[2 * base + 1] = sech2;' : activation === 'sin' ? 'TC[2 * base] = sn; TC[2 * base + 1] = cs;' : 'TC[2 * base] = sg;';
+}
+
+/** Declarations of d0..d{order} = σ^{(m)}(z), from the forward pass's `TC` where `cached`. */
+function derivativeCode(activation: string, order: number, cached = false): string {
+  if (cached && activation === 'tanh') {
+    return ['const t = TC[2 * base]; const sech2 = TC[2 * base + 1];', 'const d0 = t;', 'const d1 = sech2;', 'const d2 = -2 * t * d1;', 'const d3 = d1 * (6 * t * t - 2);'].slice(0, order + 2).join(' ');
+  }
+  if (cached && activation === 'sin') {
+    const forms = ['sn', 'cs', '-sn', '-cs'];
+    return `const sn = TC[2 * base], cs = TC[2 * base + 1]; ${range(order + 1).map((m) => `const d${m} = ${forms[m % 4]};`).join(' ')}`;
+  }
+  if (cached && activation === 'silu') {
+    return `const sg = TC[2 * base]; const sg1 = sg * (1 - sg); ${range(order + 1).map((m) => `const d${m} = ${SILU_FORMS[m]};`).join(' ')}`;
+  }
   if (activation === 'identity') {
     // what baseDerivatives('identity') writes: z, 1, then zeros (the network's output layer)
     return range(order + 1).map((m) => `const d${m} = ${m === 0 ? 'z' : m === 1 ? '1' : '0'};`).join(' ');
@@ -102,7 +130,7 @@ function derivativeCode(activation: string, order: number): string {
   return `H.deriv(z, ${order}, dbuf); ${range(order + 1).map((m) => `const d${m} = dbuf[${m}];`).join(' ')}`;
 }
 
-function forwardSource(plan: JetPlan, activation: string): string {
+function forwardSource(plan: JetPlan, activation: string, cached = false): string {
   const C = plan.channels.length;
   const M = plan.maxOrder;
   const M1 = M + 1;
@@ -123,7 +151,8 @@ function forwardSource(plan: JetPlan, activation: string): string {
   let j = 0;
   for (let base = 0; base < stride; base++) {
     const z = Z[base] + bias[j];
-    ${derivativeCode(activation, M)}
+    ${derivativeCode(activation, M)}${cached ? `
+    ${cacheStore(activation)}` : ''}
     Y[base] = d0;
     ${C > 1 ? loads : ''}
     ${channels.join('\n    ')}
@@ -142,19 +171,25 @@ function forwardSource(plan: JetPlan, activation: string): string {
  *   (X the layer's input [C·N, d]) is added into `dW` instead. For the first layer (d = the
  *   network's input width, 2 or 3) that product is a few flops per element here, against a matMul
  *   whose packing of dZ cost as much as a 100-wide layer's (and its dX is never needed).
- * All three run on the kernel threads too (activationThreads.ts); the `blocks` and `inputs<d>`
- * variants keep a running row index `p`, which a chunk starts at its first point.
+ * - `transposed`: dL/dZ as in `plain`, and again transposed, dZᵀ [n, C·N] in `blocks[0]`: the left
+ *   operand of the weight gradient as dWᵀ = dZᵀ·X, one product with no transpose kernel before it
+ *   (fusedMlp.ts, narrow layers: at a few hundred points each tfjs kernel's dispatch costs as much
+ *   as its arithmetic).
+ * The first three run on the kernel threads too (activationThreads.ts); `transposed` runs on the
+ * calling thread only. The `blocks`, `transposed` and `inputs<d>` variants keep a running row
+ * index `p`, which a chunk starts at its first point.
  */
-export type BackwardVariant = 'plain' | 'blocks' | `inputs${number}`;
+export type BackwardVariant = 'plain' | 'blocks' | 'transposed' | `inputs${number}`;
 
 /** Width of the column blocks of the `blocks` variant: 16 floats, one cache line per row. */
 export const GRADIENT_BLOCK = 16;
 
-function backwardSource(plan: JetPlan, activation: string, variant: BackwardVariant = 'plain'): string {
+function backwardSource(plan: JetPlan, activation: string, variant: BackwardVariant = 'plain', cached = false): string {
   const C = plan.channels.length;
   const M = plan.maxOrder;
   const M1 = M + 1;
   const blocks = variant === 'blocks';
+  const transposed = variant === 'transposed';
   const inputs = variant.startsWith('inputs') ? Number(variant.slice(6)) : 0;
   // the factor gradients are the locals ds<slot> declared below, not a dS array
   const { loads, slots, grads } = jetSource(plan, (slot) => `ds${slot}`);
@@ -180,6 +215,11 @@ function backwardSource(plan: JetPlan, activation: string, variant: BackwardVari
     stores.push('const blk = BLK[j]; const bw = BW[j]; const bo = p * bw + (j & 15); const bc = N * bw;');
     stores.push(...range(C).map((c) => `blk[${c === 0 ? 'bo' : `bo + ${c} * bc`}] = ${c === 0 ? 'dz0' : `v${c}`};`));
   }
+  if (transposed) {
+    // dZᵀ [n, C·N]: element (row c·N + p, column j) at j·C·N + c·N + p
+    stores.push('const to = j * rt + p;');
+    stores.push(...range(C).map((c) => `dZT[${c === 0 ? 'to' : `to + ${c} * N`}] = ${c === 0 ? 'dz0' : `v${c}`};`));
+  }
   if (inputs > 0) {
     // XIN [C·N, d]: channel c's row of point p starts at (c·N + p)·d
     for (const i of range(inputs)) {
@@ -189,17 +229,18 @@ function backwardSource(plan: JetPlan, activation: string, variant: BackwardVari
   }
   const setup =
     (blocks ? `const BLK = []; const BW = new Int32Array(n); for (let k = 0; k < n; k++) { BLK.push(blocks[k >> 4]); BW[k] = Math.min(16, n - (k & ~15)); }\n  ` : '') +
+    (transposed ? `const dZT = blocks[0]; const rt = ${C} * N;\n  ` : '') +
     (inputs > 0 ? `const xc = N * ${inputs};\n  ` : '');
-  const rowIndex = blocks || inputs > 0;
+  const rowIndex = blocks || transposed || inputs > 0;
   return `
   const stride = N * n;
   const X = Z;
   const dbuf = new Float64Array(${M + 3});
-  ${tablesFor(activation, M + 1)}
+  ${cached ? '' : tablesFor(activation, M + 1)}
   ${setup}let j = 0;${rowIndex ? ' let p = 0;' : ''}
   for (let base = 0; base < stride; base++) {
     const z = Z[base] + bias[j];
-    ${derivativeCode(activation, M + 1)}
+    ${derivativeCode(activation, M + 1, cached)}
     let dz0 = dY[base] * d1;
     ${C > 1 ? `${loads}\n    ${gLoads}\n    ${slotLines.join('\n    ')}\n    ${values.join('\n    ')}` : ''}
     ${inputs > 0 ? `const xr = p * ${inputs};` : ''}
@@ -209,8 +250,8 @@ function backwardSource(plan: JetPlan, activation: string, variant: BackwardVari
   }`;
 }
 
-const FORWARD_ARGS = ['Z', 'bias', 'N', 'n', 'Y'];
-const BACKWARD_ARGS = ['Z', 'bias', 'N', 'n', 'dY', 'dZ', 'dBias', 'blocks', 'XIN', 'dW'];
+const FORWARD_ARGS = ['Z', 'bias', 'N', 'n', 'Y', 'TC'];
+const BACKWARD_ARGS = ['Z', 'bias', 'N', 'n', 'dY', 'dZ', 'dBias', 'blocks', 'XIN', 'dW', 'TC'];
 const forwardCache = new Map<string, GeneratedActivationForward>();
 const backwardCache = new Map<string, GeneratedActivationBackward>();
 
@@ -230,16 +271,26 @@ function keyOf(plan: JetPlan, activation: string): string {
  * The JavaScript source of a generated activation pass: the body of `function (Z, bias, N, n, Y)`
  * (forward) or `function (Z, bias, N, n, dY, dZ, dBias)` (backward), for reading what runs.
  */
-export function activationKernelSource(plan: JetPlan, activation: string, pass: 'forward' | 'backward' = 'forward', variant: BackwardVariant = 'plain'): string {
-  return pass === 'forward' ? forwardSource(plan, activation) : backwardSource(plan, activation, variant);
+export function activationKernelSource(plan: JetPlan, activation: string, pass: 'forward' | 'backward' = 'forward', variant: BackwardVariant = 'plain', cached = false): string {
+  return pass === 'forward' ? forwardSource(plan, activation, cached) : backwardSource(plan, activation, variant, cached);
 }
 
-/** The generated forward pass for a plan and activation, or null where code generation is not allowed. */
-export function generatedActivationForward(plan: JetPlan, activation: string, deriv: DerivativeFn): GeneratedActivationForward | null {
-  return cachedKernel(forwardCache, keyOf(plan, activation), () => compileKernel<GeneratedActivationForward>(FORWARD_ARGS, forwardSource(plan, activation), { deriv, ...tanhTables() }));
+/**
+ * The generated forward pass for a plan and activation, or null where code generation is not
+ * allowed; `cached`: it also writes TC (callers check `cachedActivation` first).
+ */
+export function generatedActivationForward(plan: JetPlan, activation: string, deriv: DerivativeFn, cached = false): GeneratedActivationForward | null {
+  return cachedKernel(forwardCache, `${cached ? 'cached|' : ''}${keyOf(plan, activation)}`, () =>
+    compileKernel<GeneratedActivationForward>(FORWARD_ARGS, forwardSource(plan, activation, cached), { deriv, ...tanhTables() }),
+  );
 }
 
-/** The generated backward pass (`variant`: what it writes), or null where code generation is not allowed. */
-export function generatedActivationBackward(plan: JetPlan, activation: string, deriv: DerivativeFn, variant: BackwardVariant = 'plain'): GeneratedActivationBackward | null {
-  return cachedKernel(backwardCache, `${variant}|${keyOf(plan, activation)}`, () => compileKernel<GeneratedActivationBackward>(BACKWARD_ARGS, backwardSource(plan, activation, variant), { deriv, ...tanhTables() }));
+/**
+ * The generated backward pass (`variant`: what it writes), or null where code generation is not
+ * allowed; `cached`: it reads the activation's values from TC (written by the cached forward pass).
+ */
+export function generatedActivationBackward(plan: JetPlan, activation: string, deriv: DerivativeFn, variant: BackwardVariant = 'plain', cached = false): GeneratedActivationBackward | null {
+  return cachedKernel(backwardCache, `${variant}|${cached ? 'cached|' : ''}${keyOf(plan, activation)}`, () =>
+    compileKernel<GeneratedActivationBackward>(BACKWARD_ARGS, backwardSource(plan, activation, variant, cached), { deriv, ...tanhTables() }),
+  );
 }

@@ -10,7 +10,7 @@ import * as tf from '../tf.js';
 import type { JetPlan } from '../jet/plan.js';
 import { baseDerivatives } from '../jet/baseFunctions.js';
 import { compileJet } from '../jet/factors.js';
-import { generatedActivationBackward, generatedActivationForward, type BackwardVariant } from './activationCodegen.js';
+import { cachedActivation, generatedActivationBackward, generatedActivationForward, type BackwardVariant } from './activationCodegen.js';
 import { backwardThreads, threadedActivationBackward, threadedActivationBackwardFused, threadedActivationForward } from './activationThreads.js';
 
 let generatedKernels = true;
@@ -126,6 +126,22 @@ export function activationForwardInto(activation: KernelActivation, plan: JetPla
   return Y;
 }
 
+/**
+ * The forward pass (into Y) on the calling thread that also keeps the activation's values in TC
+ * (2·N·n float64: two per element of the value channel) for the backward pass, which
+ * then does not evaluate the activation again (activationCodegen.ts `cachedActivation`: tanh's
+ * arithmetic exp and division were about a third of a backward element's work). Returns false,
+ * having written nothing, where that does not run: generated kernels off or not allowed, no cached
+ * form at the plan's order, or a call big enough for the kernel threads.
+ */
+export function activationForwardCached(activation: KernelActivation, plan: JetPlan, Z: Float32Array, bias: Float32Array, N: number, n: number, Y: Float32Array, TC: Float64Array): boolean {
+  if (!generatedKernels || !cachedActivation(activation, plan.maxOrder + 1) || backwardThreads(plan, N, n, [Z, Y]) >= 2) return false;
+  const run = generatedActivationForward(plan, activation, derivativeFn(activation), true);
+  if (!run) return false;
+  run(Z, bias, N, n, Y, TC);
+  return true;
+}
+
 /** Reverse mode: dL/dY → dL/dZ and dL/dbias. */
 export function activationBackward(
   activation: KernelActivation,
@@ -144,6 +160,7 @@ export function activationBackward(
 /**
  * Reverse mode writing dZ (every element; its contents are not read) and adding into dBias;
  * returns dZ, or the threaded kernel's own array where threads ran (dBias is always added into).
+ * With TC, the activation's values kept by `activationForwardCached`.
  */
 export function activationBackwardInto(
   activation: KernelActivation,
@@ -155,15 +172,17 @@ export function activationBackwardInto(
   dY: Float32Array,
   dZ: Float32Array,
   dBias: Float64Array,
+  TC: Float64Array | null = null,
 ): Float32Array {
   const C = plan.channels.length;
   const M = plan.maxOrder;
   const M1 = M + 1;
   if (generatedKernels) {
-    const run = generatedActivationBackward(plan, activation, derivativeFn(activation));
+    const run = generatedActivationBackward(plan, activation, derivativeFn(activation), 'plain', TC !== null);
     if (run) {
-      const threaded = threadedActivationBackward(activation, plan, Z, bias, N, n, dY, dBias, dZ);
-      if (!threaded) run(Z, bias, N, n, dY, dZ, dBias);
+      // with TC (`activationForwardCached`) the call is one the threads do not take
+      const threaded = TC === null ? threadedActivationBackward(activation, plan, Z, bias, N, n, dY, dBias, dZ) : null;
+      if (!threaded) run(Z, bias, N, n, dY, dZ, dBias, null, null, null, TC);
       return threaded ?? dZ;
     }
   }
@@ -221,16 +240,48 @@ export function activationBackwardFused(
   dY: Float32Array,
   dBias: Float64Array,
   outputs: FusedBackwardOutputs,
+  TC: Float64Array | null = null,
 ): boolean {
   if (!generatedKernels) return false;
   const variant: BackwardVariant = outputs.kind === 'blocks' ? 'blocks' : `inputs${outputs.width}`;
-  const run = generatedActivationBackward(plan, activation, derivativeFn(activation), variant);
+  const run = generatedActivationBackward(plan, activation, derivativeFn(activation), variant, TC !== null);
   if (!run) return false;
-  const threads = backwardThreads(plan, N, n, outputs.kind === 'blocks' ? [Z, dY, outputs.dZ, ...outputs.blocks] : [Z, dY, outputs.X]);
+  // with TC (`activationForwardCached`) the call is one the threads do not take
+  const threads = TC !== null ? 1 : backwardThreads(plan, N, n, outputs.kind === 'blocks' ? [Z, dY, outputs.dZ, ...outputs.blocks] : [Z, dY, outputs.X]);
   if (threads > 1) return threadedActivationBackwardFused(activation, plan, Z, bias, N, n, dY, dBias, outputs, threads);
-  if (outputs.kind === 'blocks') run(Z, bias, N, n, dY, outputs.dZ, dBias, outputs.blocks, null, null);
-  else run(Z, bias, N, n, dY, null, dBias, null, outputs.X, outputs.dW);
+  if (outputs.kind === 'blocks') run(Z, bias, N, n, dY, outputs.dZ, dBias, outputs.blocks, null, null, TC);
+  else run(Z, bias, N, n, dY, null, dBias, null, outputs.X, outputs.dW, TC);
   return true;
+}
+
+/**
+ * The reverse pass writing dZ [C·N, n] and its transpose dZT [n, C·N], adding into dBias: the
+ * generated `transposed` variant in one pass on the calling thread (activationCodegen.ts), or,
+ * where that does not run (kernel threads, no code generation), the plain reverse pass and then
+ * the transpose as a loop.
+ */
+export function activationBackwardTransposed(
+  activation: KernelActivation,
+  plan: JetPlan,
+  Z: Float32Array,
+  bias: Float32Array,
+  N: number,
+  n: number,
+  dY: Float32Array,
+  dZ: Float32Array,
+  dZT: Float32Array,
+  dBias: Float64Array,
+  TC: Float64Array | null = null,
+): void {
+  const run = generatedKernels ? generatedActivationBackward(plan, activation, derivativeFn(activation), 'transposed', TC !== null) : null;
+  if (run && (TC !== null || backwardThreads(plan, N, n, [Z, dY, dZ, dZT]) < 2)) {
+    run(Z, bias, N, n, dY, dZ, dBias, [dZT], null, null, TC);
+    return;
+  }
+  const out = activationBackwardInto(activation, plan, Z, bias, N, n, dY, dZ, dBias);
+  if (out !== dZ) dZ.set(out);
+  const R = dZ.length / n;
+  for (let r = 0; r < R; r++) for (let j = 0; j < n; j++) dZT[j * R + r] = dZ[r * n + j]!;
 }
 
 /** The fused op on tensors: z [C·N, n], bias [n] → y [C·N, n]; differentiable in both. */

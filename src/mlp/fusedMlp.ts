@@ -4,9 +4,12 @@
  * (XNNPACK on wasm), then bias + activation jets by the JS kernel (activationKernel.ts) reading Z
  * and writing Y in place. The backward pass is written out by hand: per layer the activation's
  * reverse kernel gives dZ and dbias (and dZ's column blocks for the weight gradient, in the same
- * pass), then dW = Xᵀ·dZ (`blockedWeightGradient`) and dX = dZ·Wᵀ with explicit transposes (the
- * wasm backend's transposed matMul is 12–18× slower, PERF_NOTES.md). The first layer's dW (a
- * 2- or 3-wide input) is added up by its activation kernel itself, with no dZ and no matMul.
+ * pass; for narrow layers dZᵀ), then dW = Xᵀ·dZ (`blockedWeightGradient`, or dWᵀ = dZᵀ·X) and
+ * dX = dZ·Wᵀ, with every transpose written by a loop (the wasm backend's transposed matMul is
+ * 12–18× slower, PERF_NOTES.md; a transpose kernel's dispatch costs more than these copies). The
+ * first layer's dW (a 2- or 3-wide input) is added up by its activation kernel itself, with no dZ
+ * and no matMul. Hidden layers keep the activation's values (tanh's t and sech², …) from the
+ * forward pass for the backward pass.
  *
  * Against one customGrad per matMul and per activation (the tf-ops path in mlp.ts, kept for GPU
  * backends) this removes the copies between the wasm heap and JS arrays (dataSync/tf.tensor, four
@@ -15,7 +18,8 @@
  */
 import * as tf from '../tf.js';
 import type { JetPlan } from '../jet/plan.js';
-import { activationBackwardFused, activationBackwardInto, activationForwardInto, type KernelActivation } from './activationKernel.js';
+import { activationBackwardFused, activationBackwardInto, activationBackwardTransposed, activationForwardCached, activationForwardInto, type KernelActivation } from './activationKernel.js';
+import { ArrayPool } from '../engine/scratch.js';
 import { GRADIENT_BLOCK } from './activationCodegen.js';
 import { computeTensor, computeTensors } from '../engine/backendMemory.js';
 import { cachedKernel, compileKernel } from '../jet/codegen.js';
@@ -27,26 +31,88 @@ export interface FusedLayer {
   bias: tf.Tensor;
 }
 
-/** Bias + activation jets of one layer: Z [C·N, n] → Y [C·N, n]. */
-function activate(activation: KernelActivation, plan: JetPlan, z: tf.Tensor, bias: tf.Tensor, count: number): tf.Tensor {
-  const n = z.shape[1]!;
-  return computeTensor(z.shape, [z, bias], ([Z, B], Y) => {
-    // B.slice(): the bias as its own small array; the threaded kernel posts it to the workers,
-    // and a view of the wasm heap would post the whole heap (measured: 7× slower on two threads)
-    const out = activationForwardInto(activation, plan, Z!, B!.slice(), count, n, Y);
-    if (out !== Y) Y.set(out); // the threaded kernel wrote its own (shared) array
-  });
+/** Arrays a forward pass keeps for its backward pass (the activations' values), reused across calls. */
+const cacheArrays = new ArrayPool();
+
+/**
+ * Most value-channel elements (points × width) of a hidden layer whose forward pass keeps the
+ * activation's values for its backward pass (activationKernel.ts `activationForwardCached`, two
+ * float64 each: 4 MB at most per layer). An MLP [2,16,16,1] at 525 points has 7k per layer, at
+ * 10.4k points 166k; [2,100,100,100,1] at 525 points 44k.
+ */
+const CACHE_ELEMENTS = 1 << 18;
+
+/**
+ * The activation's values cache of a hidden layer with `n` outputs at `count` points where one
+ * is kept (a tape records, and the layer is small enough), else null.
+ */
+function takeCache(keep: boolean, count: number, n: number): Float64Array | null {
+  return activationCache && keep && count * n <= CACHE_ELEMENTS ? cacheArrays.f64(2 * count * n) : null;
 }
 
-/** Reverse of `activate`: dL/dY → dL/dZ (a tensor) and dL/dbias. */
-function activateBackward(activation: KernelActivation, plan: JetPlan, z: tf.Tensor, bias: tf.Tensor, dy: tf.Tensor, count: number): { dz: tf.Tensor; dBias: tf.Tensor } {
+let activationCache = true;
+
+/**
+ * Whether hidden layers keep the activation's values from the forward to the backward pass (the
+ * default) or the backward pass evaluates the activation again; returns the previous setting.
+ * For tests and before/after benchmarks: both give the same values.
+ */
+export function useActivationCache(enabled: boolean): boolean {
+  const previous = activationCache;
+  activationCache = enabled;
+  return previous;
+}
+
+/**
+ * Y = the activation jets of Z into `Y`; with a cache array, keeps the activation's values there
+ * where the cached kernel runs and returns that array (else it is given back, and null returned).
+ */
+function activateInto(activation: KernelActivation, plan: JetPlan, Z: Float32Array, bias: Float32Array, count: number, n: number, Y: Float32Array, cache: Float64Array | null): Float64Array | null {
+  if (cache !== null && activationForwardCached(activation, plan, Z, bias, count, n, Y, cache)) return cache;
+  cacheArrays.give(cache);
+  const out = activationForwardInto(activation, plan, Z, bias, count, n, Y);
+  if (out !== Y) Y.set(out); // the threaded kernel wrote its own (shared) array
+  return null;
+}
+
+/**
+ * Bias + activation jets of one layer: Z [C·N, n] → Y of `shape` (Z's by default; the same
+ * elements), and the activation's values kept for the backward pass where `keep` (`takeCache`).
+ */
+function activate(activation: KernelActivation, plan: JetPlan, z: tf.Tensor, bias: tf.Tensor, count: number, shape: number[], keep: boolean): { y: tf.Tensor; cache: Float64Array | null } {
+  const n = z.shape[1]!;
+  let cache = activation === 'identity' ? null : takeCache(keep, count, n);
+  const y = computeTensor(shape, [z, bias], ([Z, B], Y) => {
+    // B.slice(): the bias as its own small array; the threaded kernel posts it to the workers,
+    // and a view of the wasm heap would post the whole heap (measured: 7× slower on two threads)
+    cache = activateInto(activation, plan, Z!, B!.slice(), count, n, Y, cache);
+  });
+  return { y, cache };
+}
+
+/** Reverse of `activate`: dL/dY → dL/dZ (a tensor) and dL/dbias (float64 sums). */
+function activateBackward(activation: KernelActivation, plan: JetPlan, z: tf.Tensor, bias: tf.Tensor, dy: tf.Tensor, count: number, cache: Float64Array | null): { dz: tf.Tensor; dBias: Float64Array } {
   const n = z.shape[1]!;
   const dBias = new Float64Array(n);
   const dz = computeTensor(z.shape, [z, bias, dy], ([Z, B, dY], dZ) => {
-    const out = activationBackwardInto(activation, plan, Z!, B!.slice(), count, n, dY!, dZ, dBias);
+    const out = activationBackwardInto(activation, plan, Z!, B!.slice(), count, n, dY!, dZ, dBias, cache);
     if (out !== dZ) dZ.set(out);
   });
-  return { dz, dBias: tf.tensor1d(Float32Array.from(dBias)) };
+  return { dz, dBias };
+}
+
+/**
+ * Wᵀ [nOut, nIn] of a weight W [nIn, nOut] as a new tensor, by a loop: at these sizes (≤ 100²
+ * elements) a transpose kernel's dispatch costs more than the copy.
+ */
+function transposedWeight(weight: tf.Tensor): tf.Tensor {
+  const [nIn, nOut] = weight.shape as [number, number];
+  return computeTensor([nOut, nIn], [weight], ([W], T) => transposeInto(W!, nIn, nOut, T));
+}
+
+/** T [cols, rows] = Aᵀ for A [rows, cols] row-major. */
+function transposeInto(A: Float32Array, rows: number, cols: number, T: Float32Array | Float64Array): void {
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) T[c * rows + r] = A[r * cols + c]!;
 }
 
 /** Copies the column blocks of D [R, nOut] (widths `widths`) into `outs`, rows [r0, r1). */
@@ -98,28 +164,53 @@ function blockedWeightGradient(x: tf.Tensor, blocks: tf.Tensor[]): tf.Tensor {
   );
 }
 
+/** A hidden layer's gradients: dL/dZ, dL/dbias, and dW, or its transpose dWᵀ (narrow layers). */
+interface LayerGradients {
+  dz: tf.Tensor;
+  dW: tf.Tensor | null;
+  dWT: tf.Tensor | null;
+  dBias: Float64Array;
+}
+
 /**
  * One layer's reverse pass below its output gradient dy: dZ (for the layer below), dW and dbias.
- * On wasm with more than `GRADIENT_BLOCK` outputs the activation kernel writes dZ's column blocks
- * in the same pass as dZ (activationCodegen.ts `blocks` variant); with the kernel threads (or the
- * loop kernels) the blocks are copied out of dZ afterwards.
+ * Up to `GRADIENT_BLOCK` inputs and outputs the activation kernel writes dZ and dZᵀ in one pass
+ * (activationCodegen.ts `transposed` variant) and dWᵀ = dZᵀ·X is one product: the transposed
+ * input Xᵀ was a transpose kernel per layer, and at a few hundred points a kernel's dispatch
+ * costs about what its arithmetic does. Wider layers on wasm: the activation kernel writes dZ's
+ * column blocks in the same pass as dZ (`blocks` variant; with the kernel threads or the loop
+ * kernels the blocks are copied out of dZ afterwards).
  */
-function layerBackward(activation: KernelActivation, plan: JetPlan, x: tf.Tensor, z: tf.Tensor, bias: tf.Tensor, dy: tf.Tensor, count: number): { dz: tf.Tensor; dW: tf.Tensor; dBias: tf.Tensor } {
+function layerBackward(activation: KernelActivation, plan: JetPlan, x: tf.Tensor, z: tf.Tensor, bias: tf.Tensor, dy: tf.Tensor, count: number, cache: Float64Array | null): LayerGradients {
   const [R, nOut] = z.shape as [number, number];
+  const nIn = x.shape[1]!;
+  // dZᵀ·X packs X [R, nIn] as XNNPACK's right operand, Xᵀ·dZ packs dZ [R, nOut]: packing a wide
+  // operand is slow (see blockedWeightGradient), so the transposed form only where X is narrow
+  // too (an MLP [2,100,100,100,1]'s output layer at 10.4k points packed X [52k, 100]: 1.13–1.27×
+  // the time of the whole evaluation)
+  if (nOut <= GRADIENT_BLOCK && nIn <= GRADIENT_BLOCK) {
+    const dBias = new Float64Array(nOut);
+    const [dz, dzT] = computeTensors([[R, nOut], [nOut, R]], [z, bias, dy], ([Z, B, dY], [dZ, dZT]) =>
+      activationBackwardTransposed(activation, plan, Z!, B!.slice(), count, nOut, dY!, dZ!, dZT!, dBias, cache),
+    );
+    const dWT = tf.matMul(dzT as tf.Tensor2D, x as tf.Tensor2D);
+    dzT!.dispose();
+    return { dz: dz!, dW: null, dWT, dBias };
+  }
   if (nOut <= GRADIENT_BLOCK || tf.getBackend() !== 'wasm') {
-    const { dz, dBias } = activateBackward(activation, plan, z, bias, dy, count);
-    return { dz, dW: tf.matMul(tf.transpose(x as tf.Tensor2D), dz as tf.Tensor2D), dBias };
+    const { dz, dBias } = activateBackward(activation, plan, z, bias, dy, count, cache);
+    return { dz, dW: tf.matMul(tf.transpose(x as tf.Tensor2D), dz as tf.Tensor2D), dWT: null, dBias };
   }
   const widths = blockWidths(nOut);
   const dBias = new Float64Array(nOut);
   const [dz, ...blocks] = computeTensors([[R, nOut], ...widths.map((w) => [R, w])], [z, bias, dy], ([Z, B, dY], [dZ, ...outs]) => {
     const b = B!.slice(); // see `activate`
-    if (activationBackwardFused(activation, plan, Z!, b, count, nOut, dY!, dBias, { kind: 'blocks', dZ: dZ!, blocks: outs })) return;
+    if (activationBackwardFused(activation, plan, Z!, b, count, nOut, dY!, dBias, { kind: 'blocks', dZ: dZ!, blocks: outs }, cache)) return;
     const out = activationBackwardInto(activation, plan, Z!, b, count, nOut, dY!, dZ!, dBias);
     if (out !== dZ) dZ!.set(out);
     splitColumns(dZ!, R, nOut, widths, outs);
   });
-  return { dz: dz!, dW: blockedWeightGradient(x, blocks), dBias: tf.tensor1d(Float32Array.from(dBias)) };
+  return { dz: dz!, dW: blockedWeightGradient(x, blocks), dWT: null, dBias };
 }
 
 /**
@@ -130,22 +221,36 @@ function layerBackward(activation: KernelActivation, plan: JetPlan, x: tf.Tensor
 const FUSED_INPUT_WIDTH = 8;
 
 /**
- * The first layer's reverse pass: dW and dbias from the activation kernel alone (no dZ, no matMul;
- * the input is data, so no dX either); null where that kernel does not run here (the caller takes
- * `layerBackward`).
+ * The first layer's reverse pass: dW and dbias from the activation kernel alone (no dZ tensor, no
+ * matMul; the input is data, so no dX either). Where that kernel does not run here (no code
+ * generation), the plain reverse pass into an array and dW = Xᵀ·dZ as a loop.
  */
-function firstLayerBackward(activation: KernelActivation, plan: JetPlan, x: tf.Tensor, z: tf.Tensor, bias: tf.Tensor, dy: tf.Tensor, count: number): { dW: tf.Tensor; dBias: tf.Tensor } | null {
-  const nIn = x.shape[1]!;
-  const nOut = z.shape[1]!;
-  if (nIn > FUSED_INPUT_WIDTH) return null;
+function firstLayerBackward(
+  activation: KernelActivation,
+  plan: JetPlan,
+  x: tf.Tensor,
+  z: tf.Tensor,
+  bias: tf.Tensor,
+  dy: tf.Tensor,
+  count: number,
+  nIn: number,
+  cache: Float64Array | null,
+): { dW: Float64Array; dBias: Float64Array } {
+  const [R, nOut] = z.shape as [number, number];
   const dBias = new Float64Array(nOut);
   const dW = new Float64Array(nIn * nOut);
-  let ran = false;
   computeTensors([], [z, bias, dy, x], ([Z, B, dY, X]) => {
-    ran = activationBackwardFused(activation, plan, Z!, B!.slice(), count, nOut, dY!, dBias, { kind: 'inputs', X: X!, width: nIn, dW });
+    const b = B!.slice();
+    if (activationBackwardFused(activation, plan, Z!, b, count, nOut, dY!, dBias, { kind: 'inputs', X: X!, width: nIn, dW }, cache)) return;
+    const dZ = activationBackwardInto(activation, plan, Z!, b, count, nOut, dY!, new Float32Array(R * nOut), dBias);
+    for (let r = 0; r < R; r++) {
+      for (let i = 0; i < nIn; i++) {
+        const xi = X![r * nIn + i]!;
+        for (let j = 0; j < nOut; j++) dW[i * nOut + j] = dW[i * nOut + j]! + xi * dZ[r * nOut + j]!;
+      }
+    }
   });
-  if (!ran) return null;
-  return { dW: tf.tensor2d(Float32Array.from(dW), [nIn, nOut]), dBias: tf.tensor1d(Float32Array.from(dBias)) };
+  return { dW, dBias };
 }
 
 /**
@@ -240,15 +345,15 @@ export function useGeneratedOutputLayer(enabled: boolean): boolean {
  * rows of dY summed (the bias adds to the value channel only), and dL/dX = dY·Wᵀ; null where the
  * layer is too big for it.
  */
-function outputLayerBackward(x: tf.Tensor, weight: tf.Tensor, dy: tf.Tensor, count: number): { dx: tf.Tensor; dW: tf.Tensor; dBias: tf.Tensor } | null {
+function outputLayerBackward(x: tf.Tensor, weight: tf.Tensor, dy: tf.Tensor, count: number): { dx: tf.Tensor; dW: Float64Array; dBias: Float64Array } | null {
   const [R, nIn] = x.shape as [number, number];
-  const nOut = dy.shape[1]!;
+  const nOut = weight.shape[1]!;
   if (nOut > 4 || R * nIn > OUTPUT_LOOP_ELEMENTS) return null;
   const dW = new Float64Array(nIn * nOut);
   const dBias = new Float64Array(nOut);
   const kernel = generatedOutputLayer ? outputBackwardKernel(nIn, nOut) : outputBackwardLoop;
   const [dx] = computeTensors([[R, nIn]], [x, weight, dy], ([X, W, DY], [DX]) => kernel(X!, W!, DY!, DX!, R, count, dW, dBias));
-  return { dx: dx!, dW: tf.tensor2d(Float32Array.from(dW), [nIn, nOut]), dBias: tf.tensor1d(Float32Array.from(dBias)) };
+  return { dx: dx!, dW, dBias };
 }
 
 /** The output layer's forward pass as a kernel: X [R, nIn], W [nIn, nOut], bias [nOut] → Y [R, nOut]. */
@@ -281,13 +386,13 @@ const outputForwardCache = new Map<string, OutputForwardKernel>();
  * activation pass (two kernels, ~6 % of an MLP [2,16,16,1] evaluation at 525 points), exactly where
  * its reverse pass is the loop (`outputLayerBackward`, which reads no Z); null elsewhere.
  */
-function outputLayerForward(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor, count: number): tf.Tensor | null {
+function outputLayerForward(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor, count: number, shape: number[]): tf.Tensor | null {
   const [R, nIn] = x.shape as [number, number];
   const nOut = weight.shape[1]!;
   if (!generatedOutputLayer || nOut > 4 || R * nIn > OUTPUT_LOOP_ELEMENTS || nIn * nOut > OUTPUT_UNROLL_WEIGHTS) return null;
   const kernel = cachedKernel(outputForwardCache, `${nIn},${nOut}`, () => compileKernel<OutputForwardKernel>(['X', 'W', 'B', 'Y', 'R', 'count'], outputForwardSource(nIn, nOut)));
   if (kernel === null) return null;
-  return computeTensor([R, nOut], [x, weight, bias], ([X, W, B], Y) => kernel(X!, W!, B!, Y, R, count));
+  return computeTensor(shape, [x, weight, bias], ([X, W, B], Y) => kernel(X!, W!, B!, Y, R, count));
 }
 
 /** What one forward pass keeps for its backward pass, and the gradient tape that recorded it. */
@@ -324,80 +429,118 @@ function releaseFinished(tape: object | null): void {
 
 /**
  * The output jets [C·N, nOut] of an MLP for input jets x [C·N, nIn] (channel-major, `count`
- * points per channel): hidden layers use `activation`, the last one is linear. Differentiable with
- * respect to every weight and bias; x is data (the points' jets), so no gradient flows to it and
- * the first layer's dX product is skipped.
+ * points per channel; any shape with those elements, e.g. the model's [C, N, nIn]), returned with
+ * `shape` (default [C·N, nOut]): hidden layers use `activation`, the last one is linear.
+ * Differentiable with respect to every weight and bias; x is data (the points' jets), so no
+ * gradient flows to it and the first layer's dX product is skipped.
+ *
+ * tfjs kernels per call at a few hundred points, where each one's dispatch costs about what its
+ * arithmetic does: one matMul forward per layer, two backward per hidden layer after the first
+ * (a narrow first layer's dW, the output layer and every transpose run as loops inside the op's
+ * own calls), and the small parameter gradients are made into tensors by one call at the end.
+ * (The first layer's product X·W as a loop too, 2 inputs × 16 outputs at 525 points, was 1.14×
+ * the time of the whole evaluation with its matMul kernel, load 10: the kernel is cheaper.)
  */
-export function fusedMlpJet(activation: KernelActivation, plan: JetPlan, layers: readonly FusedLayer[], x: tf.Tensor2D, count: number): tf.Tensor2D {
+export function fusedMlpJet(activation: KernelActivation, plan: JetPlan, layers: readonly FusedLayer[], x: tf.Tensor, count: number, shape?: number[]): tf.Tensor {
   const L = layers.length;
+  const nIn = layers[0]!.weight.shape[0]!;
+  const R = x.size / nIn;
+  const outShape = shape ?? [R, layers[L - 1]!.weight.shape[1]!];
   const activationOf = (l: number): KernelActivation => (l === L - 1 ? 'identity' : activation);
   const params = layers.flatMap((layer) => [layer.weight, layer.bias]);
   const op = tf.customGrad((...args: unknown[]) => {
     const inParams = args.slice(0, 2 * L) as tf.Tensor[];
     const tape = activeTape();
     releaseFinished(tape);
+    // each layer's input and its Z (null where its backward pass does not read it: the output
+    // layer's loop)
     const xs: tf.Tensor[] = [];
-    // a layer's Z, or null where its backward pass does not read it (the output layer's loop)
     const zs: (tf.Tensor | null)[] = [];
-    let h: tf.Tensor = x;
+    // each hidden layer's kept activation values, or null (`takeCache`)
+    const caches: (Float64Array | null)[] = [];
+    let h: tf.Tensor = tf.reshape(x, [R, nIn]); // an alias of x's memory, 2-D for the product
     for (let l = 0; l < L; l++) {
       xs.push(h);
-      const out = l === L - 1 && l > 0 ? outputLayerForward(h, inParams[2 * l]!, inParams[2 * l + 1]!, count) : null;
+      const last = l === L - 1;
+      const out = last && l > 0 ? outputLayerForward(h, inParams[2 * l]!, inParams[2 * l + 1]!, count, outShape) : null;
       if (out !== null) {
         zs.push(null);
+        caches.push(null);
         h = out;
         continue;
       }
       const z = tf.matMul(h as tf.Tensor2D, inParams[2 * l] as tf.Tensor2D);
       zs.push(z);
-      h = activate(activationOf(l), plan, z, inParams[2 * l + 1]!, count);
+      const activated = activate(activationOf(l), plan, z, inParams[2 * l + 1]!, count, last ? outShape : z.shape, tape !== null);
+      caches.push(activated.cache);
+      h = activated.y;
     }
-    const keptZ = zs.filter((z): z is tf.Tensor => z !== null);
-    // kept for the backward pass only while a tape records; the input (and any parameter that
-    // is not a variable, which outlives the op) is held through a reshape, an alias of the same
-    // memory, so that the caller's own tensors are never disposed here
-    const alias = (t: tf.Tensor): tf.Tensor => tf.keep(tf.reshape(t, t.shape));
+    // kept for the backward pass only while a tape records; a parameter that is not a variable
+    // (it outlives the op) is held through a reshape, an alias of the same memory, so that the
+    // caller's own tensors are never disposed here
+    const param = tape === null ? inParams : inParams.map((p) => (p instanceof tf.Variable ? p : tf.keep(tf.reshape(p, p.shape))));
     const set: Held | null =
-      tape === null ? null : { tape: new WeakRef(tape), tensors: [alias(x), ...xs.slice(1).map((t) => tf.keep(t)), ...keptZ.map((t) => tf.keep(t)), ...inParams.filter((p) => !(p instanceof tf.Variable)).map(alias)] };
+      tape === null
+        ? null
+        : {
+            tape: new WeakRef(tape),
+            tensors: [...xs, ...zs].filter((t): t is tf.Tensor => t !== null).map((t) => tf.keep(t)).concat(param.filter((p, i) => p !== inParams[i])),
+          };
     if (set) held.add(set);
     return {
       value: h,
       gradFunc: (dy: tf.Tensor) => {
         if (set === null || !held.has(set)) throw new Error('fusedMlpJet: the backward pass ran without its forward pass\'s tensors');
-        const sx = set.tensors.slice(0, L);
-        const kept = set.tensors.slice(L, L + keptZ.length);
-        const sz = zs.map((z) => (z === null ? null : kept.shift()!));
-        const rest = set.tensors.slice(L + keptZ.length);
-        const param = inParams.map((p) => (p instanceof tf.Variable ? p : rest.shift()!));
-        const grads: tf.Tensor[] = new Array<tf.Tensor>(2 * L);
+        const grads: (tf.Tensor | null)[] = new Array<tf.Tensor | null>(2 * L).fill(null);
+        // gradients not yet tensors: sums in float64, and products dWᵀ to transpose
+        const sums = new Map<number, Float64Array>();
+        const transposedProducts = new Map<number, tf.Tensor>();
         let g = dy;
         for (let l = L - 1; l >= 0; l--) {
-          const last = l === L - 1 && l > 0 ? outputLayerBackward(sx[l]!, param[2 * l]!, g, count) : null;
-          if (sz[l] === null && last === null) throw new Error('fusedMlpJet: the output layer ran as a loop forward but not backward');
+          const last = l === L - 1 && l > 0 ? outputLayerBackward(xs[l]!, param[2 * l]!, g, count) : null;
+          if (zs[l] === null && last === null) throw new Error('fusedMlpJet: the output layer ran as a loop forward but not backward');
           if (last) {
-            grads[2 * l] = last.dW;
-            grads[2 * l + 1] = last.dBias;
+            sums.set(2 * l, last.dW);
+            sums.set(2 * l + 1, last.dBias);
             g = last.dx;
             continue;
           }
-          const first = l === 0 ? firstLayerBackward(activationOf(l), plan, sx[l]!, sz[l]!, param[2 * l + 1]!, g, count) : null;
-          if (first) {
-            grads[2 * l] = first.dW;
-            grads[2 * l + 1] = first.dBias;
+          if (l === 0 && nIn <= FUSED_INPUT_WIDTH) {
+            const first = firstLayerBackward(activationOf(0), plan, xs[0]!, zs[0]!, param[1]!, g, count, nIn, caches[0]!);
+            sums.set(0, first.dW);
+            sums.set(1, first.dBias);
             continue;
           }
-          const { dz, dW, dBias } = layerBackward(activationOf(l), plan, sx[l]!, sz[l]!, param[2 * l + 1]!, g, count);
-          grads[2 * l] = dW;
-          grads[2 * l + 1] = dBias;
-          if (l > 0) g = tf.matMul(dz as tf.Tensor2D, tf.transpose(param[2 * l]! as tf.Tensor2D));
+          const { dz, dW, dWT, dBias } = layerBackward(activationOf(l), plan, xs[l]!, zs[l]!, param[2 * l + 1]!, g, count, caches[l]!);
+          if (dW) grads[2 * l] = dW;
+          else transposedProducts.set(2 * l, dWT!);
+          sums.set(2 * l + 1, dBias);
+          if (l > 0) g = tf.matMul(dz as tf.Tensor2D, transposedWeight(param[2 * l]!) as tf.Tensor2D);
         }
+        const pending = grads.flatMap((t, i) => (t === null ? [i] : []));
+        const products = pending.filter((i) => transposedProducts.has(i)).map((i) => transposedProducts.get(i)!);
+        const made = computeTensors(
+          pending.map((i) => param[i]!.shape),
+          products,
+          (inputs, outs) => {
+            let next = 0;
+            pending.forEach((i, k) => {
+              const sum = sums.get(i);
+              if (sum) outs[k]!.set(sum); // rounded to float32
+              else transposeInto(inputs[next++]!, param[i]!.shape[1]!, param[i]!.shape[0]!, outs[k]!);
+            });
+          },
+        );
+        pending.forEach((i, k) => (grads[i] = made[k]!));
+        for (const t of products) t.dispose();
+        cacheArrays.give(...caches);
         for (const t of set.tensors) t.dispose();
         held.delete(set);
-        return grads;
+        return grads as tf.Tensor[];
       },
     };
   });
-  return op(...params) as tf.Tensor2D;
+  return op(...params);
 }
 
 /**

@@ -129,11 +129,12 @@ export function createMlp(partial: Partial<MlpOptions> & { width: number[] }, la
     jetForward(plan: JetPlan, inputJet: tf.Tensor3D, count: number): tf.Tensor3D {
       const C = plan.channels.length;
       const features = transforms.embed(plan, inputJet);
-      let x: tf.Tensor2D = features.reshape([C * count, features.shape[2]]);
       const onDevice = usesOpsKernels(); // GPU backends (or forced): activation jets as tfjs ops, no dataSync
       if (fusedMlp && hostMemoryBackend() && !onDevice) {
-        return transforms.output(plan, inputJet, fusedMlpJet(options.activation, plan, own, x, count).reshape([C, count, options.outputs.length]));
+        // the op reads the jets [C, N, d] as rows [C·N, d] and writes [C, N, nOut]: no reshapes
+        return transforms.output(plan, inputJet, fusedMlpJet(options.activation, plan, own, features, count, [C, count, options.outputs.length]) as tf.Tensor3D);
       }
+      let x: tf.Tensor2D = features.reshape([C * count, features.shape[2]]);
       own.forEach((layer, l) => {
         const z = matMul(x, layer.weight as tf.Tensor2D); // [C·N, nOut], all channels at once
         x = (onDevice ? activationJetOps : activationJet)(l === last ? 'identity' : options.activation, plan, z, layer.bias, count);

@@ -16,6 +16,10 @@
  * support a combined channel). Anything else falls back to the plain plan: mixed or higher
  * derivatives, an inverse problem's parameters (a trained coefficient may change the ratios), a
  * non-pointwise residual, non-finite probes, no saving in channels.
+ *
+ * The probe reads the first 4096 points of a set, and a decision made on at least 256 points is
+ * kept for that term and model (resampled sets come from the same domain), so a training run
+ * probes each term once.
  */
 import * as tf from '../tf.js';
 import { channelIndex, parseDerivative, type DerivativeName } from '../jet/plan.js';
@@ -50,6 +54,17 @@ const DRAWS = 3;
 const RATIO_TOLERANCE = 1e-4;
 /** Points of the model check. */
 const MODEL_POINTS = 8;
+/** Points the residual is probed at (the first ones of the set): bounds the probe's cost (~30 ms). */
+const PROBE_POINTS = 4096;
+/**
+ * A decision made on at least this many points is kept for the term and model: the trainer
+ * rebuilds a term's data at every resampling, and probing each time cost 70–700 ms per build
+ * (10k–100k points, load 10). Smaller sets (probes of a few points) decide afresh each time.
+ */
+const CACHE_POINTS = 256;
+
+/** Kept decisions per term and model: the combined plan, or null for the plain plan. */
+const decisions = new WeakMap<LossTerm, WeakMap<ModelBase, NamedPlan | null>>();
 
 interface Second {
   name: string;
@@ -65,17 +80,37 @@ interface Second {
 export function termPlan(model: ModelBase, term: LossTerm, points: TermPoints, columns: Scope): NamedPlan {
   const plain = planFor(term.derivatives, model.inputs, model.outputs);
   if (choice === 'plain' || points.count === 0) return plain;
-  const laplacian = laplacianOf(model, term, columns, points.count);
-  if (laplacian === null) return plain;
+  const kept = decisions.get(term)?.get(model);
+  if (kept !== undefined) return kept ?? plain;
+  const combined = decide(model, term, points, columns, plain);
+  if (points.count >= CACHE_POINTS) {
+    const perModel = decisions.get(term) ?? new WeakMap<ModelBase, NamedPlan | null>();
+    perModel.set(model, combined);
+    decisions.set(term, perModel);
+  }
+  return combined ?? plain;
+}
+
+/** The combined plan for this term and model, probed at these points, or null. */
+function decide(model: ModelBase, term: LossTerm, points: TermPoints, columns: Scope, plain: NamedPlan): NamedPlan | null {
+  const count = Math.min(points.count, PROBE_POINTS);
+  const probeColumns = count === points.count ? columns : tf.tidy(() => Object.fromEntries(Object.entries(columns).map(([name, t]) => [name, t.shape[0] === points.count ? t.slice(0, count) : t.clone()])) as Scope);
+  let laplacian: number[] | null;
+  try {
+    laplacian = laplacianOf(model, term, probeColumns, count);
+  } finally {
+    if (probeColumns !== columns) tf.dispose(Object.values(probeColumns));
+  }
+  if (laplacian === null) return null;
   let combined: NamedPlan;
   try {
     combined = planFor(term.derivatives, model.inputs, model.outputs, laplacian);
   } catch {
     // An output that reads only some of the summed derivatives (the probe should have refused it).
-    return plain;
+    return null;
   }
-  if (combined.plan.channels.length >= plain.plan.channels.length) return plain;
-  return modelAgrees(model, plain, combined, points) ? combined : plain;
+  if (combined.plan.channels.length >= plain.plan.channels.length) return null;
+  return modelAgrees(model, plain, combined, points) ? combined : null;
 }
 
 /**

@@ -159,6 +159,15 @@ export interface LoopResult {
   returnedStage: number;
 }
 
+/**
+ * Recoveries from a non-finite step per stage: the step is taken again from the best parameters
+ * seen with a fresh optimizer and its step length (L-BFGS's lr, Adam's rate) divided by
+ * RECOVERY_SHRINK; the run stops as diverged only at the (MAX_RECOVERIES + 1)-th non-finite step of
+ * a stage. A stage's step length stays shortened after a recovery; the next stage starts at full length.
+ */
+export const MAX_RECOVERIES = 3;
+export const RECOVERY_SHRINK = 10;
+
 /** Steps per stage: a KAN's budget is per stage; an MLP trains one stage of the same total. */
 export function stagePlan(model: Model, options: LoopOptions, grids: number[] | null): { grids: (number | null)[]; stepsPerStage: number; adamSteps: number } {
   if (model.kind === 'kan') {
@@ -186,7 +195,9 @@ function placeGrid(model: Model, spec: LoopSpec, where: string, warnings: string
  * was made, or on the very points by the stage's extension), though a hidden layer's initial grid
  * is [−1, 1] whatever its inputs. An update resets the L-BFGS memory unless `gridUpdateLbfgs` is
  * 'keep' (pykan's); a stage's first step always starts a fresh one. A non-finite loss or
- * gradient stops the run (Adam and L-BFGS alike) and restores the best parameters seen.
+ * gradient (Adam and L-BFGS alike) restarts the step from the best parameters seen with a fresh
+ * optimizer and a shorter step (`MAX_RECOVERIES`, `RECOVERY_SHRINK`); past that the run stops as
+ * diverged with the best parameters seen.
  */
 export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps: number): Promise<LoopResult> {
   const { model, options } = spec;
@@ -222,6 +233,8 @@ export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps:
   let bestStage = null as { stage: number; grid: number | null; loss: number; mean?: number; snap: ModelSnapshot } | null;
   let returnedStage = 1;
   const rollbacks: string[] = [];
+  // Steps whose loss became non-finite and were taken again from the best parameters (see RECOVERY_SHRINK).
+  const recovered: string[] = [];
   if (resume?.judged) {
     const saved = resume.judged;
     stages.push(...saved.stages);
@@ -268,8 +281,12 @@ export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps:
       x = readParams(model);
       forgetBest();
     }
-    const lbfgs = new Lbfgs({ lr: rates.lbfgs, historySize: options.lbfgsHistory, ...options.lbfgs });
-    const adam = new Adam({ lr: rates.adam });
+    // Step-size factor of this stage: divided by RECOVERY_SHRINK at each recovery from a non-finite step.
+    let shrink = 1;
+    let recoveries = 0;
+    const makeLbfgs = (): Lbfgs => new Lbfgs({ ...options.lbfgs, lr: (options.lbfgs.lr ?? rates.lbfgs) * shrink, historySize: options.lbfgs.historySize ?? options.lbfgsHistory });
+    let lbfgs = makeLbfgs();
+    let adam = new Adam({ lr: rates.adam });
     // Patience: the best loss of this stage and the steps since it improved by more than minDelta.
     let plateau = { best: Infinity, since: 0 };
     let firstStep = 0;
@@ -303,17 +320,33 @@ export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps:
         }
       }
       const useAdam = options.optimizer === 'adam' || (options.optimizer === 'adam+lbfgs' && step < adamSteps);
-      let loss: number;
-      let finite: boolean;
-      if (useAdam) {
-        const r = evaluate(x);
-        loss = r.loss;
-        finite = Number.isFinite(loss) && r.grad.every(Number.isFinite);
-        if (finite) adam.step(x, r.grad, learningRateAt(options.schedule, rates.adam, step, options.optimizer === 'adam' ? stageLength : adamSteps));
-      } else {
-        const info = lbfgs.step(evaluate, x);
-        loss = info.finalLoss;
-        finite = info.reason !== 'nonFiniteStart' && info.reason !== 'nonFiniteLineSearch' && Number.isFinite(info.loss) && Number.isFinite(loss);
+      let loss = Number.NaN;
+      let finite = false;
+      for (;;) {
+        if (useAdam) {
+          const r = evaluate(x);
+          loss = r.loss;
+          finite = Number.isFinite(loss) && r.grad.every(Number.isFinite);
+          if (finite) adam.step(x, r.grad, shrink * learningRateAt(options.schedule, rates.adam, step, options.optimizer === 'adam' ? stageLength : adamSteps));
+        } else {
+          const info = lbfgs.step(evaluate, x);
+          loss = info.finalLoss;
+          finite = info.reason !== 'nonFiniteStart' && info.reason !== 'nonFiniteLineSearch' && Number.isFinite(info.loss) && Number.isFinite(loss);
+        }
+        if (finite || recoveries >= MAX_RECOVERIES) break;
+        // Recovery (issue 14): back to the best parameters seen (the state at the last grid update
+        // or weight change when none was finite since), a fresh optimizer (no L-BFGS memory, no Adam
+        // moments) and a shorter step, and the step again. On unseen-beam (KAN, k = 4) L-BFGS's line
+        // search found only non-finite points along its direction at step 182 of 300, and the run
+        // ended there with the remaining 118 steps unused.
+        recoveries++;
+        shrink /= RECOVERY_SHRINK;
+        const what = spec.explainNonFinite?.() ?? '';
+        x = best.x.slice();
+        writeParams(model, x);
+        lbfgs = makeLbfgs();
+        adam = new Adam({ lr: rates.adam });
+        recovered.push(`step ${totalStep + 1}${what ? ` (${what})` : ''}`);
       }
       if (!finite) {
         const what = spec.explainNonFinite?.() ?? '';
@@ -371,6 +404,12 @@ export async function optimize(spec: LoopSpec, stepsPerStage: number, adamSteps:
   }
   if (status === 'completed' && stoppedBy === 'patience') message = ['completed', ...stops].join('; ');
   if (rollbacks.length) message = [message, ...rollbacks].join('; ');
+  if (recovered.length) {
+    const note = `the loss became non-finite during ${recovered.join(', ')}: restarted from the best parameters seen with a fresh optimizer and a ${RECOVERY_SHRINK}× shorter step each time`;
+    // A completed run says it in its message; a diverged one keeps its message and warns.
+    if (status === 'completed') message = `${message}; ${note}`;
+    else warnings.push(note);
+  }
 
   if (status !== 'completed') {
     writeParams(model, best.x);

@@ -42,6 +42,14 @@ describe('the crossover between the calling thread and the pool', () => {
     expect(threadedCallsOfOneEval({ kind: 'kan', width: [2, 10, 1], grid: 5, seed: 0 }, 10_400)).toBeGreaterThan(0);
   });
 
+  it('sends a KAN network pass to the threads from its own measured crossover (~3k points forward, ~1.5k backward)', () => {
+    setThreads(2);
+    const kan: ModelOptions = { kind: 'kan', width: [2, 10, 1], grid: 5, seed: 0 };
+    expect(threadedCallsOfOneEval(kan, 1_000)).toBe(0);
+    expect(threadedCallsOfOneEval(kan, 2_000)).toBe(1); // the backward pass only (twice the forward's work)
+    expect(threadedCallsOfOneEval(kan, 4_000)).toBe(2); // one call per pass: every layer in it
+  });
+
   it('does the same on the wasm heap in shared memory, and threads the MLP at 10k points', async () => {
     await setBackend('wasm');
     setThreads(2);

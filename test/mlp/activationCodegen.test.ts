@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createJetPlan } from '../../src/jet/plan.js';
 import { activationKernelSource, GRADIENT_BLOCK, generatedActivationBackward, generatedActivationForward } from '../../src/mlp/activationCodegen.js';
-import { activationBackward, activationForward, tanhDerivatives, useGeneratedActivationKernels, type KernelActivation } from '../../src/mlp/activationKernel.js';
+import { activationBackward, activationBackwardTransposed, activationForward, tanhDerivatives, useGeneratedActivationKernels, type KernelActivation } from '../../src/mlp/activationKernel.js';
 import { baseDerivatives } from '../../src/jet/baseFunctions.js';
 import { createRng } from '../../src/random.js';
 import { expectClose } from '../kan/reference.js';
@@ -92,6 +92,38 @@ describe('generated activation kernel', () => {
       for (let i = 0; i < d; i++) for (let j = 0; j < n; j++) want[i * n + j] = want[i * n + j]! + X[row * d + i]! * dZ[row * n + j]!;
     }
     expectClose(Float32Array.from(dW), want, 'dW');
+    // transposed: the same dZ, and dZᵀ [n, C·N]
+    const dZt = new Float32Array(C * N * n).fill(Number.NaN);
+    const dZT = new Float32Array(C * N * n).fill(Number.NaN);
+    const dBiasT = new Float64Array(n);
+    generatedActivationBackward(plan, activation, deriv, 'transposed')!(Z, bias, N, n, dY, dZt, dBiasT, [dZT], null, null);
+    expect(Array.from(dZt)).toEqual(Array.from(dZ));
+    expect(Array.from(dBiasT)).toEqual(Array.from(dBias));
+    for (let row = 0; row < C * N; row++) for (let j = 0; j < n; j++) expect(dZT[j * C * N + row]).toBe(dZ[row * n + j]);
+  });
+
+  it.each([true, false])('activationBackwardTransposed writes dZ and dZᵀ with and without generated kernels (generated: %s)', (generated) => {
+    const plan = plans.poisson2d;
+    const rng = createRng(3);
+    const N = 11;
+    const n = 6;
+    const C = plan.channels.length;
+    const Z = Float32Array.from({ length: C * N * n }, () => rng.next() * 4 - 2);
+    const bias = Float32Array.from({ length: n }, () => rng.next() - 0.5);
+    const dY = Float32Array.from({ length: C * N * n }, () => rng.next() * 2 - 1);
+    const want = activationBackward('tanh', plan, Z, bias, N, n, dY);
+    const previous = useGeneratedActivationKernels(generated);
+    try {
+      const dZ = new Float32Array(C * N * n).fill(Number.NaN);
+      const dZT = new Float32Array(C * N * n).fill(Number.NaN);
+      const dBias = new Float64Array(n);
+      activationBackwardTransposed('tanh', plan, Z, bias, N, n, dY, dZ, dZT, dBias);
+      expectClose(dZ, want.dZ, 'dZ');
+      expectClose(Float32Array.from(dBias), want.dBias, 'dBias');
+      for (let row = 0; row < C * N; row++) for (let j = 0; j < n; j++) expect(dZT[j * C * N + row]).toBe(dZ[row * n + j]);
+    } finally {
+      useGeneratedActivationKernels(previous);
+    }
   });
 
   it('shows the generated source, with the jet factors inlined as locals (no dS array)', () => {

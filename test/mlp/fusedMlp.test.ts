@@ -11,7 +11,7 @@ import { getThreads, setThreadMinWork, setThreads, threadStats } from '../../src
 import { createJetPlan, type JetPlan } from '../../src/jet/plan.js';
 import { useGeneratedActivationKernels } from '../../src/mlp/activationKernel.js';
 import { hostMemoryBackend } from '../../src/engine/backendMemory.js';
-import { fusedMlpJet, useGeneratedOutputLayer } from '../../src/mlp/fusedMlp.js';
+import { fusedMlpJet, useActivationCache, useGeneratedOutputLayer } from '../../src/mlp/fusedMlp.js';
 import { createMlp, useFusedMlp, type MlpActivation, type MlpModel } from '../../src/mlp/mlp.js';
 import { createRng } from '../../src/random.js';
 
@@ -179,6 +179,51 @@ describe('fused MLP jets', () => {
       setThreadMinWork(previousWork);
       model.dispose();
     }
+  });
+
+  it.each(
+    activations.flatMap((activation) =>
+      [
+        { layers: 'narrow (transposed dZ)', width: [2, 12, 9, 1] },
+        { layers: 'a narrow layer after a wide one (plain dZ)', width: [2, 24, 9, 1] },
+        { layers: 'wide (dZ blocks)', width: [2, 20, 20, 1] },
+      ].map((c) => ({ ...c, activation })),
+    ),
+  )('keeps the activation values for the backward pass with the same bits as evaluating them again: $activation, $layers', async ({ activation, width }) => {
+    await setBackend('wasm');
+    const model = createMlp({ width, activation, seed: 6 });
+    const plan = plans.laplacian!(2);
+    const rng = createRng(8);
+    const points = Float32Array.from({ length: 2 * 17 }, () => rng.next() * 2 - 1);
+    const cached = jetsAndGradients(model, plan, points, 17, true);
+    const previous = useActivationCache(false);
+    let again: ReturnType<typeof jetsAndGradients>;
+    try {
+      again = jetsAndGradients(model, plan, points, 17, true);
+    } finally {
+      useActivationCache(previous);
+    }
+    expect(Array.from(cached.jets)).toEqual(Array.from(again!.jets));
+    cached.grads.forEach((g, i) => expect(Array.from(g), `gradient ${i}`).toEqual(Array.from(again!.grads[i]!)));
+    model.dispose();
+  });
+
+  it('runs a narrow MLP with one matMul kernel per layer forward and two backward per hidden layer after the first, and no transpose kernels', async () => {
+    await setBackend('wasm');
+    const model = createMlp({ width: [2, 16, 16, 1], seed: 1 });
+    const plan = plans.laplacian!(2);
+    const points = Float32Array.from({ length: 40 }, (_, i) => Math.sin(3 * i));
+    const run = (): void =>
+      tf.tidy(() => {
+        const input = inputJet(plan, points, 20, 2);
+        tf.variableGrads(() => model.jetForward(plan, input, 20).sum() as tf.Scalar, model.variables());
+      });
+    run();
+    const names = (await tf.profile(run)).kernels.map((k) => k.name);
+    // forward: X·W of the two hidden layers (the output layer is a loop); backward: dWᵀ = dZᵀ·X and dX = dZ·Wᵀ of the second
+    expect(names.filter((name) => name === 'BatchMatMul')).toHaveLength(4);
+    expect(names.filter((name) => name === 'Transpose')).toEqual([]);
+    model.dispose();
   });
 
   it('saturated tanh units (|z| > 20) give t = ±1 and zero derivative channels, as Math.tanh did', async () => {

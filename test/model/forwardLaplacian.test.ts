@@ -187,6 +187,32 @@ function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, what: string, t
   expect(worst / scale, what).toBeLessThan(tol);
 }
 
+describe('the decision is made once per term and model', () => {
+  it('probes the residual on the first point set of at least 256 points and keeps the plan for later sets', () => {
+    const p = resolveProblem('poisson2d');
+    const model = modelFor(p, 'kan');
+    const term = p.terms[0]!;
+    let calls = 0;
+    const counted = { ...term, residual: (s: Parameters<typeof term.residual>[0]) => (calls++, term.residual(s)) };
+    const build = (count: number, seed: number): number => {
+      const data = buildTermData(p, model, counted, term.sample(count, createRng(seed), 'random'));
+      const channels = data.named.plan.channels.length;
+      disposeTermData(data);
+      return channels;
+    };
+    expect(build(64, 1)).toBe(4);
+    const small = calls;
+    expect(small).toBeGreaterThan(0);
+    expect(build(64, 2)).toBe(4);
+    expect(calls).toBe(2 * small); // below 256 points: probed again
+    expect(build(300, 3)).toBe(4);
+    const kept = calls;
+    expect(build(5000, 4)).toBe(4);
+    expect(calls).toBe(kept); // kept: no probe
+    model.dispose();
+  });
+});
+
 describe('the loss under the forward Laplacian is the plain loss', () => {
   const problems: [string, () => Problem, number][] = [
     ['poisson2d', () => resolveProblem('poisson2d'), 2],
