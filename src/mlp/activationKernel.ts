@@ -160,6 +160,7 @@ export function activationBackward(
 /**
  * Reverse mode writing dZ (every element; its contents are not read) and adding into dBias;
  * returns dZ, or the threaded kernel's own array where threads ran (dBias is always added into).
+ * With TC, the activation's values kept by `activationForwardCached`.
  */
 export function activationBackwardInto(
   activation: KernelActivation,
@@ -171,15 +172,17 @@ export function activationBackwardInto(
   dY: Float32Array,
   dZ: Float32Array,
   dBias: Float64Array,
+  TC: Float64Array | null = null,
 ): Float32Array {
   const C = plan.channels.length;
   const M = plan.maxOrder;
   const M1 = M + 1;
   if (generatedKernels) {
-    const run = generatedActivationBackward(plan, activation, derivativeFn(activation));
+    const run = generatedActivationBackward(plan, activation, derivativeFn(activation), 'plain', TC !== null);
     if (run) {
-      const threaded = threadedActivationBackward(activation, plan, Z, bias, N, n, dY, dBias, dZ);
-      if (!threaded) run(Z, bias, N, n, dY, dZ, dBias);
+      // with TC (`activationForwardCached`) the call is one the threads do not take
+      const threaded = TC === null ? threadedActivationBackward(activation, plan, Z, bias, N, n, dY, dBias, dZ) : null;
+      if (!threaded) run(Z, bias, N, n, dY, dZ, dBias, null, null, null, TC);
       return threaded ?? dZ;
     }
   }

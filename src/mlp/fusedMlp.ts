@@ -91,11 +91,11 @@ function activate(activation: KernelActivation, plan: JetPlan, z: tf.Tensor, bia
 }
 
 /** Reverse of `activate`: dL/dY → dL/dZ (a tensor) and dL/dbias (float64 sums). */
-function activateBackward(activation: KernelActivation, plan: JetPlan, z: tf.Tensor, bias: tf.Tensor, dy: tf.Tensor, count: number): { dz: tf.Tensor; dBias: Float64Array } {
+function activateBackward(activation: KernelActivation, plan: JetPlan, z: tf.Tensor, bias: tf.Tensor, dy: tf.Tensor, count: number, cache: Float64Array | null): { dz: tf.Tensor; dBias: Float64Array } {
   const n = z.shape[1]!;
   const dBias = new Float64Array(n);
   const dz = computeTensor(z.shape, [z, bias, dy], ([Z, B, dY], dZ) => {
-    const out = activationBackwardInto(activation, plan, Z!, B!.slice(), count, n, dY!, dZ, dBias);
+    const out = activationBackwardInto(activation, plan, Z!, B!.slice(), count, n, dY!, dZ, dBias, cache);
     if (out !== dZ) dZ.set(out);
   });
   return { dz, dBias };
@@ -174,7 +174,7 @@ interface LayerGradients {
 
 /**
  * One layer's reverse pass below its output gradient dy: dZ (for the layer below), dW and dbias.
- * Up to `GRADIENT_BLOCK` outputs the activation kernel writes dZ and dZᵀ in one pass
+ * Up to `GRADIENT_BLOCK` inputs and outputs the activation kernel writes dZ and dZᵀ in one pass
  * (activationCodegen.ts `transposed` variant) and dWᵀ = dZᵀ·X is one product: the transposed
  * input Xᵀ was a transpose kernel per layer, and at a few hundred points a kernel's dispatch
  * costs about what its arithmetic does. Wider layers on wasm: the activation kernel writes dZ's
@@ -183,7 +183,12 @@ interface LayerGradients {
  */
 function layerBackward(activation: KernelActivation, plan: JetPlan, x: tf.Tensor, z: tf.Tensor, bias: tf.Tensor, dy: tf.Tensor, count: number, cache: Float64Array | null): LayerGradients {
   const [R, nOut] = z.shape as [number, number];
-  if (nOut <= GRADIENT_BLOCK) {
+  const nIn = x.shape[1]!;
+  // dZᵀ·X packs X [R, nIn] as XNNPACK's right operand, Xᵀ·dZ packs dZ [R, nOut]: packing a wide
+  // operand is slow (see blockedWeightGradient), so the transposed form only where X is narrow
+  // too (an MLP [2,100,100,100,1]'s output layer at 10.4k points packed X [52k, 100]: 1.13–1.27×
+  // the time of the whole evaluation)
+  if (nOut <= GRADIENT_BLOCK && nIn <= GRADIENT_BLOCK) {
     const dBias = new Float64Array(nOut);
     const [dz, dzT] = computeTensors([[R, nOut], [nOut, R]], [z, bias, dy], ([Z, B, dY], [dZ, dZT]) =>
       activationBackwardTransposed(activation, plan, Z!, B!.slice(), count, nOut, dY!, dZ!, dZT!, dBias, cache),
@@ -192,9 +197,8 @@ function layerBackward(activation: KernelActivation, plan: JetPlan, x: tf.Tensor
     dzT!.dispose();
     return { dz: dz!, dW: null, dWT, dBias };
   }
-  if (tf.getBackend() !== 'wasm') {
-    // (the plain reverse pass has no cached variant: the cache is ignored)
-    const { dz, dBias } = activateBackward(activation, plan, z, bias, dy, count);
+  if (nOut <= GRADIENT_BLOCK || tf.getBackend() !== 'wasm') {
+    const { dz, dBias } = activateBackward(activation, plan, z, bias, dy, count, cache);
     return { dz, dW: tf.matMul(tf.transpose(x as tf.Tensor2D), dz as tf.Tensor2D), dWT: null, dBias };
   }
   const widths = blockWidths(nOut);

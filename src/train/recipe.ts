@@ -154,9 +154,10 @@ export function autoRecipe(problem: Problem, given: Partial<SolveOptions>): Reci
   // `sourceFourierFeatures`). helmholtz2d (u_xx + u_yy + 16u = f, u = sin πx sin 4πy, zero boundary
   // values): |P| = 17π² − 16 = 152 leaves the source's 4 cycles along y at full amplitude in u.
   // Measured (seed 0 unless said, 900 + 200 points, 3 × 100 L-BFGS steps, geomean balancing, load
-  // 7–11): MLP [2,16,16,1] rel. L2 2.82 without (PDE loss 116 of 5.7e3 at the start, boundary 0.037:
-  // the boundary holds, the PDE's 4 cycles are not found, and what the MLP fits of them is amplified
-  // by Δ + 16's small response near |κ| = 4; gradient-norm balancing instead: 3.72), 4.7e-4 with
+  // 7–11): MLP [2,16,16,1] rel. L2 2.82 without (seeds 1, 2: 0.229, 1.51; seed 0's PDE loss 116
+  // of 5.7e3 at the start, boundary 0.037: the boundary holds, the PDE's 4 cycles are not found,
+  // and what the MLP fits of them is amplified by Δ + 16's small response near |κ| = 4;
+  // gradient-norm balancing instead: 3.72), 4.7e-4 with
   // `harmonic:y=4` (seeds 1, 2: 1.1e-3, 8.6e-4); KAN [2,10,1] 1.12e-2 without, 2.6e-3 with. Not on
   // Poisson 2d-CG (the same source under −Δ + 64: amplitude 0.75 beside boundary values 1) nor on
   // any other built-in; a sin 8x among slower sines under −Δ (the diffusion–reaction's source) is

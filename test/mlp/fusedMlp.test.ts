@@ -181,9 +181,17 @@ describe('fused MLP jets', () => {
     }
   });
 
-  it.each(activations)('keeps the activation values for the backward pass with the same bits as evaluating them again: %s', async (activation) => {
+  it.each(
+    activations.flatMap((activation) =>
+      [
+        { layers: 'narrow (transposed dZ)', width: [2, 12, 9, 1] },
+        { layers: 'a narrow layer after a wide one (plain dZ)', width: [2, 24, 9, 1] },
+        { layers: 'wide (dZ blocks)', width: [2, 20, 20, 1] },
+      ].map((c) => ({ ...c, activation })),
+    ),
+  )('keeps the activation values for the backward pass with the same bits as evaluating them again: $activation, $layers', async ({ activation, width }) => {
     await setBackend('wasm');
-    const model = createMlp({ width: [2, 12, 9, 1], activation, seed: 6 });
+    const model = createMlp({ width, activation, seed: 6 });
     const plan = plans.laplacian!(2);
     const rng = createRng(8);
     const points = Float32Array.from({ length: 2 * 17 }, () => rng.next() * 2 - 1);
