@@ -222,6 +222,23 @@ export function operatorResponse(problem: Problem, kappa: readonly number[]): nu
 }
 
 /**
+ * LINES lines of LINE_SAMPLES evenly spaced points along `axis` across the box [min, max], each line
+ * at a random position (inside the middle 80 %) in the other inputs; row-major [point, input].
+ */
+function lineSamples(min: readonly number[], max: readonly number[], axis: number, rng: { next(): number }): Float32Array {
+  const d = min.length;
+  const coords = new Float32Array(LINES * LINE_SAMPLES * d);
+  for (let line = 0; line < LINES; line++) {
+    const fixed = min.map((lo, b) => lo + (0.1 + 0.8 * rng.next()) * (max[b]! - lo));
+    for (let s = 0; s < LINE_SAMPLES; s++) {
+      const row = (line * LINE_SAMPLES + s) * d;
+      for (let b = 0; b < d; b++) coords[row + b] = b === axis ? min[axis]! + ((s + 0.5) / LINE_SAMPLES) * (max[axis]! - min[axis]!) : fixed[b]!;
+    }
+  }
+  return coords;
+}
+
+/**
  * Along LINES lines through the domain parallel to input `axis` (as `estimateCycles` draws them),
  * the term's residual at u = 0 fitted by least squares with c + a·cos(κs) + b·sin(κs): the largest
  * harmonic amplitude √(a² + b²) and the largest RMS·√2 of what the fit leaves (the rest of the source,
@@ -231,16 +248,8 @@ function lineHarmonic(problem: Problem, term: Problem['terms'][number], axis: nu
   const { variables } = problem;
   const d = variables.length;
   const { min, max } = problem.bounds;
-  const rng = createRng(11);
   const count = LINES * LINE_SAMPLES;
-  const coords = new Float32Array(count * d);
-  for (let line = 0; line < LINES; line++) {
-    const fixed = variables.map((_, b) => min[b]! + (0.1 + 0.8 * rng.next()) * (max[b]! - min[b]!));
-    for (let s = 0; s < LINE_SAMPLES; s++) {
-      const row = (line * LINE_SAMPLES + s) * d;
-      for (let b = 0; b < d; b++) coords[row + b] = b === axis ? min[axis]! + ((s + 0.5) / LINE_SAMPLES) * (max[axis]! - min[axis]!) : fixed[b]!;
-    }
-  }
+  const coords = lineSamples(min, max, axis, createRng(11));
   let harmonic = 0;
   let rest = 0;
   for (const signal of dataSignals(problem, term, coords, count)) {
@@ -318,14 +327,7 @@ export function estimateCycles(problem: Problem, kinds: readonly string[] = DATA
   const terms = problem.terms.filter((t) => kinds.includes(t.kind));
   for (let a = 0; a < d; a++) {
     const count = LINES * LINE_SAMPLES;
-    const coords = new Float32Array(count * d);
-    for (let line = 0; line < LINES; line++) {
-      const fixed = variables.map((_, b) => min[b]! + (0.1 + 0.8 * rng.next()) * (max[b]! - min[b]!));
-      for (let s = 0; s < LINE_SAMPLES; s++) {
-        const row = (line * LINE_SAMPLES + s) * d;
-        for (let b = 0; b < d; b++) coords[row + b] = b === a ? min[a]! + ((s + 0.5) / LINE_SAMPLES) * (max[a]! - min[a]!) : fixed[b]!;
-      }
-    }
+    const coords = lineSamples(min, max, a, rng);
     for (const term of terms) {
       for (const signal of dataSignals(problem, term, coords, count)) {
         for (let line = 0; line < LINES; line++) {
