@@ -18,6 +18,7 @@ import { kanNetworkJet } from '../../src/kan/kanLayer.js';
 import { setNetworkPasses } from '../../src/kan/layerThreads.js';
 import { createKan, type KanModel } from '../../src/kan/model.js';
 import { createRng } from '../../src/random.js';
+import { expectNear } from '../kan/reference.js';
 
 let previousMinWork = 0;
 beforeAll(() => {
@@ -28,18 +29,6 @@ afterAll(() => {
   setNetworkPasses(true);
   setThreadMinWork(previousMinWork);
 });
-
-/** max |a − e| ≤ tol · max(1, max |e|). */
-function expectNear(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, tol = 2e-5): void {
-  expect(actual.length, what).toBe(expected.length);
-  let scale = 1;
-  let worst = 0;
-  for (let i = 0; i < expected.length; i++) {
-    scale = Math.max(scale, Math.abs(expected[i]!));
-    worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
-  }
-  expect(worst / scale, what).toBeLessThanOrEqual(tol);
-}
 
 interface Case {
   name: string;

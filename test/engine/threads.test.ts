@@ -17,7 +17,7 @@ import { createMlp } from '../../src/mlp/mlp.js';
 import { train } from '../../src/train/trainer.js';
 import { checkOptions } from '../../src/options/training.js';
 import { createRng } from '../../src/random.js';
-import { expectFlatTensorCount } from '../kan/reference.js';
+import { expectFlatTensorCount, expectNear } from '../kan/reference.js';
 import { poissonFixture } from '../train/poissonFixture.js';
 
 let previousMinWork = 0;
@@ -28,20 +28,6 @@ afterAll(() => {
   setThreads(1);
   setThreadMinWork(previousMinWork);
 });
-
-/** max |a − e| ≤ tol · max(1, max |e|): float32 outputs summed in another order. */
-function expectNear(actual: ArrayLike<number> | null, expected: ArrayLike<number> | null, what: string, tol = 2e-5): void {
-  expect(actual === null, what).toBe(expected === null);
-  if (actual === null || expected === null) return;
-  expect(actual.length, what).toBe(expected.length);
-  let scale = 1;
-  let worst = 0;
-  for (let i = 0; i < expected.length; i++) {
-    scale = Math.max(scale, Math.abs(expected[i]!));
-    worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
-  }
-  expect(worst / scale, what).toBeLessThanOrEqual(tol);
-}
 
 /** Runs `fn` with `n` threads (the crossover lowered), restoring one thread after. */
 function withThreads<T>(n: number, fn: () => T): T {

@@ -16,6 +16,7 @@ import { createKan, type KanModel } from '../../src/kan/model.js';
 import { createMlp, useFusedMlp } from '../../src/mlp/mlp.js';
 import type { ModelBase } from '../../src/model/types.js';
 import { createRng } from '../../src/random.js';
+import { randomise } from '../kan/reference.js';
 
 let previousMinWork = 0;
 beforeAll(async () => {
@@ -80,17 +81,6 @@ const cases: Case[] = [
 ];
 
 type Path = 'js' | 'threads' | 'ops' | 'unfused';
-
-/** Replaces a KAN's coefficients and base scales with O(1) values (the initialisation is tiny). */
-function randomise(model: KanModel, seed: number): void {
-  const rng = createRng(seed);
-  for (const layer of model.layers) {
-    tf.tidy(() => {
-      layer.coef.assign(tf.tensor(Float32Array.from({ length: layer.coef.size }, () => rng.normal() * 0.5), layer.coef.shape));
-      layer.scaleBase.assign(tf.tensor(Float32Array.from({ length: layer.scaleBase.size }, () => rng.normal() * 0.5), layer.scaleBase.shape));
-    });
-  }
-}
 
 /** Jets [C, N, nOut] and d(Σ W·jets)/d(parameters) under a plan. */
 function run(model: ModelBase, plan: JetPlan, points: Float32Array, N: number, W: Float32Array): { jets: Float32Array; grads: Float32Array[] } {

@@ -4,8 +4,7 @@ import { setBackend } from '../../src/backend.js';
 import { createKan, type KanModel } from '../../src/kan/model.js';
 import { createMlp } from '../../src/mlp/mlp.js';
 import { parseDerivative } from '../../src/jet/plan.js';
-import { createRng } from '../../src/random.js';
-import { finiteDifference, referenceKan, referenceMlp } from '../kan/reference.js';
+import { finiteDifference, randomise, referenceKan, referenceMlp } from '../kan/reference.js';
 
 beforeAll(async () => {
   await setBackend('wasm');
@@ -19,16 +18,6 @@ const MIXED: [string, number[], number][] = [
   ['u_xxxy', [0, 0, 0, 1], 4e-3],
   ['u_xy', [0, 1], 1e-4],
 ];
-
-function randomise(model: KanModel, seed: number): void {
-  const rng = createRng(seed);
-  for (const layer of model.layers) {
-    tf.tidy(() => {
-      layer.coef.assign(tf.tensor(Float32Array.from({ length: layer.coef.size }, () => rng.normal() * 0.5), layer.coef.shape));
-      layer.scaleBase.assign(tf.tensor(Float32Array.from({ length: layer.scaleBase.size }, () => rng.normal() * 0.5), layer.scaleBase.shape));
-    });
-  }
-}
 
 function check(evaluate: (pts: number[][], names: string[]) => Record<string, Float32Array>, ref: (p: number[]) => number, points: number[][]): void {
   const out = evaluate(points, MIXED.map(([n]) => n));

@@ -8,7 +8,7 @@ import { inputJetTensor, jetTensors, planFor } from '../../src/model/evaluate.js
 import { kanLayerJet, kanNetworkJet } from '../../src/kan/kanLayer.js';
 import { fixSymbolic } from '../../src/interpret/symbolic.js';
 import { createRng } from '../../src/random.js';
-import { expectFlatTensorCount, expectGradientsMatchFiniteDifferences, finiteDifference, referenceKan, referenceMlp } from './reference.js';
+import { expectFlatTensorCount, expectGradientsMatchFiniteDifferences, finiteDifference, randomise, referenceKan, referenceMlp } from './reference.js';
 
 /** float32 outputs against float64 finite differences: relative to the derivative's scale. */
 const JET_TOL = 2e-3;
@@ -18,17 +18,6 @@ const GRAD_TOL = 2e-2;
 beforeAll(async () => {
   await setBackend('wasm');
 });
-
-/** Replaces a KAN's spline coefficients and base scales with O(1) random values (init is tiny). */
-function randomise(model: KanModel, seed: number): void {
-  const rng = createRng(seed);
-  for (const layer of model.layers) {
-    tf.tidy(() => {
-      layer.coef.assign(tf.tensor(Float32Array.from({ length: layer.coef.size }, () => rng.normal() * 0.5), layer.coef.shape));
-      layer.scaleBase.assign(tf.tensor(Float32Array.from({ length: layer.scaleBase.size }, () => rng.normal() * 0.5), layer.scaleBase.shape));
-    });
-  }
-}
 
 function checkJets(evaluate: (pts: number[][], names: string[]) => Record<string, Float32Array>, ref: (p: number[]) => number, names: [string, number[], number][], points: number[][]): void {
   const out = evaluate(points, names.map(([n]) => n));

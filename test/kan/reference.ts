@@ -7,6 +7,7 @@ import { expect } from 'vitest';
 import type { KanModel } from '../../src/kan/model.js';
 import type { MlpModel } from '../../src/mlp/mlp.js';
 import { jetTensors } from '../../src/model/evaluate.js';
+import { createRng } from '../../src/random.js';
 
 function coxDeBoor(t: ArrayLike<number>, m: number, k: number, x: number): number {
   if (k === 0) return t[m]! <= x && x < t[m + 1]! ? 1 : 0;
@@ -130,4 +131,29 @@ export function expectClose(actual: Float32Array | null, expected: Float32Array 
   let worst = 0;
   for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
   expect(worst / scale, what).toBeLessThan(1e-6);
+}
+
+/** Replaces a KAN's spline coefficients and base scales with O(1) random values (the initialisation is tiny, so derivatives would be too). */
+export function randomise(model: KanModel, seed: number): void {
+  const rng = createRng(seed);
+  for (const layer of model.layers) {
+    tf.tidy(() => {
+      layer.coef.assign(tf.tensor(Float32Array.from({ length: layer.coef.size }, () => rng.normal() * 0.5), layer.coef.shape));
+      layer.scaleBase.assign(tf.tensor(Float32Array.from({ length: layer.scaleBase.size }, () => rng.normal() * 0.5), layer.scaleBase.shape));
+    });
+  }
+}
+
+/** max |a − e| ≤ tol · max(1, max |e|): float32 outputs summed in another order; null only where both are. */
+export function expectNear(actual: ArrayLike<number> | null, expected: ArrayLike<number> | null, what: string, tol = 2e-5): void {
+  expect(actual === null, what).toBe(expected === null);
+  if (actual === null || expected === null) return;
+  expect(actual.length, what).toBe(expected.length);
+  let scale = 1;
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) {
+    scale = Math.max(scale, Math.abs(expected[i]!));
+    worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
+  }
+  expect(worst / scale, what).toBeLessThanOrEqual(tol);
 }
